@@ -1,0 +1,41 @@
+//===- Passes.td - qfhe conversion passes ------------------*- tablegen -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_CONVERSION_PASSES_TD
+#define QFHE_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertQFHEToLinalg : Pass<"qfhe-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower qfhe ops to upstream linalg, arith, math and tensor";
+  let description = [{
+    Rewrites every qfhe op into upstream dialects on tensors so that
+    `mlir-opt`, `mlir-runner` or any MLIR-based toolchain can compile and run
+    the program:
+
+    - `qfhe.quantize`, `qfhe.dequantize`, `qfhe.requantize`, `qfhe.round`
+      become `linalg.generic` ops computing exactly the arithmetic their
+      descriptions state (per-axis parameters become constant vectors indexed
+      by the channel);
+    - `qfhe.lut` becomes a `linalg.generic` gathering from a constant table
+      with `tensor.extract`.
+
+    Integer types that state a signedness (`si8`, `ui8`) become signless
+    types of the same width everywhere in the module (function signatures,
+    constants and tensor ops included); the lowered arithmetic uses the
+    signedness the qfhe ops recorded. Integer-only programs keep their
+    element types (`i7` stays `i7`): upstream arithmetic on them is modulo
+    2^width, as in TFHE.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // QFHE_CONVERSION_PASSES_TD

@@ -1,0 +1,22 @@
+//===- QFHEOps.h - qfhe operations ------------------------------*- C++ -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_DIALECT_QFHE_IR_QFHEOPS_H
+#define QFHE_DIALECT_QFHE_IR_QFHEOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+
+#define GET_OP_CLASSES
+#include "qfhe/Dialect/QFHE/IR/QFHEOps.h.inc"
+
+#endif // QFHE_DIALECT_QFHE_IR_QFHEOPS_H

@@ -1,0 +1,29 @@
+//===- LowerToLLVM.h - lower qfhe programs for CPU execution ----*- C++ -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_PIPELINES_LOWERTOLLVM_H
+#define QFHE_PIPELINES_LOWERTOLLVM_H
+
+namespace mlir {
+class OpPassManager;
+
+namespace qfhe {
+
+/// Adds the passes that turn a tensor program (float, quantized qfhe,
+/// integer-only qfhe, tosa or linalg on tensors) into the LLVM dialect,
+/// ready for `mlir-runner` or the ExecutionEngine: tosa and qfhe to linalg,
+/// one-shot bufferization across function boundaries, buffer deallocation,
+/// loops, then LLVM. `pm` is anchored on the module. Registered as the
+/// `qfhe-lower-to-llvm` pipeline.
+void buildLowerToLLVMPipeline(OpPassManager &pm);
+
+/// Registers `qfhe-lower-to-llvm` with the global pipeline registry.
+void registerLowerToLLVMPipeline();
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_PIPELINES_LOWERTOLLVM_H

@@ -1,0 +1,122 @@
+//===- ElementwiseBuilder.cpp - elementwise linalg.generic helper ---------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ElementwiseBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+ChannelConstant ChannelConstant::fromIntegers(Type elementType,
+                                              ArrayRef<int64_t> values,
+                                              std::optional<int64_t> axis) {
+  ChannelConstant constant{elementType, {}, axis};
+  for (int64_t value : values)
+    constant.values.push_back(IntegerAttr::get(elementType, value));
+  return constant;
+}
+
+ChannelConstant ChannelConstant::fromFloats(Type elementType,
+                                            ArrayRef<double> values,
+                                            std::optional<int64_t> axis) {
+  ChannelConstant constant{elementType, {}, axis};
+  for (double value : values)
+    constant.values.push_back(FloatAttr::get(elementType, value));
+  return constant;
+}
+
+ChannelConstant mlir::qfhe::getScaleConstant(QuantParamsAttr params,
+                                             Type floatType) {
+  return ChannelConstant::fromFloats(floatType, params.getScales(),
+                                     params.getAxis());
+}
+
+ChannelConstant mlir::qfhe::getZeroPointConstant(QuantParamsAttr params) {
+  return ChannelConstant::fromIntegers(
+      IntegerType::get(params.getContext(), 64), params.getZeroPoints(),
+      params.getAxis());
+}
+
+Value mlir::qfhe::createIntConstant(OpBuilder &builder, Location loc, Type type,
+                                    int64_t value) {
+  return arith::ConstantOp::create(builder, loc, type,
+                                   builder.getIntegerAttr(type, value));
+}
+
+Value mlir::qfhe::createFloatConstant(OpBuilder &builder, Location loc,
+                                      Type type, double value) {
+  return arith::ConstantOp::create(builder, loc, type,
+                                   builder.getFloatAttr(type, value));
+}
+
+Value mlir::qfhe::castInteger(OpBuilder &builder, Location loc, Value value,
+                              Type type, bool isUnsigned) {
+  unsigned from = value.getType().getIntOrFloatBitWidth();
+  unsigned to = type.getIntOrFloatBitWidth();
+  if (from == to)
+    return value;
+  if (from > to)
+    return arith::TruncIOp::create(builder, loc, type, value);
+  if (isUnsigned)
+    return arith::ExtUIOp::create(builder, loc, type, value);
+  return arith::ExtSIOp::create(builder, loc, type, value);
+}
+
+Value mlir::qfhe::buildElementwise(OpBuilder &builder, Location loc,
+                                   Value input, Type resultElementType,
+                                   ArrayRef<ChannelConstant> constants,
+                                   ElementwiseBodyBuilder body) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  unsigned rank = inputType.getRank();
+  MLIRContext *ctx = builder.getContext();
+  AffineMap identity = builder.getMultiDimIdentityMap(rank);
+
+  SmallVector<Value> inputs{input};
+  SmallVector<AffineMap> maps{identity};
+  // Per-axis constants become vector inputs read at the channel index; the
+  // position of each one among the block arguments is recorded.
+  SmallVector<std::optional<unsigned>> argumentOf;
+  for (const ChannelConstant &constant : constants) {
+    if (constant.values.size() == 1) {
+      argumentOf.push_back(std::nullopt);
+      continue;
+    }
+    auto vectorType = RankedTensorType::get(
+        {static_cast<int64_t>(constant.values.size())}, constant.elementType);
+    Value vector = arith::ConstantOp::create(
+        builder, loc, vectorType,
+        DenseElementsAttr::get(vectorType, constant.values));
+    argumentOf.push_back(inputs.size());
+    inputs.push_back(vector);
+    maps.push_back(
+        AffineMap::get(rank, 0, getAffineDimExpr(*constant.axis, ctx)));
+  }
+  maps.push_back(identity);
+
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(builder, loc, input);
+  Value init = tensor::EmptyOp::create(builder, loc, sizes, resultElementType);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      builder, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+        SmallVector<Value> channelValues;
+        for (auto [constant, argument] : llvm::zip(constants, argumentOf)) {
+          if (argument) {
+            channelValues.push_back(args[*argument]);
+            continue;
+          }
+          channelValues.push_back(arith::ConstantOp::create(
+              b, bodyLoc, cast<TypedAttr>(constant.values.front())));
+        }
+        Value result = body(b, bodyLoc, args.front(), channelValues);
+        linalg::YieldOp::create(b, bodyLoc, result);
+      });
+  return generic.getResult(0);
+}

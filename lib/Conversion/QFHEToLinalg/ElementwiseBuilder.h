@@ -1,0 +1,72 @@
+//===- ElementwiseBuilder.h - elementwise linalg.generic helper -*- C++ -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Builds the elementwise `linalg.generic` ops that qfhe ops lower to, with
+// per-channel constants (scales, zero points, multipliers) made available to
+// the body as values: a scalar constant for per-tensor parameters, or an
+// element of a constant vector indexed by the channel for per-axis ones.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_LIB_CONVERSION_QFHETOLINALG_ELEMENTWISEBUILDER_H
+#define QFHE_LIB_CONVERSION_QFHETOLINALG_ELEMENTWISEBUILDER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
+
+#include <optional>
+
+namespace mlir {
+namespace qfhe {
+
+/// A constant that may differ per channel: one typed value per channel and,
+/// when there is more than one channel, the axis that indexes them.
+struct ChannelConstant {
+  Type elementType;
+  SmallVector<Attribute> values;
+  std::optional<int64_t> axis;
+
+  /// Builds the constant from integers (`elementType` is an integer type).
+  static ChannelConstant fromIntegers(Type elementType,
+                                      ArrayRef<int64_t> values,
+                                      std::optional<int64_t> axis);
+  /// Builds the constant from reals (`elementType` is a float type).
+  static ChannelConstant fromFloats(Type elementType, ArrayRef<double> values,
+                                    std::optional<int64_t> axis);
+};
+
+/// The scales of `params` as constants of `floatType`.
+ChannelConstant getScaleConstant(QuantParamsAttr params, Type floatType);
+/// The zero points of `params` as i64 constants.
+ChannelConstant getZeroPointConstant(QuantParamsAttr params);
+
+/// Body of an elementwise op: the element, then one value per channel
+/// constant, in order; returns the result element.
+using ElementwiseBodyBuilder =
+    function_ref<Value(OpBuilder &, Location, Value, ValueRange)>;
+
+/// Builds `linalg.generic` mapping each element of the ranked tensor `input`
+/// to an element of type `resultElementType` (same shape).
+Value buildElementwise(OpBuilder &builder, Location loc, Value input,
+                       Type resultElementType,
+                       ArrayRef<ChannelConstant> constants,
+                       ElementwiseBodyBuilder body);
+
+/// Creates an integer constant of `type`.
+Value createIntConstant(OpBuilder &builder, Location loc, Type type,
+                        int64_t value);
+/// Creates a float constant of `type`.
+Value createFloatConstant(OpBuilder &builder, Location loc, Type type,
+                          double value);
+/// Extends or truncates integer `value` to `type`, sign- or zero-extending.
+Value castInteger(OpBuilder &builder, Location loc, Value value, Type type,
+                  bool isUnsigned);
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_LIB_CONVERSION_QFHETOLINALG_ELEMENTWISEBUILDER_H

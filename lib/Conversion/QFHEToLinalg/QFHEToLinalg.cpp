@@ -1,0 +1,49 @@
+//===- QFHEToLinalg.cpp - the qfhe-to-linalg pass -------------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Conversion/QFHEToLinalg/QFHEToLinalg.h"
+#include "Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+
+namespace mlir {
+namespace qfhe {
+#define GEN_PASS_DEF_CONVERTQFHETOLINALG
+#include "qfhe/Conversion/Passes.h.inc"
+} // namespace qfhe
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+void mlir::qfhe::populateQFHEToLinalgPatterns(
+    const TypeConverter &typeConverter, RewritePatternSet &patterns) {
+  populateQuantOpsToLinalgPatterns(typeConverter, patterns);
+  populateIntegerOpsToLinalgPatterns(typeConverter, patterns);
+}
+
+namespace {
+struct ConvertQFHEToLinalgPass
+    : qfhe::impl::ConvertQFHEToLinalgBase<ConvertQFHEToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    SignlessTypeConverter typeConverter;
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<QFHEDialect>();
+    RewritePatternSet patterns(ctx);
+    populateQFHEToLinalgPatterns(typeConverter, patterns);
+    populateSignlessTypeConversionPatterns(typeConverter, patterns, target);
+    if (failed(
+            applyFullConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,155 @@
+//===- QuantMath.cpp - numeric helpers of quantization --------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Support/QuantMath.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cfloat>
+#include <cmath>
+
+namespace mlir {
+namespace qfhe {
+
+IntegerRange getStorageRange(unsigned bits, bool isSigned, bool narrowRange) {
+  assert(bits >= 1 && bits <= 63 && "storage width out of range");
+  IntegerRange range;
+  if (isSigned) {
+    range.min = -(int64_t(1) << (bits - 1));
+    range.max = (int64_t(1) << (bits - 1)) - 1;
+  } else {
+    range.min = 0;
+    range.max = (int64_t(1) << bits) - 1;
+  }
+  if (narrowRange && range.min < range.max)
+    ++range.min;
+  return range;
+}
+
+/// Rounds a positive scale to float32, keeping it a positive normal number.
+static double roundScaleToFloat(double scale) {
+  double rounded = static_cast<double>(static_cast<float>(scale));
+  return std::max(rounded, static_cast<double>(FLT_MIN));
+}
+
+std::optional<AffineParams> computeAffineParams(double lo, double hi,
+                                                IntegerRange storage,
+                                                QuantScheme scheme) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi ||
+      storage.min >= storage.max)
+    return std::nullopt;
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  int64_t zeroInRange = std::clamp<int64_t>(0, storage.min, storage.max);
+
+  if (scheme == QuantScheme::Symmetric) {
+    int64_t zeroPoint = storage.min < 0
+                            ? zeroInRange
+                            : storage.min + (storage.max - storage.min + 1) / 2;
+    double magnitude = std::max(-lo, hi);
+    if (magnitude == 0)
+      return AffineParams{1.0, zeroPoint};
+    int64_t below = zeroPoint - storage.min, above = storage.max - zeroPoint;
+    int64_t steps = std::min(below, above);
+    if (steps == 0)
+      steps = std::max(below, above);
+    double scale = roundScaleToFloat(magnitude / static_cast<double>(steps));
+    if (!std::isfinite(scale))
+      return std::nullopt;
+    return AffineParams{scale, zeroPoint};
+  }
+
+  if (hi == lo)
+    return AffineParams{1.0, zeroInRange};
+  double scale = roundScaleToFloat(
+      (hi - lo) / static_cast<double>(storage.max - storage.min));
+  if (!std::isfinite(scale))
+    return std::nullopt;
+  double zeroPoint =
+      std::nearbyint(static_cast<double>(storage.min) - lo / scale);
+  zeroPoint = std::clamp(zeroPoint, static_cast<double>(storage.min),
+                         static_cast<double>(storage.max));
+  return AffineParams{scale, static_cast<int64_t>(zeroPoint)};
+}
+
+int64_t quantizeValue(double x, double scale, int64_t zeroPoint,
+                      IntegerRange storage) {
+  if (std::isnan(x))
+    return zeroPoint;
+  double shifted = std::nearbyint(x / scale) + static_cast<double>(zeroPoint);
+  shifted = std::clamp(shifted, static_cast<double>(storage.min),
+                       static_cast<double>(storage.max));
+  return static_cast<int64_t>(shifted);
+}
+
+double dequantizeValue(int64_t q, double scale, int64_t zeroPoint) {
+  return static_cast<double>(q - zeroPoint) * scale;
+}
+
+std::optional<FixedPointMultiplier> computeFixedPointMultiplier(double m) {
+  if (!std::isfinite(m) || m <= 0 || m >= 2147483648.0)
+    return std::nullopt;
+  int exponent = 0;
+  double fraction = std::frexp(m, &exponent); // m = fraction * 2^exponent
+  int64_t multiplier =
+      static_cast<int64_t>(std::nearbyint(std::ldexp(fraction, 31)));
+  if (multiplier == (int64_t(1) << 31)) {
+    multiplier /= 2;
+    ++exponent;
+  }
+  int shift = 31 - exponent;
+  if (shift < 0)
+    return std::nullopt;
+  if (shift > 62) {
+    // Too small for a 31-bit mantissa at shift 62: give up low bits.
+    int excess = shift - 62;
+    multiplier = excess >= 63
+                     ? 0
+                     : (multiplier + (int64_t(1) << (excess - 1))) >> excess;
+    shift = 62;
+  }
+  return FixedPointMultiplier{multiplier, static_cast<unsigned>(shift)};
+}
+
+int64_t applyFixedPointMultiplier(int64_t x, FixedPointMultiplier f) {
+  __extension__ typedef __int128 Int128;
+  Int128 product = static_cast<Int128>(x) * f.multiplier;
+  if (f.shift == 0)
+    return static_cast<int64_t>(product);
+  Int128 rounded =
+      (product + (static_cast<Int128>(1) << (f.shift - 1))) >> f.shift;
+  return static_cast<int64_t>(rounded);
+}
+
+int64_t roundingShiftRight(int64_t x, unsigned k) {
+  assert(k <= 62 && "shift out of range");
+  if (k == 0)
+    return x;
+  int64_t quotient = x >> k; // floor division (arithmetic shift)
+  int64_t remainder = x - quotient * (int64_t(1) << k);
+  if (remainder >= (int64_t(1) << (k - 1)))
+    ++quotient;
+  return quotient;
+}
+
+unsigned getSignedBitWidth(IntegerRange range) {
+  for (unsigned bits = 1; bits < 64; ++bits)
+    if (getStorageRange(bits, /*isSigned=*/true).contains(range.min) &&
+        getStorageRange(bits, /*isSigned=*/true).contains(range.max))
+      return bits;
+  return 64;
+}
+
+unsigned getUnsignedBitWidth(IntegerRange range) {
+  assert(range.min >= 0 && "unsigned width of a negative range");
+  for (unsigned bits = 1; bits < 64; ++bits)
+    if (range.max <= getStorageRange(bits, /*isSigned=*/false).max)
+      return bits;
+  return 64;
+}
+
+} // namespace qfhe
+} // namespace mlir

@@ -1,0 +1,307 @@
+//===- QuantMathTest.cpp - tests of the quantization arithmetic -----------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Support/QuantMath.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace mlir::qfhe;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+TEST(StorageRange, SignedUnsignedAndNarrow) {
+  EXPECT_EQ(getStorageRange(8, true), (IntegerRange{-128, 127}));
+  EXPECT_EQ(getStorageRange(8, false), (IntegerRange{0, 255}));
+  EXPECT_EQ(getStorageRange(8, true, true), (IntegerRange{-127, 127}));
+  EXPECT_EQ(getStorageRange(8, false, true), (IntegerRange{1, 255}));
+  EXPECT_EQ(getStorageRange(1, true), (IntegerRange{-1, 0}));
+  EXPECT_EQ(getStorageRange(1, false), (IntegerRange{0, 1}));
+  EXPECT_EQ(getStorageRange(32, true),
+            (IntegerRange{-2147483648LL, 2147483647LL}));
+  EXPECT_EQ(getStorageRange(32, false), (IntegerRange{0, 4294967295LL}));
+  EXPECT_EQ(getStorageRange(8, false).size(), 256u);
+}
+
+TEST(AffineParams, UnitIntervalOnUnsigned8Bits) {
+  auto params = computeAffineParams(0.0, 1.0, getStorageRange(8, false),
+                                    QuantScheme::Asymmetric);
+  ASSERT_TRUE(params);
+  EXPECT_EQ(params->scale, static_cast<double>(1.0f / 255.0f));
+  EXPECT_EQ(params->zeroPoint, 0);
+}
+
+TEST(AffineParams, ZeroPointIsWhereRealZeroLandsWithTheFloatScale) {
+  // [-1, 1] over [0, 255]: with the exact scale 2/255 real 0 would land on
+  // 127.5; the float32 scale is slightly larger, so it lands just below.
+  auto params = computeAffineParams(-1.0, 1.0, getStorageRange(8, false),
+                                    QuantScheme::Asymmetric);
+  ASSERT_TRUE(params);
+  EXPECT_EQ(params->scale, static_cast<double>(static_cast<float>(2.0 / 255)));
+  EXPECT_GT(params->scale, 2.0 / 255);
+  EXPECT_EQ(params->zeroPoint, 127);
+}
+
+TEST(AffineParams, RangeIsExtendedToContainZero) {
+  auto positive = computeAffineParams(2.0, 5.0, getStorageRange(8, false),
+                                      QuantScheme::Asymmetric);
+  ASSERT_TRUE(positive);
+  EXPECT_EQ(positive->zeroPoint, 0);
+  EXPECT_EQ(positive->scale,
+            static_cast<double>(static_cast<float>(5.0 / 255)));
+  auto negative = computeAffineParams(-4.0, -1.0, getStorageRange(8, true),
+                                      QuantScheme::Asymmetric);
+  ASSERT_TRUE(negative);
+  EXPECT_EQ(negative->zeroPoint, 127);
+}
+
+TEST(AffineParams, DegenerateRangesDoNotDivideByZero) {
+  for (QuantScheme scheme : {QuantScheme::Asymmetric, QuantScheme::Symmetric}) {
+    auto zeros =
+        computeAffineParams(0.0, 0.0, getStorageRange(8, true), scheme);
+    ASSERT_TRUE(zeros);
+    EXPECT_EQ(zeros->scale, 1.0);
+    EXPECT_EQ(zeros->zeroPoint, 0);
+    auto unsignedZeros =
+        computeAffineParams(0.0, 0.0, getStorageRange(8, false, true), scheme);
+    ASSERT_TRUE(unsignedZeros);
+    EXPECT_TRUE(std::isfinite(unsignedZeros->scale));
+    // A single non-zero value becomes [0, v] and is exactly representable.
+    auto single =
+        computeAffineParams(3.0, 3.0, getStorageRange(8, false), scheme);
+    ASSERT_TRUE(single);
+    int64_t q = quantizeValue(3.0, single->scale, single->zeroPoint,
+                              getStorageRange(8, false));
+    EXPECT_NEAR(dequantizeValue(q, single->scale, single->zeroPoint), 3.0,
+                single->scale / 2);
+  }
+}
+
+TEST(AffineParams, TinyRangesKeepANormalScale) {
+  auto params = computeAffineParams(0.0, 1e-300, getStorageRange(8, false),
+                                    QuantScheme::Asymmetric);
+  ASSERT_TRUE(params);
+  EXPECT_GT(params->scale, 0.0);
+  EXPECT_TRUE(std::isnormal(static_cast<float>(params->scale)));
+}
+
+TEST(AffineParams, RejectsNonFiniteAndInvertedRanges) {
+  IntegerRange storage = getStorageRange(8, true);
+  for (QuantScheme scheme : {QuantScheme::Asymmetric, QuantScheme::Symmetric}) {
+    EXPECT_FALSE(computeAffineParams(-kInf, 1.0, storage, scheme));
+    EXPECT_FALSE(computeAffineParams(0.0, kInf, storage, scheme));
+    EXPECT_FALSE(computeAffineParams(kNaN, 1.0, storage, scheme));
+    EXPECT_FALSE(computeAffineParams(2.0, 1.0, storage, scheme));
+    EXPECT_FALSE(computeAffineParams(-1e308, 1e308, storage, scheme));
+  }
+  EXPECT_FALSE(computeAffineParams(0.0, 1.0, IntegerRange{3, 3},
+                                   QuantScheme::Asymmetric));
+}
+
+TEST(AffineParams, SymmetricSchemes) {
+  auto signedParams = computeAffineParams(-0.5, 2.0, getStorageRange(8, true),
+                                          QuantScheme::Symmetric);
+  ASSERT_TRUE(signedParams);
+  EXPECT_EQ(signedParams->zeroPoint, 0);
+  EXPECT_EQ(signedParams->scale,
+            static_cast<double>(static_cast<float>(2.0 / 127)));
+  auto unsignedParams = computeAffineParams(
+      -1.0, 0.5, getStorageRange(8, false), QuantScheme::Symmetric);
+  ASSERT_TRUE(unsignedParams);
+  EXPECT_EQ(unsignedParams->zeroPoint, 128);
+  EXPECT_EQ(unsignedParams->scale,
+            static_cast<double>(static_cast<float>(1.0 / 127)));
+  auto narrow = computeAffineParams(-3.0, 3.0, getStorageRange(8, true, true),
+                                    QuantScheme::Symmetric);
+  ASSERT_TRUE(narrow);
+  EXPECT_EQ(narrow->zeroPoint, 0);
+  EXPECT_EQ(
+      quantizeValue(-3.0, narrow->scale, 0, getStorageRange(8, true, true)),
+      -127);
+  EXPECT_EQ(
+      quantizeValue(3.0, narrow->scale, 0, getStorageRange(8, true, true)),
+      127);
+}
+
+TEST(AffineParams, EveryValueOfTheRangeRoundTripsWithinHalfAStep) {
+  std::mt19937_64 rng(42);
+  std::uniform_real_distribution<double> ends(-100.0, 100.0);
+  for (int trial = 0; trial < 200; ++trial) {
+    double a = ends(rng), b = ends(rng);
+    double lo = std::min(a, b), hi = std::max(a, b);
+    for (unsigned bits : {2u, 4u, 8u, 16u}) {
+      for (bool isSigned : {false, true}) {
+        IntegerRange storage = getStorageRange(bits, isSigned);
+        auto params =
+            computeAffineParams(lo, hi, storage, QuantScheme::Asymmetric);
+        ASSERT_TRUE(params);
+        ASSERT_TRUE(storage.contains(params->zeroPoint));
+        EXPECT_EQ(dequantizeValue(params->zeroPoint, params->scale,
+                                  params->zeroPoint),
+                  0.0);
+        for (double x : {lo, hi, (lo + hi) / 2}) {
+          int64_t q =
+              quantizeValue(x, params->scale, params->zeroPoint, storage);
+          double back = dequantizeValue(q, params->scale, params->zeroPoint);
+          // Half a step, plus the float32 rounding of the scale and of the
+          // zero point, which can push an end of the range one step out.
+          EXPECT_LE(std::fabs(back - x), params->scale * 1.5 + 1e-12)
+              << "range [" << lo << ", " << hi << "] bits " << bits;
+        }
+      }
+    }
+  }
+}
+
+TEST(QuantizeValue, RoundsHalfToEven) {
+  IntegerRange storage = getStorageRange(8, true);
+  EXPECT_EQ(quantizeValue(0.5, 1.0, 0, storage), 0);
+  EXPECT_EQ(quantizeValue(1.5, 1.0, 0, storage), 2);
+  EXPECT_EQ(quantizeValue(2.5, 1.0, 0, storage), 2);
+  EXPECT_EQ(quantizeValue(-0.5, 1.0, 0, storage), 0);
+  EXPECT_EQ(quantizeValue(-1.5, 1.0, 0, storage), -2);
+  EXPECT_EQ(quantizeValue(0.26, 0.1, 3, storage), 6);
+}
+
+TEST(QuantizeValue, ClampsSaturatesAndMapsNaNToZeroPoint) {
+  IntegerRange storage = getStorageRange(8, false);
+  EXPECT_EQ(quantizeValue(1000.0, 0.5, 10, storage), 255);
+  EXPECT_EQ(quantizeValue(-1000.0, 0.5, 10, storage), 0);
+  EXPECT_EQ(quantizeValue(kInf, 0.5, 10, storage), 255);
+  EXPECT_EQ(quantizeValue(-kInf, 0.5, 10, storage), 0);
+  EXPECT_EQ(quantizeValue(kNaN, 0.5, 10, storage), 10);
+  EXPECT_EQ(quantizeValue(1e300, 1e-30, 0, getStorageRange(32, true)),
+            2147483647LL);
+}
+
+TEST(DequantizeValue, SubtractsZeroPointThenScales) {
+  EXPECT_EQ(dequantizeValue(13, 0.5, 3), 5.0);
+  EXPECT_EQ(dequantizeValue(0, 0.25, 128), -32.0);
+  EXPECT_EQ(dequantizeValue(4294967295LL, 1.0, 0), 4294967295.0);
+}
+
+TEST(FixedPointMultiplier, ExactPowersOfTwo) {
+  auto half = computeFixedPointMultiplier(0.5);
+  ASSERT_TRUE(half);
+  EXPECT_EQ(half->multiplier, int64_t(1) << 30);
+  EXPECT_EQ(half->shift, 31u);
+  auto one = computeFixedPointMultiplier(1.0);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->multiplier, int64_t(1) << 30);
+  EXPECT_EQ(one->shift, 30u);
+  auto large = computeFixedPointMultiplier(1024.0);
+  ASSERT_TRUE(large);
+  EXPECT_EQ(applyFixedPointMultiplier(3, *large), 3072);
+}
+
+TEST(FixedPointMultiplier, MantissaRoundingUpToTwoPow31Renormalizes) {
+  auto almostOne = computeFixedPointMultiplier(1.0 - std::ldexp(1.0, -40));
+  ASSERT_TRUE(almostOne);
+  EXPECT_EQ(almostOne->multiplier, int64_t(1) << 30);
+  EXPECT_EQ(almostOne->shift, 30u);
+}
+
+TEST(FixedPointMultiplier, RejectsOutOfDomain) {
+  EXPECT_FALSE(computeFixedPointMultiplier(0.0));
+  EXPECT_FALSE(computeFixedPointMultiplier(-1.0));
+  EXPECT_FALSE(computeFixedPointMultiplier(kInf));
+  EXPECT_FALSE(computeFixedPointMultiplier(kNaN));
+  EXPECT_FALSE(computeFixedPointMultiplier(2147483648.0));
+  EXPECT_TRUE(computeFixedPointMultiplier(2147483647.0));
+}
+
+TEST(FixedPointMultiplier, TinyMultipliersCapTheShift) {
+  auto tiny = computeFixedPointMultiplier(1e-20);
+  ASSERT_TRUE(tiny);
+  EXPECT_EQ(tiny->shift, 62u);
+  EXPECT_NEAR(std::ldexp(static_cast<double>(tiny->multiplier), -62), 1e-20,
+              std::ldexp(1.0, -62));
+  auto vanishing = computeFixedPointMultiplier(1e-300);
+  ASSERT_TRUE(vanishing);
+  EXPECT_EQ(vanishing->multiplier, 0);
+  EXPECT_EQ(applyFixedPointMultiplier(4294967295LL, *vanishing), 0);
+}
+
+TEST(FixedPointMultiplier, RelativeErrorBelowTwoPowMinus31) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> exponent(-31.0, 31.0);
+  for (int trial = 0; trial < 10000; ++trial) {
+    double m = std::exp2(exponent(rng));
+    auto fixed = computeFixedPointMultiplier(m);
+    ASSERT_TRUE(fixed);
+    EXPECT_GE(fixed->multiplier, int64_t(1) << 30);
+    EXPECT_LT(fixed->multiplier, int64_t(1) << 31);
+    double value = std::ldexp(static_cast<double>(fixed->multiplier),
+                              -static_cast<int>(fixed->shift));
+    EXPECT_LE(std::fabs(value - m) / m, std::ldexp(1.0, -31));
+  }
+}
+
+TEST(FixedPointMultiplier, ApplyRoundsHalfUpExactly) {
+  auto half = *computeFixedPointMultiplier(0.5);
+  EXPECT_EQ(applyFixedPointMultiplier(3, half), 2);   // 1.5 -> 2
+  EXPECT_EQ(applyFixedPointMultiplier(-3, half), -1); // -1.5 -> -1
+  EXPECT_EQ(applyFixedPointMultiplier(4, half), 2);
+  EXPECT_EQ(applyFixedPointMultiplier(-5, half), -2); // -2.5 -> -2
+  // Products beyond 64 bits are exact.
+  FixedPointMultiplier big{(int64_t(1) << 31) - 1, 31};
+  int64_t x = int64_t(1) << 33;
+  EXPECT_EQ(applyFixedPointMultiplier(x, big), x - 4);
+  EXPECT_EQ(applyFixedPointMultiplier(-x, big), -x + 4);
+}
+
+TEST(FixedPointMultiplier, MatchesRealArithmeticWithinOneStep) {
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<int64_t> values(-(int64_t(1) << 31), int64_t(1)
+                                                                         << 31);
+  std::uniform_real_distribution<double> ratios(1e-4, 4.0);
+  for (int trial = 0; trial < 10000; ++trial) {
+    int64_t x = values(rng);
+    double m = ratios(rng);
+    int64_t result =
+        applyFixedPointMultiplier(x, *computeFixedPointMultiplier(m));
+    EXPECT_LE(std::fabs(static_cast<double>(result) - x * m),
+              0.5 + std::fabs(x * m) * std::ldexp(1.0, -30));
+  }
+}
+
+TEST(RoundingShiftRight, RoundsToNearestTiesUp) {
+  EXPECT_EQ(roundingShiftRight(7, 1), 4);
+  EXPECT_EQ(roundingShiftRight(6, 1), 3);
+  EXPECT_EQ(roundingShiftRight(5, 1), 3);   // 2.5 -> 3
+  EXPECT_EQ(roundingShiftRight(-5, 1), -2); // -2.5 -> -2
+  EXPECT_EQ(roundingShiftRight(-6, 1), -3);
+  EXPECT_EQ(roundingShiftRight(-7, 2), -2); // -1.75 -> -2
+  EXPECT_EQ(roundingShiftRight(9, 0), 9);
+  EXPECT_EQ(roundingShiftRight(8191, 4), 512); // needs one more bit than 13-4
+  EXPECT_EQ(roundingShiftRight(std::numeric_limits<int64_t>::max(), 62), 2);
+  EXPECT_EQ(roundingShiftRight(std::numeric_limits<int64_t>::min(), 62), -2);
+}
+
+TEST(BitWidth, SignedRanges) {
+  EXPECT_EQ(getSignedBitWidth({0, 0}), 1u);
+  EXPECT_EQ(getSignedBitWidth({-1, 0}), 1u);
+  EXPECT_EQ(getSignedBitWidth({0, 1}), 2u);
+  EXPECT_EQ(getSignedBitWidth({-128, 127}), 8u);
+  EXPECT_EQ(getSignedBitWidth({-129, 0}), 9u);
+  EXPECT_EQ(getSignedBitWidth({0, 128}), 9u);
+  EXPECT_EQ(getSignedBitWidth({std::numeric_limits<int64_t>::min(), 0}), 64u);
+}
+
+TEST(BitWidth, UnsignedRanges) {
+  EXPECT_EQ(getUnsignedBitWidth({0, 0}), 1u);
+  EXPECT_EQ(getUnsignedBitWidth({0, 1}), 1u);
+  EXPECT_EQ(getUnsignedBitWidth({0, 255}), 8u);
+  EXPECT_EQ(getUnsignedBitWidth({3, 256}), 9u);
+}
+
+} // namespace
