@@ -1,0 +1,71 @@
+//===- ConstantRanges.cpp - exact ranges of constant tensors --------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RangeRules.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+SmallVector<double> mlir::qfhe::getElementsAsDoubles(ElementsAttr attr) {
+  SmallVector<double> values;
+  Type elementType = attr.getElementType();
+  if (isa<FloatType>(elementType)) {
+    auto floats = attr.tryGetValues<APFloat>();
+    if (!floats)
+      return {};
+    values.reserve(attr.getNumElements());
+    for (const APFloat &value : *floats)
+      values.push_back(value.convertToDouble());
+    return values;
+  }
+  if (auto intType = dyn_cast<IntegerType>(elementType)) {
+    auto ints = attr.tryGetValues<APInt>();
+    if (!ints)
+      return {};
+    values.reserve(attr.getNumElements());
+    for (const APInt &value : *ints)
+      values.push_back(intType.isUnsigned()
+                           ? static_cast<double>(value.getZExtValue())
+                           : static_cast<double>(value.getSExtValue()));
+  }
+  return values;
+}
+
+Interval mlir::qfhe::getElementsRange(ElementsAttr attr) {
+  if (attr.isSplat() || attr.getNumElements() == 1) {
+    SmallVector<double> first = getElementsAsDoubles(attr);
+    if (first.empty())
+      return Interval::full();
+    return Interval::point(first.front());
+  }
+  Interval range = Interval::empty();
+  SmallVector<double> values = getElementsAsDoubles(attr);
+  if (values.empty())
+    return Interval::full();
+  for (double value : values)
+    range = range.join(Interval::point(value));
+  return range;
+}
+
+SmallVector<Interval> mlir::qfhe::getElementsRangePerAxis(ElementsAttr attr,
+                                                          int64_t axis) {
+  auto type = cast<ShapedType>(attr.getType());
+  int64_t channels = type.getDimSize(axis);
+  SmallVector<Interval> ranges(channels, Interval::empty());
+  SmallVector<double> values = getElementsAsDoubles(attr);
+  if (values.empty())
+    return SmallVector<Interval>(channels, Interval::full());
+  int64_t inner = 1;
+  for (int64_t dim = axis + 1; dim < type.getRank(); ++dim)
+    inner *= type.getDimSize(dim);
+  for (int64_t index = 0, e = values.size(); index < e; ++index) {
+    int64_t channel = (index / inner) % channels;
+    ranges[channel] = ranges[channel].join(Interval::point(values[index]));
+  }
+  return ranges;
+}
