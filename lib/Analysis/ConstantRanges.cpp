@@ -7,9 +7,17 @@
 #include "RangeRules.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
+
+ElementsAttr mlir::qfhe::getConstantElements(Value value) {
+  ElementsAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr;
+  return {};
+}
 
 SmallVector<double> mlir::qfhe::getElementsAsDoubles(ElementsAttr attr) {
   SmallVector<double> values;

@@ -36,20 +36,6 @@ constexpr uint64_t kMaxContractionSteps = uint64_t(1) << 26;
 /// Pieces a univariate body's input range is cut into.
 constexpr int kSubdivisions = 64;
 
-/// The constant value of an operand, if it has one.
-ElementsAttr getConstantOperand(Value value) {
-  ElementsAttr attr;
-  if (matchPattern(value, m_Constant(&attr)))
-    return attr;
-  return {};
-}
-
-/// Error bound factor of a sum of n rounded terms: n u / (1 - n u).
-double sumErrorFactor(uint64_t n, double u) {
-  double nu = static_cast<double>(n) * u;
-  return nu < 1 ? nu / (1 - nu) : std::numeric_limits<double>::infinity();
-}
-
 /// Evaluates one linalg op for one output result.
 class LinalgRangeRule {
 public:
@@ -57,7 +43,7 @@ public:
       : op(op), operands(operands), maps(op.getIndexingMapsArray()),
         loopSizes(op.getStaticLoopRanges()) {
     for (OpOperand &operand : op->getOpOperands())
-      constants.push_back(getConstantOperand(operand.get()));
+      constants.push_back(getConstantElements(operand.get()));
   }
 
   TensorRange compute(unsigned resultIndex);

@@ -59,10 +59,16 @@ Interval widenForRounding(const Interval &interval, Type type,
 /// Unit roundoff of the float element type of `type` (0 if not a float).
 double getUnitRoundoff(Type type);
 
+/// Error bound factor of a float sum of `n` rounded terms, `n u / (1 - n u)`
+/// (Higham's gamma_n): |computed - exact| <= gamma_n * sum |terms|.
+double sumErrorFactor(uint64_t n, double u);
+
 //===----------------------------------------------------------------------===//
 // Constants (ConstantRanges.cpp)
 //===----------------------------------------------------------------------===//
 
+/// The constant elements `value` is defined by, if any.
+ElementsAttr getConstantElements(Value value);
 /// Range of the float or integer elements of `attr` (exact).
 Interval getElementsRange(ElementsAttr attr);
 /// Exact range per index along `axis` of `attr`.

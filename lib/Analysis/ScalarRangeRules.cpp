@@ -35,6 +35,11 @@ double mlir::qfhe::getUnitRoundoff(Type type) {
   return unitRoundoff(floatType.getFPMantissaWidth() - 1);
 }
 
+double mlir::qfhe::sumErrorFactor(uint64_t n, double u) {
+  double nu = static_cast<double>(n) * u;
+  return nu < 1 ? nu / (1 - nu) : std::numeric_limits<double>::infinity();
+}
+
 /// Widens one bound: a rounded result keeps its sign and lies within a
 /// relative `u` of the exact value, plus the spacing of subnormals.
 static double widenBound(double bound, double u, double tiny, bool lower) {

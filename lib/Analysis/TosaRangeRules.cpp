@@ -24,17 +24,10 @@ using namespace mlir::qfhe;
 
 namespace {
 
-ElementsAttr getConstant(Value value) {
-  ElementsAttr attr;
-  if (matchPattern(value, m_Constant(&attr)))
-    return attr;
-  return {};
-}
+ElementsAttr getConstant(Value value) { return getConstantElements(value); }
 
-/// Error bound factor of a sum of n rounded terms.
 double gamma(uint64_t n, Type type) {
-  double nu = static_cast<double>(n) * getUnitRoundoff(type);
-  return nu < 1 ? nu / (1 - nu) : std::numeric_limits<double>::infinity();
+  return sumErrorFactor(n, getUnitRoundoff(type));
 }
 
 /// Accumulates sum_i [min, max](w_i * x_i) for one output channel.
@@ -127,6 +120,24 @@ std::optional<TensorRange> depthwiseRange(tosa::DepthwiseConv2DOp op,
   return TensorRange::perChannel(3, channels);
 }
 
+/// Bounds of a batched product with one constant side: output index `o` (of
+/// `outer`) gets, over every batch, sum_k weight(batch, o, k) * data_k, with
+/// data_k the range of channel k of `data` along `dataAxis`.
+SmallVector<Interval>
+constantSideProduct(int64_t batches, int64_t outer, int64_t inner,
+                    function_ref<double(int64_t, int64_t, int64_t)> weight,
+                    const TensorRange &data, int64_t dataAxis, Type type) {
+  SmallVector<Interval> bounds(outer, Interval::empty());
+  for (int64_t batch = 0; batch < batches; ++batch)
+    for (int64_t o = 0; o < outer; ++o) {
+      DotBound dot;
+      for (int64_t k = 0; k < inner; ++k)
+        dot.add(weight(batch, o, k), data.getChannel(dataAxis, k));
+      bounds[o] = bounds[o].join(dot.finish(0.0, type));
+    }
+  return bounds;
+}
+
 /// matmul: a [N, H, C] x b [N, C, W]; one side constant is exact.
 std::optional<TensorRange> matmulRange(tosa::MatMulOp op,
                                        ArrayRef<TensorRange> operands) {
@@ -137,36 +148,30 @@ std::optional<TensorRange> matmulRange(tosa::MatMulOp op,
   if (ShapedType::isDynamic(c))
     return std::nullopt;
   if (ElementsAttr b = getConstant(op.getB())) {
-    const TensorRange &a = operands[0];
-    if (!a.isFinite() || !bType.hasStaticShape())
+    if (!operands[0].isFinite() || !bType.hasStaticShape())
       return std::nullopt;
     SmallVector<double> values = getElementsAsDoubles(b);
-    int64_t n = bType.getDimSize(0), width = bType.getDimSize(2);
-    SmallVector<Interval> channels(width, Interval::empty());
-    for (int64_t batch = 0; batch < n; ++batch)
-      for (int64_t col = 0; col < width; ++col) {
-        DotBound dot;
-        for (int64_t k = 0; k < c; ++k)
-          dot.add(values[(batch * c + k) * width + col], a.getChannel(2, k));
-        channels[col] = channels[col].join(dot.finish(0.0, type));
-      }
-    return TensorRange::perChannel(2, channels);
+    int64_t width = bType.getDimSize(2);
+    return TensorRange::perChannel(
+        2, constantSideProduct(
+               bType.getDimSize(0), width, c,
+               [&](int64_t batch, int64_t col, int64_t k) {
+                 return values[(batch * c + k) * width + col];
+               },
+               operands[0], 2, type));
   }
   if (ElementsAttr a = getConstant(op.getA())) {
-    const TensorRange &b = operands[1];
-    if (!b.isFinite() || !aType.hasStaticShape())
+    if (!operands[1].isFinite() || !aType.hasStaticShape())
       return std::nullopt;
     SmallVector<double> values = getElementsAsDoubles(a);
-    int64_t n = aType.getDimSize(0), height = aType.getDimSize(1);
-    SmallVector<Interval> rows(height, Interval::empty());
-    for (int64_t batch = 0; batch < n; ++batch)
-      for (int64_t row = 0; row < height; ++row) {
-        DotBound dot;
-        for (int64_t k = 0; k < c; ++k)
-          dot.add(values[(batch * height + row) * c + k], b.getChannel(1, k));
-        rows[row] = rows[row].join(dot.finish(0.0, type));
-      }
-    return TensorRange::perChannel(1, rows);
+    int64_t height = aType.getDimSize(1);
+    return TensorRange::perChannel(
+        1, constantSideProduct(
+               aType.getDimSize(0), height, c,
+               [&](int64_t batch, int64_t row, int64_t k) {
+                 return values[(batch * height + row) * c + k];
+               },
+               operands[1], 1, type));
   }
   std::optional<Interval> product =
       mul(operands[0].getWhole(), operands[1].getWhole());
