@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -119,4 +120,42 @@ Value mlir::qfhe::buildElementwise(OpBuilder &builder, Location loc,
         linalg::YieldOp::create(b, bodyLoc, result);
       });
   return generic.getResult(0);
+}
+
+Value mlir::qfhe::emitQuantize(OpBuilder &b, Location loc, Value x, Value scale,
+                               Value zeroPoint, int64_t qmin, int64_t qmax,
+                               Type resultType) {
+  Type f64 = b.getF64Type(), i64 = b.getI64Type();
+  Value scaled = arith::DivFOp::create(b, loc, x, scale);
+  Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+  if (rounded.getType() != f64)
+    rounded = arith::ExtFOp::create(b, loc, f64, rounded);
+  Value zeroPointReal = arith::SIToFPOp::create(b, loc, f64, zeroPoint);
+  Value low = arith::SubFOp::create(
+      b, loc, createFloatConstant(b, loc, f64, qmin), zeroPointReal);
+  Value high = arith::SubFOp::create(
+      b, loc, createFloatConstant(b, loc, f64, qmax), zeroPointReal);
+  Value clamped = arith::MaxNumFOp::create(b, loc, rounded, low);
+  clamped = arith::MinNumFOp::create(b, loc, clamped, high);
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
+                                      rounded, rounded);
+  clamped = arith::SelectOp::create(
+      b, loc, isNaN, createFloatConstant(b, loc, f64, 0.0), clamped);
+  Value integer = arith::FPToSIOp::create(b, loc, i64, clamped);
+  integer = arith::AddIOp::create(b, loc, integer, zeroPoint);
+  return castInteger(b, loc, integer, resultType, /*isUnsigned=*/false);
+}
+
+Value mlir::qfhe::emitCentered(OpBuilder &b, Location loc, Value q,
+                               Value zeroPoint, bool isUnsigned) {
+  Value wide = castInteger(b, loc, q, b.getI64Type(), isUnsigned);
+  return arith::SubIOp::create(b, loc, wide, zeroPoint);
+}
+
+Value mlir::qfhe::emitDequantize(OpBuilder &b, Location loc, Value q,
+                                 Value scale, Value zeroPoint,
+                                 bool isUnsigned) {
+  Value centered = emitCentered(b, loc, q, zeroPoint, isUnsigned);
+  Value real = arith::SIToFPOp::create(b, loc, scale.getType(), centered);
+  return arith::MulFOp::create(b, loc, real, scale);
 }

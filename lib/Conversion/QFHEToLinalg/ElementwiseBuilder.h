@@ -66,6 +66,24 @@ Value createFloatConstant(OpBuilder &builder, Location loc, Type type,
 Value castInteger(OpBuilder &builder, Location loc, Value value, Type type,
                   bool isUnsigned);
 
+/// Emits `clamp(roundeven(x / scale) + zeroPoint, qmin, qmax)` truncated to
+/// `resultType`, with qfhe.quantize's exact arithmetic: division and
+/// rounding in x's float type, clamp in f64, zero point added as an integer
+/// (i64); NaN maps to the zero point.
+Value emitQuantize(OpBuilder &b, Location loc, Value x, Value scale,
+                   Value zeroPoint, int64_t qmin, int64_t qmax,
+                   Type resultType);
+
+/// Emits `(q - zeroPoint) * scale` in the float type of `scale`, `q` being
+/// extended to i64 (zero-extended when `isUnsigned`).
+Value emitDequantize(OpBuilder &b, Location loc, Value q, Value scale,
+                     Value zeroPoint, bool isUnsigned);
+
+/// Emits `ext(q) - zeroPoint` in i64: the integer a quantized element
+/// stands for, up to the scale.
+Value emitCentered(OpBuilder &b, Location loc, Value q, Value zeroPoint,
+                   bool isUnsigned);
+
 } // namespace qfhe
 } // namespace mlir
 

@@ -16,6 +16,14 @@ namespace qfhe {
 void populateQuantOpsToLinalgPatterns(const TypeConverter &typeConverter,
                                       RewritePatternSet &patterns);
 
+/// matmul, conv2d, sum_pool, max_pool, reduce_sum.
+void populateLinearOpsToLinalgPatterns(const TypeConverter &typeConverter,
+                                       RewritePatternSet &patterns);
+
+/// apply, add, sub, mul.
+void populateFunctionOpsToLinalgPatterns(const TypeConverter &typeConverter,
+                                         RewritePatternSet &patterns);
+
 /// lut, round.
 void populateIntegerOpsToLinalgPatterns(const TypeConverter &typeConverter,
                                         RewritePatternSet &patterns);

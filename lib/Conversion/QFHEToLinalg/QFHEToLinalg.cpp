@@ -28,6 +28,8 @@ void mlir::qfhe::populateQFHEToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   populateQuantOpsToLinalgPatterns(typeConverter, patterns);
   populateIntegerOpsToLinalgPatterns(typeConverter, patterns);
+  populateLinearOpsToLinalgPatterns(typeConverter, patterns);
+  populateFunctionOpsToLinalgPatterns(typeConverter, patterns);
 }
 
 namespace {

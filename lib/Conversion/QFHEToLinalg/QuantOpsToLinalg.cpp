@@ -14,7 +14,6 @@
 #include "Patterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
 #include "qfhe/Support/QuantMath.h"
 
@@ -35,31 +34,13 @@ struct QuantizeOpLowering : OpConversionPattern<QuantizeOp> {
     QuantParamsAttr params = op.getParams();
     Type floatType = op.getInput().getType().getElementType();
     Type resultType = rewriter.getIntegerType(params.getBits());
-    Type f64 = rewriter.getF64Type(), i64 = rewriter.getI64Type();
     int64_t qmin = params.getQMin(), qmax = params.getQMax();
     Value result = buildElementwise(
         rewriter, op.getLoc(), adaptor.getInput(), resultType,
         {getScaleConstant(params, floatType), getZeroPointConstant(params)},
         [&](OpBuilder &b, Location loc, Value x, ValueRange channel) {
-          Value scale = channel[0], zeroPoint = channel[1];
-          Value scaled = arith::DivFOp::create(b, loc, x, scale);
-          Value rounded = math::RoundEvenOp::create(b, loc, scaled);
-          if (floatType != f64)
-            rounded = arith::ExtFOp::create(b, loc, f64, rounded);
-          Value zeroPointReal = arith::SIToFPOp::create(b, loc, f64, zeroPoint);
-          Value low = arith::SubFOp::create(
-              b, loc, createFloatConstant(b, loc, f64, qmin), zeroPointReal);
-          Value high = arith::SubFOp::create(
-              b, loc, createFloatConstant(b, loc, f64, qmax), zeroPointReal);
-          Value clamped = arith::MaxNumFOp::create(b, loc, rounded, low);
-          clamped = arith::MinNumFOp::create(b, loc, clamped, high);
-          Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
-                                              rounded, rounded);
-          clamped = arith::SelectOp::create(
-              b, loc, isNaN, createFloatConstant(b, loc, f64, 0.0), clamped);
-          Value integer = arith::FPToSIOp::create(b, loc, i64, clamped);
-          integer = arith::AddIOp::create(b, loc, integer, zeroPoint);
-          return castInteger(b, loc, integer, resultType, /*isUnsigned=*/false);
+          return emitQuantize(b, loc, x, channel[0], channel[1], qmin, qmax,
+                              resultType);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -76,16 +57,12 @@ struct DequantizeOpLowering : OpConversionPattern<DequantizeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     QuantParamsAttr params = op.getParams();
     Type floatType = op.getResult().getType().getElementType();
-    Type i64 = rewriter.getI64Type();
     bool isUnsigned = !params.getIsSigned();
     Value result = buildElementwise(
         rewriter, op.getLoc(), adaptor.getInput(), floatType,
         {getScaleConstant(params, floatType), getZeroPointConstant(params)},
         [&](OpBuilder &b, Location loc, Value q, ValueRange channel) {
-          Value wide = castInteger(b, loc, q, i64, isUnsigned);
-          Value centered = arith::SubIOp::create(b, loc, wide, channel[1]);
-          Value real = arith::SIToFPOp::create(b, loc, floatType, centered);
-          return arith::MulFOp::create(b, loc, real, channel[0]);
+          return emitDequantize(b, loc, q, channel[0], channel[1], isUnsigned);
         });
     rewriter.replaceOp(op, result);
     return success();

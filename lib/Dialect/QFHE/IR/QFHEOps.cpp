@@ -8,8 +8,12 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallString.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -149,5 +153,326 @@ LogicalResult RoundOp::verify() {
                          << " must have between " << inputBits - dropBits
                          << " and " << inputBits << " bits (" << inputBits
                          << "-bit input, " << dropBits << " dropped)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shared checks of the quantized-level ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Checks that `params` describe `value`'s type (named `role` in messages).
+LogicalResult verifyOperand(Operation *op, QuantParamsAttr params, Value value,
+                            StringRef role) {
+  return params.verifyStorage([&] { return op->emitOpError(); },
+                              value.getType(), role);
+}
+
+/// Checks that `params` are per tensor.
+LogicalResult verifyPerTensor(Operation *op, QuantParamsAttr params,
+                              StringRef role) {
+  if (params.isPerAxis())
+    return op->emitOpError()
+           << role << " parameters must be per tensor, got " << params;
+  return success();
+}
+
+/// Checks that `params` are per tensor or per axis on `axis`.
+LogicalResult verifyAxis(Operation *op, QuantParamsAttr params, int64_t axis,
+                         StringRef role) {
+  if (params.isPerAxis() && *params.getAxis() != axis)
+    return op->emitOpError()
+           << role << " parameters must be per tensor or per "
+           << "axis " << axis << ", got axis " << *params.getAxis();
+  return success();
+}
+
+/// Checks the parameters of an accumulator: zero points 0, and scale
+/// `expected(channel)` (relative tolerance 1e-9), per axis on `axis` when
+/// `perAxis`.
+LogicalResult verifyAccumulatorParams(Operation *op, QuantParamsAttr params,
+                                      bool perAxis, int64_t axis,
+                                      function_ref<double(unsigned)> expected) {
+  if (perAxis != params.isPerAxis() || (perAxis && *params.getAxis() != axis))
+    return op->emitOpError()
+           << "result parameters must be "
+           << (perAxis ? "per axis " + std::to_string(axis) : "per tensor")
+           << " to match the operands, got " << params;
+  for (unsigned channel = 0; channel < params.getNumChannels(); ++channel) {
+    if (params.getZeroPoint(channel) != 0)
+      return op->emitOpError() << "result zero point of channel " << channel
+                               << " is " << params.getZeroPoint(channel)
+                               << "; an accumulator has zero point 0";
+    double want = expected(channel), got = params.getScale(channel);
+    if (std::fabs(got - want) > 1e-9 * std::fabs(want))
+      return op->emitOpError()
+             << "result scale of channel " << channel << " is " << got
+             << " but the operands give " << want;
+  }
+  return success();
+}
+
+/// Checks a window attribute list: `count` values, each at least `minimum`.
+LogicalResult verifyWindowAttr(Operation *op, ArrayRef<int64_t> values,
+                               size_t count, int64_t minimum, StringRef name) {
+  if (values.size() != count)
+    return op->emitOpError()
+           << name << " has " << values.size() << " values; expected " << count;
+  for (int64_t value : values)
+    if (value < minimum)
+      return op->emitOpError()
+             << name << " value " << value << " is below " << minimum;
+  return success();
+}
+
+/// Checks an output size of a window op: (in + pads - dilation*(k-1) - 1) /
+/// stride + 1, when everything is static.
+LogicalResult verifyWindowSize(Operation *op, int64_t in, int64_t out,
+                               int64_t kernel, int64_t stride, int64_t dilation,
+                               int64_t padBefore, int64_t padAfter,
+                               StringRef dim) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(out))
+    return success();
+  int64_t span = in + padBefore + padAfter - dilation * (kernel - 1) - 1;
+  int64_t expected = span < 0 ? 0 : span / stride + 1;
+  if (span < 0 || out != expected)
+    return op->emitOpError() << "output " << dim << " is " << out
+                             << " but the window gives " << expected;
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  auto lhsType = getLhs().getType(), rhsType = getRhs().getType();
+  auto resultType = getResult().getType();
+  if (lhsType.getRank() < 2 || rhsType.getRank() != 2)
+    return emitOpError() << "expects lhs of rank >= 2 and rhs of rank 2, got "
+                         << lhsType << " and " << rhsType;
+  int64_t rank = lhsType.getRank();
+  int64_t k = lhsType.getDimSize(rank - 1), kr = rhsType.getDimSize(0);
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kr) && k != kr)
+    return emitOpError() << "contracts " << k << " lhs columns with " << kr
+                         << " rhs rows";
+  SmallVector<int64_t> expected(lhsType.getShape().drop_back());
+  expected.push_back(rhsType.getDimSize(1));
+  if (failed(verifyCompatibleShape(expected, resultType.getShape())))
+    return emitOpError() << "result type " << resultType
+                         << " does not match the product's shape";
+  if (failed(verifyOperand(*this, getLhsParams(), getLhs(), "lhs")) ||
+      failed(verifyOperand(*this, getRhsParams(), getRhs(), "rhs")) ||
+      failed(verifyOperand(*this, getResultParams(), getResult(), "result")) ||
+      failed(verifyPerTensor(*this, getLhsParams(), "lhs")) ||
+      failed(verifyAxis(*this, getRhsParams(), 1, "rhs")))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 ||
+        failed(verifyCompatibleShape(biasType.getShape(),
+                                     {rhsType.getDimSize(1)})))
+      return emitOpError() << "bias of type " << biasType
+                           << " must hold one value per rhs column";
+  }
+  QuantParamsAttr lhs = getLhsParams(), rhs = getRhsParams();
+  return verifyAccumulatorParams(
+      *this, getResultParams(), rhs.isPerAxis(), rank - 1, [&](unsigned c) {
+        return lhs.getScale() * rhs.getScale(rhs.isPerAxis() ? c : 0);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  auto inputType = getInput().getType(), filterType = getFilter().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getRank() != 4 || filterType.getRank() != 4 ||
+      resultType.getRank() != 4)
+    return emitOpError() << "expects NCHW input, FCHW filter and NCHW result";
+  if (failed(verifyWindowAttr(*this, getStrides(), 2, 1, "strides")) ||
+      failed(verifyWindowAttr(*this, getDilations(), 2, 1, "dilations")) ||
+      failed(verifyWindowAttr(*this, getPadding(), 4, 0, "padding")))
+    return failure();
+  int64_t groups = getGroups();
+  int64_t channels = inputType.getDimSize(1),
+          filters = filterType.getDimSize(0);
+  if (groups < 1 || ShapedType::isDynamic(channels) || channels % groups ||
+      filters % groups)
+    return emitOpError() << groups << " groups do not divide " << channels
+                         << " input channels and " << filters << " filters";
+  if (groups != 1 && groups != channels)
+    return emitOpError() << "supports 1 group or one per input channel "
+                         << "(depthwise), got " << groups;
+  if (filterType.getDimSize(1) != channels / groups)
+    return emitOpError() << "filter has " << filterType.getDimSize(1)
+                         << " channels per group; the input gives "
+                         << channels / groups;
+  if (resultType.getDimSize(1) != filters)
+    return emitOpError() << "result has " << resultType.getDimSize(1)
+                         << " channels but there are " << filters << " filters";
+  ArrayRef<int64_t> strides = getStrides(), dilations = getDilations(),
+                    padding = getPadding();
+  for (int dim = 0; dim < 2; ++dim)
+    if (failed(verifyWindowSize(*this, inputType.getDimSize(2 + dim),
+                                resultType.getDimSize(2 + dim),
+                                filterType.getDimSize(2 + dim), strides[dim],
+                                dilations[dim], padding[dim], padding[2 + dim],
+                                dim == 0 ? "height" : "width")))
+      return failure();
+  if (failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
+      failed(verifyOperand(*this, getFilterParams(), getFilter(), "filter")) ||
+      failed(verifyOperand(*this, getResultParams(), getResult(), "result")) ||
+      failed(verifyPerTensor(*this, getInputParams(), "input")) ||
+      failed(verifyAxis(*this, getFilterParams(), 0, "filter")))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 || biasType.getDimSize(0) != filters)
+      return emitOpError() << "bias of type " << biasType
+                           << " must hold one value per filter";
+  }
+  QuantParamsAttr input = getInputParams(), filter = getFilterParams();
+  return verifyAccumulatorParams(
+      *this, getResultParams(), filter.isPerAxis(), 1, [&](unsigned c) {
+        return input.getScale() * filter.getScale(filter.isPerAxis() ? c : 0);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// SumPoolOp / ReduceSumOp / MaxPoolOp
+//===----------------------------------------------------------------------===//
+
+/// Checks the shapes of an NCHW pooling op.
+static LogicalResult verifyPooling(Operation *op, RankedTensorType inputType,
+                                   RankedTensorType resultType,
+                                   ArrayRef<int64_t> kernel,
+                                   ArrayRef<int64_t> strides,
+                                   ArrayRef<int64_t> padding) {
+  if (inputType.getRank() != 4 || resultType.getRank() != 4)
+    return op->emitOpError() << "expects NCHW input and result";
+  if (failed(verifyWindowAttr(op, kernel, 2, 1, "kernel")) ||
+      failed(verifyWindowAttr(op, strides, 2, 1, "strides")) ||
+      failed(verifyWindowAttr(op, padding, 4, 0, "padding")))
+    return failure();
+  if (failed(verifyCompatibleShape(inputType.getShape().take_front(2),
+                                   resultType.getShape().take_front(2))))
+    return op->emitOpError() << "changes the batch or channel dimensions";
+  for (int dim = 0; dim < 2; ++dim)
+    if (failed(verifyWindowSize(op, inputType.getDimSize(2 + dim),
+                                resultType.getDimSize(2 + dim), kernel[dim],
+                                strides[dim], 1, padding[dim], padding[2 + dim],
+                                dim == 0 ? "height" : "width")))
+      return failure();
+  return success();
+}
+
+/// Checks the result of a sum: scale_in / divisor, zero point 0.
+static LogicalResult verifySumParams(Operation *op, QuantParamsAttr input,
+                                     QuantParamsAttr result, int64_t divisor) {
+  if (divisor < 1)
+    return op->emitOpError() << "divisor " << divisor << " must be positive";
+  if (failed(verifyPerTensor(op, input, "input")))
+    return failure();
+  return verifyAccumulatorParams(op, result, false, 0, [&](unsigned) {
+    return input.getScale() / static_cast<double>(divisor);
+  });
+}
+
+LogicalResult SumPoolOp::verify() {
+  if (failed(verifyPooling(*this, getInput().getType(), getResult().getType(),
+                           getKernel(), getStrides(), getPadding())) ||
+      failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
+      failed(verifyOperand(*this, getResultParams(), getResult(), "result")))
+    return failure();
+  return verifySumParams(*this, getInputParams(), getResultParams(),
+                         getDivisor());
+}
+
+LogicalResult ReduceSumOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  SmallVector<int64_t> kept;
+  llvm::SmallDenseSet<int64_t> reduced;
+  for (int64_t dim : getDimensions()) {
+    if (dim < 0 || dim >= inputType.getRank() || !reduced.insert(dim).second)
+      return emitOpError() << "dimension " << dim
+                           << " is out of range or repeated for rank "
+                           << inputType.getRank();
+  }
+  for (int64_t dim = 0; dim < inputType.getRank(); ++dim)
+    if (!reduced.contains(dim))
+      kept.push_back(inputType.getDimSize(dim));
+  if (failed(verifyCompatibleShape(kept, resultType.getShape())))
+    return emitOpError() << "result type " << resultType
+                         << " does not drop exactly the reduced dimensions";
+  if (failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
+      failed(verifyOperand(*this, getResultParams(), getResult(), "result")))
+    return failure();
+  return verifySumParams(*this, getInputParams(), getResultParams(),
+                         getDivisor());
+}
+
+LogicalResult MaxPoolOp::verify() {
+  if (failed(verifyPooling(*this, getInput().getType(), getResult().getType(),
+                           getKernel(), getStrides(), getPadding())) ||
+      failed(verifyOperand(*this, getParams(), getInput(), "input")) ||
+      failed(verifyOperand(*this, getParams(), getResult(), "result")))
+    return failure();
+  return verifyAxis(*this, getParams(), 1, "input");
+}
+
+//===----------------------------------------------------------------------===//
+// Binary ops and ApplyOp
+//===----------------------------------------------------------------------===//
+
+/// Checks the three parameter sets of a binary op.
+template <typename BinaryOp> static LogicalResult verifyBinary(BinaryOp op) {
+  if (failed(verifyOperand(op, op.getLhsParams(), op.getLhs(), "lhs")) ||
+      failed(verifyOperand(op, op.getRhsParams(), op.getRhs(), "rhs")) ||
+      failed(verifyOperand(op, op.getResultParams(), op.getResult(), "result")))
+    return failure();
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+
+LogicalResult ApplyOp::verify() {
+  if (failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
+      failed(verifyOperand(*this, getResultParams(), getResult(), "result")))
+    return failure();
+  if (std::optional<int64_t> axis = getChannelAxis())
+    if (*axis < 0 || *axis >= getInput().getType().getRank())
+      return emitOpError() << "channel axis " << *axis
+                           << " is out of range for rank "
+                           << getInput().getType().getRank();
+  return success();
+}
+
+LogicalResult ApplyOp::verifyRegions() {
+  Block &body = getBody().front();
+  unsigned expected = getChannelAxis() ? 2 : 1;
+  if (body.getNumArguments() != expected)
+    return emitOpError() << "body has " << body.getNumArguments()
+                         << " arguments; expected " << expected
+                         << (expected == 2 ? " (value, channel index)"
+                                           : " (the value)");
+  Type valueType = body.getArgument(0).getType();
+  if (!isa<FloatType>(valueType))
+    return emitOpError() << "body argument has type " << valueType
+                         << "; expected a float type";
+  if (expected == 2 && !body.getArgument(1).getType().isIndex())
+    return emitOpError() << "channel argument has type "
+                         << body.getArgument(1).getType() << "; expected index";
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValue().getType() != valueType)
+    return emitOpError() << "body must end in qfhe.yield of a " << valueType;
   return success();
 }

@@ -9,6 +9,7 @@
 
 include "qfhe/Dialect/QFHE/IR/QFHEAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/OpBase.td"
 
 def QFHE_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def QFHE_IntTensor : RankedTensorOf<[AnyInteger]>;
@@ -99,6 +100,228 @@ def QFHE_RequantizeOp
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized level: linear ops (exact integer accumulation)
+//===----------------------------------------------------------------------===//
+
+def QFHE_MatmulOp : QFHE_Op<"matmul", [Pure]> {
+  let summary = "Matrix product of quantized operands, accumulated exactly";
+  let description = [{
+    For `lhs` of shape `[..., M, K]` and `rhs` of shape `[K, N]`:
+
+    ```
+    result[..., m, n] = sum_k (lhs[..., m, k] - zl) * (rhs[k, n] - zr_n) + bias[n]
+    ```
+
+    computed exactly and reduced modulo `2^w` into the `w`-bit result type
+    (two's complement): the accumulator. `zl` is the zero point of
+    `lhs_params` (per tensor), `zr_n` the zero point of `rhs_params` for
+    column `n` (per tensor, or per axis on axis 1). The optional `bias` is a
+    1-D integer tensor of `N` values at the result scale. The result
+    parameters follow: scale `scale_l * scale_r(n)`, zero point 0, per axis on
+    the last dimension when `rhs_params` is per axis. `rhs` is normally a
+    constant (clear weights).
+
+    ```mlir
+    %acc = qfhe.matmul %x, %w, %b {
+        lhs_params = #qfhe.quant<ui8, scale = 0.004, zero_point = 0>,
+        rhs_params = #qfhe.quant<si8 narrow, axis = 1, scales = [0.01, 0.02], zero_points = [0, 0]>,
+        result_params = #qfhe.quant<si32, axis = 1, scales = [4.0e-05, 8.0e-05], zero_points = [0, 0]>}
+      : tensor<1x64xui8>, tensor<64x2xsi8>, tensor<2xsi32> -> tensor<1x2xsi32>
+    ```
+  }];
+  let arguments = (ins QFHE_IntTensor:$lhs, QFHE_IntTensor:$rhs,
+                   Optional<QFHE_IntTensor>:$bias,
+                   QFHE_QuantParamsAttr:$lhs_params,
+                   QFHE_QuantParamsAttr:$rhs_params,
+                   QFHE_QuantParamsAttr:$result_params);
+  let results = (outs QFHE_IntTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? attr-dict `:` type($lhs) `,` type($rhs)
+    (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QFHE_Conv2DOp : QFHE_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution of quantized operands, accumulated exactly";
+  let description = [{
+    NCHW input `[N, C, H, W]`, filter `[F, C / groups, KH, KW]`, result
+    `[N, F, OH, OW]`:
+
+    ```
+    result[n, f, y, x] = sum_{c, i, j} (in[n, g(f) + c, y*sh + i*dh - pt, x*sw + j*dw - pl] - zi)
+                                       * (filter[f, c, i, j] - zf_f) + bias[f]
+    ```
+
+    where positions outside the input (the `padding`, `[top, left, bottom,
+    right]`) contribute 0 (they hold the real value 0), `g(f)` is the first
+    input channel of the group of `f`, and the sum is reduced modulo `2^w`
+    into the result type. `groups` is 1 or the number of input channels
+    (depthwise). The filter may be quantized per axis on axis 0; the result
+    parameters follow as for `qfhe.matmul`, per axis on axis 1.
+  }];
+  let arguments = (ins QFHE_IntTensor:$input, QFHE_IntTensor:$filter,
+                   Optional<QFHE_IntTensor>:$bias,
+                   QFHE_QuantParamsAttr:$input_params,
+                   QFHE_QuantParamsAttr:$filter_params,
+                   QFHE_QuantParamsAttr:$result_params,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$padding,
+                   DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs QFHE_IntTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($filter) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QFHE_SumPoolOp : QFHE_Op<"sum_pool", [Pure]> {
+  let summary = "Windowed sums (sum or average pooling) of quantized values";
+  let description = [{
+    NCHW input; for each output position the window sum
+    `sum_{i, j} (in[n, c, y*sh + i - pt, x*sw + j - pl] - zi)`, positions in
+    the padding contributing 0, reduced modulo `2^w` into the result type.
+    The result stands for that sum times `scale_in / divisor`: a sum pool
+    has divisor 1, an average pool over a `KH x KW` window divisor `KH*KW`
+    (the division is folded into the result scale, exactly). The result
+    parameters have scale `scale_in / divisor` and zero point 0.
+  }];
+  let arguments = (ins QFHE_IntTensor:$input,
+                   QFHE_QuantParamsAttr:$input_params,
+                   QFHE_QuantParamsAttr:$result_params,
+                   DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                   DenseI64ArrayAttr:$padding,
+                   DefaultValuedAttr<I64Attr, "1">:$divisor);
+  let results = (outs QFHE_IntTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QFHE_ReduceSumOp : QFHE_Op<"reduce_sum", [Pure]> {
+  let summary = "Sums of quantized values over dimensions";
+  let description = [{
+    Sums `in - zi` over the `dimensions` (which are removed from the shape),
+    reduced modulo `2^w` into the result type. As for `qfhe.sum_pool`, the
+    result stands for the sum times `scale_in / divisor` (a mean has divisor
+    the count of summed values).
+  }];
+  let arguments = (ins QFHE_IntTensor:$input,
+                   QFHE_QuantParamsAttr:$input_params,
+                   QFHE_QuantParamsAttr:$result_params,
+                   DenseI64ArrayAttr:$dimensions,
+                   DefaultValuedAttr<I64Attr, "1">:$divisor);
+  let results = (outs QFHE_IntTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QFHE_MaxPoolOp : QFHE_Op<"max_pool", [Pure]> {
+  let summary = "Windowed maxima of quantized values";
+  let description = [{
+    NCHW input; for each output position the largest integer of its window
+    (padding positions are ignored). Quantization is monotone, so the
+    result keeps the input's parameters (`params`).
+  }];
+  let arguments = (ins QFHE_IntTensor:$input, QFHE_QuantParamsAttr:$params,
+                   DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                   DenseI64ArrayAttr:$padding);
+  let results = (outs QFHE_IntTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized level: elementwise functions
+//===----------------------------------------------------------------------===//
+
+class QFHE_BinaryOp<string mnemonic, string operation>
+    : QFHE_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
+  let summary = "Elementwise " # operation # " of two quantized tensors";
+  let description = [{
+    Dequantizes both operands (f64), applies the operation in real
+    arithmetic (rounded to f64), and quantizes the result with
+    `result_params` (round half to even, saturating). Each of the three
+    parameter sets may be per axis.
+  }];
+  let arguments = (ins QFHE_IntTensor:$lhs, QFHE_IntTensor:$rhs,
+                   QFHE_QuantParamsAttr:$lhs_params,
+                   QFHE_QuantParamsAttr:$rhs_params,
+                   QFHE_QuantParamsAttr:$result_params);
+  let results = (outs QFHE_IntTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QFHE_AddOp : QFHE_BinaryOp<"add", "sum">;
+def QFHE_SubOp : QFHE_BinaryOp<"sub", "difference">;
+def QFHE_MulOp : QFHE_BinaryOp<"mul", "product">;
+
+def QFHE_ApplyOp : QFHE_Op<"apply", [
+    RecursiveMemoryEffects, SameOperandsAndResultShape, SingleBlock]> {
+  let summary = "A univariate function of quantized values (a table)";
+  let description = [{
+    For each element: dequantize it with `input_params` into the float type
+    of the body's first argument, evaluate the body on it, and quantize the
+    yielded real with `result_params` (round half to even, saturating):
+
+    ```
+    result = quantize_result(f(dequantize_input(x)))
+    ```
+
+    With `channel_axis`, the body has a second `index` argument: the
+    element's index along that dimension, so the function may differ per
+    channel (per-channel constants read with `tensor.extract`). The body
+    holds pure scalar float arithmetic (arith, math, tensor.extract of
+    constants); it is the float chain a table lookup will tabulate: since
+    the input takes finitely many values, `qfhe-lower-to-integer` evaluates
+    the body on each of them.
+
+    ```mlir
+    %y = qfhe.apply %acc {input_params = #qfhe.quant<si32, scale = 1.0e-3, zero_point = 0>,
+                          result_params = #qfhe.quant<si8, scale = 0.0079, zero_point = 0>}
+        : tensor<1x64xsi32> -> tensor<1x64xsi8> {
+    ^bb0(%v: f32):
+      %t = math.tanh %v : f32
+      qfhe.yield %t : f32
+    }
+    ```
+  }];
+  let arguments = (ins QFHE_IntTensor:$input,
+                   QFHE_QuantParamsAttr:$input_params,
+                   QFHE_QuantParamsAttr:$result_params,
+                   OptionalAttr<I64Attr>:$channel_axis);
+  let results = (outs QFHE_IntTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($result) $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The float type the function is evaluated in.
+    ::mlir::FloatType getFunctionType() {
+      return ::llvm::cast<::mlir::FloatType>(
+          getBody().front().getArgument(0).getType());
+    }
+  }];
+}
+
+def QFHE_YieldOp : QFHE_Op<"yield", [Pure, Terminator, HasParent<"ApplyOp">]> {
+  let summary = "Yields the value of a qfhe.apply body";
+  let arguments = (ins AnyFloat:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,132 @@
+// The quantized-level ops, lowered and run on hand-checked inputs.
+//
+// RUN: quant-opt %s --qfhe-lower-to-llvm \
+// RUN: | mlir-runner -e main -entry-point-result=void \
+// RUN:   -shared-libs=%mlir_lib_dir/libmlir_runner_utils%shlibext,%mlir_lib_dir/libmlir_c_runner_utils%shlibext \
+// RUN: | FileCheck %s
+
+func.func private @printMemrefF32(tensor<*xf32>)
+
+func.func @print(%t: tensor<?xf32>) {
+  %u = tensor.cast %t : tensor<?xf32> to tensor<*xf32>
+  call @printMemrefF32(%u) : (tensor<*xf32>) -> ()
+  return
+}
+
+func.func @main() {
+  // x = [1, 3, 5] with zero point 1 stands for [0, 2, 4]; the columns of w
+  // stand for [1, -1, 2] and [1, 0, 2] (zero points 0 and 1):
+  // [0*1 + 2*-1 + 4*2, 0*1 + 2*0 + 4*2] + bias [10, -3] = [16, 5].
+  %x = arith.constant dense<[[1, 3, 5]]> : tensor<1x3xui8>
+  %w = arith.constant dense<[[1, 2], [-1, 1], [2, 3]]> : tensor<3x2xsi8>
+  %b = arith.constant dense<[10, -3]> : tensor<2xsi32>
+  %acc = qfhe.matmul %x, %w, %b {lhs_params = #qfhe.quant<ui8, scale = 0.5, zero_point = 1>, rhs_params = #qfhe.quant<si8, axis = 1, scales = [1.0, 2.0], zero_points = [0, 1]>, result_params = #qfhe.quant<si32, axis = 1, scales = [0.5, 1.0], zero_points = [0, 0]>} : tensor<1x3xui8>, tensor<3x2xsi8>, tensor<2xsi32> -> tensor<1x2xsi32>
+  %accf = qfhe.dequantize %acc {params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>} : tensor<1x2xsi32> -> tensor<1x2xf32>
+  %acc1 = tensor.collapse_shape %accf [[0, 1]] : tensor<1x2xf32> into tensor<2xf32>
+  %acc1d = tensor.cast %acc1 : tensor<2xf32> to tensor<?xf32>
+  // CHECK: [16,  5]
+  call @print(%acc1d) : (tensor<?xf32>) -> ()
+
+  // The same product on a batch of two rows (rank-3 lhs) into a 5-bit
+  // result, modulo 2^5: 16 wraps to -16. Row 2 is [3, 3, 3] ->
+  // [2*1 + 2*-1 + 2*2, 2 + 0 + 4] = [4, 6] -> [14, 3].
+  %x3 = arith.constant dense<[[[1, 3, 5]], [[3, 3, 3]]]> : tensor<2x1x3xui8>
+  %acc3 = qfhe.matmul %x3, %w, %b {lhs_params = #qfhe.quant<ui8, scale = 0.5, zero_point = 1>, rhs_params = #qfhe.quant<si8, axis = 1, scales = [1.0, 2.0], zero_points = [0, 1]>, result_params = #qfhe.quant<si5, axis = 2, scales = [0.5, 1.0], zero_points = [0, 0]>} : tensor<2x1x3xui8>, tensor<3x2xsi8>, tensor<2xsi32> -> tensor<2x1x2xsi5>
+  %acc3f = qfhe.dequantize %acc3 {params = #qfhe.quant<si5, scale = 1.0, zero_point = 0>} : tensor<2x1x2xsi5> -> tensor<2x1x2xf32>
+  %acc3flat = tensor.collapse_shape %acc3f [[0, 1, 2]] : tensor<2x1x2xf32> into tensor<4xf32>
+  %acc3d = tensor.cast %acc3flat : tensor<4xf32> to tensor<?xf32>
+  // CHECK: [-16,  5,  14,  3]
+  call @print(%acc3d) : (tensor<?xf32>) -> ()
+
+  // A 2x2 all-ones filter over 0..8 (zero point 0), zero padding on the
+  // bottom and right: window sums [8, 12, 7; 20, 24, 13; 13, 15, 8] + bias 1.
+  %img = arith.constant dense<[[[[0, 1, 2], [3, 4, 5], [6, 7, 8]]]]> : tensor<1x1x3x3xsi8>
+  %f = arith.constant dense<1> : tensor<1x1x2x2xsi8>
+  %fb = arith.constant dense<1> : tensor<1xsi32>
+  %conv = qfhe.conv2d %img, %f, %fb {input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, filter_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 1, 1>} : tensor<1x1x3x3xsi8>, tensor<1x1x2x2xsi8>, tensor<1xsi32> -> tensor<1x1x3x3xsi32>
+  %convf = qfhe.dequantize %conv {params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>} : tensor<1x1x3x3xsi32> -> tensor<1x1x3x3xf32>
+  %convflat = tensor.collapse_shape %convf [[0, 1, 2, 3]] : tensor<1x1x3x3xf32> into tensor<9xf32>
+  %convd = tensor.cast %convflat : tensor<9xf32> to tensor<?xf32>
+  // CHECK: [9,  13,  8,  21,  25,  14,  14,  16,  9]
+  call @print(%convd) : (tensor<?xf32>) -> ()
+
+  // Depthwise: channel 0 doubles, channel 1 negates (1x1 filters), input
+  // zero point 2 (the padding holds real 0, i.e. the integer 2).
+  %img2 = arith.constant dense<[[[[3]], [[5]]]]> : tensor<1x2x1x1xsi8>
+  %dw = arith.constant dense<[[[[2]]], [[[-1]]]]> : tensor<2x1x1x1xsi8>
+  %dconv = qfhe.conv2d %img2, %dw {input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 2>, filter_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 1, 0, 0, 0>, groups = 2} : tensor<1x2x1x1xsi8>, tensor<2x1x1x1xsi8> -> tensor<1x2x2x1xsi32>
+  %dconvf = qfhe.dequantize %dconv {params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>} : tensor<1x2x2x1xsi32> -> tensor<1x2x2x1xf32>
+  %dflat = tensor.collapse_shape %dconvf [[0, 1, 2, 3]] : tensor<1x2x2x1xf32> into tensor<4xf32>
+  %dd = tensor.cast %dflat : tensor<4xf32> to tensor<?xf32>
+  // CHECK: [0,  2,  0,  -3]
+  call @print(%dd) : (tensor<?xf32>) -> ()
+
+  // Pooling over 0..8 with zero point 1 (centered -1..7), 2x2 windows,
+  // stride 1: sums [4, 8; 16, 20]; max keeps integers [4, 5; 7, 8]; the
+  // sum over the spatial dimensions is 36 - 9 = 27.
+  %sp = qfhe.sum_pool %img {input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 1>, result_params = #qfhe.quant<si16, scale = 0.25, zero_point = 0>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, divisor = 4} : tensor<1x1x3x3xsi8> -> tensor<1x1x2x2xsi16>
+  %spf = qfhe.dequantize %sp {params = #qfhe.quant<si16, scale = 1.0, zero_point = 0>} : tensor<1x1x2x2xsi16> -> tensor<1x1x2x2xf32>
+  %spflat = tensor.collapse_shape %spf [[0, 1, 2, 3]] : tensor<1x1x2x2xf32> into tensor<4xf32>
+  %spd = tensor.cast %spflat : tensor<4xf32> to tensor<?xf32>
+  // CHECK: [4,  8,  16,  20]
+  call @print(%spd) : (tensor<?xf32>) -> ()
+  %mp = qfhe.max_pool %img {params = #qfhe.quant<si8, scale = 1.0, zero_point = 1>, kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>} : tensor<1x1x3x3xsi8> -> tensor<1x1x2x2xsi8>
+  %mpf = qfhe.dequantize %mp {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<1x1x2x2xsi8> -> tensor<1x1x2x2xf32>
+  %mpflat = tensor.collapse_shape %mpf [[0, 1, 2, 3]] : tensor<1x1x2x2xf32> into tensor<4xf32>
+  %mpd = tensor.cast %mpflat : tensor<4xf32> to tensor<?xf32>
+  // CHECK: [4,  5,  7,  8]
+  call @print(%mpd) : (tensor<?xf32>) -> ()
+  %rs = qfhe.reduce_sum %img {input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 1>, result_params = #qfhe.quant<si16, scale = 1.0, zero_point = 0>, dimensions = array<i64: 2, 3>} : tensor<1x1x3x3xsi8> -> tensor<1x1xsi16>
+  %rsf = qfhe.dequantize %rs {params = #qfhe.quant<si16, scale = 1.0, zero_point = 0>} : tensor<1x1xsi16> -> tensor<1x1xf32>
+  %rsflat = tensor.collapse_shape %rsf [[0, 1]] : tensor<1x1xf32> into tensor<1xf32>
+  %rsd = tensor.cast %rsflat : tensor<1xf32> to tensor<?xf32>
+  // CHECK: [27]
+  call @print(%rsd) : (tensor<?xf32>) -> ()
+
+  // apply: relu then times 2, from scale 0.5 to scale 1 with zero point -3:
+  // q = [-4, -1, 0, 3, 9] -> reals [-2, -0.5, 0, 1.5, 4.5] -> [0, 0, 0, 3, 9]
+  // -> integers [-3, -3, -3, 0, 6] (9 + -3 = 6).
+  %a = arith.constant dense<[-4, -1, 0, 3, 9]> : tensor<5xsi8>
+  %ap = qfhe.apply %a {input_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, result_params = #qfhe.quant<si8, scale = 1.0, zero_point = -3>} : tensor<5xsi8> -> tensor<5xsi8> {
+  ^bb0(%v: f32):
+    %zero = arith.constant 0.0 : f32
+    %two = arith.constant 2.0 : f32
+    %r = arith.maximumf %v, %zero : f32
+    %d = arith.mulf %r, %two : f32
+    qfhe.yield %d : f32
+  }
+  %apf = qfhe.dequantize %ap {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<5xsi8> -> tensor<5xf32>
+  %apd = tensor.cast %apf : tensor<5xf32> to tensor<?xf32>
+  // CHECK: [-3,  -3,  -3,  0,  6]
+  call @print(%apd) : (tensor<?xf32>) -> ()
+
+  // apply with a channel argument: add a per-channel constant [10, 20].
+  %c = arith.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xsi8>
+  %bias = arith.constant dense<[10.0, 20.0]> : tensor<2xf32>
+  %cp = qfhe.apply %c {input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, channel_axis = 1 : i64} : tensor<2x2xsi8> -> tensor<2x2xsi8> {
+  ^bb0(%v: f32, %ch: index):
+    %bv = tensor.extract %bias[%ch] : tensor<2xf32>
+    %s = arith.addf %v, %bv : f32
+    qfhe.yield %s : f32
+  }
+  %cpf = qfhe.dequantize %cp {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<2x2xsi8> -> tensor<2x2xf32>
+  %cpflat = tensor.collapse_shape %cpf [[0, 1]] : tensor<2x2xf32> into tensor<4xf32>
+  %cpd = tensor.cast %cpflat : tensor<4xf32> to tensor<?xf32>
+  // CHECK: [11,  22,  13,  24]
+  call @print(%cpd) : (tensor<?xf32>) -> ()
+
+  // Binary ops in real arithmetic: lhs reals [1, 2.5], rhs reals [0.5, -1];
+  // sum [1.5, 1.5], difference [0.5, 3.5], product [0.5, -2.5], all at
+  // scale 0.5 (zero point 0): [3, 3], [1, 7], [1, -5].
+  %l = arith.constant dense<[2, 5]> : tensor<2xsi8>
+  %r = arith.constant dense<[1, -2]> : tensor<2xsi8>
+  %sum = qfhe.add %l, %r {lhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, rhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, result_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>} : tensor<2xsi8>, tensor<2xsi8> -> tensor<2xsi8>
+  %dif = qfhe.sub %l, %r {lhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, rhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, result_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>} : tensor<2xsi8>, tensor<2xsi8> -> tensor<2xsi8>
+  %pro = qfhe.mul %l, %r {lhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, rhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, result_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>} : tensor<2xsi8>, tensor<2xsi8> -> tensor<2xsi8>
+  %all = tensor.concat dim(0) %sum, %dif, %pro : (tensor<2xsi8>, tensor<2xsi8>, tensor<2xsi8>) -> tensor<6xsi8>
+  %allf = qfhe.dequantize %all {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<6xsi8> -> tensor<6xf32>
+  %alld = tensor.cast %allf : tensor<6xf32> to tensor<?xf32>
+  // CHECK: [3,  3,  1,  7,  1,  -5]
+  call @print(%alld) : (tensor<?xf32>) -> ()
+  return
+}
