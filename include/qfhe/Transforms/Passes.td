@@ -40,4 +40,80 @@ def InferRanges : Pass<"qfhe-infer-ranges", "::mlir::ModuleOp"> {
   ];
 }
 
+def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
+  let summary = "Bring a float tensor program into the form qfhe passes expect";
+  let description = [{
+    Lowers tosa to linalg on tensors (upstream conversions), turns arith and
+    math ops applied to whole tensors and named elementwise linalg ops into
+    `linalg.generic`, and canonicalizes. Contractions, convolutions and
+    pooling stay named ops. Run it before `quant-run calibrate` on tosa
+    programs: it does not keep attributes of the ops it rewrites.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
+  let summary = "Rewrite float tensor ops into quantized qfhe ops";
+  let description = [{
+    Post-training quantization: every float tensor between the ops of a
+    function's body becomes an integer tensor with explicit `#qfhe.quant`
+    parameters chosen from the value's range (calibration ranges,
+    `qfhe.observed`, where present; otherwise the sound ranges of the range
+    analysis, which this pass runs itself).
+
+    - matmul, batch_matmul with shared weights, conv_2d_nchw_fchw and
+      depthwise convolutions with constant weights become `qfhe.matmul` /
+      `qfhe.conv2d` with exact integer accumulators; weights are quantized
+      per output channel (or per tensor), symmetric or not; a following
+      bias add is folded into the accumulator exactly, at scale
+      `input_scale * weight_scale`; zero padding folds into the op.
+    - every chain of elementwise univariate ops (relu, tanh, sigmoid as
+      torch-mlir writes it, gelu, scaling, clamping, per-channel constants)
+      becomes one `qfhe.apply` whose body is the float chain: one table.
+    - add, sub, mul of two tensors become `qfhe.add/sub/mul`; sum and
+      average pooling `qfhe.sum_pool`; max pooling `qfhe.max_pool`; sum
+      reductions `qfhe.reduce_sum`; reshapes, transposes, slices, padding and
+      concatenation carry the parameters through.
+    - accumulators are requantized to activations before the next linear op.
+
+    The boundary runs in the clear on the client: function arguments are
+    quantized after any elementwise preprocessing (which stays float), and
+    results are dequantized before any elementwise postprocessing or a final
+    softmax (which stay float). An op that cannot be quantized is an error
+    naming the op and the reason, or with `float-fallback`, a warning: the
+    op then runs in float between a dequantize and a quantize.
+  }];
+  let options = [
+    Option<"inputBits", "input-bits", "unsigned", "8",
+           "Bits of the quantized model inputs">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "Bits of the quantized weights">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "Bits of activations (the inputs of linear ops, table outputs)">,
+    Option<"outputBits", "output-bits", "unsigned", "8",
+           "Bits of the quantized model outputs">,
+    Option<"accumulatorBits", "accumulator-bits", "unsigned", "32",
+           "Bits of the accumulators of linear ops">,
+    Option<"perChannelWeights", "per-channel-weights", "bool", "true",
+           "Quantize weights per output channel (else per tensor)">,
+    Option<"symmetricWeights", "symmetric-weights", "bool", "true",
+           "Symmetric weights (zero point 0)">,
+    Option<"narrowRange", "narrow-range", "bool", "true",
+           "Narrow-range weights ([-127, 127] for 8 bits)">,
+    Option<"symmetricActivations", "symmetric-activations", "bool", "false",
+           "Symmetric inputs, activations and outputs">,
+    Option<"useObserved", "use-observed", "bool", "true",
+           "Use calibration ranges (qfhe.observed) where present">,
+    Option<"floatFallback", "float-fallback", "bool", "false",
+           "Keep ops that cannot be quantized in float, with a warning">
+  ];
+  let dependentDialects = [
+    "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QFHE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,73 @@
+//===- Normalize.cpp - the qfhe-normalize pass ----------------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Transforms/Passes.h"
+
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mlir {
+namespace qfhe {
+#define GEN_PASS_DEF_NORMALIZE
+#include "qfhe/Transforms/Passes.h.inc"
+} // namespace qfhe
+} // namespace mlir
+
+using namespace mlir;
+
+namespace {
+
+/// Whether a named linalg op is elementwise (all loops parallel, all maps
+/// projected permutations) and not a contraction, convolution or pooling.
+bool isNamedElementwise(linalg::LinalgOp op) {
+  if (isa<linalg::GenericOp>(op) || !op.hasPureTensorSemantics())
+    return false;
+  if (isa<linalg::FillOp, linalg::TransposeOp, linalg::BroadcastOp>(op))
+    return false;
+  return op.getNumReductionLoops() == 0 && op.hasOnlyProjectedPermutations();
+}
+
+struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OpPassManager pm(ModuleOp::getOperationName());
+    tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                                TosaToLinalgNamedOptions(),
+                                /*validationOptions=*/std::nullopt);
+    pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+    if (failed(runPipeline(pm, module)))
+      return signalPassFailure();
+
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> named;
+    module.walk([&](linalg::LinalgOp op) {
+      if (isNamedElementwise(op))
+        named.push_back(op);
+    });
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      if (failed(linalg::generalizeNamedOp(rewriter, op)))
+        return signalPassFailure();
+    }
+
+    OpPassManager cleanup(ModuleOp::getOperationName());
+    cleanup.addPass(createCanonicalizerPass());
+    if (failed(runPipeline(cleanup, module)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

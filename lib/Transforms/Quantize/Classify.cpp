@@ -1,0 +1,186 @@
+//===- Classify.cpp - recognize the float ops the quantizer rewrites ------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Classify.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+bool mlir::qfhe::isConstant(Value value) {
+  Attribute attr;
+  return matchPattern(value, m_Constant(&attr));
+}
+
+bool mlir::qfhe::isZeroFilled(Value value) {
+  if (auto fill = value.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
+           matchPattern(fill.getInputs()[0], m_Zero());
+  return matchPattern(value, m_AnyZeroFloat());
+}
+
+bool mlir::qfhe::isTabulableBody(Block &body) {
+  for (Operation &op : body.without_terminator()) {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()))
+      return false;
+    for (Type type : op.getResultTypes())
+      if (!type.isIntOrIndexOrFloat())
+        return false;
+  }
+  return true;
+}
+
+/// The float values of a constant operand, read along the output dimension
+/// its map indexes (at most one); std::nullopt if it varies along more.
+static std::optional<std::pair<std::optional<int64_t>, SmallVector<double>>>
+readConstantAlongChannel(Value value, AffineMap map, AffineMap outputMap) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  if (auto floatAttr = dyn_cast<FloatAttr>(attr))
+    return std::make_pair(std::optional<int64_t>(),
+                          SmallVector<double>{floatAttr.getValueAsDouble()});
+  auto elements = dyn_cast<DenseFPElementsAttr>(attr);
+  if (!elements)
+    return std::nullopt;
+  if (elements.isSplat())
+    return std::make_pair(
+        std::optional<int64_t>(),
+        SmallVector<double>{
+            elements.getSplatValue<APFloat>().convertToDouble()});
+  auto type = cast<ShapedType>(elements.getType());
+  // The constant must vary along a single dimension, indexed by a loop that
+  // is an output dimension; other dimensions must have size 1.
+  std::optional<int64_t> varying, channel;
+  for (unsigned k = 0; k < map.getNumResults(); ++k) {
+    if (type.getDimSize(k) == 1)
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(map.getResult(k));
+    if (!dim || varying)
+      return std::nullopt;
+    varying = k;
+    for (unsigned o = 0; o < outputMap.getNumResults(); ++o)
+      if (outputMap.getResult(o) == map.getResult(k))
+        channel = o;
+    if (!channel)
+      return std::nullopt;
+  }
+  SmallVector<double> values;
+  for (const APFloat &v : elements.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return std::make_pair(channel, values);
+}
+
+std::optional<UnivariateGeneric>
+mlir::qfhe::matchUnivariate(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      !op.hasPureTensorSemantics())
+    return std::nullopt;
+  Block &body = *op.getBlock();
+  if (!isTabulableBody(body))
+    return std::nullopt;
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (op.payloadUsesValueFromOperand(init))
+    return std::nullopt;
+  AffineMap outputMap = op.getMatchingIndexingMap(init);
+  UnivariateGeneric result;
+  result.op = op;
+  result.dataOperand = 0;
+  std::optional<unsigned> data;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    if (!op.payloadUsesValueFromOperand(input))
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (auto constant =
+            readConstantAlongChannel(input->get(), map, outputMap)) {
+      if (constant->first) {
+        if (result.channelDim && result.channelDim != constant->first)
+          return std::nullopt;
+        result.channelDim = constant->first;
+      }
+      result.constantValues[input->getOperandNumber()] = constant->second;
+      continue;
+    }
+    if (data || map != outputMap)
+      return std::nullopt;
+    data = input->getOperandNumber();
+  }
+  if (!data)
+    return std::nullopt;
+  result.dataOperand = *data;
+  return result;
+}
+
+std::optional<BinaryGeneric> mlir::qfhe::matchBinary(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumDpsInputs() != 2 ||
+      op.getNumReductionLoops() != 0 || !op.hasPureTensorSemantics())
+    return std::nullopt;
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (op.getMatchingIndexingMap(input) != outputMap ||
+        isConstant(input->get()))
+      return std::nullopt;
+  Block &body = *op.getBlock();
+  Operation *yielded = body.getTerminator()->getOperand(0).getDefiningOp();
+  if (!yielded || yielded->getBlock() != &body || &body.front() != yielded ||
+      yielded->getNumOperands() != 2)
+    return std::nullopt;
+  auto lhs = dyn_cast<BlockArgument>(yielded->getOperand(0));
+  auto rhs = dyn_cast<BlockArgument>(yielded->getOperand(1));
+  if (!lhs || !rhs || lhs.getArgNumber() >= 2 || rhs.getArgNumber() >= 2 ||
+      lhs == rhs)
+    return std::nullopt;
+  BinaryGeneric result;
+  if (isa<arith::AddFOp>(yielded))
+    result.kind = BinaryKind::Add;
+  else if (isa<arith::SubFOp>(yielded))
+    result.kind = BinaryKind::Sub;
+  else if (isa<arith::MulFOp>(yielded))
+    result.kind = BinaryKind::Mul;
+  else
+    return std::nullopt;
+  result.lhs = op.getDpsInputs()[lhs.getArgNumber()];
+  result.rhs = op.getDpsInputs()[rhs.getArgNumber()];
+  return result;
+}
+
+std::optional<SumReduction>
+mlir::qfhe::matchSumReduction(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumDpsInputs() != 1 ||
+      op.getNumReductionLoops() == 0 || !op.hasPureTensorSemantics())
+    return std::nullopt;
+  OpOperand *input = op.getDpsInputOperand(0);
+  if (!op.getMatchingIndexingMap(input).isIdentity() ||
+      !isZeroFilled(op.getDpsInits()[0]))
+    return std::nullopt;
+  Block &body = *op.getBlock();
+  auto add = dyn_cast<arith::AddFOp>(body.front());
+  if (!add || body.getTerminator()->getOperand(0) != add.getResult())
+    return std::nullopt;
+  Value in = body.getArgument(0), out = body.getArgument(1);
+  if (!((add.getLhs() == in && add.getRhs() == out) ||
+        (add.getLhs() == out && add.getRhs() == in)))
+    return std::nullopt;
+  SumReduction result{input->get(), {}};
+  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction)
+      result.dimensions.push_back(dim);
+  // The output keeps the parallel dimensions in order.
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  unsigned next = 0;
+  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
+    if (iterator != utils::IteratorType::parallel)
+      continue;
+    if (next >= outputMap.getNumResults() ||
+        outputMap.getResult(next) != getAffineDimExpr(dim, op.getContext()))
+      return std::nullopt;
+    ++next;
+  }
+  return result;
+}

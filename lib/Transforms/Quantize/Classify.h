@@ -1,0 +1,79 @@
+//===- Classify.h - recognize the float ops the quantizer rewrites -*- C++
+//-*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Pattern recognition on float linalg programs: which linalg.generic ops are
+// univariate functions (of one tensor and constants), binary arithmetic,
+// sum reductions; which values are constants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_CLASSIFY_H
+#define QFHE_LIB_TRANSFORMS_QUANTIZE_CLASSIFY_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <optional>
+
+namespace mlir {
+namespace qfhe {
+
+/// A linalg.generic computing each element from the element at the same
+/// index of one tensor (the data) and constants: a function of one variable,
+/// possibly different per index along one output dimension (the channel).
+struct UnivariateGeneric {
+  mutable linalg::GenericOp op;
+  /// Operand number of the data input.
+  unsigned dataOperand;
+  /// Output dimension along which constants vary, if any.
+  std::optional<int64_t> channelDim;
+  /// For each constant input: its values along the channel (one value when
+  /// it does not vary), as a float vector.
+  DenseMap<unsigned, SmallVector<double>> constantValues;
+};
+
+/// Recognizes a univariate elementwise generic; std::nullopt otherwise.
+std::optional<UnivariateGeneric> matchUnivariate(linalg::GenericOp op);
+
+/// Kinds of elementwise arithmetic of two tensors.
+enum class BinaryKind { Add, Sub, Mul };
+
+/// A linalg.generic combining the same-index elements of two tensors with
+/// one arith op.
+struct BinaryGeneric {
+  BinaryKind kind;
+  Value lhs, rhs;
+};
+
+/// Recognizes a binary elementwise generic; std::nullopt otherwise.
+std::optional<BinaryGeneric> matchBinary(linalg::GenericOp op);
+
+/// A linalg.generic summing one tensor over some dimensions into a
+/// zero-initialized output.
+struct SumReduction {
+  Value input;
+  SmallVector<int64_t> dimensions;
+};
+
+/// Recognizes a sum reduction; std::nullopt otherwise.
+std::optional<SumReduction> matchSumReduction(linalg::GenericOp op);
+
+/// Whether `value` is a float constant (dense, splat or scalar) and, if so,
+/// its elements.
+bool isConstant(Value value);
+
+/// Whether `value` is a tensor filled with zeros (linalg.fill of 0 or a zero
+/// constant).
+bool isZeroFilled(Value value);
+
+/// Whether the region ops of a linalg body are all ones a qfhe.apply body
+/// may hold (scalar arith and math on floats).
+bool isTabulableBody(Block &body);
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_LIB_TRANSFORMS_QUANTIZE_CLASSIFY_H

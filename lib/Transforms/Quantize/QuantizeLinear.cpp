@@ -1,0 +1,284 @@
+//===- QuantizeLinear.cpp - quantize contractions, convolutions, pools ----===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Linear ops become qfhe ops that accumulate exactly: the data operand is
+// requantized to a per-tensor activation, constant weights are quantized
+// (per output channel by default), and the accumulator's parameters follow:
+// scale input_scale * weight_scale, zero point 0. Zero padding in front of
+// a convolution or a pool folds into the op.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Classify.h"
+#include "Quantizer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "qfhe/Support/QuantMath.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+/// Quantized constant weights and their parameters.
+struct QuantizedWeights {
+  Value value;
+  QuantParamsAttr params;
+};
+
+/// Quantizes the float constant `weights`, laid out as `shape` (same number
+/// of elements), per index along `axis` or per tensor.
+FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
+                                            DenseFPElementsAttr weights,
+                                            ArrayRef<int64_t> shape,
+                                            int64_t axis, Operation *user) {
+  const QuantizeOptions &options = quantizer.getOptions();
+  SmallVector<double> values;
+  for (const APFloat &value : weights.getValues<APFloat>())
+    values.push_back(value.convertToDouble());
+  int64_t channels = options.perChannelWeights ? shape[axis] : 1;
+  int64_t inner = 1;
+  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
+    inner *= shape[dim];
+  auto channelOf = [&](int64_t index) {
+    return channels == 1 ? 0 : (index / inner) % channels;
+  };
+  SmallVector<Interval> ranges(channels, Interval::point(0.0));
+  for (auto [index, value] : llvm::enumerate(values)) {
+    if (!std::isfinite(value))
+      return user->emitError()
+             << "cannot quantize weights: element " << index << " is " << value;
+    ranges[channelOf(index)] =
+        ranges[channelOf(index)].join(Interval::point(value));
+  }
+  IntegerRange storage =
+      getStorageRange(options.weightBits, true, options.narrowRange);
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  for (const Interval &range : ranges) {
+    std::optional<AffineParams> params =
+        computeAffineParams(range.getLo(), range.getHi(), storage,
+                            options.symmetricWeights ? QuantScheme::Symmetric
+                                                     : QuantScheme::Asymmetric);
+    if (!params)
+      return user->emitError()
+             << "cannot quantize weights of range " << range.str() << " to "
+             << options.weightBits << " bits";
+    scales.push_back(params->scale);
+    zeroPoints.push_back(params->zeroPoint);
+  }
+  MLIRContext *ctx = user->getContext();
+  QuantParamsAttr params =
+      channels == 1
+          ? QuantParamsAttr::get(ctx, options.weightBits, true, scales[0],
+                                 zeroPoints[0], options.narrowRange)
+          : QuantParamsAttr::get(ctx, options.weightBits, true,
+                                 options.narrowRange, axis, scales, zeroPoints);
+  SmallVector<APInt> integers;
+  for (auto [index, value] : llvm::enumerate(values)) {
+    int64_t channel = channelOf(index);
+    integers.push_back(APInt(
+        options.weightBits,
+        quantizeValue(value, scales[channel], zeroPoints[channel], storage),
+        /*isSigned=*/true));
+  }
+  auto type = RankedTensorType::get(shape, params.getStorageType());
+  Value constant =
+      arith::ConstantOp::create(quantizer.getBuilder(), user->getLoc(), type,
+                                DenseElementsAttr::get(type, integers));
+  return QuantizedWeights{constant, params};
+}
+
+/// The constant float weights of an operand.
+DenseFPElementsAttr getWeights(Value value) {
+  DenseFPElementsAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr;
+  return {};
+}
+
+/// Accumulator scales: the input scale times each weight scale.
+SmallVector<double> productScales(QuantParamsAttr input,
+                                  QuantParamsAttr weights) {
+  SmallVector<double> scales;
+  for (double scale : weights.getScales())
+    scales.push_back(input.getScale() * scale);
+  return scales;
+}
+
+/// The unpadded source and the spatial padding [top, left, bottom, right]
+/// of an NCHW operand, when it is a folded tensor.pad.
+std::pair<Value, SmallVector<int64_t>> unpad(Value value) {
+  auto pad = value.getDefiningOp<tensor::PadOp>();
+  if (!pad || !isFoldedPadding(pad))
+    return {value, {0, 0, 0, 0}};
+  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  if (low.size() != 4 || low[0] || low[1] || high[0] || high[1] ||
+      llvm::any_of(low, ShapedType::isDynamic) ||
+      llvm::any_of(high, ShapedType::isDynamic))
+    return {value, {0, 0, 0, 0}};
+  return {pad.getSource(), {low[2], low[3], high[2], high[3]}};
+}
+
+/// The values of a `tensor<2xi64>` window attribute.
+SmallVector<int64_t> pairOf(DenseIntElementsAttr attr) {
+  SmallVector<int64_t> values;
+  for (const APInt &value : attr.getValues<APInt>())
+    values.push_back(value.getSExtValue());
+  return values;
+}
+
+RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
+                             int64_t weightBatch) {
+  Value data = op.getDpsInputs()[0];
+  if (op.hasUserDefinedMaps())
+    return op->emitError()
+           << "cannot quantize: matmul with transposing indexing maps";
+  DenseFPElementsAttr weights = getWeights(op.getDpsInputs()[1]);
+  if (!weights)
+    return op->emitError() << "cannot quantize: the second operand of '"
+                           << op->getName()
+                           << "' is not constant (products of two encrypted "
+                              "tensors are not supported)";
+  if (!isZeroFilled(op.getDpsInits()[0]))
+    return op->emitError() << "cannot quantize: '" << op->getName()
+                           << "' accumulates into a non-zero initial value";
+  auto weightType = cast<ShapedType>(weights.getType());
+  if (weightBatch && weightType.getDimSize(0) != 1)
+    return op->emitError() << "cannot quantize: batch_matmul whose weights "
+                              "differ per batch";
+  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> shape = weightType.getShape().drop_front(weightBatch);
+  FailureOr<QuantizedWeights> w =
+      quantizeWeights(quantizer, weights, shape, 1, op);
+  if (failed(w))
+    return failure();
+  int64_t rank = cast<ShapedType>(data.getType()).getRank();
+  QuantParamsAttr accumulator = quantizer.accumulatorParams(
+      productScales(input->params, w->params), rank - 1);
+  Value result = op->getResult(0);
+  Value acc = MatmulOp::create(
+      quantizer.getBuilder(), op.getLoc(),
+      Quantizer::storageType(result.getType(), accumulator), input->value,
+      w->value, Value(), input->params, w->params, accumulator);
+  quantizer.setQuantized(result, QValue{acc, accumulator, true});
+  return success();
+}
+
+RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
+                           DenseIntElementsAttr strides,
+                           DenseIntElementsAttr dilations, bool depthwise) {
+  DenseFPElementsAttr weights = getWeights(op.getDpsInputs()[1]);
+  if (!weights)
+    return op->emitError() << "cannot quantize: convolution with a "
+                              "non-constant filter";
+  if (!isZeroFilled(op.getDpsInits()[0]))
+    return op->emitError() << "cannot quantize: convolution into a non-zero "
+                              "initial value";
+  auto [data, padding] = unpad(op.getDpsInputs()[0]);
+  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  if (failed(input))
+    return failure();
+  SmallVector<int64_t> shape(cast<ShapedType>(weights.getType()).getShape());
+  if (depthwise)
+    shape.insert(shape.begin() + 1, 1);
+  FailureOr<QuantizedWeights> w =
+      quantizeWeights(quantizer, weights, shape, 0, op);
+  if (failed(w))
+    return failure();
+  QuantParamsAttr accumulator =
+      quantizer.accumulatorParams(productScales(input->params, w->params), 1);
+  Value result = op->getResult(0);
+  OpBuilder &b = quantizer.getBuilder();
+  int64_t groups = depthwise ? shape[0] : 1;
+  Value acc = Conv2DOp::create(
+      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
+      input->value, w->value, Value(), input->params, w->params, accumulator,
+      b.getDenseI64ArrayAttr(pairOf(strides)),
+      b.getDenseI64ArrayAttr(pairOf(dilations)),
+      b.getDenseI64ArrayAttr(padding), b.getI64IntegerAttr(groups));
+  quantizer.setQuantized(result, QValue{acc, accumulator, true});
+  return success();
+}
+
+template <typename PoolOp>
+RewriteResult quantizePool(Quantizer &quantizer, PoolOp op, bool isMax) {
+  if (llvm::any_of(pairOf(op.getDilations()), [](int64_t d) { return d != 1; }))
+    return op->emitError() << "cannot quantize: dilated pooling";
+  auto [data, padding] = unpad(op.getInputs()[0]);
+  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  if (failed(input))
+    return failure();
+  auto window = cast<ShapedType>(op.getInputs()[1].getType());
+  OpBuilder &b = quantizer.getBuilder();
+  Value result = op->getResult(0);
+  DenseI64ArrayAttr kernel = b.getDenseI64ArrayAttr(window.getShape());
+  DenseI64ArrayAttr strides = b.getDenseI64ArrayAttr(pairOf(op.getStrides()));
+  DenseI64ArrayAttr pads = b.getDenseI64ArrayAttr(padding);
+  if (isMax) {
+    Value max = MaxPoolOp::create(
+        b, op.getLoc(), Quantizer::storageType(result.getType(), input->params),
+        input->value, input->params, kernel, strides, pads);
+    quantizer.setQuantized(result, QValue{max, input->params, false});
+    return success();
+  }
+  if (!isZeroFilled(op.getOutputs()[0]))
+    return op->emitError() << "cannot quantize: sum pooling into a non-zero "
+                              "initial value";
+  QuantParamsAttr accumulator =
+      quantizer.accumulatorParams({input->params.getScale()}, std::nullopt);
+  Value sum = SumPoolOp::create(
+      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
+      input->value, input->params, accumulator, kernel, strides, pads,
+      b.getI64IntegerAttr(1));
+  quantizer.setQuantized(result, QValue{sum, accumulator, true});
+  return success();
+}
+
+RewriteResult quantizeReduction(Quantizer &quantizer, linalg::GenericOp op,
+                                const SumReduction &reduction) {
+  FailureOr<QValue> input = quantizer.getActivation(reduction.input, op);
+  if (failed(input))
+    return failure();
+  OpBuilder &b = quantizer.getBuilder();
+  QuantParamsAttr accumulator =
+      quantizer.accumulatorParams({input->params.getScale()}, std::nullopt);
+  Value result = op->getResult(0);
+  Value sum = ReduceSumOp::create(
+      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
+      input->value, input->params, accumulator,
+      b.getDenseI64ArrayAttr(reduction.dimensions), b.getI64IntegerAttr(1));
+  quantizer.setQuantized(result, QValue{sum, accumulator, true});
+  return success();
+}
+
+} // namespace
+
+RewriteResult mlir::qfhe::quantizeLinearOp(Quantizer &quantizer,
+                                           Operation *op) {
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+    return quantizeMatmul(quantizer, matmul, 0);
+  if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op))
+    return quantizeMatmul(quantizer, batch, 1);
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+    return quantizeConv(quantizer, conv, conv.getStrides(), conv.getDilations(),
+                        false);
+  if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
+    return quantizeConv(quantizer, conv, conv.getStrides(), conv.getDilations(),
+                        true);
+  if (auto pool = dyn_cast<linalg::PoolingNchwSumOp>(op))
+    return quantizePool(quantizer, pool, false);
+  if (auto pool = dyn_cast<linalg::PoolingNchwMaxOp>(op))
+    return quantizePool(quantizer, pool, true);
+  if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    if (std::optional<SumReduction> reduction = matchSumReduction(generic))
+      return quantizeReduction(quantizer, generic, *reduction);
+  return std::nullopt;
+}

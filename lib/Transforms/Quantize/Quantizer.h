@@ -1,0 +1,126 @@
+//===- Quantizer.h - float program to quantized qfhe ops ---------*- C++
+//-*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The state of the qfhe-quantize rewrite of one function: which float values
+// have a quantized representation (an integer tensor and its parameters),
+// how parameters are chosen from ranges, and the boundary with the client.
+// The op families are rewritten by the functions declared at the end, one
+// file each.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_QUANTIZER_H
+#define QFHE_LIB_TRANSFORMS_QUANTIZE_QUANTIZER_H
+
+#include "qfhe/Analysis/RangeAnalysis.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+#include "qfhe/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace mlir {
+namespace qfhe {
+
+/// The quantized representation of a float tensor value.
+struct QValue {
+  /// The integer tensor.
+  Value value;
+  /// How its integers map to the float value's reals.
+  QuantParamsAttr params;
+  /// An exact accumulator of a linear op (wide, zero point 0, often per
+  /// channel), as opposed to an activation of `activation-bits`.
+  bool isAccumulator = false;
+};
+
+/// Rewrites one function.
+class Quantizer {
+public:
+  Quantizer(func::FuncOp func, const QuantizeOptions &options,
+            const RangeSolver &solver);
+
+  /// Rewrites the function; reports errors on the offending ops.
+  LogicalResult run();
+
+  OpBuilder &getBuilder() { return builder; }
+  const QuantizeOptions &getOptions() const { return options; }
+
+  /// The quantized representation of `value`, creating the client-side
+  /// quantization of a float input on first use. Errors name `user`.
+  FailureOr<QValue> getQuantized(Value value, Operation *user);
+  /// `value` as a per-tensor activation, requantizing accumulators and
+  /// per-channel values to `activation-bits`.
+  FailureOr<QValue> getActivation(Value value, Operation *user);
+  /// Per-tensor parameters of `bits` bits for the range of `value`.
+  FailureOr<QuantParamsAttr> chooseParams(Value value, unsigned bits,
+                                          bool symmetric, Operation *user);
+  /// Records the quantized representation of a float value.
+  void setQuantized(Value value, QValue quantized);
+  /// Marks an op as rewritten with another one (it is skipped by the walk).
+  void markConsumed(Operation *op) { consumed.insert(op); }
+  /// Whether `op` runs on the client after decryption.
+  bool isClientOutputOp(Operation *op) const {
+    return clientOutputOps.contains(op);
+  }
+  /// Whether every use of `value` is on the client side (results, client
+  /// postprocessing): its parameters are then those of a model output.
+  bool feedsOnlyClient(Value value) const;
+
+  /// `like`'s shape with the storage element type of `params`.
+  static RankedTensorType storageType(Type like, QuantParamsAttr params);
+  /// Accumulator parameters of `accumulator-bits` with the given scales
+  /// (per axis on `axis` when there is more than one).
+  QuantParamsAttr accumulatorParams(ArrayRef<double> scales,
+                                    std::optional<int64_t> axis);
+  /// Requantizes `quantized` to `params` (no-op when equal).
+  QValue requantize(QValue quantized, QuantParamsAttr params, Location loc);
+
+private:
+  /// Values that stay float on the client: inputs and what elementwise
+  /// preprocessing and data movement compute from them.
+  bool isClientInput(Value value);
+  /// Finds the ops that run on the client after decryption (elementwise
+  /// postprocessing, data movement, a final softmax before the results).
+  void findClientOutputOps();
+  LogicalResult quantizeOp(Operation *op);
+  LogicalResult dequantizeForClient(Operation *op);
+  LogicalResult fallBack(Operation *op, StringRef reason);
+  void eraseDeadFloatOps();
+
+  func::FuncOp func;
+  QuantizeOptions options;
+  const RangeSolver &solver;
+  OpBuilder builder;
+  DenseMap<Value, QValue> quantized;
+  DenseMap<Value, Value> dequantized;
+  DenseMap<Value, bool> clientInput;
+  llvm::DenseSet<Operation *> clientOutputOps;
+  llvm::DenseSet<Operation *> consumed;
+};
+
+/// Result of a family rewrite: std::nullopt when the op is not of the
+/// family, failure when it is but cannot be quantized (already reported),
+/// success when rewritten.
+using RewriteResult = std::optional<LogicalResult>;
+
+/// matmul, batch_matmul, convolutions, pooling, sum reductions.
+RewriteResult quantizeLinearOp(Quantizer &quantizer, Operation *op);
+/// Univariate chains (qfhe.apply with folded biases) and binary arithmetic.
+RewriteResult quantizeElementwiseOp(Quantizer &quantizer, Operation *op);
+/// Reshapes, slices, transposes, broadcasts and concatenation.
+RewriteResult quantizeMovementOp(Quantizer &quantizer, Operation *op);
+
+/// Whether `op` only moves elements (the client may run it in float).
+bool isDataMovement(Operation *op);
+/// Whether a tensor.pad only feeds ops that fold zero padding in.
+bool isFoldedPadding(Operation *op);
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_LIB_TRANSFORMS_QUANTIZE_QUANTIZER_H
