@@ -240,8 +240,8 @@ ValueState *GraphImporter::resolve(StringRef name, Location loc,
                       "topologically sorted, or the value is missing)";
     return nullptr;
   }
-  FailureOr<DenseElementsAttr> data =
-      convertTensor(*init->second, context, [&] { return emitError(loc); });
+  FailureOr<DenseElementsAttr> data = convertTensor(
+      *init->second, context, [&] { return emitError(loc) << user << ": "; });
   if (failed(data))
     return nullptr;
   ValueState &state = values[name];
@@ -282,8 +282,9 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
     const std::string &output = node.output(i);
     if (!output.empty() && (uses.lookup(output) || graphOutputs.count(output)))
       return fail() << "output #" << i << " ('" << output
-                    << "') is used, but the importer only defines the first "
-                    << spec.numOutputs;
+                    << "') is used; the importer supports only the first "
+                    << spec.numOutputs
+                    << (spec.numOutputs == 1 ? " output" : " outputs");
   }
   return success();
 }

@@ -142,7 +142,10 @@ LogicalResult emitSqueeze(NodeContext &ctx) {
     for (int64_t axis : *normalized) {
       if (input[axis] != 1)
         return ctx.fail("Squeeze of dimension " + Twine(axis) + " of " +
-                        formatShape(input) + ", which is not 1");
+                        formatShape(input) + ", which is " +
+                        (ShapedType::isDynamic(input[axis])
+                             ? "the dynamic batch"
+                             : "not 1"));
       removed[axis] = true;
     }
   }
