@@ -93,20 +93,12 @@ LogicalResult emitConv(NodeContext &ctx) {
       resolveWindow(ctx, x.drop_front(2), kernel, /*allowDilations=*/true);
   if (failed(window))
     return failure();
-  Value input = ctx.getInput(0);
-  if (window->hasPadding())
-    input = buildPad(builder, loc, input,
-                     {0, 0, window->padBegin[0], window->padBegin[1]},
-                     {0, 0, window->padEnd[0], window->padEnd[1]}, 0.0);
+  Value input = window->pad(builder, loc, ctx.getInput(0), 0.0);
   auto resultType = RankedTensorType::get(
       {x[0], filters, window->output[0], window->output[1]},
       builder.getF32Type());
   Value init = createFilled(builder, loc, resultType, 0.0, input);
-  SmallVector<NamedAttribute> attrs{
-      builder.getNamedAttr("dilations",
-                           builder.getI64TensorAttr(window->dilations)),
-      builder.getNamedAttr("strides",
-                           builder.getI64TensorAttr(window->strides))};
+  SmallVector<NamedAttribute> attrs = window->getLinalgAttrs(builder);
   Value result;
   if (depthwise) {
     result =

@@ -222,7 +222,9 @@ LogicalResult GraphImporter::importInputs(func::FuncOp func) {
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(names)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
-    values[name].value = entry->getArgument(i);
+    BlockArgument argument = entry->getArgument(i);
+    argument.setLoc(NameLoc::get(builder.getStringAttr(name), fileLoc));
+    values[name].value = argument;
   }
   builder.setInsertionPointToEnd(entry);
   return success();

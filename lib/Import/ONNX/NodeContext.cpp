@@ -44,8 +44,13 @@ DenseElementsAttr NodeContext::getConstantInput(unsigned index) const {
 
 Value NodeContext::getInput(unsigned index) {
   ValueState &state = *inputs[index];
-  if (!state.value)
-    state.value = arith::ConstantOp::create(builder, loc, state.constant);
+  if (!state.value) {
+    // Located at the initializer's (or Constant output's) name.
+    Location file = cast<NameLoc>(loc).getChildLoc();
+    Location at =
+        NameLoc::get(builder.getStringAttr(getInputName(index)), file);
+    state.value = arith::ConstantOp::create(builder, at, state.constant);
+  }
   return state.value;
 }
 

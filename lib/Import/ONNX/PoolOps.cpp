@@ -58,18 +58,10 @@ FailureOr<Pooling> preparePooling(NodeContext &ctx, bool allowDilations,
 
   Pooling pooling;
   pooling.window = *window;
-  pooling.input = ctx.getInput(0);
-  if (window->hasPadding())
-    pooling.input =
-        buildPad(builder, ctx.getLoc(), pooling.input,
-                 {0, 0, window->padBegin[0], window->padBegin[1]},
-                 {0, 0, window->padEnd[0], window->padEnd[1]}, padValue);
+  pooling.input = window->pad(builder, ctx.getLoc(), ctx.getInput(0), padValue);
   pooling.resultType = RankedTensorType::get(
       {x[0], x[1], window->output[0], window->output[1]}, builder.getF32Type());
-  pooling.attrs = {builder.getNamedAttr("dilations", builder.getI64TensorAttr(
-                                                         window->dilations)),
-                   builder.getNamedAttr(
-                       "strides", builder.getI64TensorAttr(window->strides))};
+  pooling.attrs = window->getLinalgAttrs(builder);
   return pooling;
 }
 

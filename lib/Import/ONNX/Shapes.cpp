@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Shapes.h"
+#include "Builders.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -139,6 +140,20 @@ mlir::qfhe::onnx_import::resolveReshape(ArrayRef<int64_t> input,
 bool Window::hasPadding() const {
   return llvm::any_of(padBegin, [](int64_t p) { return p != 0; }) ||
          llvm::any_of(padEnd, [](int64_t p) { return p != 0; });
+}
+
+Value Window::pad(OpBuilder &builder, Location loc, Value input,
+                  double value) const {
+  if (!hasPadding())
+    return input;
+  return buildPad(builder, loc, input, {0, 0, padBegin[0], padBegin[1]},
+                  {0, 0, padEnd[0], padEnd[1]}, value);
+}
+
+SmallVector<NamedAttribute> Window::getLinalgAttrs(Builder &builder) const {
+  return {
+      builder.getNamedAttr("dilations", builder.getI64TensorAttr(dilations)),
+      builder.getNamedAttr("strides", builder.getI64TensorAttr(strides))};
 }
 
 /// Reads the 2-element positive list attribute `name` (default 1, 1).

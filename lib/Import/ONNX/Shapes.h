@@ -56,6 +56,12 @@ struct Window {
   SmallVector<int64_t, 2> output;
 
   bool hasPadding() const;
+  /// `input` (NCHW) padded with `value` by the window's padding, or `input`
+  /// when there is none.
+  Value pad(OpBuilder &builder, Location loc, Value input, double value) const;
+  /// The `dilations` and `strides` attributes of the linalg convolution and
+  /// pooling ops.
+  SmallVector<NamedAttribute> getLinalgAttrs(Builder &builder) const;
 };
 
 /// Reads `strides`, `dilations` (when `allowDilations`), `pads`, `auto_pad`
