@@ -125,11 +125,7 @@ void mlir::qfhe::onnx_import::addConvOps(OpTable &table) {
                    2,
                    3,
                    1,
-                   {{"auto_pad", AttrKind::String},
-                    {"dilations", AttrKind::Ints},
-                    {"group", AttrKind::Int},
-                    {"kernel_shape", AttrKind::Ints},
-                    {"pads", AttrKind::Ints},
-                    {"strides", AttrKind::Ints}},
+                   getWindowAttrSpecs({{"dilations", AttrKind::Ints},
+                                       {"group", AttrKind::Int}}),
                    {0, 1, 2}};
 }

@@ -192,28 +192,21 @@ LogicalResult emitGlobalAveragePool(NodeContext &ctx) {
 } // namespace
 
 void mlir::qfhe::onnx_import::addPoolOps(OpTable &table) {
-  table["AveragePool"] = {emitAveragePool,
-                          1,
-                          1,
-                          1,
-                          {{"auto_pad", AttrKind::String},
-                           {"ceil_mode", AttrKind::Int},
-                           {"count_include_pad", AttrKind::Int},
-                           {"kernel_shape", AttrKind::Ints},
-                           {"pads", AttrKind::Ints},
-                           {"strides", AttrKind::Ints}},
-                          {0}};
+  table["AveragePool"] = {
+      emitAveragePool,
+      1,
+      1,
+      1,
+      getWindowAttrSpecs(
+          {{"ceil_mode", AttrKind::Int}, {"count_include_pad", AttrKind::Int}}),
+      {0}};
   table["MaxPool"] = {emitMaxPool,
                       1,
                       1,
                       1,
-                      {{"auto_pad", AttrKind::String},
-                       {"ceil_mode", AttrKind::Int},
-                       {"dilations", AttrKind::Ints},
-                       {"kernel_shape", AttrKind::Ints},
-                       {"pads", AttrKind::Ints},
-                       {"storage_order", AttrKind::Int},
-                       {"strides", AttrKind::Ints}},
+                      getWindowAttrSpecs({{"ceil_mode", AttrKind::Int},
+                                          {"dilations", AttrKind::Ints},
+                                          {"storage_order", AttrKind::Int}}),
                       {0}};
   table["GlobalAveragePool"] = {emitGlobalAveragePool, 1, 1, 1, {}, {0}};
 }

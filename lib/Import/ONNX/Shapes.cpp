@@ -156,6 +156,16 @@ SmallVector<NamedAttribute> Window::getLinalgAttrs(Builder &builder) const {
       builder.getNamedAttr("strides", builder.getI64TensorAttr(strides))};
 }
 
+SmallVector<AttrSpec>
+mlir::qfhe::onnx_import::getWindowAttrSpecs(ArrayRef<AttrSpec> extra) {
+  SmallVector<AttrSpec> specs{{"auto_pad", AttrKind::String},
+                              {"kernel_shape", AttrKind::Ints},
+                              {"pads", AttrKind::Ints},
+                              {"strides", AttrKind::Ints}};
+  specs.append(extra.begin(), extra.end());
+  return specs;
+}
+
 /// Reads the 2-element positive list attribute `name` (default 1, 1).
 static FailureOr<SmallVector<int64_t, 2>> getPair(NodeContext &ctx,
                                                   StringRef name) {

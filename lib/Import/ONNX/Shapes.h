@@ -64,6 +64,10 @@ struct Window {
   SmallVector<NamedAttribute> getLinalgAttrs(Builder &builder) const;
 };
 
+/// The attributes every windowed operator (Conv, AveragePool, MaxPool)
+/// accepts, auto_pad, kernel_shape, pads and strides, followed by `extra`.
+SmallVector<AttrSpec> getWindowAttrSpecs(ArrayRef<AttrSpec> extra);
+
 /// Reads `strides`, `dilations` (when `allowDilations`), `pads`, `auto_pad`
 /// and `ceil_mode` of the node for an NCHW input of spatial size `input`
 /// and a window of size `kernel`, and computes the output size. Only
