@@ -55,7 +55,7 @@ FailureOr<SmallVector<int64_t>> getIntList(NodeContext &ctx, unsigned index,
 FailureOr<std::optional<SmallVector<int64_t>>> getAxes(NodeContext &ctx) {
   using Axes = std::optional<SmallVector<int64_t>>;
   if (ctx.getOpset() < 13) {
-    if (ctx.getNumInputs() > 1)
+    if (ctx.hasInput(1))
       return ctx.fail(ctx.getOpType() +
                       " takes 'axes' as an attribute before opset 13");
     if (!ctx.hasAttr("axes"))
