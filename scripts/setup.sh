@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${QFHE_BUILD_DIR:-$ROOT/build}
 PACKAGES=(cmake ninja-build clang-22 libmlir-22-dev mlir-22-tools llvm-22-dev
-          llvm-22-tools libgtest-dev libonnx-dev python3)
+          llvm-22-tools libgtest-dev libonnx-dev libprotobuf-dev python3)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

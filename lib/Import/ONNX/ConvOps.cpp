@@ -1,0 +1,131 @@
+//===- ConvOps.cpp - 2-D convolutions -------------------------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Conv as torch-mlir emits it: `tensor.pad` with zeros when there is padding,
+// `linalg.conv_2d_nchw_fchw` (or `linalg.depthwise_conv_2d_nchw_chw` when
+// every channel has its own filter) into a zero-filled tensor, then the bias
+// added per output channel by a `linalg.generic`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "NodeContext.h"
+#include "Shapes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+using namespace mlir;
+using namespace mlir::qfhe::onnx_import;
+
+namespace {
+
+/// The filter of a depthwise convolution, [C, 1, kh, kw] reshaped to
+/// [C, kh, kw]: on the data when it is constant.
+Value getDepthwiseFilter(NodeContext &ctx) {
+  RankedTensorType type = ctx.getInputType(1);
+  SmallVector<int64_t> shape{type.getDimSize(0), type.getDimSize(2),
+                             type.getDimSize(3)};
+  if (DenseElementsAttr data = ctx.getConstantInput(1))
+    return arith::ConstantOp::create(ctx.getBuilder(), ctx.getLoc(),
+                                     data.reshape(type.clone(shape)));
+  return buildReshape(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(1), shape);
+}
+
+/// Adds `bias` (one value per channel, dimension 1) to the NCHW `input`.
+Value addChannelBias(OpBuilder &builder, Location loc, Value input,
+                     Value bias) {
+  auto type = cast<RankedTensorType>(input.getType());
+  MLIRContext *context = builder.getContext();
+  AffineMap identity = builder.getMultiDimIdentityMap(type.getRank());
+  AffineMap channel =
+      AffineMap::get(type.getRank(), 0, getAffineDimExpr(1, context));
+  return buildGeneric(builder, loc, {input, bias}, {identity, channel}, type,
+                      [](OpBuilder &b, Location l, ValueRange args) {
+                        return arith::AddFOp::create(b, l, args[0], args[1]);
+                      });
+}
+
+LogicalResult emitConv(NodeContext &ctx) {
+  OpBuilder &builder = ctx.getBuilder();
+  Location loc = ctx.getLoc();
+  RankedTensorType inputType = ctx.getInputType(0);
+  if (inputType.getRank() != 4)
+    return ctx.fail("Conv input '" + ctx.getInputName(0) + "' has rank " +
+                    Twine(inputType.getRank()) +
+                    "; the importer supports 2-D convolutions (NCHW)");
+  if (failed(ctx.requireRank(1, 4)))
+    return failure();
+  ArrayRef<int64_t> x = inputType.getShape();
+  ArrayRef<int64_t> w = ctx.getInputType(1).getShape();
+  int64_t channels = x[1], filters = w[0];
+
+  SmallVector<int64_t> kernel{w[2], w[3]};
+  if (ctx.getInts("kernel_shape", kernel) != kernel)
+    return ctx.failAttr("kernel_shape",
+                        formatShape(ctx.getInts("kernel_shape")),
+                        "it differs from the weight's " + formatShape(kernel));
+  int64_t group = ctx.getInt("group", 1);
+  bool depthwise = group != 1 && group == channels;
+  if (group != 1 && !depthwise)
+    return ctx.failAttr("group", Twine(group),
+                        "the importer supports group=1 and depthwise "
+                        "convolutions (group = input channels = " +
+                            Twine(channels) + ")");
+  if (depthwise && (w[1] != 1 || filters != channels))
+    return ctx.fail("depthwise Conv weight " + formatShape(w) +
+                    " is not supported: expected [" + Twine(channels) +
+                    ", 1, kh, kw] (no channel multiplier)");
+  if (!depthwise && w[1] != channels)
+    return ctx.fail("Conv weight " + formatShape(w) + " does not match the " +
+                    Twine(channels) + " input channels");
+  if (ctx.hasInput(2)) {
+    ArrayRef<int64_t> bias = ctx.getInputType(2).getShape();
+    if (bias.size() != 1 || bias[0] != filters)
+      return ctx.fail("Conv bias " + formatShape(bias) +
+                      " does not match the " + Twine(filters) + " filters");
+  }
+
+  FailureOr<Window> window =
+      resolveWindow(ctx, x.drop_front(2), kernel, /*allowDilations=*/true);
+  if (failed(window))
+    return failure();
+  Value input = window->pad(builder, loc, ctx.getInput(0), 0.0);
+  auto resultType = RankedTensorType::get(
+      {x[0], filters, window->output[0], window->output[1]},
+      builder.getF32Type());
+  Value init = createFilled(builder, loc, resultType, 0.0, input);
+  SmallVector<NamedAttribute> attrs = window->getLinalgAttrs(builder);
+  Value result;
+  if (depthwise) {
+    result =
+        linalg::DepthwiseConv2DNchwChwOp::create(
+            builder, loc, TypeRange{resultType},
+            ValueRange{input, getDepthwiseFilter(ctx)}, ValueRange{init}, attrs)
+            .getResult(0);
+  } else {
+    result = linalg::Conv2DNchwFchwOp::create(
+                 builder, loc, TypeRange{resultType},
+                 ValueRange{input, ctx.getInput(1)}, ValueRange{init}, attrs)
+                 .getResult(0);
+  }
+  if (ctx.hasInput(2))
+    result = addChannelBias(builder, loc, result, ctx.getInput(2));
+  ctx.setResult(0, result);
+  return success();
+}
+
+} // namespace
+
+void mlir::qfhe::onnx_import::addConvOps(OpTable &table) {
+  table["Conv"] = {emitConv,
+                   2,
+                   3,
+                   1,
+                   getWindowAttrSpecs({{"dilations", AttrKind::Ints},
+                                       {"group", AttrKind::Int}}),
+                   {0, 1, 2}};
+}

@@ -1,0 +1,172 @@
+//===- ElementwiseOps.cpp - arithmetic and activations --------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Elementwise operators as one `linalg.generic` each, with numpy broadcasting
+// maps for binary operators and the bodies torch-mlir uses: arith.maximumf for
+// Relu, cmpf+select for LeakyRelu, 1/(1+exp(-x)) for Sigmoid, and
+// 0.5*x*(1+erf(x/sqrt(2))) for Gelu.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "NodeContext.h"
+#include "Shapes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qfhe::onnx_import;
+
+namespace {
+
+/// Add, Sub, Mul, Div: `ArithOp` on the broadcast operands.
+template <typename ArithOp> LogicalResult emitBinary(NodeContext &ctx) {
+  std::string reason;
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(
+      {ctx.getInputType(0).getShape(), ctx.getInputType(1).getShape()}, reason);
+  if (failed(shape))
+    return ctx.fail(ctx.getOpType() + ": " + reason);
+  OpBuilder &builder = ctx.getBuilder();
+  auto type = RankedTensorType::get(*shape, builder.getF32Type());
+  ctx.setResult(
+      0, buildBroadcastGeneric(builder, ctx.getLoc(),
+                               {ctx.getInput(0), ctx.getInput(1)}, type,
+                               [](OpBuilder &b, Location l, ValueRange args) {
+                                 return ArithOp::create(b, l, args[0], args[1]);
+                               }));
+  return success();
+}
+
+/// Defines the result as `body` applied to each element of input 0.
+LogicalResult
+emitUnary(NodeContext &ctx,
+          function_ref<Value(OpBuilder &, Location, Value)> body) {
+  ctx.setResult(0, buildUnary(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(0),
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                return body(b, l, args[0]);
+                              }));
+  return success();
+}
+
+LogicalResult emitRelu(NodeContext &ctx) {
+  return emitUnary(ctx, [](OpBuilder &b, Location l, Value x) -> Value {
+    return arith::MaximumFOp::create(b, l, x, createF32(b, l, 0.0));
+  });
+}
+
+LogicalResult emitLeakyRelu(NodeContext &ctx) {
+  double alpha = ctx.getFloat("alpha", 0.01f);
+  return emitUnary(ctx, [&](OpBuilder &b, Location l, Value x) -> Value {
+    Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x,
+                                           createF32(b, l, 0.0));
+    Value scaled = arith::MulFOp::create(b, l, x, createF32(b, l, alpha));
+    return arith::SelectOp::create(b, l, positive, x, scaled);
+  });
+}
+
+LogicalResult emitSigmoid(NodeContext &ctx) {
+  return emitUnary(ctx, [](OpBuilder &b, Location l, Value x) -> Value {
+    Value one = createF32(b, l, 1.0);
+    Value exp = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
+    return arith::DivFOp::create(b, l, one,
+                                 arith::AddFOp::create(b, l, exp, one));
+  });
+}
+
+LogicalResult emitTanh(NodeContext &ctx) {
+  return emitUnary(ctx, [](OpBuilder &b, Location l, Value x) -> Value {
+    return math::TanhOp::create(b, l, x);
+  });
+}
+
+LogicalResult emitErf(NodeContext &ctx) {
+  return emitUnary(ctx, [](OpBuilder &b, Location l, Value x) -> Value {
+    return math::ErfOp::create(b, l, x);
+  });
+}
+
+/// 0.5 * x * (1 + erf(x / sqrt(2))), in the order of the Div/Erf/Add/Mul/Mul
+/// pattern exporters emit; with approximate="tanh",
+/// 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3))).
+LogicalResult emitGelu(NodeContext &ctx) {
+  std::string approximate = ctx.getString("approximate", "none");
+  if (approximate != "none" && approximate != "tanh")
+    return ctx.failAttr("approximate", "'" + approximate + "'",
+                        "expected 'none' or 'tanh'");
+  bool useTanh = approximate == "tanh";
+  return emitUnary(ctx, [&](OpBuilder &b, Location l, Value x) -> Value {
+    Value inner;
+    if (useTanh) {
+      Value cube =
+          arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, x, x), x);
+      Value sum = arith::AddFOp::create(
+          b, l, x,
+          arith::MulFOp::create(b, l, cube, createF32(b, l, 0.044715)));
+      inner = math::TanhOp::create(
+          b, l,
+          arith::MulFOp::create(b, l, sum,
+                                createF32(b, l, std::sqrt(2.0 / M_PI))));
+    } else {
+      inner = math::ErfOp::create(
+          b, l, arith::DivFOp::create(b, l, x, createF32(b, l, M_SQRT2)));
+    }
+    Value onePlus = arith::AddFOp::create(b, l, inner, createF32(b, l, 1.0));
+    Value product = arith::MulFOp::create(b, l, x, onePlus);
+    return arith::MulFOp::create(b, l, product, createF32(b, l, 0.5));
+  });
+}
+
+/// Reads the optional scalar bound `index` of Clip.
+FailureOr<std::optional<float>> getClipBound(NodeContext &ctx, unsigned index,
+                                             StringRef role) {
+  if (!ctx.hasInput(index))
+    return std::optional<float>();
+  if (failed(ctx.requireConstant(index, role)))
+    return failure();
+  DenseElementsAttr data = ctx.getConstantInput(index);
+  if (data.getNumElements() != 1)
+    return ctx.fail("Clip " + role + " must be a scalar");
+  return std::optional<float>(getFloatValues(data).front());
+}
+
+/// min(max(x, lo), hi) with constant bounds (inputs since opset 11).
+LogicalResult emitClip(NodeContext &ctx) {
+  FailureOr<std::optional<float>> lo = getClipBound(ctx, 1, "min");
+  FailureOr<std::optional<float>> hi = getClipBound(ctx, 2, "max");
+  if (failed(lo) || failed(hi))
+    return failure();
+  if (!*lo && !*hi) {
+    ctx.forwardInput(0);
+    return success();
+  }
+  return emitUnary(ctx, [&](OpBuilder &b, Location l, Value x) -> Value {
+    if (*lo)
+      x = arith::MaximumFOp::create(b, l, x, createF32(b, l, **lo));
+    if (*hi)
+      x = arith::MinimumFOp::create(b, l, x, createF32(b, l, **hi));
+    return x;
+  });
+}
+
+} // namespace
+
+void mlir::qfhe::onnx_import::addElementwiseOps(OpTable &table) {
+  table["Add"] = {emitBinary<arith::AddFOp>, 2, 2, 1, {}, {0, 1}};
+  table["Sub"] = {emitBinary<arith::SubFOp>, 2, 2, 1, {}, {0, 1}};
+  table["Mul"] = {emitBinary<arith::MulFOp>, 2, 2, 1, {}, {0, 1}};
+  table["Div"] = {emitBinary<arith::DivFOp>, 2, 2, 1, {}, {0, 1}};
+  table["Relu"] = {emitRelu, 1, 1, 1, {}, {0}};
+  table["LeakyRelu"] = {
+      emitLeakyRelu, 1, 1, 1, {{"alpha", AttrKind::Float}}, {0}};
+  table["Sigmoid"] = {emitSigmoid, 1, 1, 1, {}, {0}};
+  table["Tanh"] = {emitTanh, 1, 1, 1, {}, {0}};
+  table["Erf"] = {emitErf, 1, 1, 1, {}, {0}};
+  table["Gelu"] = {emitGelu, 1, 1, 1, {{"approximate", AttrKind::String}}, {0}};
+  table["Clip"] = {emitClip, 1, 3, 1, {}, {0, 1, 2}};
+}

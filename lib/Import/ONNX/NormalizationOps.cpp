@@ -1,0 +1,131 @@
+//===- NormalizationOps.cpp - BatchNormalization and Softmax --------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// BatchNormalization in inference mode folds into one `linalg.generic`
+// computing x * a_c + b_c with per-channel constants a = gamma / sqrt(var +
+// eps) and b = beta - mean * a. Softmax becomes `linalg.softmax`; it is only
+// accepted as the last operation, feeding a graph output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+#include "NodeContext.h"
+#include "Shapes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qfhe::onnx_import;
+
+namespace {
+
+LogicalResult emitBatchNormalization(NodeContext &ctx) {
+  if (ctx.getInt("training_mode", 0) != 0)
+    return ctx.failAttr("training_mode", "1",
+                        "only inference (training_mode=0) is supported");
+  RankedTensorType type = ctx.getInputType(0);
+  if (type.getRank() < 2)
+    return ctx.fail("BatchNormalization input '" + ctx.getInputName(0) +
+                    "' has rank " + Twine(type.getRank()) +
+                    "; expected at least 2 (N, C, ...)");
+  int64_t channels = type.getDimSize(1);
+  static const char *const roles[] = {"scale", "bias", "mean", "variance"};
+  SmallVector<SmallVector<float>> params;
+  for (unsigned i = 1; i <= 4; ++i) {
+    if (failed(ctx.requireConstant(i, roles[i - 1])))
+      return failure();
+    DenseElementsAttr data = ctx.getConstantInput(i);
+    if (data.getType().getRank() != 1 || data.getNumElements() != channels)
+      return ctx.fail("BatchNormalization " + Twine(roles[i - 1]) + " " +
+                      formatShape(data.getType().getShape()) +
+                      " does not match the " + Twine(channels) + " channels");
+    params.push_back(getFloatValues(data));
+  }
+
+  // Folded in double, rounded once to f32.
+  double epsilon = ctx.getFloat("epsilon", 1e-5f);
+  SmallVector<float> a, b;
+  for (int64_t c = 0; c < channels; ++c) {
+    double factor = params[0][c] / std::sqrt(double(params[3][c]) + epsilon);
+    a.push_back(static_cast<float>(factor));
+    b.push_back(static_cast<float>(params[1][c] - params[2][c] * factor));
+  }
+  OpBuilder &builder = ctx.getBuilder();
+  Location loc = ctx.getLoc();
+  auto vectorType = RankedTensorType::get({channels}, builder.getF32Type());
+  Value scale = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(vectorType, ArrayRef<float>(a)));
+  Value shift = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(vectorType, ArrayRef<float>(b)));
+  int64_t rank = type.getRank();
+  AffineMap channel =
+      AffineMap::get(rank, 0, getAffineDimExpr(1, builder.getContext()));
+  ctx.setResult(
+      0, buildGeneric(builder, loc, {ctx.getInput(0), scale, shift},
+                      {builder.getMultiDimIdentityMap(rank), channel, channel},
+                      type.clone(builder.getF32Type()),
+                      [](OpBuilder &b, Location l, ValueRange args) {
+                        Value scaled =
+                            arith::MulFOp::create(b, l, args[0], args[1]);
+                        return arith::AddFOp::create(b, l, scaled, args[2]);
+                      }));
+  return success();
+}
+
+/// Softmax along `axis` (default -1 since opset 13). Before opset 13 the
+/// input is seen as a matrix [prod(d0..axis-1), prod(axis..)] (axis default
+/// 1): the dimensions from `axis` on are collapsed, normalized together and
+/// expanded back.
+LogicalResult emitSoftmax(NodeContext &ctx) {
+  if (!ctx.isFinalOutput(0))
+    return ctx.fail("Softmax is only supported as the last operation, "
+                    "feeding a graph output");
+  RankedTensorType type = ctx.getInputType(0);
+  int64_t rank = type.getRank();
+  bool flattening = ctx.getOpset() < 13;
+  int64_t attr = ctx.getInt("axis", flattening ? 1 : -1);
+  std::optional<int64_t> axis = normalizeAxis(attr, rank);
+  if (!axis)
+    return ctx.failAttr("axis", Twine(attr),
+                        "out of range for rank " + Twine(rank));
+  OpBuilder &builder = ctx.getBuilder();
+  Location loc = ctx.getLoc();
+  Value input = ctx.getInput(0);
+  if (flattening && *axis != rank - 1) {
+    if (*axis == 0 && type.isDynamicDim(0))
+      return ctx.fail("Softmax over all dimensions of a tensor with a dynamic "
+                      "batch is not supported");
+    SmallVector<int64_t> shape(type.getShape().take_front(*axis));
+    shape.push_back(
+        ShapedType::getNumElements(type.getShape().drop_front(*axis)));
+    input = buildReshape(builder, loc, input, shape);
+  }
+  auto softmaxType = cast<RankedTensorType>(input.getType());
+  Value init = createEmpty(builder, loc, softmaxType, input);
+  Value result =
+      linalg::SoftmaxOp::create(builder, loc, TypeRange{softmaxType}, input,
+                                init, static_cast<uint64_t>(*axis))
+          .getResult()[0];
+  ctx.setResult(0, buildReshape(builder, loc, result, type.getShape()));
+  return success();
+}
+
+} // namespace
+
+void mlir::qfhe::onnx_import::addNormalizationOps(OpTable &table) {
+  table["BatchNormalization"] = {emitBatchNormalization,
+                                 5,
+                                 5,
+                                 1,
+                                 {{"epsilon", AttrKind::Float},
+                                  {"momentum", AttrKind::Float},
+                                  {"training_mode", AttrKind::Int}},
+                                 {0, 1, 2, 3, 4}};
+  table["Softmax"] = {emitSoftmax, 1, 1, 1, {{"axis", AttrKind::Int}}, {0}};
+}

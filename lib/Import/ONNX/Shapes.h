@@ -1,0 +1,82 @@
+//===- Shapes.h - shape inference for imported operators --------*- C++ -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The importer infers every shape as it goes: all dimensions are static but
+// the first (the batch), which may be dynamic. These helpers compute result
+// shapes (broadcasting, reshapes, sliding windows) and keep that invariant:
+// each returns failure, with a reason, when a result would have a dynamic
+// dimension anywhere else.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_LIB_IMPORT_ONNX_SHAPES_H
+#define QFHE_LIB_IMPORT_ONNX_SHAPES_H
+
+#include "NodeContext.h"
+
+#include <string>
+
+namespace mlir {
+namespace qfhe {
+namespace onnx_import {
+
+/// `[?, 3, 4]`-style text of a shape, for messages.
+std::string formatShape(ArrayRef<int64_t> shape);
+
+/// Normalizes `axis` in `[-rank, rank)` to `[0, rank)`.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// The numpy broadcast of `shapes`. A dynamic batch broadcasts against 1 and
+/// against itself; it must land on dimension 0 of the result.
+FailureOr<SmallVector<int64_t>>
+broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes, std::string &reason);
+
+/// Resolves the target of an ONNX Reshape (0 copies the input dimension
+/// unless `allowZero`, one -1 is inferred) against `input`.
+FailureOr<SmallVector<int64_t>> resolveReshape(ArrayRef<int64_t> input,
+                                               ArrayRef<int64_t> target,
+                                               bool allowZero,
+                                               std::string &reason);
+
+/// The product of the static dimensions of `shape`.
+int64_t getStaticProduct(ArrayRef<int64_t> shape);
+
+/// A 2-D sliding window (Conv, pools) after resolving its attributes.
+struct Window {
+  SmallVector<int64_t, 2> kernel;
+  SmallVector<int64_t, 2> strides;
+  SmallVector<int64_t, 2> dilations;
+  /// Padding at the start and at the end of each spatial dimension.
+  SmallVector<int64_t, 2> padBegin;
+  SmallVector<int64_t, 2> padEnd;
+  /// Output spatial size.
+  SmallVector<int64_t, 2> output;
+
+  bool hasPadding() const;
+  /// `input` (NCHW) padded with `value` by the window's padding, or `input`
+  /// when there is none.
+  Value pad(OpBuilder &builder, Location loc, Value input, double value) const;
+  /// The `dilations` and `strides` attributes of the linalg convolution and
+  /// pooling ops.
+  SmallVector<NamedAttribute> getLinalgAttrs(Builder &builder) const;
+};
+
+/// The attributes every windowed operator (Conv, AveragePool, MaxPool)
+/// accepts, auto_pad, kernel_shape, pads and strides, followed by `extra`.
+SmallVector<AttrSpec> getWindowAttrSpecs(ArrayRef<AttrSpec> extra);
+
+/// Reads `strides`, `dilations` (when `allowDilations`), `pads`, `auto_pad`
+/// and `ceil_mode` of the node for an NCHW input of spatial size `input`
+/// and a window of size `kernel`, and computes the output size. Only
+/// ceil_mode=1 that gives the same output as 0 is accepted.
+FailureOr<Window> resolveWindow(NodeContext &ctx, ArrayRef<int64_t> input,
+                                ArrayRef<int64_t> kernel, bool allowDilations);
+
+} // namespace onnx_import
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_LIB_IMPORT_ONNX_SHAPES_H
