@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -23,6 +24,14 @@ bool mlir::qfhe::isZeroFilled(Value value) {
     return matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
            matchPattern(fill.getInputs()[0], m_Zero());
   return matchPattern(value, m_AnyZeroFloat());
+}
+
+SmallVector<Operation *> mlir::qfhe::getDataUsers(Value value) {
+  SmallVector<Operation *> users;
+  for (Operation *user : value.getUsers())
+    if (!isa<tensor::DimOp>(user))
+      users.push_back(user);
+  return users;
 }
 
 bool mlir::qfhe::isTabulableBody(Block &body) {

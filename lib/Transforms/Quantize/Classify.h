@@ -69,6 +69,10 @@ bool isConstant(Value value);
 /// constant).
 bool isZeroFilled(Value value);
 
+/// The users of `value` other than shape queries (tensor.dim), which do not
+/// read elements.
+SmallVector<Operation *> getDataUsers(Value value);
+
 /// Whether the region ops of a linalg body are all ones a qfhe.apply body
 /// may hold (scalar arith and math on floats).
 bool isTabulableBody(Block &body);

@@ -40,8 +40,11 @@ SmallVector<UnivariateGeneric> collectChain(Quantizer &quantizer,
   SmallVector<UnivariateGeneric> chain{head};
   std::optional<int64_t> channel = head.channelDim;
   Value last = head.op->getResult(0);
-  while (last.hasOneUse()) {
-    auto next = dyn_cast<linalg::GenericOp>(*last.getUsers().begin());
+  while (true) {
+    SmallVector<Operation *> users = getDataUsers(last);
+    if (users.size() != 1)
+      break;
+    auto next = dyn_cast<linalg::GenericOp>(users.front());
     if (!next || quantizer.isClientOutputOp(next))
       break;
     std::optional<UnivariateGeneric> link = matchUnivariate(next);
@@ -80,7 +83,7 @@ std::optional<QValue> foldBias(Quantizer &quantizer, const QValue &accumulator,
                                ArrayRef<double> bias, Value floatInput,
                                std::optional<int64_t> biasDim) {
   Operation *producer = accumulator.value.getDefiningOp();
-  if (!producer || !floatInput.hasOneUse() ||
+  if (!producer || getDataUsers(floatInput).size() != 1 ||
       !isa<MatmulOp, Conv2DOp>(producer))
     return std::nullopt;
   auto type = cast<RankedTensorType>(accumulator.value.getType());

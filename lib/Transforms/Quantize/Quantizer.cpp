@@ -191,8 +191,8 @@ bool Quantizer::isClientInput(Value value) {
 }
 
 bool Quantizer::feedsOnlyClient(Value value) const {
-  return !value.use_empty() &&
-         llvm::all_of(value.getUsers(), [&](Operation *user) {
+  SmallVector<Operation *> users = getDataUsers(value);
+  return !users.empty() && llvm::all_of(users, [&](Operation *user) {
            return isa<func::ReturnOp>(user) || clientOutputOps.contains(user);
          });
 }
@@ -205,9 +205,11 @@ void Quantizer::findClientOutputOps() {
       candidate = matchUnivariate(generic).has_value();
     if (!candidate || op.use_empty())
       continue;
-    bool onlyToOutputs = llvm::all_of(op.getUsers(), [&](Operation *user) {
-      return isa<func::ReturnOp>(user) || clientOutputOps.contains(user);
-    });
+    bool onlyToOutputs = true;
+    for (Value result : op.getResults())
+      for (Operation *user : getDataUsers(result))
+        onlyToOutputs &= isa<func::ReturnOp>(user) ||
+                         clientOutputOps.contains(user);
     if (onlyToOutputs)
       clientOutputOps.insert(&op);
   }
@@ -300,6 +302,13 @@ LogicalResult Quantizer::quantizeOp(Operation *op) {
 
 void Quantizer::eraseDeadFloatOps() {
   Block &body = func.getBody().front();
+  // Shape queries of float values read the same shape off their quantized
+  // form, so that the float ops die.
+  body.walk([&](tensor::DimOp dim) {
+    auto it = quantized.find(dim.getSource());
+    if (it != quantized.end())
+      dim.getSourceMutable().assign(it->second.value);
+  });
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
     if (isOpTriviallyDead(&op))
       op.erase();
