@@ -116,4 +116,37 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
+  let summary = "Lower quantized qfhe ops to an integer-only program";
+  let description = [{
+    Turns the quantized level into what an FHE back end executes: integer
+    linear algebra (upstream `linalg` on signless integer tensors, clear
+    constant weights), `qfhe.lut` table lookups and `qfhe.round`. No float
+    op remains between the client-side quantize and dequantize.
+
+    Each encrypted tensor is an integer `z` standing for `scale * (z -
+    offset)` (per channel where needed). Zero points fold into clear
+    constants (Jacob et al. 2018, eq. 7): `matmul` becomes `z @ (w - zw) +
+    beta` with `beta = bias - offset_x * colsum(w - zw) + c`, where the clear
+    shift `c` centers each output channel's exact range so that the
+    accumulator type (`i<N>`, the fewest bits its exact worst case needs) is
+    as narrow as possible. Everything that follows a linear op up to the next
+    one (requantization, activation, the next quantization: `qfhe.apply`,
+    `qfhe.requantize`) becomes one `qfhe.lut` on the accumulator, its table
+    computed by evaluating the float body on every input value, with the same
+    float arithmetic the quantized program uses. When a lookup's input is
+    wider than `tlu-bit-width`, `qfhe.round` drops low bits first. `qfhe.add`
+    and `qfhe.sub` rescale both operands to a common scale with a lookup
+    each, add exactly, and requantize with a third.
+  }];
+  let options = [
+    Option<"tluBitWidth", "tlu-bit-width", "unsigned", "16",
+           "Widest table lookup input; wider inputs are rounded first">
+  ];
+  let dependentDialects = [
+    "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QFHE_TRANSFORMS_PASSES_TD
