@@ -28,6 +28,7 @@
 #include "qfhe/Conversion/Passes.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 #include "qfhe/Pipelines/LowerToLLVM.h"
+#include "qfhe/Pipelines/Passes.h"
 
 using namespace mlir;
 
@@ -48,5 +49,6 @@ void mlir::qfhe::registerQFHEDialects(DialectRegistry &registry) {
 
 void mlir::qfhe::registerQFHEPasses() {
   registerQFHEConversionPasses();
+  registerQFHEPipelinesPasses();
   registerLowerToLLVMPipeline();
 }
