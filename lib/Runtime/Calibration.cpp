@@ -94,18 +94,17 @@ llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
                                   llvm::SmallVector<HostArray> data,
                                   llvm::ArrayRef<std::string> names,
                                   const RunOptions &options) {
-  auto entry = module.lookupSymbol<func::FuncOp>(entryName);
-  if (!entry || entry.isExternal())
-    return llvm::createStringError("no function @" + entryName +
-                                   " with a body in the module");
-  llvm::Expected<FunctionSpec> spec = getFunctionSpec(entry);
+  llvm::Expected<func::FuncOp> entry = findEntryFunction(module, entryName);
+  if (!entry)
+    return entry.takeError();
+  llvm::Expected<FunctionSpec> spec = getFunctionSpec(*entry);
   if (!spec)
     return spec.takeError();
   llvm::Expected<llvm::SmallVector<HostArray>> inputs =
       prepareInputs(*spec, std::move(data), names);
   if (!inputs)
     return inputs.takeError();
-  llvm::Expected<llvm::SmallVector<Value>> values = getObservedValues(entry);
+  llvm::Expected<llvm::SmallVector<Value>> values = getObservedValues(*entry);
   if (!values)
     return values.takeError();
 
@@ -146,6 +145,6 @@ llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
   };
   if (llvm::Error error = forEachCall(**program, *inputs, options, record))
     return error;
-  writeAttributes(entry, *values, ranges, inputs->front().getShape().front());
+  writeAttributes(*entry, *values, ranges, inputs->front().getShape().front());
   return llvm::Error::success();
 }

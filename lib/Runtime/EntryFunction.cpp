@@ -94,21 +94,23 @@ llvm::Expected<FunctionSpec>
 mlir::qfhe::getFunctionSpec(func::FuncOp function) {
   FunctionSpec spec;
   spec.name = function.getSymName().str();
+  auto describe = [&](TypeRange types, llvm::StringRef what,
+                      llvm::SmallVectorImpl<TensorSpec> &specs) -> llvm::Error {
+    for (auto [index, type] : llvm::enumerate(types)) {
+      llvm::Expected<TensorSpec> tensor = getTensorSpec(
+          type, what + " " + llvm::Twine(index) + " of @" + spec.name);
+      if (!tensor)
+        return tensor.takeError();
+      specs.push_back(std::move(*tensor));
+    }
+    return llvm::Error::success();
+  };
   FunctionType type = function.getFunctionType();
-  for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
-    llvm::Expected<TensorSpec> arg = getTensorSpec(
-        argType, "argument " + llvm::Twine(index) + " of @" + spec.name);
-    if (!arg)
-      return arg.takeError();
-    spec.arguments.push_back(std::move(*arg));
-  }
-  for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
-    llvm::Expected<TensorSpec> result = getTensorSpec(
-        resultType, "result " + llvm::Twine(index) + " of @" + spec.name);
-    if (!result)
-      return result.takeError();
-    spec.results.push_back(std::move(*result));
-  }
+  if (llvm::Error error =
+          describe(type.getInputs(), "argument", spec.arguments))
+    return std::move(error);
+  if (llvm::Error error = describe(type.getResults(), "result", spec.results))
+    return std::move(error);
   if (spec.results.empty())
     return llvm::createStringError("@" + spec.name + " returns nothing");
   return spec;

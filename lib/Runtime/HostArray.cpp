@@ -12,51 +12,66 @@
 
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <type_traits>
 
 using namespace mlir;
 using namespace mlir::qfhe;
 
-size_t mlir::qfhe::getDTypeSize(DType dtype) {
-  return dispatchDType(
-      dtype, [](auto tag) { return sizeof(typename decltype(tag)::type); });
+namespace {
+
+/// NumPy's name, kind character and size of each dtype.
+struct DTypeInfo {
+  DType dtype;
+  const char *name;
+  char kind;
+  unsigned size;
+};
+
+constexpr DTypeInfo kDTypes[] = {
+    {DType::Bool, "bool", 'b', 1},       {DType::Int8, "int8", 'i', 1},
+    {DType::Int16, "int16", 'i', 2},     {DType::Int32, "int32", 'i', 4},
+    {DType::Int64, "int64", 'i', 8},     {DType::UInt8, "uint8", 'u', 1},
+    {DType::UInt16, "uint16", 'u', 2},   {DType::UInt32, "uint32", 'u', 4},
+    {DType::UInt64, "uint64", 'u', 8},   {DType::Float32, "float32", 'f', 4},
+    {DType::Float64, "float64", 'f', 8},
+};
+
+constexpr bool isIndexedByDType() {
+  for (size_t i = 0; i < std::size(kDTypes); ++i)
+    if (kDTypes[i].dtype != static_cast<DType>(i))
+      return false;
+  return true;
+}
+static_assert(isIndexedByDType(), "kDTypes lists the dtypes in enum order");
+
+const DTypeInfo &getInfo(DType dtype) {
+  return kDTypes[static_cast<size_t>(dtype)];
 }
 
+} // namespace
+
+size_t mlir::qfhe::getDTypeSize(DType dtype) { return getInfo(dtype).size; }
+
 bool mlir::qfhe::isFloatDType(DType dtype) {
-  return dtype == DType::Float32 || dtype == DType::Float64;
+  return getInfo(dtype).kind == 'f';
 }
 
 bool mlir::qfhe::isSignedDType(DType dtype) {
-  return dtype == DType::Int8 || dtype == DType::Int16 ||
-         dtype == DType::Int32 || dtype == DType::Int64;
+  return getInfo(dtype).kind == 'i';
 }
 
 llvm::StringRef mlir::qfhe::getDTypeName(DType dtype) {
-  switch (dtype) {
-  case DType::Bool:
-    return "bool";
-  case DType::Int8:
-    return "int8";
-  case DType::Int16:
-    return "int16";
-  case DType::Int32:
-    return "int32";
-  case DType::Int64:
-    return "int64";
-  case DType::UInt8:
-    return "uint8";
-  case DType::UInt16:
-    return "uint16";
-  case DType::UInt32:
-    return "uint32";
-  case DType::UInt64:
-    return "uint64";
-  case DType::Float32:
-    return "float32";
-  case DType::Float64:
-    return "float64";
-  }
-  llvm_unreachable("unknown dtype");
+  return getInfo(dtype).name;
+}
+
+char mlir::qfhe::getDTypeKind(DType dtype) { return getInfo(dtype).kind; }
+
+std::optional<DType> mlir::qfhe::getDTypeOfKind(char kind, unsigned size) {
+  for (const DTypeInfo &info : kDTypes)
+    if (info.kind == kind && info.size == size)
+      return info.dtype;
+  return std::nullopt;
 }
 
 std::string mlir::qfhe::formatShape(llvm::ArrayRef<int64_t> shape) {

@@ -79,11 +79,10 @@ JitProgram::~JitProgram() = default;
 llvm::Expected<std::unique_ptr<JitProgram>>
 JitProgram::compile(ModuleOp module, llvm::StringRef entry) {
   auto start = std::chrono::steady_clock::now();
-  auto function = module.lookupSymbol<func::FuncOp>(entry);
-  if (!function || function.isExternal())
-    return llvm::createStringError("no function @" + entry +
-                                   " with a body in the module");
-  llvm::Expected<FunctionSpec> spec = getFunctionSpec(function);
+  llvm::Expected<func::FuncOp> function = findEntryFunction(module, entry);
+  if (!function)
+    return function.takeError();
+  llvm::Expected<FunctionSpec> spec = getFunctionSpec(*function);
   if (!spec)
     return spec.takeError();
 

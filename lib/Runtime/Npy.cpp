@@ -153,35 +153,21 @@ private:
 
 /// Maps a dtype string such as '<f4' to a DType.
 llvm::Expected<DType> parseDescr(StringRef descr) {
-  auto unsupported = [&]() {
+  unsigned size = 0;
+  std::optional<DType> dtype;
+  if (descr.size() == 3 && StringRef("<>|=").contains(descr[0]) &&
+      !descr.drop_front(2).getAsInteger(10, size))
+    dtype = getDTypeOfKind(descr[1], size);
+  if (!dtype)
     return makeError("unsupported dtype '" + descr +
                      "': expected bool, int8..int64, uint8..uint64, float32 "
                      "or float64");
-  };
-  if (descr.size() < 3)
-    return unsupported();
-  char order = descr[0];
-  StringRef kind = descr.drop_front();
-  struct Known {
-    StringRef kind;
-    DType dtype;
-  };
-  static const Known known[] = {
-      {"b1", DType::Bool},    {"i1", DType::Int8},    {"i2", DType::Int16},
-      {"i4", DType::Int32},   {"i8", DType::Int64},   {"u1", DType::UInt8},
-      {"u2", DType::UInt16},  {"u4", DType::UInt32},  {"u8", DType::UInt64},
-      {"f4", DType::Float32}, {"f8", DType::Float64},
-  };
-  const Known *match =
-      llvm::find_if(known, [&](const Known &k) { return k.kind == kind; });
-  if (match == std::end(known) || !StringRef("<>|=").contains(order))
-    return unsupported();
   // One-byte types have no byte order; '=' is the host's, little-endian.
-  if (order == '>' && getDTypeSize(match->dtype) > 1)
+  if (descr[0] == '>' && size > 1)
     return makeError("big-endian data ('" + descr +
                      "') is not supported: convert it with "
                      "array.astype(array.dtype.newbyteorder('<'))");
-  return match->dtype;
+  return *dtype;
 }
 
 /// The header text and the data that follows it, from the preamble.
@@ -250,33 +236,11 @@ llvm::Expected<HostArray> parseNpyUnnamed(StringRef contents) {
   return array;
 }
 
-/// NumPy's dtype string of `dtype`.
-StringRef getDescr(DType dtype) {
-  switch (dtype) {
-  case DType::Bool:
-    return "|b1";
-  case DType::Int8:
-    return "|i1";
-  case DType::Int16:
-    return "<i2";
-  case DType::Int32:
-    return "<i4";
-  case DType::Int64:
-    return "<i8";
-  case DType::UInt8:
-    return "|u1";
-  case DType::UInt16:
-    return "<u2";
-  case DType::UInt32:
-    return "<u4";
-  case DType::UInt64:
-    return "<u8";
-  case DType::Float32:
-    return "<f4";
-  case DType::Float64:
-    return "<f8";
-  }
-  llvm_unreachable("unknown dtype");
+/// NumPy's dtype string of `dtype`: '<f4', '|u1'...
+std::string getDescr(DType dtype) {
+  size_t size = getDTypeSize(dtype);
+  return (size == 1 ? "|" : "<") + std::string(1, getDTypeKind(dtype)) +
+         std::to_string(size);
 }
 
 } // namespace

@@ -26,6 +26,7 @@ namespace qfhe {
 
 /// Element types of host arrays: the NumPy dtypes quant-run reads and writes.
 enum class DType {
+  // In the order of the table in HostArray.cpp.
   Bool,
   Int8,
   Int16,
@@ -47,6 +48,10 @@ bool isFloatDType(DType dtype);
 bool isSignedDType(DType dtype);
 /// NumPy's name of `dtype` ("float32", "uint8", "bool", ...).
 llvm::StringRef getDTypeName(DType dtype);
+/// NumPy's kind character of `dtype`: 'b' (bool), 'i', 'u' or 'f'.
+char getDTypeKind(DType dtype);
+/// The dtype of NumPy kind `kind` and `size` bytes, if there is one.
+std::optional<DType> getDTypeOfKind(char kind, unsigned size);
 
 /// Formats a shape as NumPy prints it in messages: `[360, 64]`, `[]`.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);
