@@ -17,6 +17,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 using namespace mlir;
 using namespace mlir::qfhe;
 
@@ -56,23 +58,70 @@ llvm::Error compareResults(const RunConfig &config,
   return llvm::Error::success();
 }
 
-/// Checks, before the run, that accuracy can be computed: result 0 holds a
-/// row of scores (or one score) per sample, and there is a label per sample.
+/// Everything a run reads besides the model, checked before compiling.
+struct RunData {
+  /// One array per argument, converted to its element type.
+  llvm::SmallVector<HostArray> inputs;
+  std::optional<HostArray> labels;
+  /// One array per --compare.
+  llvm::SmallVector<HostArray> expected;
+
+  int64_t getNumSamples() const { return inputs.front().getShape().front(); }
+};
+
+/// Checks that accuracy can be computed: result 0 holds a row of scores (or
+/// one score) per sample, and there is a label per sample.
 llvm::Error checkLabels(const RunConfig &config, const FunctionSpec &spec,
-                        llvm::ArrayRef<HostArray> labels, int64_t samples) {
-  if (labels.empty())
-    return llvm::Error::success();
+                        const RunData &data) {
   const TensorSpec &result = spec.results.front();
   if (result.shape.size() != 1 && result.shape.size() != 2)
     return llvm::createStringError("--labels needs result 0 of @" + spec.name +
                                    " to have shape [N, classes] or [N], not " +
                                    result.typeName);
-  if (labels.front().getNumElements() != samples)
+  if (data.labels->getNumElements() != data.getNumSamples())
     return llvm::createStringError(
-        config.labels + " has " + llvm::Twine(labels.front().getNumElements()) +
-        " labels (shape " + formatShape(labels.front().getShape()) + ") but " +
-        config.data.front() + " has " + llvm::Twine(samples) + " samples");
+        config.labels + " has " + llvm::Twine(data.labels->getNumElements()) +
+        " labels (shape " + formatShape(data.labels->getShape()) + ") but " +
+        config.data.front() + " has " + llvm::Twine(data.getNumSamples()) +
+        " samples");
   return llvm::Error::success();
+}
+
+/// Reads the data, labels and expected arrays and checks them against the
+/// entry function.
+llvm::Expected<RunData> readRunData(const RunConfig &config,
+                                    const FunctionSpec &spec) {
+  if (config.outputs.size() > spec.results.size())
+    return llvm::createStringError(
+        llvm::Twine(config.outputs.size()) + " output files (-o) for the " +
+        llvm::Twine(spec.results.size()) + " results of @" + spec.name);
+  if (config.compare.size() > spec.results.size())
+    return llvm::createStringError(
+        llvm::Twine(config.compare.size()) + " --compare files for the " +
+        llvm::Twine(spec.results.size()) + " results of @" + spec.name);
+  RunData data;
+  llvm::Expected<llvm::SmallVector<HostArray>> arrays = readArrays(config.data);
+  if (!arrays)
+    return arrays.takeError();
+  llvm::Expected<llvm::SmallVector<HostArray>> inputs =
+      prepareInputs(spec, std::move(*arrays), config.data);
+  if (!inputs)
+    return inputs.takeError();
+  data.inputs = std::move(*inputs);
+  if (!config.labels.empty()) {
+    llvm::Expected<HostArray> labels = readNpyFile(config.labels);
+    if (!labels)
+      return labels.takeError();
+    data.labels = std::move(*labels);
+    if (llvm::Error error = checkLabels(config, spec, data))
+      return std::move(error);
+  }
+  llvm::Expected<llvm::SmallVector<HostArray>> expected =
+      readArrays(config.compare);
+  if (!expected)
+    return expected.takeError();
+  data.expected = std::move(*expected);
+  return data;
 }
 
 llvm::Error writeReport(llvm::StringRef path, llvm::json::Object report) {
@@ -83,6 +132,45 @@ llvm::Error writeReport(llvm::StringRef path, llvm::json::Object report) {
                                    error.message());
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << '\n';
   return llvm::Error::success();
+}
+
+/// Writes the results, prints the summary (sample count, accuracy,
+/// comparisons) and writes the report.
+llvm::Error reportRun(const RunConfig &config, const JitProgram &program,
+                      const RunData &data, llvm::ArrayRef<HostArray> results,
+                      double seconds) {
+  for (auto [path, result] : llvm::zip_first(config.outputs, results))
+    if (llvm::Error error = writeNpyFile(result, path))
+      return error;
+
+  // Standard output carries the .npy data when -o is `-`.
+  bool npyOnStdout = llvm::is_contained(config.outputs, "-");
+  llvm::raw_ostream &os = npyOnStdout ? llvm::errs() : llvm::outs();
+  int64_t samples = data.getNumSamples();
+  os << "samples: " << samples << '\n';
+  const FunctionSpec &spec = program.getSpec();
+  llvm::json::Object report{
+      {"model", config.model},
+      {"entry", spec.name},
+      {"samples", samples},
+      {"batch_size", takesBatches(spec) ? config.batchSize : int64_t(1)},
+      {"seconds", seconds},
+      {"samples_per_second", samples / seconds},
+      {"compile_seconds", program.getCompileSeconds()}};
+  if (data.labels) {
+    llvm::Expected<Accuracy> accuracy =
+        computeAccuracy(predictClasses(results.front(), config.threshold),
+                        *data.labels, config.labels);
+    if (!accuracy)
+      return accuracy.takeError();
+    os << llvm::format("accuracy: %.4f\n", accuracy->getValue());
+    report["accuracy"] = accuracy->getValue();
+    report["correct"] = accuracy->correct;
+  }
+  if (!config.report.empty())
+    if (llvm::Error error = writeReport(config.report, std::move(report)))
+      return error;
+  return compareResults(config, results, data.expected, os);
 }
 
 } // namespace
@@ -96,36 +184,9 @@ llvm::Error mlir::qfhe::runCommand(const RunConfig &config) {
   if (!spec)
     return llvm::createStringError(config.model + ": " +
                                    toString(spec.takeError()));
-  if (config.outputs.size() > spec->results.size())
-    return llvm::createStringError(
-        llvm::Twine(config.outputs.size()) + " output files (-o) for the " +
-        llvm::Twine(spec->results.size()) + " results of @" + spec->name);
-  if (config.compare.size() > spec->results.size())
-    return llvm::createStringError(
-        llvm::Twine(config.compare.size()) + " --compare files for the " +
-        llvm::Twine(spec->results.size()) + " results of @" + spec->name);
-
-  // Read and check every input before compiling.
-  llvm::Expected<llvm::SmallVector<HostArray>> data = readArrays(config.data);
+  llvm::Expected<RunData> data = readRunData(config, *spec);
   if (!data)
     return data.takeError();
-  llvm::Expected<llvm::SmallVector<HostArray>> inputs =
-      prepareInputs(*spec, std::move(*data), config.data);
-  if (!inputs)
-    return inputs.takeError();
-  std::vector<std::string> labelPaths;
-  if (!config.labels.empty())
-    labelPaths.push_back(config.labels);
-  llvm::Expected<llvm::SmallVector<HostArray>> labels = readArrays(labelPaths);
-  if (!labels)
-    return labels.takeError();
-  if (llvm::Error error = checkLabels(config, *spec, *labels,
-                                      inputs->front().getShape().front()))
-    return error;
-  llvm::Expected<llvm::SmallVector<HostArray>> expected =
-      readArrays(config.compare);
-  if (!expected)
-    return expected.takeError();
 
   llvm::Expected<std::unique_ptr<JitProgram>> program =
       JitProgram::compile(*model->module, model->entry);
@@ -133,40 +194,8 @@ llvm::Error mlir::qfhe::runCommand(const RunConfig &config) {
     return program.takeError();
   auto start = std::chrono::steady_clock::now();
   llvm::Expected<llvm::SmallVector<HostArray>> results =
-      runOnSamples(**program, *inputs, makeRunOptions(config.batchSize));
+      runOnSamples(**program, data->inputs, makeRunOptions(config.batchSize));
   if (!results)
     return results.takeError();
-  double seconds = secondsSince(start);
-
-  for (auto [path, result] : llvm::zip_first(config.outputs, *results))
-    if (llvm::Error error = writeNpyFile(result, path))
-      return error;
-
-  // Standard output carries the .npy data when -o is `-`.
-  bool npyOnStdout = llvm::is_contained(config.outputs, "-");
-  llvm::raw_ostream &os = npyOnStdout ? llvm::errs() : llvm::outs();
-  int64_t samples = inputs->front().getShape().front();
-  os << "samples: " << samples << '\n';
-  llvm::json::Object report{
-      {"model", config.model},
-      {"entry", model->entry},
-      {"samples", samples},
-      {"batch_size", takesBatches(*spec) ? config.batchSize : int64_t(1)},
-      {"seconds", seconds},
-      {"samples_per_second", samples / seconds},
-      {"compile_seconds", (*program)->getCompileSeconds()}};
-  if (!labels->empty()) {
-    llvm::Expected<Accuracy> accuracy =
-        computeAccuracy(predictClasses(results->front(), config.threshold),
-                        labels->front(), config.labels);
-    if (!accuracy)
-      return accuracy.takeError();
-    os << llvm::format("accuracy: %.4f\n", accuracy->getValue());
-    report["accuracy"] = accuracy->getValue();
-    report["correct"] = accuracy->correct;
-  }
-  if (!config.report.empty())
-    if (llvm::Error error = writeReport(config.report, std::move(report)))
-      return error;
-  return compareResults(config, *results, *expected, os);
+  return reportRun(config, **program, *data, *results, secondsSince(start));
 }
