@@ -34,8 +34,9 @@ public:
 
   /// Compiles the function `entry` of `module` (which is left unchanged: a
   /// copy is lowered). `entry` must be a function with a body whose
-  /// arguments and results getFunctionSpec accepts. Errors carry the
-  /// diagnostics of the lowering.
+  /// arguments and results getFunctionSpec accepts. The module's context
+  /// needs what registerQFHEDialects registers (dialects and bufferization
+  /// interfaces). Errors carry the diagnostics of the lowering.
   static llvm::Expected<std::unique_ptr<JitProgram>>
   compile(ModuleOp module, llvm::StringRef entry);
 
