@@ -17,6 +17,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "qfhe/Conversion/Passes.h"
+#include "qfhe/Pipelines/Passes.h"
 
 using namespace mlir;
 
@@ -25,10 +26,14 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                               TosaToLinalgNamedOptions(),
                               /*validationOptions=*/std::nullopt);
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addPass(createConvertQFHEToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
+  // After fusion: vectorizable loops for contractions.
+  pm.addNestedPass<func::FuncOp>(createInterchangeReductions());
 
   // Tensors to buffers, with deallocation of every temporary.
   bufferization::OneShotBufferizePassOptions bufferization;
@@ -37,8 +42,7 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   bufferization::buildBufferDeallocationPipeline(pm);
-  // Deallocation clones buffers a function returns without owning them (a
-  // reshape of an argument, say).
+  // Results that alias an argument or a constant are returned as clones.
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops, then LLVM.

@@ -29,6 +29,7 @@
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 #include "qfhe/Pipelines/LowerToLLVM.h"
 #include "qfhe/Transforms/Passes.h"
+#include "qfhe/Pipelines/Passes.h"
 
 using namespace mlir;
 
@@ -50,5 +51,6 @@ void mlir::qfhe::registerQFHEDialects(DialectRegistry &registry) {
 void mlir::qfhe::registerQFHEPasses() {
   registerQFHEConversionPasses();
   registerQFHETransformsPasses();
+  registerQFHEPipelinesPasses();
   registerLowerToLLVMPipeline();
 }

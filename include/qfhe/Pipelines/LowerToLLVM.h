@@ -15,9 +15,10 @@ namespace qfhe {
 /// Adds the passes that turn a tensor program (float, quantized qfhe,
 /// integer-only qfhe, tosa or linalg on tensors) into the LLVM dialect,
 /// ready for `mlir-runner` or the ExecutionEngine: tosa and qfhe to linalg,
-/// one-shot bufferization across function boundaries, buffer deallocation,
-/// loops, then LLVM. `pm` is anchored on the module. Registered as the
-/// `qfhe-lower-to-llvm` pipeline.
+/// elementwise fusion, contraction loops reordered for vectorization
+/// (`qfhe-interchange-reductions`), one-shot bufferization across function
+/// boundaries, buffer deallocation, loops, then LLVM. `pm` is anchored on the
+/// module. Registered as the `qfhe-lower-to-llvm` pipeline.
 void buildLowerToLLVMPipeline(OpPassManager &pm);
 
 /// Registers `qfhe-lower-to-llvm` with the global pipeline registry.

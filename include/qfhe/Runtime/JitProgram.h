@@ -1,0 +1,68 @@
+//===- JitProgram.h - compile a program once, call it many times -*- C++
+//-*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// A tensor program lowered with the qfhe-lower-to-llvm pipeline and compiled
+// in-process by MLIR's ExecutionEngine: the cleartext simulation of a
+// circuit. Float, qfhe and upstream-only programs all run this way.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_RUNTIME_JITPROGRAM_H
+#define QFHE_RUNTIME_JITPROGRAM_H
+
+#include "qfhe/Runtime/HostArray.h"
+#include "qfhe/Runtime/TensorSpec.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+class ModuleOp;
+
+namespace qfhe {
+
+/// One entry function of a module, compiled to native code.
+class JitProgram {
+public:
+  ~JitProgram();
+
+  /// Compiles the function `entry` of `module` (which is left unchanged: a
+  /// copy is lowered). `entry` must be a function with a body whose
+  /// arguments and results getFunctionSpec accepts. The module's context
+  /// needs what registerQFHEDialects registers (dialects and bufferization
+  /// interfaces). Errors carry the diagnostics of the lowering.
+  static llvm::Expected<std::unique_ptr<JitProgram>>
+  compile(ModuleOp module, llvm::StringRef entry);
+
+  /// The signature of the entry function.
+  const FunctionSpec &getSpec() const { return spec; }
+
+  /// Wall-clock seconds that lowering and compiling took.
+  double getCompileSeconds() const { return compileSeconds; }
+
+  /// Calls the entry function once. `arguments` match the arguments in
+  /// number, dtype (their ElementSpec's storage) and in every static size;
+  /// they are only read. Returns the results in C order, with narrow integer
+  /// types canonicalized; the buffers the program allocated are freed.
+  llvm::Expected<llvm::SmallVector<HostArray>>
+  call(llvm::ArrayRef<ArrayView> arguments);
+
+private:
+  JitProgram() = default;
+
+  FunctionSpec spec;
+  double compileSeconds = 0;
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*packedEntry)(void **) = nullptr;
+};
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_RUNTIME_JITPROGRAM_H

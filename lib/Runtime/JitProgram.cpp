@@ -1,0 +1,195 @@
+//===- JitProgram.cpp - compile a program once, call it many times --------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Runtime/JitProgram.h"
+#include "MemRefDescriptor.h"
+
+#include "qfhe/Pipelines/LowerToLLVM.h"
+#include "qfhe/Runtime/EntryFunction.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+/// Runs the lowering on `module`; on failure, the error holds the
+/// diagnostics, one after the other.
+llvm::Error lowerToLLVM(ModuleOp module, llvm::StringRef entry) {
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error) {
+      llvm::raw_string_ostream os(diagnostics);
+      os << (diagnostics.empty() ? "" : "; ") << diag.getLocation() << ": "
+         << diag;
+    }
+    return success();
+  });
+  PassManager pm(module.getContext());
+  buildLowerToLLVMPipeline(pm);
+  if (failed(pm.run(module)))
+    return llvm::createStringError("cannot lower @" + entry +
+                                   " to LLVM: " + diagnostics);
+  return llvm::Error::success();
+}
+
+/// Marks `entry` for the lowering: public, with a C interface
+/// (`_mlir_ciface_<name>`) taking descriptors, and arguments that
+/// bufferization must not write.
+void prepareEntry(func::FuncOp entry) {
+  MLIRContext *ctx = entry.getContext();
+  entry.setPublic();
+  entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                 UnitAttr::get(ctx));
+  for (unsigned i = 0, e = entry.getNumArguments(); i < e; ++i)
+    entry.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                     BoolAttr::get(ctx, false));
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+} // namespace
+
+JitProgram::~JitProgram() = default;
+
+llvm::Expected<std::unique_ptr<JitProgram>>
+JitProgram::compile(ModuleOp module, llvm::StringRef entry) {
+  auto start = std::chrono::steady_clock::now();
+  llvm::Expected<func::FuncOp> function = findEntryFunction(module, entry);
+  if (!function)
+    return function.takeError();
+  llvm::Expected<FunctionSpec> spec = getFunctionSpec(*function);
+  if (!spec)
+    return spec.takeError();
+
+  OwningOpRef<ModuleOp> lowered = module.clone();
+  prepareEntry(lowered->lookupSymbol<func::FuncOp>(entry));
+  MLIRContext *ctx = module.getContext();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  if (llvm::Error error = lowerToLLVM(*lowered, entry))
+    return std::move(error);
+
+  static std::once_flag nativeTargetInitialized;
+  std::call_once(nativeTargetInitialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  // Optimize for the host CPU: the vectorizers need its vector width.
+  llvm::Expected<llvm::orc::JITTargetMachineBuilder> hostBuilder =
+      llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return hostBuilder.takeError();
+  hostBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> targetMachine =
+      hostBuilder->createTargetMachine();
+  if (!targetMachine)
+    return targetMachine.takeError();
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                            targetMachine->get());
+  ExecutionEngineOptions options;
+  options.transformer = optimize;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  llvm::Expected<std::unique_ptr<ExecutionEngine>> engine =
+      ExecutionEngine::create(*lowered, options, std::move(*targetMachine));
+  if (!engine)
+    return llvm::createStringError("cannot compile @" + entry + ": " +
+                                   llvm::toString(engine.takeError()));
+  // Looking the function up compiles the module.
+  llvm::Expected<void (*)(void **)> packed =
+      (*engine)->lookupPacked(("_mlir_ciface_" + entry).str());
+  if (!packed)
+    return llvm::createStringError("cannot compile @" + entry + ": " +
+                                   llvm::toString(packed.takeError()));
+
+  std::unique_ptr<JitProgram> program(new JitProgram());
+  program->spec = std::move(*spec);
+  program->engine = std::move(*engine);
+  program->packedEntry = *packed;
+  program->compileSeconds = secondsSince(start);
+  return program;
+}
+
+llvm::Expected<llvm::SmallVector<HostArray>>
+JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
+  if (arguments.size() != spec.arguments.size())
+    return llvm::createStringError(
+        "@" + spec.name + " takes " + llvm::Twine(spec.arguments.size()) +
+        " arguments, got " + llvm::Twine(arguments.size()));
+  for (auto [index, argument, argSpec] :
+       llvm::enumerate(arguments, spec.arguments)) {
+    bool matches = argument.dtype == argSpec.element.storage &&
+                   argument.shape.size() == argSpec.shape.size();
+    for (size_t dim = 0; matches && dim < argSpec.shape.size(); ++dim)
+      matches = argSpec.shape[dim] == kDynamicSize ||
+                argSpec.shape[dim] == argument.shape[dim];
+    if (!matches)
+      return llvm::createStringError(
+          "argument " + llvm::Twine(index) + " of @" + spec.name + " is " +
+          argSpec.typeName + ", got " + getDTypeName(argument.dtype) +
+          " data of shape " + formatShape(argument.shape));
+  }
+
+  // The C interface takes a pointer to where the results go (one descriptor,
+  // or a struct of descriptors, all made of 64-bit words), then a pointer to
+  // each argument's descriptor. The packed form takes the address of each of
+  // these pointers.
+  llvm::SmallVector<size_t> resultOffsets;
+  size_t resultWords = 0;
+  for (const TensorSpec &result : spec.results) {
+    resultOffsets.push_back(resultWords);
+    resultWords += getDescriptorWords(result.shape.size());
+  }
+  llvm::SmallVector<int64_t, 32> results(resultWords);
+  llvm::SmallVector<llvm::SmallVector<int64_t, 8>> descriptors;
+  for (const ArrayView &argument : arguments) {
+    descriptors.emplace_back(getDescriptorWords(argument.shape.size()));
+    describeArray(argument, descriptors.back().data());
+  }
+  llvm::SmallVector<void *> pointers;
+  pointers.push_back(results.data());
+  for (auto &descriptor : descriptors)
+    pointers.push_back(descriptor.data());
+  llvm::SmallVector<void *> packed;
+  for (void *&pointer : pointers)
+    packed.push_back(&pointer);
+  packedEntry(packed.data());
+
+  llvm::SmallVector<HostArray> arrays;
+  llvm::SmallPtrSet<void *, 4> freed;
+  for (auto [offset, result] : llvm::zip_equal(resultOffsets, spec.results)) {
+    const int64_t *words = results.data() + offset;
+    arrays.push_back(
+        copyMemRef(words, result.shape.size(), result.element.storage));
+    canonicalizeElements(arrays.back(), result.element);
+    // Results are owned by the caller; one buffer may be returned twice.
+    void *allocated = getAllocatedPointer(words);
+    if (freed.insert(allocated).second)
+      std::free(allocated);
+  }
+  return arrays;
+}

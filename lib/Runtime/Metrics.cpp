@@ -1,0 +1,87 @@
+//===- Metrics.cpp - accuracy and comparison of program outputs -----------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Runtime/Metrics.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+std::vector<int64_t> mlir::qfhe::predictClasses(const HostArray &outputs,
+                                                double threshold) {
+  int64_t columns = outputs.getRank() < 2 ? 1 : outputs.getShape().back();
+  int64_t rows = columns == 0 ? 0 : outputs.getNumElements() / columns;
+  std::vector<int64_t> classes(rows);
+  for (int64_t row = 0; row < rows; ++row) {
+    if (columns == 1) {
+      classes[row] = outputs.getAsDouble(row) > threshold ? 1 : 0;
+      continue;
+    }
+    int64_t best = 0;
+    double bestValue = outputs.getAsDouble(row * columns);
+    for (int64_t column = 1; column < columns; ++column) {
+      double value = outputs.getAsDouble(row * columns + column);
+      if (value > bestValue || (std::isnan(bestValue) && !std::isnan(value))) {
+        best = column;
+        bestValue = value;
+      }
+    }
+    classes[row] = best;
+  }
+  return classes;
+}
+
+llvm::Expected<Accuracy>
+mlir::qfhe::computeAccuracy(llvm::ArrayRef<int64_t> predictions,
+                            const HostArray &labels,
+                            llvm::StringRef labelsName) {
+  if (labels.getNumElements() != static_cast<int64_t>(predictions.size()))
+    return llvm::createStringError(
+        labelsName + " has " + llvm::Twine(labels.getNumElements()) +
+        " labels (shape " + formatShape(labels.getShape()) +
+        ") but there are " + llvm::Twine(predictions.size()) + " predictions");
+  Accuracy accuracy;
+  accuracy.total = predictions.size();
+  for (auto [index, predicted] : llvm::enumerate(predictions)) {
+    std::optional<int64_t> label = labels.getAsInteger(index);
+    if (!label)
+      return llvm::createStringError(
+          labelsName + ": label " + formatNumber(labels.getAsDouble(index)) +
+          " at " + formatIndex(labels.getShape(), index) +
+          " is not an integer class");
+    accuracy.correct += *label == predicted;
+  }
+  return accuracy;
+}
+
+llvm::Expected<Comparison> mlir::qfhe::compareArrays(const HostArray &actual,
+                                                     const HostArray &expected,
+                                                     double atol, double rtol) {
+  if (actual.getShape() != expected.getShape())
+    return llvm::createStringError("cannot compare arrays of shapes " +
+                                   formatShape(actual.getShape()) + " and " +
+                                   formatShape(expected.getShape()));
+  Comparison comparison;
+  comparison.numElements = actual.getNumElements();
+  for (int64_t i = 0; i < comparison.numElements; ++i) {
+    double a = actual.getAsDouble(i);
+    double e = expected.getAsDouble(i);
+    if (a == e || (std::isnan(a) && std::isnan(e)))
+      continue;
+    double error = std::fabs(a - e);
+    if (!(error <= comparison.maxAbsError))
+      comparison.maxAbsError = error;
+    // Unequal infinities are never close.
+    bool close = std::isfinite(a) && std::isfinite(e) &&
+                 error <= atol + rtol * std::fabs(e);
+    if (!close) {
+      if (comparison.numMismatches++ == 0)
+        comparison.firstMismatch = i;
+    }
+  }
+  return comparison;
+}

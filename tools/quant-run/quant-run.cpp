@@ -1,0 +1,156 @@
+//===- quant-run.cpp - run tensor programs on NumPy data ------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The cleartext simulation of qfhe programs: compiles a float, qfhe or
+// upstream-only tensor program once with MLIR's ExecutionEngine and runs it
+// over the samples of .npy files, reporting accuracy against labels, or
+// records the observed ranges of a float program's values (`calibrate`).
+// docs/quant-run.md describes the command line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Commands.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir::qfhe;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("quant-run options");
+
+cl::SubCommand calibrateSub(
+    "calibrate",
+    "Run a float program over a calibration set and write it back with the "
+    "observed range of every value as qfhe.observed attributes");
+
+// Options of both commands.
+cl::opt<std::string> model(cl::Positional, cl::Required,
+                           cl::desc("<model.mlir>"),
+                           cl::sub(cl::SubCommand::getTopLevel()),
+                           cl::sub(calibrateSub), cl::cat(category));
+cl::list<std::string>
+    data("data", cl::OneOrMore, cl::value_desc("x.npy"),
+         cl::desc("Samples for an argument of the entry function: once per "
+                  "argument, in order. The leading dimension is the sample "
+                  "axis; integer data feeds float arguments exactly"),
+         cl::sub(cl::SubCommand::getTopLevel()), cl::sub(calibrateSub),
+         cl::cat(category));
+cl::opt<std::string>
+    entry("entry", cl::value_desc("name"),
+          cl::desc("The function to run (default: the only public function)"),
+          cl::sub(cl::SubCommand::getTopLevel()), cl::sub(calibrateSub),
+          cl::cat(category));
+cl::opt<int64_t>
+    batchSize("batch-size", cl::init(256), cl::value_desc("n"),
+              cl::desc("Samples per call when the entry function's leading "
+                       "dimension is dynamic (default 256); a leading "
+                       "dimension of 1 runs one sample per call"),
+              cl::sub(cl::SubCommand::getTopLevel()), cl::sub(calibrateSub),
+              cl::cat(category));
+
+// Options of the run command.
+cl::list<std::string>
+    outputs("o", cl::value_desc("out.npy"),
+            cl::desc("Write the results to .npy files: the first -o gets "
+                     "result 0, the next result 1..."),
+            cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
+cl::opt<std::string>
+    labels("labels", cl::value_desc("y.npy"),
+           cl::desc("Integer labels, one per sample: print the accuracy of "
+                    "result 0 (argmax over its last axis)"),
+           cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
+cl::opt<double> threshold(
+    "threshold", cl::init(0.5), cl::value_desc("t"),
+    cl::desc("With --labels and one output column: class 1 when the output "
+             "exceeds t (default 0.5, for probabilities; use 0 for logits)"),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
+cl::list<std::string>
+    compare("compare", cl::value_desc("expected.npy"),
+            cl::desc("Compare the results (the first --compare result 0...) "
+                     "with expected arrays; fail when an element differs by "
+                     "more than atol + rtol * |expected|"),
+            cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
+cl::opt<double>
+    absoluteTolerance("atol", cl::init(1e-5), cl::value_desc("x"),
+                      cl::desc("Absolute tolerance of --compare (default "
+                               "1e-5)"),
+                      cl::sub(cl::SubCommand::getTopLevel()),
+                      cl::cat(category));
+cl::opt<double>
+    relativeTolerance("rtol", cl::init(1e-5), cl::value_desc("x"),
+                      cl::desc("Relative tolerance of --compare (default "
+                               "1e-5)"),
+                      cl::sub(cl::SubCommand::getTopLevel()),
+                      cl::cat(category));
+cl::opt<std::string>
+    report("report", cl::value_desc("report.json"),
+           cl::desc("Write a JSON report: samples, accuracy, seconds, "
+                    "samples_per_second, compile_seconds..."),
+           cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
+
+// Options of the calibrate command.
+cl::opt<std::string>
+    calibratedOutput("o", cl::init("-"), cl::value_desc("out.mlir"),
+                     cl::desc("Where to write the calibrated program "
+                              "(default: standard output)"),
+                     cl::sub(calibrateSub), cl::cat(category));
+
+constexpr const char *kOverview =
+    "run tensor programs on NumPy data\n\n"
+    "Compiles a float, qfhe or upstream MLIR tensor program once (MLIR's "
+    "ExecutionEngine)\nand runs it over the samples of .npy files:\n\n"
+    "  quant-run MODEL.mlir --data X.npy [--labels Y.npy] [-o OUT.npy] "
+    "[--report R.json]\n"
+    "  quant-run calibrate MODEL.mlir --data CALIB.npy [-o OUT.mlir]\n\n"
+    "See docs/quant-run.md.\n";
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(category, cl::SubCommand::getTopLevel());
+  cl::HideUnrelatedOptions(category, calibrateSub);
+  cl::ParseCommandLineOptions(argc, argv, kOverview);
+
+  llvm::Error error = llvm::Error::success();
+  // Options of the top level are also found after `calibrate`: refuse them.
+  // (cl::list overloads operator&, hence std::addressof.)
+  cl::Option *runOnly[] = {std::addressof(outputs),
+                           &labels,
+                           &threshold,
+                           std::addressof(compare),
+                           &absoluteTolerance,
+                           &relativeTolerance,
+                           &report};
+  cl::Option **misplaced = llvm::find_if(
+      runOnly, [](cl::Option *option) { return option->getNumOccurrences(); });
+  if (calibrateSub && misplaced != std::end(runOnly)) {
+    llvm::StringRef name = (*misplaced)->ArgStr;
+    error = llvm::createStringError((name.size() == 1 ? "-" : "--") + name +
+                                    " is not an option of calibrate");
+  } else if (batchSize < 1) {
+    error = llvm::createStringError("--batch-size must be at least 1, not " +
+                                    std::to_string(batchSize));
+  } else if (calibrateSub) {
+    error = calibrateCommand(
+        {model, data, entry, calibratedOutput, batchSize.getValue()});
+  } else {
+    error = runCommand({model, data, entry, outputs, labels, threshold, compare,
+                        absoluteTolerance, relativeTolerance, report,
+                        batchSize.getValue()});
+  }
+  if (!error)
+    return 0;
+  // What was reported before the error comes first.
+  llvm::outs().flush();
+  llvm::WithColor::error(llvm::errs(), "quant-run")
+      << toString(std::move(error)) << '\n';
+  return 1;
+}
