@@ -18,8 +18,10 @@ ChannelConstant ChannelConstant::fromIntegers(Type elementType,
                                               ArrayRef<int64_t> values,
                                               std::optional<int64_t> axis) {
   ChannelConstant constant{elementType, {}, axis};
+  unsigned width = elementType.getIntOrFloatBitWidth();
   for (int64_t value : values)
-    constant.values.push_back(IntegerAttr::get(elementType, value));
+    constant.values.push_back(IntegerAttr::get(
+        elementType, APInt(width, value, /*isSigned=*/true)));
   return constant;
 }
 
@@ -46,8 +48,11 @@ ChannelConstant mlir::qfhe::getZeroPointConstant(QuantParamsAttr params) {
 
 Value mlir::qfhe::createIntConstant(OpBuilder &builder, Location loc, Type type,
                                     int64_t value) {
+  // Sign-extend explicitly: types wider than 64 bits (i128) would otherwise
+  // zero-extend negative values.
+  APInt bits(type.getIntOrFloatBitWidth(), value, /*isSigned=*/true);
   return arith::ConstantOp::create(builder, loc, type,
-                                   builder.getIntegerAttr(type, value));
+                                   builder.getIntegerAttr(type, bits));
 }
 
 Value mlir::qfhe::createFloatConstant(OpBuilder &builder, Location loc,

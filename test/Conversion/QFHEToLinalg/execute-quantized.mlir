@@ -115,6 +115,16 @@ func.func @main() {
   // CHECK: [11,  22,  13,  24]
   call @print(%cpd) : (tensor<?xf32>) -> ()
 
+  // Requantizing 32-bit accumulators runs in i128 (negative constants must
+  // be sign-extended there): (q * scale_c) / 0.1 + 20, per channel.
+  %wide = arith.constant dense<[[30000, -30000], [100, 0]]> : tensor<2x2xsi32>
+  %rq = qfhe.requantize %wide {from = #qfhe.quant<si32, axis = 1, scales = [2.0e-4, 1.0e-4], zero_points = [0, 0]>, to = #qfhe.quant<si8, scale = 0.1, zero_point = 20>} : tensor<2x2xsi32> -> tensor<2x2xsi8>
+  %rqf = qfhe.dequantize %rq {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<2x2xsi8> -> tensor<2x2xf32>
+  %rqflat = tensor.collapse_shape %rqf [[0, 1]] : tensor<2x2xf32> into tensor<4xf32>
+  %rqd = tensor.cast %rqflat : tensor<4xf32> to tensor<?xf32>
+  // CHECK: [80,  -10,  20,  20]
+  call @print(%rqd) : (tensor<?xf32>) -> ()
+
   // Binary ops in real arithmetic: lhs reals [1, 2.5], rhs reals [0.5, -1];
   // sum [1.5, 1.5], difference [0.5, 3.5], product [0.5, -2.5], all at
   // scale 0.5 (zero point 0): [3, 3], [1, 7], [1, -5].

@@ -1,0 +1,224 @@
+//===- IntegerLowering.cpp - quantized ops to an integer program ----------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+//===----------------------------------------------------------------------===//
+// IntegerForm
+//===----------------------------------------------------------------------===//
+
+IntegerRange IntegerForm::getWholeRange() const {
+  IntegerRange whole = ranges.front();
+  for (const IntegerRange &range : ranges) {
+    whole.min = std::min(whole.min, range.min);
+    whole.max = std::max(whole.max, range.max);
+  }
+  return whole;
+}
+
+unsigned IntegerForm::getWidth() const {
+  return cast<ShapedType>(value.getType()).getElementTypeBitWidth();
+}
+
+bool IntegerForm::isUniform() const {
+  return llvm::all_equal(scales) && llvm::all_equal(offsets);
+}
+
+IntegerType mlir::qfhe::getSignlessType(MLIRContext *ctx, unsigned width) {
+  return IntegerType::get(ctx, width);
+}
+
+SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
+  DenseIntElementsAttr attr;
+  SmallVector<int64_t> values;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return values;
+  bool isUnsigned = cast<IntegerType>(attr.getElementType()).isUnsigned();
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(isUnsigned ? static_cast<int64_t>(v.getZExtValue())
+                                : v.getSExtValue());
+  return values;
+}
+
+//===----------------------------------------------------------------------===//
+// IntegerLowering
+//===----------------------------------------------------------------------===//
+
+IntegerLowering::IntegerLowering(func::FuncOp func, unsigned tluBitWidth)
+    : func(func), tluBitWidth(tluBitWidth), builder(func.getContext()) {}
+
+FailureOr<IntegerForm> IntegerLowering::getForm(Value quantized,
+                                                Operation *user) {
+  auto it = forms.find(quantized);
+  if (it == forms.end())
+    return user->emitError()
+           << "cannot lower to integers: an operand has no integer form "
+              "(it is not produced by a qfhe op of the quantized level)";
+  return it->second;
+}
+
+void IntegerLowering::setForm(Value quantized, IntegerForm form) {
+  forms[quantized] = std::move(form);
+}
+
+Value IntegerLowering::createIntConstant(Location loc, ArrayRef<int64_t> shape,
+                                         ArrayRef<int64_t> values,
+                                         unsigned minimumWidth) {
+  IntegerRange range{0, 0};
+  for (int64_t value : values) {
+    range.min = std::min(range.min, value);
+    range.max = std::max(range.max, value);
+  }
+  unsigned width = std::max(minimumWidth, getSignedBitWidth(range));
+  IntegerType type = getSignlessType(func.getContext(), width);
+  auto tensorType = RankedTensorType::get(shape, type);
+  SmallVector<APInt> ints;
+  for (int64_t value : values)
+    ints.push_back(APInt(width, value, /*isSigned=*/true));
+  return arith::ConstantOp::create(builder, loc, tensorType,
+                                   DenseElementsAttr::get(tensorType, ints));
+}
+
+FailureOr<IntegerForm> IntegerLowering::emitLookup(
+    const IntegerForm &input, std::optional<int64_t> channelAxis,
+    TableFunction function, unsigned outputBits, double outputScale,
+    int64_t outputOffset, Operation *op) {
+  Location loc = op->getLoc();
+  auto inputType = cast<RankedTensorType>(input.value.getType());
+  std::optional<int64_t> axis = input.axis;
+  if (channelAxis && axis && *channelAxis != *axis)
+    return op->emitError() << "cannot tabulate: per-channel parameters on "
+                              "axis "
+                           << *axis << " and per-channel constants on axis "
+                           << *channelAxis;
+  if (!axis)
+    axis = channelAxis;
+  int64_t channels = axis ? inputType.getDimSize(*axis) : 1;
+  if (ShapedType::isDynamic(channels))
+    return op->emitError() << "cannot tabulate per channel along a dynamic "
+                              "dimension";
+
+  // Round first when the input is too wide, dropping the fewest bits that
+  // bring every channel's rounded range within tlu-bit-width.
+  Value value = input.value;
+  unsigned width = input.getWidth();
+  unsigned drop = 0;
+  SmallVector<IntegerRange> ranges;
+  for (int64_t c = 0; c < channels; ++c)
+    ranges.push_back(input.getRange(c));
+  if (width > tluBitWidth) {
+    for (drop = width - tluBitWidth; drop < width; ++drop) {
+      IntegerRange whole{INT64_MAX, INT64_MIN};
+      for (const IntegerRange &range : ranges) {
+        whole.min = std::min(whole.min, roundingShiftRight(range.min, drop));
+        whole.max = std::max(whole.max, roundingShiftRight(range.max, drop));
+      }
+      if (getSignedBitWidth(whole) <= tluBitWidth)
+        break;
+    }
+    unsigned roundedWidth = std::max(width - drop, 1u);
+    for (IntegerRange &range : ranges) {
+      range = {roundingShiftRight(range.min, drop),
+               roundingShiftRight(range.max, drop)};
+      roundedWidth = std::max(roundedWidth, getSignedBitWidth(range));
+    }
+    value = RoundOp::create(
+        builder, loc,
+        inputType.clone(getSignlessType(func.getContext(), roundedWidth)),
+        value, builder.getI64IntegerAttr(drop));
+    width = roundedWidth;
+  }
+  if (width > 24)
+    return op->emitError() << "cannot tabulate a " << width
+                           << "-bit input (2^" << width
+                           << " entries); lower tlu-bit-width";
+
+  // The table: row c, entry v holds f(c, v * 2^drop - offset_c).
+  int64_t low = getStorageRange(width, true).min;
+  int64_t entries = int64_t(1) << width;
+  IntegerRange outputRange = getStorageRange(outputBits, true);
+  SmallVector<int64_t> table;
+  table.reserve(channels * entries);
+  IntegerRange reached{INT64_MAX, INT64_MIN};
+  for (int64_t c = 0; c < channels; ++c) {
+    for (int64_t v = low; v < low + entries; ++v) {
+      int64_t x = v * (int64_t(1) << drop) - input.getOffset(c);
+      int64_t entry = function(c, x);
+      if (!outputRange.contains(entry))
+        return op->emitError() << "table entry " << entry
+                               << " does not fit " << outputBits << " bits";
+      table.push_back(entry);
+      if (ranges[c].contains(v)) {
+        reached.min = std::min(reached.min, entry);
+        reached.max = std::max(reached.max, entry);
+      }
+    }
+  }
+  SmallVector<int64_t> tableShape;
+  if (axis)
+    tableShape.push_back(channels);
+  tableShape.push_back(entries);
+  IntegerType outputType = getSignlessType(func.getContext(), outputBits);
+  auto tableType = RankedTensorType::get(tableShape, outputType);
+  SmallVector<APInt> ints;
+  for (int64_t entry : table)
+    ints.push_back(APInt(outputBits, entry, true));
+  Value result = LutOp::create(
+      builder, loc, inputType.clone(outputType), value,
+      DenseIntElementsAttr::get(tableType, ints),
+      axis ? builder.getI64IntegerAttr(*axis) : IntegerAttr());
+  IntegerForm form;
+  form.value = result;
+  form.scales = {outputScale};
+  form.offsets = {outputOffset};
+  form.ranges = {reached};
+  return form;
+}
+
+LogicalResult IntegerLowering::lowerOp(Operation *op) {
+  for (auto family :
+       {lowerLinearOp, lowerTableOp, lowerBoundaryOrMovementOp})
+    if (LowerResult result = family(*this, op))
+      return *result;
+  if (isa<QFHEDialect>(op->getDialect()))
+    return op->emitError() << "cannot lower '" << op->getName()
+                           << "' to integers";
+  return success();
+}
+
+LogicalResult IntegerLowering::run() {
+  if (!func.getBody().hasOneBlock())
+    return func.emitError()
+           << "qfhe-lower-to-integer supports single-block functions";
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    builder.setInsertionPoint(op);
+    if (failed(lowerOp(op)))
+      return failure();
+  }
+  // The quantized ops are now dead: their users were rewritten, and shape
+  // queries read the same shapes off the integer forms.
+  Block &body = func.getBody().front();
+  body.walk([&](tensor::DimOp dim) {
+    auto it = forms.find(dim.getSource());
+    if (it != forms.end())
+      dim.getSourceMutable().assign(it->second.value);
+  });
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+  return success();
+}

@@ -1,0 +1,176 @@
+//===- LowerBoundary.cpp - the client boundary and data movement ----------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The client's quantize produces the circuit's signed integers (unsigned
+// storage is shifted by 2^(bits-1) into signed storage, exactly); the
+// circuit's results reach the client's dequantize through a bitcast. Ops
+// that only move elements run on the integer forms unchanged.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerLowering.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+/// `params` with signed storage of the same width (zero points shifted).
+QuantParamsAttr toSignedStorage(QuantParamsAttr params) {
+  if (params.getIsSigned())
+    return params;
+  int64_t shift = int64_t(1) << (params.getBits() - 1);
+  SmallVector<int64_t> zeroPoints;
+  for (int64_t zp : params.getZeroPoints())
+    zeroPoints.push_back(zp - shift);
+  return QuantParamsAttr::get(params.getContext(), params.getBits(), true,
+                              params.getNarrowRange(), params.getAxis(),
+                              params.getScales(), zeroPoints);
+}
+
+LowerResult lowerQuantize(IntegerLowering &lowering, QuantizeOp op) {
+  OpBuilder &b = lowering.getBuilder();
+  Location loc = op.getLoc();
+  QuantParamsAttr params = toSignedStorage(op.getParams());
+  auto type = cast<RankedTensorType>(op.getType());
+  Value q = QuantizeOp::create(b, loc, type.clone(params.getStorageType()),
+                               op.getInput(), params);
+  IntegerType signless = getSignlessType(op.getContext(), params.getBits());
+  IntegerForm form;
+  form.value = tensor::BitcastOp::create(b, loc, type.clone(signless), q);
+  form.scales.assign(params.getScales().begin(), params.getScales().end());
+  form.offsets.assign(params.getZeroPoints().begin(),
+                      params.getZeroPoints().end());
+  form.axis = params.getAxis();
+  form.ranges = {IntegerRange{params.getQMin(), params.getQMax()}};
+  lowering.setForm(op.getResult(), form);
+  return success();
+}
+
+LowerResult lowerDequantize(IntegerLowering &lowering, DequantizeOp op) {
+  FailureOr<IntegerForm> form = lowering.getForm(op.getInput(), op);
+  if (failed(form))
+    return failure();
+  unsigned width = form->getWidth();
+  IntegerRange storage = getStorageRange(width, true);
+  for (int64_t offset : form->offsets)
+    if (!storage.contains(offset))
+      return op->emitError() << "cannot lower: the result's offset " << offset
+                             << " does not fit its " << width
+                             << "-bit integers; requantize it first";
+  QuantParamsAttr params = QuantParamsAttr::get(
+      op.getContext(), width, true, false,
+      form->scales.size() > 1 ? form->axis : std::nullopt, form->scales,
+      form->offsets);
+  OpBuilder &b = lowering.getBuilder();
+  auto type = cast<RankedTensorType>(form->value.getType());
+  Value q = tensor::BitcastOp::create(
+      b, op.getLoc(), type.clone(params.getStorageType()), form->value);
+  Value real = DequantizeOp::create(b, op.getLoc(), op.getType(), q, params);
+  op.getResult().replaceAllUsesWith(real);
+  return success();
+}
+
+/// Re-creates a movement op on the integer form.
+LowerResult lowerMovement(IntegerLowering &lowering, Operation *op) {
+  FailureOr<IntegerForm> form = lowering.getForm(op->getOperand(0), op);
+  if (failed(form))
+    return failure();
+  if (!form->isUniform())
+    return op->emitError() << "cannot lower: data movement of per-channel "
+                              "values";
+  OpBuilder &b = lowering.getBuilder();
+  Type element = cast<ShapedType>(form->value.getType()).getElementType();
+  Value result;
+  if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
+    Value init = tensor::EmptyOp::create(
+        b, op->getLoc(), tensor::getMixedSizes(b, op->getLoc(), transpose.getInit()),
+        element);
+    result = linalg::TransposeOp::create(b, op->getLoc(), form->value, init,
+                                         transpose.getPermutation())
+                 .getResult()[0];
+  } else if (auto broadcast = dyn_cast<linalg::BroadcastOp>(op)) {
+    Value init = tensor::EmptyOp::create(
+        b, op->getLoc(), tensor::getMixedSizes(b, op->getLoc(), broadcast.getInit()),
+        element);
+    result = linalg::BroadcastOp::create(b, op->getLoc(), form->value, init,
+                                         broadcast.getDimensions())
+                 .getResult()[0];
+  } else {
+    IRMapping mapping;
+    mapping.map(op->getOperand(0), form->value);
+    Operation *clone = b.clone(*op, mapping);
+    result = clone->getResult(0);
+    result.setType(cast<RankedTensorType>(result.getType()).clone(element));
+  }
+  IntegerForm moved = *form;
+  moved.value = result;
+  moved.ranges = {form->getWholeRange()};
+  lowering.setForm(op->getResult(0), moved);
+  return success();
+}
+
+LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
+  SmallVector<Value> inputs;
+  std::optional<IntegerForm> first;
+  IntegerRange range{INT64_MAX, INT64_MIN};
+  for (Value input : op.getInputs()) {
+    FailureOr<IntegerForm> form = lowering.getForm(input, op);
+    if (failed(form))
+      return failure();
+    if (first && (form->scales != first->scales ||
+                  form->offsets != first->offsets ||
+                  form->getWidth() != first->getWidth()))
+      return op->emitError() << "cannot lower: concatenated tensors stand "
+                                "for reals differently";
+    if (!first)
+      first = *form;
+    range.min = std::min(range.min, form->getWholeRange().min);
+    range.max = std::max(range.max, form->getWholeRange().max);
+    inputs.push_back(form->value);
+  }
+  Type element = cast<ShapedType>(first->value.getType()).getElementType();
+  IntegerForm result = *first;
+  result.value = tensor::ConcatOp::create(
+      lowering.getBuilder(), op.getLoc(),
+      cast<RankedTensorType>(op.getType()).clone(element), op.getDim(),
+      inputs);
+  result.ranges = {range};
+  lowering.setForm(op.getResult(), result);
+  return success();
+}
+
+/// Whether `value` is a tensor of integers with a signedness (quantized
+/// storage).
+bool isQuantizedTensor(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  auto element = type ? dyn_cast<IntegerType>(type.getElementType()) : nullptr;
+  return element && !element.isSignless();
+}
+
+} // namespace
+
+LowerResult mlir::qfhe::lowerBoundaryOrMovementOp(IntegerLowering &lowering,
+                                                  Operation *op) {
+  if (auto quantize = dyn_cast<QuantizeOp>(op))
+    return lowerQuantize(lowering, quantize);
+  if (auto dequantize = dyn_cast<DequantizeOp>(op))
+    return lowerDequantize(lowering, dequantize);
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op))
+    return isQuantizedTensor(concat.getResult())
+               ? lowerConcat(lowering, concat)
+               : std::nullopt;
+  if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
+          tensor::ExtractSliceOp, tensor::ReshapeOp, linalg::TransposeOp,
+          linalg::BroadcastOp>(op) &&
+      op->getNumResults() == 1 && isQuantizedTensor(op->getResult(0)))
+    return lowerMovement(lowering, op);
+  return std::nullopt;
+}

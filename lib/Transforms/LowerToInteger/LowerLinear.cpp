@@ -1,0 +1,406 @@
+//===- LowerLinear.cpp - linear ops on integers ---------------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// A linear op on an input standing for scale * (z - o) accumulates
+// T = sum (z - o) * w' + bias exactly, with w' = w - zw. The program
+// computes A = linalg(z, w') + beta with beta = bias - o * sum(w') + c: the
+// zero-point terms are clear constants folded into beta, and the clear
+// shift c centers T's exact range per output channel so that A's type has
+// the fewest bits. A stands for scale * (A - c).
+//
+//===----------------------------------------------------------------------===//
+
+#include "IntegerLowering.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+/// Floor division by 2.
+int64_t halfFloor(int64_t value) { return value >= 0 ? value / 2 : -((-value + 1) / 2); }
+
+/// Exact bounds of one output channel: sum of terms w * x for x in [lo, hi]
+/// plus a constant, and the shift that centers them.
+struct ChannelBound {
+  int64_t lo = 0, hi = 0;
+
+  void addTerm(int64_t weight, int64_t xlo, int64_t xhi) {
+    int64_t p = weight * xlo, q = weight * xhi;
+    lo += std::min(p, q);
+    hi += std::max(p, q);
+  }
+  /// The centering shift c: [lo + c, hi + c] is as symmetric as can be.
+  int64_t center() const { return -halfFloor(lo + hi); }
+};
+
+/// The accumulator form of per-channel bounds (constant already added):
+/// centered ranges, scales and offsets; returns the beta vector.
+struct Accumulator {
+  IntegerForm form;
+  SmallVector<int64_t> beta;
+  unsigned width = 1;
+};
+
+Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
+                            ArrayRef<int64_t> constants,
+                            QuantParamsAttr resultParams, int64_t axis) {
+  Accumulator acc;
+  for (auto [channel, bound] : llvm::enumerate(bounds)) {
+    int64_t shift = bound.center();
+    IntegerRange range{bound.lo + shift, bound.hi + shift};
+    acc.width = std::max(acc.width, getSignedBitWidth(range));
+    acc.beta.push_back(constants[channel] + shift);
+    acc.form.ranges.push_back(range);
+    acc.form.offsets.push_back(shift);
+    acc.form.scales.push_back(resultParams.getScale(
+        resultParams.isPerAxis() ? static_cast<unsigned>(channel) : 0));
+  }
+  if (bounds.size() > 1)
+    acc.form.axis = axis;
+  return acc;
+}
+
+/// A tensor of `shape` (dynamic sizes from `like`) holding `beta` along
+/// `axis` (or everywhere when it has one value).
+Value broadcastBeta(IntegerLowering &lowering, Location loc,
+                    ArrayRef<int64_t> beta, unsigned width,
+                    RankedTensorType type, Value like, int64_t axis) {
+  OpBuilder &b = lowering.getBuilder();
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim)
+    sizes.push_back(type.isDynamicDim(dim)
+                        ? tensor::getMixedSize(b, loc, like, dim)
+                        : OpFoldResult(b.getIndexAttr(type.getDimSize(dim))));
+  auto elementType = cast<IntegerType>(type.getElementType());
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, elementType);
+  if (beta.size() == 1) {
+    Value scalar = arith::ConstantOp::create(
+        b, loc, elementType, b.getIntegerAttr(elementType, beta.front()));
+    return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
+  }
+  Value vector = lowering.createIntConstant(
+      loc, {static_cast<int64_t>(beta.size())}, beta, width);
+  SmallVector<int64_t> dims;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim)
+    if (dim != axis)
+      dims.push_back(dim);
+  return linalg::BroadcastOp::create(b, loc, vector, empty, dims)
+      .getResult()[0];
+}
+
+/// The input form of a linear op: per tensor, its centered range x = z - o.
+FailureOr<std::pair<IntegerForm, IntegerRange>>
+getLinearInput(IntegerLowering &lowering, Value quantized, Operation *op) {
+  FailureOr<IntegerForm> input = lowering.getForm(quantized, op);
+  if (failed(input))
+    return failure();
+  if (!input->isUniform())
+    return op->emitError() << "cannot lower: the input of a linear op must "
+                              "have one scale and offset";
+  IntegerRange range = input->getWholeRange();
+  int64_t offset = input->getOffset(0);
+  return std::make_pair(*input,
+                        IntegerRange{range.min - offset, range.max - offset});
+}
+
+/// Pads the spatial dimensions of an NCHW integer tensor with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> padding, int64_t value) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
+                                b.getIndexAttr(padding[0]),
+                                b.getIndexAttr(padding[1])};
+  SmallVector<OpFoldResult> high{b.getIndexAttr(0), b.getIndexAttr(0),
+                                 b.getIndexAttr(padding[2]),
+                                 b.getIndexAttr(padding[3])};
+  Value padValue = arith::ConstantOp::create(
+      b, loc, type.getElementType(),
+      b.getIntegerAttr(type.getElementType(), value));
+  return tensor::PadOp::create(b, loc, RankedTensorType(), input, low, high,
+                               padValue);
+}
+
+DenseIntElementsAttr pair(OpBuilder &b, ArrayRef<int64_t> values) {
+  return b.getI64TensorAttr(values);
+}
+
+LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
+  auto input = getLinearInput(lowering, op.getLhs(), op);
+  if (failed(input))
+    return failure();
+  auto [form, x] = *input;
+  SmallVector<int64_t> w = getConstantIntegers(op.getRhs());
+  if (w.empty())
+    return op->emitError() << "cannot lower: matmul weights are not a "
+                              "constant (clear) tensor";
+  int64_t k = op.getRhs().getType().getDimSize(0);
+  int64_t n = op.getRhs().getType().getDimSize(1);
+  QuantParamsAttr rhs = op.getRhsParams();
+  SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
+                                           : SmallVector<int64_t>(n, 0);
+  SmallVector<ChannelBound> bounds(n);
+  SmallVector<int64_t> constants(n);
+  for (int64_t col = 0; col < n; ++col) {
+    int64_t zw = rhs.getZeroPoint(rhs.isPerAxis() ? col : 0), sum = 0;
+    for (int64_t row = 0; row < k; ++row) {
+      int64_t &weight = w[row * n + col];
+      weight -= zw;
+      sum += weight;
+      bounds[col].addTerm(weight, x.min, x.max);
+    }
+    bounds[col].lo += bias[col];
+    bounds[col].hi += bias[col];
+    constants[col] = bias[col] - form.getOffset(0) * sum;
+  }
+  int64_t rank = op.getLhs().getType().getRank();
+  Accumulator acc = makeAccumulator(bounds, constants, op.getResultParams(),
+                                    rank - 1);
+  Location loc = op.getLoc();
+  OpBuilder &b = lowering.getBuilder();
+  Value weights = lowering.createIntConstant(loc, {k, n}, w);
+  auto resultType = cast<RankedTensorType>(op.getType()).clone(
+      getSignlessType(op.getContext(), acc.width));
+  Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
+                             form.value, rank - 1);
+  Value lhs = form.value;
+  if (rank > 2) {
+    SmallVector<ReassociationIndices> groups(2);
+    for (int64_t dim = 0; dim < rank - 1; ++dim)
+      groups[0].push_back(dim);
+    groups[1].push_back(rank - 1);
+    lhs = tensor::CollapseShapeOp::create(b, loc, lhs, groups);
+    init = tensor::CollapseShapeOp::create(b, loc, init, groups);
+  }
+  Value product = linalg::MatmulOp::create(b, loc, ValueRange{lhs, weights},
+                                           ValueRange{init})
+                      .getResult(0);
+  if (rank > 2) {
+    SmallVector<ReassociationIndices> groups(2);
+    for (int64_t dim = 0; dim < rank - 1; ++dim)
+      groups[0].push_back(dim);
+    groups[1].push_back(rank - 1);
+    SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, form.value);
+    shape.back() = b.getIndexAttr(n);
+    product = tensor::ExpandShapeOp::create(b, loc, resultType, product,
+                                            groups, shape);
+  }
+  acc.form.value = product;
+  lowering.setForm(op.getResult(), acc.form);
+  return success();
+}
+
+LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
+  auto input = getLinearInput(lowering, op.getInput(), op);
+  if (failed(input))
+    return failure();
+  auto [form, x] = *input;
+  SmallVector<int64_t> w = getConstantIntegers(op.getFilter());
+  if (w.empty())
+    return op->emitError() << "cannot lower: convolution filter is not a "
+                              "constant (clear) tensor";
+  auto filterType = op.getFilter().getType();
+  int64_t filters = filterType.getDimSize(0);
+  int64_t perFilter = filterType.getNumElements() / filters;
+  bool padded = llvm::any_of(op.getPadding(), [](int64_t p) { return p; });
+  // Padding positions hold z = o, that is x = 0.
+  int64_t xlo = padded ? std::min<int64_t>(x.min, 0) : x.min;
+  int64_t xhi = padded ? std::max<int64_t>(x.max, 0) : x.max;
+  QuantParamsAttr filterParams = op.getFilterParams();
+  SmallVector<int64_t> bias = op.getBias()
+                                  ? getConstantIntegers(op.getBias())
+                                  : SmallVector<int64_t>(filters, 0);
+  SmallVector<ChannelBound> bounds(filters);
+  SmallVector<int64_t> constants(filters);
+  for (int64_t f = 0; f < filters; ++f) {
+    int64_t zw = filterParams.getZeroPoint(filterParams.isPerAxis() ? f : 0);
+    int64_t sum = 0;
+    for (int64_t i = 0; i < perFilter; ++i) {
+      int64_t &weight = w[f * perFilter + i];
+      weight -= zw;
+      sum += weight;
+      bounds[f].addTerm(weight, xlo, xhi);
+    }
+    bounds[f].lo += bias[f];
+    bounds[f].hi += bias[f];
+    constants[f] = bias[f] - form.getOffset(0) * sum;
+  }
+  Accumulator acc =
+      makeAccumulator(bounds, constants, op.getResultParams(), 1);
+  Location loc = op.getLoc();
+  OpBuilder &b = lowering.getBuilder();
+  Value padInput =
+      padSpatial(b, loc, form.value, op.getPadding(), form.getOffset(0));
+  auto resultType = cast<RankedTensorType>(op.getType()).clone(
+      getSignlessType(op.getContext(), acc.width));
+  Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
+                             form.value, 1);
+  DenseIntElementsAttr strides = pair(b, op.getStrides());
+  DenseIntElementsAttr dilations = pair(b, op.getDilations());
+  Value result;
+  if (op.getGroups() != 1) {
+    Value weights = lowering.createIntConstant(
+        loc, {filters, filterType.getDimSize(2), filterType.getDimSize(3)}, w);
+    result = linalg::DepthwiseConv2DNchwChwOp::create(
+                 b, loc, TypeRange{resultType}, ValueRange{padInput, weights},
+                 ValueRange{init}, strides, dilations)
+                 .getResult(0);
+  } else {
+    Value weights =
+        lowering.createIntConstant(loc, filterType.getShape(), w);
+    result = linalg::Conv2DNchwFchwOp::create(
+                 b, loc, TypeRange{resultType}, ValueRange{padInput, weights},
+                 ValueRange{init}, strides, dilations)
+                 .getResult(0);
+  }
+  acc.form.value = result;
+  lowering.setForm(op.getResult(), acc.form);
+  return success();
+}
+
+/// Sums of `count` centered inputs: T in count * [x], computed as
+/// sum(z) - count * o + c.
+Accumulator sumAccumulator(const IntegerForm &form, IntegerRange x,
+                           int64_t count, QuantParamsAttr resultParams) {
+  ChannelBound bound;
+  bound.lo = count * x.min;
+  bound.hi = count * x.max;
+  return makeAccumulator({bound}, {-count * form.getOffset(0)}, resultParams,
+                         0);
+}
+
+LowerResult lowerSumPool(IntegerLowering &lowering, SumPoolOp op) {
+  auto input = getLinearInput(lowering, op.getInput(), op);
+  if (failed(input))
+    return failure();
+  auto [form, x] = *input;
+  bool padded = llvm::any_of(op.getPadding(), [](int64_t p) { return p; });
+  IntegerRange term{padded ? std::min<int64_t>(x.min, 0) : x.min,
+                    padded ? std::max<int64_t>(x.max, 0) : x.max};
+  int64_t window = op.getKernel()[0] * op.getKernel()[1];
+  Accumulator acc = sumAccumulator(form, term, window, op.getResultParams());
+  Location loc = op.getLoc();
+  OpBuilder &b = lowering.getBuilder();
+  Value padInput =
+      padSpatial(b, loc, form.value, op.getPadding(), form.getOffset(0));
+  auto resultType = cast<RankedTensorType>(op.getType()).clone(
+      getSignlessType(op.getContext(), acc.width));
+  Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
+                             form.value, 1);
+  Value kernel = tensor::EmptyOp::create(b, loc, op.getKernel(),
+                                         resultType.getElementType());
+  acc.form.value = linalg::PoolingNchwSumOp::create(
+                       b, loc, TypeRange{resultType},
+                       ValueRange{padInput, kernel}, ValueRange{init},
+                       pair(b, op.getStrides()), pair(b, {1, 1}))
+                       .getResult(0);
+  lowering.setForm(op.getResult(), acc.form);
+  return success();
+}
+
+LowerResult lowerReduceSum(IntegerLowering &lowering, ReduceSumOp op) {
+  auto input = getLinearInput(lowering, op.getInput(), op);
+  if (failed(input))
+    return failure();
+  auto [form, x] = *input;
+  auto inputType = op.getInput().getType();
+  int64_t count = 1;
+  for (int64_t dim : op.getDimensions()) {
+    if (inputType.isDynamicDim(dim))
+      return op->emitError() << "cannot lower a sum over dynamic dimension "
+                             << dim;
+    count *= inputType.getDimSize(dim);
+  }
+  Accumulator acc = sumAccumulator(form, x, count, op.getResultParams());
+  Location loc = op.getLoc();
+  OpBuilder &b = lowering.getBuilder();
+  auto resultType = cast<RankedTensorType>(op.getType()).clone(
+      getSignlessType(op.getContext(), acc.width));
+  Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
+                             form.value, 0);
+  unsigned rank = inputType.getRank();
+  SmallVector<AffineExpr> kept;
+  SmallVector<utils::IteratorType> iterators;
+  for (unsigned dim = 0; dim < rank; ++dim) {
+    bool reduced = llvm::is_contained(op.getDimensions(), dim);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    if (!reduced)
+      kept.push_back(b.getAffineDimExpr(dim));
+  }
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, kept, b.getContext())};
+  Type elementType = resultType.getElementType();
+  acc.form.value =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{resultType}, ValueRange{form.value},
+          ValueRange{init}, maps, iterators,
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            Value in = args[0];
+            unsigned inWidth = in.getType().getIntOrFloatBitWidth();
+            unsigned outWidth = elementType.getIntOrFloatBitWidth();
+            if (inWidth < outWidth)
+              in = arith::ExtSIOp::create(nested, nestedLoc, elementType, in);
+            else if (inWidth > outWidth)
+              in = arith::TruncIOp::create(nested, nestedLoc, elementType, in);
+            Value sum = arith::AddIOp::create(nested, nestedLoc, args[1], in);
+            linalg::YieldOp::create(nested, nestedLoc, sum);
+          })
+          .getResult(0);
+  lowering.setForm(op.getResult(), acc.form);
+  return success();
+}
+
+LowerResult lowerMaxPool(IntegerLowering &lowering, MaxPoolOp op) {
+  FailureOr<IntegerForm> form = lowering.getForm(op.getInput(), op);
+  if (failed(form))
+    return failure();
+  if (!form->isUniform())
+    return op->emitError() << "cannot lower: max pooling of per-channel "
+                              "values";
+  Location loc = op.getLoc();
+  OpBuilder &b = lowering.getBuilder();
+  // Padding holds the smallest value the input can take: it never wins.
+  int64_t lowest = form->getWholeRange().min;
+  Value padInput = padSpatial(b, loc, form->value, op.getPadding(), lowest);
+  auto resultType = cast<RankedTensorType>(op.getType()).clone(
+      cast<ShapedType>(form->value.getType()).getElementType());
+  Value init = broadcastBeta(lowering, loc, {lowest}, form->getWidth(),
+                             resultType, form->value, 1);
+  Value kernel = tensor::EmptyOp::create(b, loc, op.getKernel(),
+                                         resultType.getElementType());
+  IntegerForm result = *form;
+  result.value = linalg::PoolingNchwMaxOp::create(
+                     b, loc, TypeRange{resultType},
+                     ValueRange{padInput, kernel}, ValueRange{init},
+                     pair(b, op.getStrides()), pair(b, {1, 1}))
+                     .getResult(0);
+  lowering.setForm(op.getResult(), result);
+  return success();
+}
+
+} // namespace
+
+LowerResult mlir::qfhe::lowerLinearOp(IntegerLowering &lowering,
+                                      Operation *op) {
+  if (auto matmul = dyn_cast<MatmulOp>(op))
+    return lowerMatmul(lowering, matmul);
+  if (auto conv = dyn_cast<Conv2DOp>(op))
+    return lowerConv(lowering, conv);
+  if (auto pool = dyn_cast<SumPoolOp>(op))
+    return lowerSumPool(lowering, pool);
+  if (auto reduce = dyn_cast<ReduceSumOp>(op))
+    return lowerReduceSum(lowering, reduce);
+  if (auto pool = dyn_cast<MaxPoolOp>(op))
+    return lowerMaxPool(lowering, pool);
+  return std::nullopt;
+}
