@@ -149,4 +149,43 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
   ];
 }
 
+def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
+  let summary = "Prove that every encrypted value fits the bit-width cap";
+  let description = [{
+    A sound, exact integer interval analysis over the integer-only program.
+    Values computed from the client's `qfhe.quantize` are encrypted;
+    constants are clear (and may be wider than the cap). For each encrypted
+    value the pass proves its range (per output channel for contractions
+    with constant weights: `init_j + sum_i [min, max](w_ij * x_i)`), then
+    checks that
+
+    - the range fits the value's integer type (two's complement),
+    - the range fits `max-bit-width` bits,
+    - every `qfhe.lut` input type is at most `tlu-bit-width` bits (default:
+      `max-bit-width`),
+    - a max of encrypted values (`b + relu(a - b)` in FHE) has differences
+      that fit the cap,
+    - no other op computes on encrypted values (products of two encrypted
+      values, float arithmetic inside the circuit).
+
+    It fails with an error naming the op, its proven range and the bits it
+    needs. Arithmetic on an `iN` type is modulo `2^N`, as in TFHE: partial
+    sums of a reduction may wrap, the final value is exact when its proven
+    range fits the type, and that is what the pass checks.
+
+    With `report`, it writes a JSON report: the widest encrypted value, the
+    width of every encrypted op result, and the number of table lookups per
+    sample by input width (max pooling counts one lookup per comparison).
+  }];
+  let options = [
+    Option<"maxBitWidth", "max-bit-width", "unsigned", "8",
+           "Bits every encrypted value must fit">,
+    Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
+           "Widest lookup input (0: max-bit-width)">,
+    Option<"report", "report", "std::string", "\"\"",
+           "Write a JSON report of widths and lookups to this file ('-' for "
+           "stdout)">
+  ];
+}
+
 #endif // QFHE_TRANSFORMS_PASSES_TD

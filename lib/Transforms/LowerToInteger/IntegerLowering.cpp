@@ -140,9 +140,8 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
     width = roundedWidth;
   }
   if (width > 24)
-    return op->emitError() << "cannot tabulate a " << width
-                           << "-bit input (2^" << width
-                           << " entries); lower tlu-bit-width";
+    return op->emitError() << "cannot tabulate a " << width << "-bit input (2^"
+                           << width << " entries); lower tlu-bit-width";
 
   // The table: row c, entry v holds f(c, v * 2^drop - offset_c).
   int64_t low = getStorageRange(width, true).min;
@@ -156,8 +155,8 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
       int64_t x = v * (int64_t(1) << drop) - input.getOffset(c);
       int64_t entry = function(c, x);
       if (!outputRange.contains(entry))
-        return op->emitError() << "table entry " << entry
-                               << " does not fit " << outputBits << " bits";
+        return op->emitError() << "table entry " << entry << " does not fit "
+                               << outputBits << " bits";
       table.push_back(entry);
       if (ranges[c].contains(v)) {
         reached.min = std::min(reached.min, entry);
@@ -174,10 +173,10 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   SmallVector<APInt> ints;
   for (int64_t entry : table)
     ints.push_back(APInt(outputBits, entry, true));
-  Value result = LutOp::create(
-      builder, loc, inputType.clone(outputType), value,
-      DenseIntElementsAttr::get(tableType, ints),
-      axis ? builder.getI64IntegerAttr(*axis) : IntegerAttr());
+  Value result =
+      LutOp::create(builder, loc, inputType.clone(outputType), value,
+                    DenseIntElementsAttr::get(tableType, ints),
+                    axis ? builder.getI64IntegerAttr(*axis) : IntegerAttr());
   IntegerForm form;
   form.value = result;
   form.scales = {outputScale};
@@ -187,8 +186,7 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
 }
 
 LogicalResult IntegerLowering::lowerOp(Operation *op) {
-  for (auto family :
-       {lowerLinearOp, lowerTableOp, lowerBoundaryOrMovementOp})
+  for (auto family : {lowerLinearOp, lowerTableOp, lowerBoundaryOrMovementOp})
     if (LowerResult result = family(*this, op))
       return *result;
   if (isa<QFHEDialect>(op->getDialect()))

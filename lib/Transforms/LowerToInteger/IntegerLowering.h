@@ -39,7 +39,9 @@ struct IntegerForm {
   SmallVector<IntegerRange> ranges;
 
   unsigned getNumChannels() const { return ranges.size(); }
-  double getScale(unsigned c) const { return scales[scales.size() == 1 ? 0 : c]; }
+  double getScale(unsigned c) const {
+    return scales[scales.size() == 1 ? 0 : c];
+  }
   int64_t getOffset(unsigned c) const {
     return offsets[offsets.size() == 1 ? 0 : c];
   }
@@ -80,9 +82,9 @@ public:
   /// `outputScale * (z - outputOffset)`.
   FailureOr<IntegerForm> emitLookup(const IntegerForm &input,
                                     std::optional<int64_t> channelAxis,
-                                    TableFunction function,
-                                    unsigned outputBits, double outputScale,
-                                    int64_t outputOffset, Operation *op);
+                                    TableFunction function, unsigned outputBits,
+                                    double outputScale, int64_t outputOffset,
+                                    Operation *op);
 
   /// A signless integer constant tensor of the fewest bits holding `values`.
   Value createIntConstant(Location loc, ArrayRef<int64_t> shape,

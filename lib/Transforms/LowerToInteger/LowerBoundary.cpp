@@ -65,10 +65,10 @@ LowerResult lowerDequantize(IntegerLowering &lowering, DequantizeOp op) {
       return op->emitError() << "cannot lower: the result's offset " << offset
                              << " does not fit its " << width
                              << "-bit integers; requantize it first";
-  QuantParamsAttr params = QuantParamsAttr::get(
-      op.getContext(), width, true, false,
-      form->scales.size() > 1 ? form->axis : std::nullopt, form->scales,
-      form->offsets);
+  QuantParamsAttr params =
+      QuantParamsAttr::get(op.getContext(), width, true, false,
+                           form->scales.size() > 1 ? form->axis : std::nullopt,
+                           form->scales, form->offsets);
   OpBuilder &b = lowering.getBuilder();
   auto type = cast<RankedTensorType>(form->value.getType());
   Value q = tensor::BitcastOp::create(
@@ -91,15 +91,15 @@ LowerResult lowerMovement(IntegerLowering &lowering, Operation *op) {
   Value result;
   if (auto transpose = dyn_cast<linalg::TransposeOp>(op)) {
     Value init = tensor::EmptyOp::create(
-        b, op->getLoc(), tensor::getMixedSizes(b, op->getLoc(), transpose.getInit()),
-        element);
+        b, op->getLoc(),
+        tensor::getMixedSizes(b, op->getLoc(), transpose.getInit()), element);
     result = linalg::TransposeOp::create(b, op->getLoc(), form->value, init,
                                          transpose.getPermutation())
                  .getResult()[0];
   } else if (auto broadcast = dyn_cast<linalg::BroadcastOp>(op)) {
     Value init = tensor::EmptyOp::create(
-        b, op->getLoc(), tensor::getMixedSizes(b, op->getLoc(), broadcast.getInit()),
-        element);
+        b, op->getLoc(),
+        tensor::getMixedSizes(b, op->getLoc(), broadcast.getInit()), element);
     result = linalg::BroadcastOp::create(b, op->getLoc(), form->value, init,
                                          broadcast.getDimensions())
                  .getResult()[0];
@@ -125,9 +125,9 @@ LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
     FailureOr<IntegerForm> form = lowering.getForm(input, op);
     if (failed(form))
       return failure();
-    if (first && (form->scales != first->scales ||
-                  form->offsets != first->offsets ||
-                  form->getWidth() != first->getWidth()))
+    if (first &&
+        (form->scales != first->scales || form->offsets != first->offsets ||
+         form->getWidth() != first->getWidth()))
       return op->emitError() << "cannot lower: concatenated tensors stand "
                                 "for reals differently";
     if (!first)
@@ -140,8 +140,7 @@ LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
   IntegerForm result = *first;
   result.value = tensor::ConcatOp::create(
       lowering.getBuilder(), op.getLoc(),
-      cast<RankedTensorType>(op.getType()).clone(element), op.getDim(),
-      inputs);
+      cast<RankedTensorType>(op.getType()).clone(element), op.getDim(), inputs);
   result.ranges = {range};
   lowering.setForm(op.getResult(), result);
   return success();
@@ -164,9 +163,8 @@ LowerResult mlir::qfhe::lowerBoundaryOrMovementOp(IntegerLowering &lowering,
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return lowerDequantize(lowering, dequantize);
   if (auto concat = dyn_cast<tensor::ConcatOp>(op))
-    return isQuantizedTensor(concat.getResult())
-               ? lowerConcat(lowering, concat)
-               : std::nullopt;
+    return isQuantizedTensor(concat.getResult()) ? lowerConcat(lowering, concat)
+                                                 : std::nullopt;
   if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
           tensor::ExtractSliceOp, tensor::ReshapeOp, linalg::TransposeOp,
           linalg::BroadcastOp>(op) &&

@@ -25,7 +25,9 @@ using namespace mlir::qfhe;
 namespace {
 
 /// Floor division by 2.
-int64_t halfFloor(int64_t value) { return value >= 0 ? value / 2 : -((-value + 1) / 2); }
+int64_t halfFloor(int64_t value) {
+  return value >= 0 ? value / 2 : -((-value + 1) / 2);
+}
 
 /// Exact bounds of one output channel: sum of terms w * x for x in [lo, hi]
 /// plus a constant, and the shift that centers them.
@@ -123,9 +125,9 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   SmallVector<OpFoldResult> high{b.getIndexAttr(0), b.getIndexAttr(0),
                                  b.getIndexAttr(padding[2]),
                                  b.getIndexAttr(padding[3])};
-  Value padValue = arith::ConstantOp::create(
-      b, loc, type.getElementType(),
-      b.getIntegerAttr(type.getElementType(), value));
+  Value padValue =
+      arith::ConstantOp::create(b, loc, type.getElementType(),
+                                b.getIntegerAttr(type.getElementType(), value));
   return tensor::PadOp::create(b, loc, RankedTensorType(), input, low, high,
                                padValue);
 }
@@ -163,13 +165,13 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
     constants[col] = bias[col] - form.getOffset(0) * sum;
   }
   int64_t rank = op.getLhs().getType().getRank();
-  Accumulator acc = makeAccumulator(bounds, constants, op.getResultParams(),
-                                    rank - 1);
+  Accumulator acc =
+      makeAccumulator(bounds, constants, op.getResultParams(), rank - 1);
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
   Value weights = lowering.createIntConstant(loc, {k, n}, w);
-  auto resultType = cast<RankedTensorType>(op.getType()).clone(
-      getSignlessType(op.getContext(), acc.width));
+  auto resultType = cast<RankedTensorType>(op.getType())
+                        .clone(getSignlessType(op.getContext(), acc.width));
   Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
                              form.value, rank - 1);
   Value lhs = form.value;
@@ -191,8 +193,8 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
     groups[1].push_back(rank - 1);
     SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, form.value);
     shape.back() = b.getIndexAttr(n);
-    product = tensor::ExpandShapeOp::create(b, loc, resultType, product,
-                                            groups, shape);
+    product = tensor::ExpandShapeOp::create(b, loc, resultType, product, groups,
+                                            shape);
   }
   acc.form.value = product;
   lowering.setForm(op.getResult(), acc.form);
@@ -216,9 +218,8 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
   int64_t xlo = padded ? std::min<int64_t>(x.min, 0) : x.min;
   int64_t xhi = padded ? std::max<int64_t>(x.max, 0) : x.max;
   QuantParamsAttr filterParams = op.getFilterParams();
-  SmallVector<int64_t> bias = op.getBias()
-                                  ? getConstantIntegers(op.getBias())
-                                  : SmallVector<int64_t>(filters, 0);
+  SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
+                                           : SmallVector<int64_t>(filters, 0);
   SmallVector<ChannelBound> bounds(filters);
   SmallVector<int64_t> constants(filters);
   for (int64_t f = 0; f < filters; ++f) {
@@ -234,14 +235,13 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
     bounds[f].hi += bias[f];
     constants[f] = bias[f] - form.getOffset(0) * sum;
   }
-  Accumulator acc =
-      makeAccumulator(bounds, constants, op.getResultParams(), 1);
+  Accumulator acc = makeAccumulator(bounds, constants, op.getResultParams(), 1);
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
   Value padInput =
       padSpatial(b, loc, form.value, op.getPadding(), form.getOffset(0));
-  auto resultType = cast<RankedTensorType>(op.getType()).clone(
-      getSignlessType(op.getContext(), acc.width));
+  auto resultType = cast<RankedTensorType>(op.getType())
+                        .clone(getSignlessType(op.getContext(), acc.width));
   Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
                              form.value, 1);
   DenseIntElementsAttr strides = pair(b, op.getStrides());
@@ -255,8 +255,7 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
                  ValueRange{init}, strides, dilations)
                  .getResult(0);
   } else {
-    Value weights =
-        lowering.createIntConstant(loc, filterType.getShape(), w);
+    Value weights = lowering.createIntConstant(loc, filterType.getShape(), w);
     result = linalg::Conv2DNchwFchwOp::create(
                  b, loc, TypeRange{resultType}, ValueRange{padInput, weights},
                  ValueRange{init}, strides, dilations)
@@ -292,17 +291,17 @@ LowerResult lowerSumPool(IntegerLowering &lowering, SumPoolOp op) {
   OpBuilder &b = lowering.getBuilder();
   Value padInput =
       padSpatial(b, loc, form.value, op.getPadding(), form.getOffset(0));
-  auto resultType = cast<RankedTensorType>(op.getType()).clone(
-      getSignlessType(op.getContext(), acc.width));
+  auto resultType = cast<RankedTensorType>(op.getType())
+                        .clone(getSignlessType(op.getContext(), acc.width));
   Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
                              form.value, 1);
   Value kernel = tensor::EmptyOp::create(b, loc, op.getKernel(),
                                          resultType.getElementType());
-  acc.form.value = linalg::PoolingNchwSumOp::create(
-                       b, loc, TypeRange{resultType},
-                       ValueRange{padInput, kernel}, ValueRange{init},
-                       pair(b, op.getStrides()), pair(b, {1, 1}))
-                       .getResult(0);
+  acc.form.value =
+      linalg::PoolingNchwSumOp::create(
+          b, loc, TypeRange{resultType}, ValueRange{padInput, kernel},
+          ValueRange{init}, pair(b, op.getStrides()), pair(b, {1, 1}))
+          .getResult(0);
   lowering.setForm(op.getResult(), acc.form);
   return success();
 }
@@ -316,15 +315,15 @@ LowerResult lowerReduceSum(IntegerLowering &lowering, ReduceSumOp op) {
   int64_t count = 1;
   for (int64_t dim : op.getDimensions()) {
     if (inputType.isDynamicDim(dim))
-      return op->emitError() << "cannot lower a sum over dynamic dimension "
-                             << dim;
+      return op->emitError()
+             << "cannot lower a sum over dynamic dimension " << dim;
     count *= inputType.getDimSize(dim);
   }
   Accumulator acc = sumAccumulator(form, x, count, op.getResultParams());
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
-  auto resultType = cast<RankedTensorType>(op.getType()).clone(
-      getSignlessType(op.getContext(), acc.width));
+  auto resultType = cast<RankedTensorType>(op.getType())
+                        .clone(getSignlessType(op.getContext(), acc.width));
   Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
                              form.value, 0);
   unsigned rank = inputType.getRank();
@@ -372,18 +371,19 @@ LowerResult lowerMaxPool(IntegerLowering &lowering, MaxPoolOp op) {
   // Padding holds the smallest value the input can take: it never wins.
   int64_t lowest = form->getWholeRange().min;
   Value padInput = padSpatial(b, loc, form->value, op.getPadding(), lowest);
-  auto resultType = cast<RankedTensorType>(op.getType()).clone(
-      cast<ShapedType>(form->value.getType()).getElementType());
+  auto resultType =
+      cast<RankedTensorType>(op.getType())
+          .clone(cast<ShapedType>(form->value.getType()).getElementType());
   Value init = broadcastBeta(lowering, loc, {lowest}, form->getWidth(),
                              resultType, form->value, 1);
   Value kernel = tensor::EmptyOp::create(b, loc, op.getKernel(),
                                          resultType.getElementType());
   IntegerForm result = *form;
-  result.value = linalg::PoolingNchwMaxOp::create(
-                     b, loc, TypeRange{resultType},
-                     ValueRange{padInput, kernel}, ValueRange{init},
-                     pair(b, op.getStrides()), pair(b, {1, 1}))
-                     .getResult(0);
+  result.value =
+      linalg::PoolingNchwMaxOp::create(
+          b, loc, TypeRange{resultType}, ValueRange{padInput, kernel},
+          ValueRange{init}, pair(b, op.getStrides()), pair(b, {1, 1}))
+          .getResult(0);
   lowering.setForm(op.getResult(), result);
   return success();
 }

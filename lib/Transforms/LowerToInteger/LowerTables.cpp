@@ -56,8 +56,8 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   if (!interpreter.isValid())
     return op->emitError() << interpreter.getError();
   FloatType type = op.getFunctionType();
-  IntegerRange storage = getStorageRange(out.getBits(), out.getIsSigned(),
-                                         out.getNarrowRange());
+  IntegerRange storage =
+      getStorageRange(out.getBits(), out.getIsSigned(), out.getNarrowRange());
   double outScale = out.getScale();
   int64_t outZero = out.getZeroPoint();
   // Integers stand for reals through the input's integer form; the
@@ -166,12 +166,13 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
       builder, loc, tensor::getMixedSizes(builder, loc, a->value),
       cast<ShapedType>(a->value.getType()).getElementType());
   Value combined =
-      subtract ? linalg::SubOp::create(builder, loc, ValueRange{a->value, b->value},
-                                       ValueRange{init})
-                     .getResult(0)
-               : linalg::AddOp::create(builder, loc, ValueRange{a->value, b->value},
-                                       ValueRange{init})
-                     .getResult(0);
+      subtract
+          ? linalg::SubOp::create(builder, loc, ValueRange{a->value, b->value},
+                                  ValueRange{init})
+                .getResult(0)
+          : linalg::AddOp::create(builder, loc, ValueRange{a->value, b->value},
+                                  ValueRange{init})
+                .getResult(0);
   IntegerForm sum;
   sum.value = combined;
   sum.scales = {common};
@@ -196,8 +197,7 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
 
 } // namespace
 
-LowerResult mlir::qfhe::lowerTableOp(IntegerLowering &lowering,
-                                     Operation *op) {
+LowerResult mlir::qfhe::lowerTableOp(IntegerLowering &lowering, Operation *op) {
   if (auto apply = dyn_cast<ApplyOp>(op))
     return lowerApply(lowering, apply);
   if (auto requantize = dyn_cast<RequantizeOp>(op))

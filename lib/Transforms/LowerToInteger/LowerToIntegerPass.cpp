@@ -24,14 +24,13 @@ using namespace mlir::qfhe;
 
 namespace {
 
-struct LowerToIntegerPass
-    : qfhe::impl::LowerToIntegerBase<LowerToIntegerPass> {
+struct LowerToIntegerPass : qfhe::impl::LowerToIntegerBase<LowerToIntegerPass> {
   using LowerToIntegerBase::LowerToIntegerBase;
 
   void runOnOperation() override {
     if (tluBitWidth < 1 || tluBitWidth > 24) {
-      getOperation().emitError() << "tlu-bit-width=" << tluBitWidth
-                                 << " is out of range [1, 24]";
+      getOperation().emitError()
+          << "tlu-bit-width=" << tluBitWidth << " is out of range [1, 24]";
       return signalPassFailure();
     }
     bool failedAny = false;

@@ -193,8 +193,8 @@ bool Quantizer::isClientInput(Value value) {
 bool Quantizer::feedsOnlyClient(Value value) const {
   SmallVector<Operation *> users = getDataUsers(value);
   return !users.empty() && llvm::all_of(users, [&](Operation *user) {
-           return isa<func::ReturnOp>(user) || clientOutputOps.contains(user);
-         });
+    return isa<func::ReturnOp>(user) || clientOutputOps.contains(user);
+  });
 }
 
 void Quantizer::findClientOutputOps() {
@@ -208,8 +208,8 @@ void Quantizer::findClientOutputOps() {
     bool onlyToOutputs = true;
     for (Value result : op.getResults())
       for (Operation *user : getDataUsers(result))
-        onlyToOutputs &= isa<func::ReturnOp>(user) ||
-                         clientOutputOps.contains(user);
+        onlyToOutputs &=
+            isa<func::ReturnOp>(user) || clientOutputOps.contains(user);
     if (onlyToOutputs)
       clientOutputOps.insert(&op);
   }

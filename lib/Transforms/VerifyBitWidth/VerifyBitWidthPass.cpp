@@ -1,0 +1,123 @@
+//===- VerifyBitWidthPass.cpp - the qfhe-verify-bitwidth pass -------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "BitWidthAnalysis.h"
+
+#include "qfhe/Transforms/Passes.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <map>
+
+namespace mlir {
+namespace qfhe {
+#define GEN_PASS_DEF_VERIFYBITWIDTH
+#include "qfhe/Transforms/Passes.h.inc"
+} // namespace qfhe
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+std::string locationText(Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+/// The report entry of one function.
+llvm::json::Object reportFunction(func::FuncOp func,
+                                  const BitWidthAnalysis &analysis) {
+  llvm::json::Array values;
+  const WidthRecord *widest = nullptr;
+  for (const WidthRecord &record : analysis.getWidths()) {
+    values.push_back(llvm::json::Object{
+        {"op", record.op->getName().getStringRef().str()},
+        {"loc", locationText(record.op->getLoc())},
+        {"bits", record.bits},
+        {"range", llvm::json::Array{record.range.min, record.range.max}}});
+    if (!widest || record.bits > widest->bits)
+      widest = &record;
+  }
+  std::map<unsigned, int64_t> byBits;
+  int64_t total = 0, ops = 0;
+  for (const LookupRecord &record : analysis.getLookups()) {
+    byBits[record.inputBits] += record.perSample;
+    total += record.perSample;
+    ++ops;
+  }
+  llvm::json::Object perBits;
+  for (auto [bits, count] : byBits)
+    perBits[std::to_string(bits)] = count;
+  llvm::json::Object entry{
+      {"function", func.getSymName().str()},
+      {"values", std::move(values)},
+      {"lookups",
+       llvm::json::Object{{"ops", ops},
+                          {"per_sample", total},
+                          {"per_sample_by_input_bits", std::move(perBits)}}}};
+  if (widest)
+    entry["widest"] = llvm::json::Object{
+        {"bits", widest->bits},
+        {"op", widest->op->getName().getStringRef().str()},
+        {"loc", locationText(widest->op->getLoc())},
+        {"range", llvm::json::Array{widest->range.min, widest->range.max}}};
+  return entry;
+}
+
+struct VerifyBitWidthPass : qfhe::impl::VerifyBitWidthBase<VerifyBitWidthPass> {
+  using VerifyBitWidthBase::VerifyBitWidthBase;
+
+  void runOnOperation() override {
+    unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
+    if (maxBitWidth < 1 || maxBitWidth > 62 || tlu > maxBitWidth) {
+      getOperation().emitError()
+          << "qfhe-verify-bitwidth: max-bit-width=" << maxBitWidth
+          << " must be in [1, 62] and tlu-bit-width=" << tlu
+          << " at most max-bit-width";
+      return signalPassFailure();
+    }
+    llvm::json::Array functions;
+    bool failedAny = false;
+    getOperation().walk([&](func::FuncOp func) {
+      if (func.isExternal())
+        return;
+      BitWidthAnalysis analysis(func, maxBitWidth, tlu);
+      failedAny |= failed(analysis.run());
+      functions.push_back(reportFunction(func, analysis));
+    });
+    std::string path = report;
+    if (!path.empty()) {
+      llvm::json::Value document = llvm::json::Object{
+          {"max_bit_width", static_cast<unsigned>(maxBitWidth)},
+          {"tlu_bit_width", tlu},
+          {"proven", !failedAny},
+          {"functions", std::move(functions)}};
+      if (path == "-") {
+        llvm::outs() << llvm::formatv("{0:2}", document) << "\n";
+      } else {
+        std::error_code error;
+        llvm::raw_fd_ostream os(path, error, llvm::sys::fs::OF_Text);
+        if (error) {
+          getOperation().emitError()
+              << "cannot write report '" << path << "': " << error.message();
+          return signalPassFailure();
+        }
+        os << llvm::formatv("{0:2}", document) << "\n";
+      }
+    }
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+
+} // namespace
