@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cfloat>
 #include <cmath>
+#include <limits>
 
 namespace mlir {
 namespace qfhe {
@@ -149,6 +150,49 @@ unsigned getUnsignedBitWidth(IntegerRange range) {
     if (range.max <= getStorageRange(bits, /*isSigned=*/false).max)
       return bits;
   return 64;
+}
+
+/// Rounds every weight with `scale` into `integers`; returns sum |q|.
+static int64_t roundChannel(const std::vector<double> &weights, double scale,
+                            IntegerRange storage,
+                            std::vector<int64_t> &integers) {
+  integers.resize(weights.size());
+  int64_t norm = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    integers[i] = quantizeValue(weights[i], scale, 0, storage);
+    norm += integers[i] < 0 ? -integers[i] : integers[i];
+  }
+  return norm;
+}
+
+double quantizeChannelWithBudget(const std::vector<double> &weights,
+                                 unsigned bits, bool narrowRange,
+                                 int64_t l1Budget,
+                                 std::vector<int64_t> &integers) {
+  IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
+  double magnitude = 0, l1 = 0;
+  for (double w : weights) {
+    magnitude = std::max(magnitude, std::fabs(w));
+    l1 += std::fabs(w);
+  }
+  if (magnitude == 0) {
+    integers.assign(weights.size(), 0);
+    return 1.0;
+  }
+  // The scale covering the largest weight, then coarser until the rounded
+  // integers meet the budget (the real-valued l1 bound first, then small
+  // steps: rounding can add up to half a step per weight).
+  double scale = magnitude / static_cast<double>(storage.max);
+  if (l1Budget > 0)
+    scale = std::max(scale, l1 / static_cast<double>(l1Budget));
+  scale = roundScaleToFloat(scale);
+  while (l1Budget > 0 &&
+         roundChannel(weights, scale, storage, integers) > l1Budget)
+    scale = roundScaleToFloat(
+        std::nextafter(static_cast<float>(scale * (1.0 + 1.0 / 64)),
+                       std::numeric_limits<float>::infinity()));
+  roundChannel(weights, scale, storage, integers);
+  return scale;
 }
 
 } // namespace qfhe

@@ -305,3 +305,50 @@ TEST(BitWidth, UnsignedRanges) {
 }
 
 } // namespace
+
+namespace {
+
+int64_t l1Norm(const std::vector<int64_t> &values) {
+  int64_t norm = 0;
+  for (int64_t v : values)
+    norm += v < 0 ? -v : v;
+  return norm;
+}
+
+TEST(BudgetedWeights, WithoutBudgetTheLargestWeightMapsToTheEnd) {
+  std::vector<int64_t> q;
+  double scale = quantizeChannelWithBudget({0.5, -1.27, 0.1}, 8, true, 0, q);
+  EXPECT_EQ(scale, static_cast<double>(static_cast<float>(1.27 / 127)));
+  EXPECT_EQ(q, (std::vector<int64_t>{50, -127, 10}));
+}
+
+TEST(BudgetedWeights, TheBudgetBoundsTheL1NormOfTheIntegers) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal(0, 1);
+  for (int64_t budget : {1, 7, 36, 85, 255, 1000}) {
+    std::vector<double> weights(64);
+    for (double &w : weights)
+      w = normal(rng);
+    std::vector<int64_t> q;
+    double scale = quantizeChannelWithBudget(weights, 8, true, budget, q);
+    EXPECT_LE(l1Norm(q), budget) << "budget " << budget;
+    for (int64_t v : q)
+      EXPECT_LE(v < 0 ? -v : v, 127);
+    // Not needlessly coarse: the real-valued bound is nearly met.
+    double l1 = 0;
+    for (double w : weights)
+      l1 += std::fabs(w);
+    EXPECT_LE(scale, std::max(l1 / budget, 4.0 / 127) * 1.2 + 1e-6)
+        << "budget " << budget;
+  }
+}
+
+TEST(BudgetedWeights, ZeroWeightsAndTinyBudgets) {
+  std::vector<int64_t> q;
+  EXPECT_EQ(quantizeChannelWithBudget({0.0, 0.0}, 4, true, 3, q), 1.0);
+  EXPECT_EQ(q, (std::vector<int64_t>{0, 0}));
+  quantizeChannelWithBudget({1.0, -1.0, 1.0}, 8, true, 1, q);
+  EXPECT_LE(l1Norm(q), 1);
+}
+
+} // namespace

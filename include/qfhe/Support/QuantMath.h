@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace mlir {
 namespace qfhe {
@@ -103,6 +104,17 @@ unsigned getSignedBitWidth(IntegerRange range);
 /// Fewest bits of an unsigned integer that holds every value of `range`
 /// (at least 1); `range.min` must be >= 0.
 unsigned getUnsignedBitWidth(IntegerRange range);
+
+/// Quantizes one channel of weights symmetrically to `bits` bits
+/// (`narrowRange`: [-(2^(bits-1)-1), 2^(bits-1)-1]) with the finest scale
+/// for which the integers' l1 norm, sum |q_i|, is at most `l1Budget` (no
+/// budget when 0): accumulator-aware quantization (A2Q). Writes the integers
+/// to `integers` and returns the scale, a float32 value; all-zero weights
+/// get scale 1.
+double quantizeChannelWithBudget(const std::vector<double> &weights,
+                                 unsigned bits, bool narrowRange,
+                                 int64_t l1Budget,
+                                 std::vector<int64_t> &integers);
 
 } // namespace qfhe
 } // namespace mlir

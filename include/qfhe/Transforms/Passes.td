@@ -116,6 +116,64 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
+  let summary = "Choose bits and weight budgets so accumulators fit the cap";
+  let description = [{
+    Runs on the float program, before `qfhe-quantize`, and records per
+    linear op (matmul, convolution, pooling, sum) a `qfhe.allocation`
+    dictionary that the quantizer follows: `input_bits` (the bits of the
+    op's input activation), `weight_bits`, `weight_l1` (a bound on the l1
+    norm of each output channel's integer weights; 0 for none) and
+    `per_channel`.
+
+    An accumulator of a channel with integer weights q over inputs of n bits
+    spans sum |q_i| * (2^n - 1) + 1 values, and the lowering centers it, so
+    it fits P bits exactly when sum |q_i| <= (2^P - 1) / (2^n - 1). For each
+    layer and each n the allocator quantizes the weights under that budget
+    (accumulator-aware quantization, A2Q) and estimates the error the layer
+    adds: input rounding noise (2^-n steps of the input's range, through
+    the weights) plus weight rounding noise (through the input's mean
+    square), from the calibration ranges where given. It keeps the n with
+    the least error. Pools and sums take the most input bits that fit.
+
+    With `calibration-data`, it measures instead of trusting the estimate:
+    starting from the estimated choice, it tries other input bits layer by
+    layer, compiling each candidate (quantize, lower-to-integer) and running
+    it with MLIR's JIT next to the float program on the calibration inputs,
+    and keeps a change when the candidate's predictions agree with the float
+    program's more often (or as often, with a smaller output error).
+
+    `strategy=uniform` is the classic baseline instead: one n for every
+    input, weight and activation, weights per tensor (min/max, asymmetric),
+    the largest n whose worst-case accumulators all fit.
+
+    A cap no choice can meet with a useful layer (noise at least the signal)
+    is an error naming the layer and the smallest cap that would do. The
+    module gets `qfhe.default_bits`, the bits of activations and outputs
+    not read by a linear op.
+  }];
+  let options = [
+    Option<"maxBitWidth", "max-bit-width", "unsigned", "8",
+           "Bits every encrypted value must fit">,
+    Option<"maxActivationBits", "max-activation-bits", "unsigned", "8",
+           "Most bits of an activation">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "Bits of the integer weights (before budgets)">,
+    Option<"strategy", "strategy", "std::string", "\"a2q\"",
+           "a2q (per layer, accumulator-aware) or uniform (baseline)">,
+    Option<"useObserved", "use-observed", "bool", "true",
+           "Use calibration ranges (qfhe.observed) where present">,
+    Option<"calibrationData", "calibration-data", "std::string", "\"\"",
+           "A .npy file of inputs: measure candidates instead of estimating">,
+    Option<"searchSamples", "search-samples", "int64_t", "200",
+           "Samples of the calibration data each candidate runs on">,
+    Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
+           "Widest lookup input of the measured programs (0: max-bit-width)">,
+    Option<"printChoices", "print", "bool", "false",
+           "Emit a remark per layer with the choice and its estimated error">
+  ];
+}
+
 def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
   let summary = "Lower quantized qfhe ops to an integer-only program";
   let description = [{

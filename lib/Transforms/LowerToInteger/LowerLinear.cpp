@@ -24,11 +24,6 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// Floor division by 2.
-int64_t halfFloor(int64_t value) {
-  return value >= 0 ? value / 2 : -((-value + 1) / 2);
-}
-
 /// Exact bounds of one output channel: sum of terms w * x for x in [lo, hi]
 /// plus a constant, and the shift that centers them.
 struct ChannelBound {
@@ -39,8 +34,15 @@ struct ChannelBound {
     lo += std::min(p, q);
     hi += std::max(p, q);
   }
-  /// The centering shift c: [lo + c, hi + c] is as symmetric as can be.
-  int64_t center() const { return -halfFloor(lo + hi); }
+  /// The centering shift c: [lo + c, hi + c] starts at -2^(W-1) for the
+  /// fewest bits W that hold hi - lo + 1 values, so it fits W signed bits.
+  int64_t center() const {
+    uint64_t size = static_cast<uint64_t>(hi - lo) + 1;
+    unsigned width = 1;
+    while (width < 63 && (uint64_t(1) << width) < size)
+      ++width;
+    return -(int64_t(1) << (width - 1)) - lo;
+  }
 };
 
 /// The accumulator form of per-channel bounds (constant already added):
@@ -70,8 +72,17 @@ Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
   return acc;
 }
 
+/// `value` reduced modulo 2^width into [-2^(width-1), 2^(width-1)).
+int64_t wrapSigned(int64_t value, unsigned width) {
+  return APInt(64, value, /*isSigned=*/true).trunc(width).getSExtValue();
+}
+
 /// A tensor of `shape` (dynamic sizes from `like`) holding `beta` along
-/// `axis` (or everywhere when it has one value).
+/// `axis` (or everywhere when it has one value), in the accumulator's
+/// `width`-bit type. The constants are reduced modulo 2^width: the
+/// accumulation is modulo 2^width too, and its final value fits (the shift
+/// c centered it), so the result is exact even though beta alone may not
+/// fit the type.
 Value broadcastBeta(IntegerLowering &lowering, Location loc,
                     ArrayRef<int64_t> beta, unsigned width,
                     RankedTensorType type, Value like, int64_t axis) {
@@ -82,14 +93,20 @@ Value broadcastBeta(IntegerLowering &lowering, Location loc,
                         ? tensor::getMixedSize(b, loc, like, dim)
                         : OpFoldResult(b.getIndexAttr(type.getDimSize(dim))));
   auto elementType = cast<IntegerType>(type.getElementType());
+  unsigned typeWidth = elementType.getWidth();
+  SmallVector<int64_t> wrapped;
+  for (int64_t value : beta)
+    wrapped.push_back(wrapSigned(value, typeWidth));
   Value empty = tensor::EmptyOp::create(b, loc, sizes, elementType);
-  if (beta.size() == 1) {
+  if (wrapped.size() == 1) {
     Value scalar = arith::ConstantOp::create(
-        b, loc, elementType, b.getIntegerAttr(elementType, beta.front()));
+        b, loc, elementType,
+        b.getIntegerAttr(elementType,
+                         APInt(typeWidth, wrapped.front(), /*isSigned=*/true)));
     return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
   }
   Value vector = lowering.createIntConstant(
-      loc, {static_cast<int64_t>(beta.size())}, beta, width);
+      loc, {static_cast<int64_t>(wrapped.size())}, wrapped, typeWidth);
   SmallVector<int64_t> dims;
   for (int64_t dim = 0; dim < type.getRank(); ++dim)
     if (dim != axis)

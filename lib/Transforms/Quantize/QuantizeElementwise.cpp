@@ -194,6 +194,9 @@ RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
               quantizer, source, *bias, input, chain.front().channelDim)) {
         source = *folded;
         rest = rest.drop_front();
+        // The linear op was rebuilt with the bias: its float result now
+        // stands for the new accumulator too.
+        quantizer.setQuantized(input, source);
       }
   for (const UnivariateGeneric &link : chain)
     quantizer.markConsumed(link.op);
@@ -203,8 +206,11 @@ RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
   }
 
   const QuantizeOptions &options = quantizer.getOptions();
-  unsigned bits = quantizer.feedsOnlyClient(output) ? options.outputBits
-                                                    : options.activationBits;
+  unsigned bits =
+      quantizer.feedsOnlyClient(output)
+          ? quantizer.defaultBits(options.outputBits)
+          : quantizer.desiredBits(
+                output, quantizer.defaultBits(options.activationBits));
   FailureOr<QuantParamsAttr> params = quantizer.chooseParams(
       output, bits, options.symmetricActivations, chain.back().op);
   if (failed(params))
@@ -235,8 +241,11 @@ RewriteResult quantizeBinary(Quantizer &quantizer, linalg::GenericOp op,
     return failure();
   const QuantizeOptions &options = quantizer.getOptions();
   Value output = op->getResult(0);
-  unsigned bits = quantizer.feedsOnlyClient(output) ? options.outputBits
-                                                    : options.activationBits;
+  unsigned bits =
+      quantizer.feedsOnlyClient(output)
+          ? quantizer.defaultBits(options.outputBits)
+          : quantizer.desiredBits(
+                output, quantizer.defaultBits(options.activationBits));
   FailureOr<QuantParamsAttr> params =
       quantizer.chooseParams(output, bits, options.symmetricActivations, op);
   if (failed(params))

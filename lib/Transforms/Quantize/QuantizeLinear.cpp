@@ -31,17 +31,44 @@ struct QuantizedWeights {
   QuantParamsAttr params;
 };
 
+/// How the weights of one op are quantized: the options, overridden by the
+/// op's qfhe.allocation.
+struct WeightPolicy {
+  unsigned bits;
+  bool perChannel, symmetric, narrow;
+  int64_t l1Budget = 0;
+
+  WeightPolicy(const QuantizeOptions &options, Operation *op)
+      : bits(options.weightBits), perChannel(options.perChannelWeights),
+        symmetric(options.symmetricWeights), narrow(options.narrowRange) {
+    auto allocation = op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+    if (!allocation)
+      return;
+    if (auto value = allocation.getAs<IntegerAttr>("weight_bits"))
+      bits = value.getInt();
+    if (auto value = allocation.getAs<IntegerAttr>("weight_l1"))
+      l1Budget = value.getInt();
+    if (auto value = allocation.getAs<BoolAttr>("per_channel"))
+      perChannel = value.getValue();
+    if (auto value = allocation.getAs<BoolAttr>("symmetric"))
+      symmetric = value.getValue();
+    if (l1Budget > 0)
+      symmetric = perChannel = true;
+  }
+};
+
 /// Quantizes the float constant `weights`, laid out as `shape` (same number
-/// of elements), per index along `axis` or per tensor.
+/// of elements), per index along `axis` or per tensor, under an l1 budget
+/// per channel when the allocation sets one.
 FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
                                             DenseFPElementsAttr weights,
                                             ArrayRef<int64_t> shape,
                                             int64_t axis, Operation *user) {
-  const QuantizeOptions &options = quantizer.getOptions();
+  WeightPolicy policy(quantizer.getOptions(), user);
   SmallVector<double> values;
   for (const APFloat &value : weights.getValues<APFloat>())
     values.push_back(value.convertToDouble());
-  int64_t channels = options.perChannelWeights ? shape[axis] : 1;
+  int64_t channels = policy.perChannel ? shape[axis] : 1;
   int64_t inner = 1;
   for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
     inner *= shape[dim];
@@ -56,37 +83,53 @@ FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
     ranges[channelOf(index)] =
         ranges[channelOf(index)].join(Interval::point(value));
   }
-  IntegerRange storage =
-      getStorageRange(options.weightBits, true, options.narrowRange);
+  IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
   SmallVector<double> scales;
   SmallVector<int64_t> zeroPoints;
-  for (const Interval &range : ranges) {
-    std::optional<AffineParams> params =
-        computeAffineParams(range.getLo(), range.getHi(), storage,
-                            options.symmetricWeights ? QuantScheme::Symmetric
-                                                     : QuantScheme::Asymmetric);
-    if (!params)
-      return user->emitError()
-             << "cannot quantize weights of range " << range.str() << " to "
-             << options.weightBits << " bits";
-    scales.push_back(params->scale);
-    zeroPoints.push_back(params->zeroPoint);
+  SmallVector<APInt> integers(values.size(), APInt(policy.bits, 0));
+  if (policy.l1Budget > 0) {
+    // Accumulator-aware: each channel's integers meet the l1 budget.
+    std::vector<std::vector<double>> perChannel(channels);
+    std::vector<std::vector<int64_t>> indices(channels);
+    for (auto [index, value] : llvm::enumerate(values)) {
+      perChannel[channelOf(index)].push_back(value);
+      indices[channelOf(index)].push_back(index);
+    }
+    for (int64_t c = 0; c < channels; ++c) {
+      std::vector<int64_t> q;
+      scales.push_back(quantizeChannelWithBudget(
+          perChannel[c], policy.bits, policy.narrow, policy.l1Budget, q));
+      zeroPoints.push_back(0);
+      for (auto [i, index] : llvm::enumerate(indices[c]))
+        integers[index] = APInt(policy.bits, q[i], /*isSigned=*/true);
+    }
+  } else {
+    for (const Interval &range : ranges) {
+      std::optional<AffineParams> params = computeAffineParams(
+          range.getLo(), range.getHi(), storage,
+          policy.symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric);
+      if (!params)
+        return user->emitError()
+               << "cannot quantize weights of range " << range.str() << " to "
+               << policy.bits << " bits";
+      scales.push_back(params->scale);
+      zeroPoints.push_back(params->zeroPoint);
+    }
+    for (auto [index, value] : llvm::enumerate(values)) {
+      int64_t channel = channelOf(index);
+      integers[index] = APInt(
+          policy.bits,
+          quantizeValue(value, scales[channel], zeroPoints[channel], storage),
+          /*isSigned=*/true);
+    }
   }
   MLIRContext *ctx = user->getContext();
   QuantParamsAttr params =
       channels == 1
-          ? QuantParamsAttr::get(ctx, options.weightBits, true, scales[0],
-                                 zeroPoints[0], options.narrowRange)
-          : QuantParamsAttr::get(ctx, options.weightBits, true,
-                                 options.narrowRange, axis, scales, zeroPoints);
-  SmallVector<APInt> integers;
-  for (auto [index, value] : llvm::enumerate(values)) {
-    int64_t channel = channelOf(index);
-    integers.push_back(APInt(
-        options.weightBits,
-        quantizeValue(value, scales[channel], zeroPoints[channel], storage),
-        /*isSigned=*/true));
-  }
+          ? QuantParamsAttr::get(ctx, policy.bits, true, scales[0],
+                                 zeroPoints[0], policy.narrow)
+          : QuantParamsAttr::get(ctx, policy.bits, true, policy.narrow, axis,
+                                 scales, zeroPoints);
   auto type = RankedTensorType::get(shape, params.getStorageType());
   Value constant =
       arith::ConstantOp::create(quantizer.getBuilder(), user->getLoc(), type,

@@ -77,7 +77,10 @@ RewriteResult quantizeConcat(Quantizer &quantizer, tensor::ConcatOp op) {
   const QuantizeOptions &options = quantizer.getOptions();
   Value result = op.getResult();
   FailureOr<QuantParamsAttr> params = quantizer.chooseParams(
-      result, options.activationBits, options.symmetricActivations, op);
+      result,
+      quantizer.desiredBits(result,
+                            quantizer.defaultBits(options.activationBits)),
+      options.symmetricActivations, op);
   if (failed(params))
     return failure();
   SmallVector<Value> inputs;

@@ -19,6 +19,34 @@ using namespace mlir::qfhe;
 Quantizer::Quantizer(func::FuncOp func, const QuantizeOptions &options,
                      const RangeSolver &solver)
     : func(func), options(options), solver(solver), builder(func.getContext()) {
+  if (auto module = func->getParentOfType<ModuleOp>())
+    if (auto bits = module->getAttrOfType<IntegerAttr>(kDefaultBitsAttr))
+      moduleDefaultBits = bits.getInt();
+}
+
+unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
+  std::optional<unsigned> bits;
+  auto ask = [&](unsigned wanted) {
+    bits = bits ? std::min(*bits, wanted) : wanted;
+  };
+  for (Operation *user : getDataUsers(value)) {
+    if (isDataMovement(user) || isFoldedPadding(user)) {
+      ask(desiredBits(user->getResult(0), fallback));
+      continue;
+    }
+    auto allocation = user->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+    auto inputBits = allocation ? allocation.getAs<IntegerAttr>("input_bits")
+                                : IntegerAttr();
+    if (!inputBits) {
+      ask(fallback);
+      continue;
+    }
+    ask(inputBits.getInt());
+    // Max pooling keeps the parameters: its users constrain its input too.
+    if (isa<linalg::PoolingNchwMaxOp>(user))
+      ask(desiredBits(user->getResult(0), fallback));
+  }
+  return bits ? *bits : fallback;
 }
 
 //===----------------------------------------------------------------------===//
@@ -119,10 +147,12 @@ FailureOr<QValue> Quantizer::getActivation(Value value, Operation *user) {
   FailureOr<QValue> q = getQuantized(value, user);
   if (failed(q))
     return failure();
-  if (!q->isAccumulator && !q->params.isPerAxis())
+  unsigned bits = desiredBits(value, defaultBits(options.activationBits));
+  if (!q->isAccumulator && !q->params.isPerAxis() &&
+      q->params.getBits() <= bits)
     return *q;
-  FailureOr<QuantParamsAttr> params = chooseParams(
-      value, options.activationBits, options.symmetricActivations, user);
+  FailureOr<QuantParamsAttr> params =
+      chooseParams(value, bits, options.symmetricActivations, user);
   if (failed(params))
     return failure();
   OpBuilder::InsertionGuard guard(builder);
@@ -223,8 +253,9 @@ LogicalResult Quantizer::dequantizeForClient(Operation *op) {
       continue;
     Value &floats = dequantized[value];
     if (!floats) {
-      FailureOr<QuantParamsAttr> params = chooseParams(
-          value, options.outputBits, options.symmetricActivations, op);
+      FailureOr<QuantParamsAttr> params =
+          chooseParams(value, defaultBits(options.outputBits),
+                       options.symmetricActivations, op);
       if (failed(params))
         return failure();
       OpBuilder::InsertionGuard guard(builder);
@@ -272,7 +303,8 @@ LogicalResult Quantizer::fallBack(Operation *op, StringRef reason) {
     if (!isa<RankedTensorType>(result.getType()))
       continue;
     FailureOr<QuantParamsAttr> params = chooseParams(
-        result, options.activationBits, options.symmetricActivations, op);
+        result, desiredBits(result, defaultBits(options.activationBits)),
+        options.symmetricActivations, op);
     if (failed(params))
       return failure();
     Value q = QuantizeOp::create(builder, op->getLoc(),

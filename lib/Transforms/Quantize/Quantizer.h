@@ -27,6 +27,12 @@
 namespace mlir {
 namespace qfhe {
 
+/// The allocation qfhe-allocate-bits records on a linear op.
+constexpr StringLiteral kAllocationAttr = "qfhe.allocation";
+/// The bits of activations and outputs not read by a linear op, recorded on
+/// the module by qfhe-allocate-bits.
+constexpr StringLiteral kDefaultBitsAttr = "qfhe.default_bits";
+
 /// The quantized representation of a float tensor value.
 struct QValue {
   /// The integer tensor.
@@ -56,6 +62,14 @@ public:
   /// `value` as a per-tensor activation, requantizing accumulators and
   /// per-channel values to `activation-bits`.
   FailureOr<QValue> getActivation(Value value, Operation *user);
+  /// The bits `value` should be quantized to: the fewest its linear users'
+  /// allocations ask for (through data movement), else `fallback`.
+  unsigned desiredBits(Value value, unsigned fallback);
+  /// The default bits of inputs, activations or outputs (`option`), or the
+  /// module's qfhe.default_bits when qfhe-allocate-bits ran.
+  unsigned defaultBits(unsigned option) const {
+    return moduleDefaultBits ? *moduleDefaultBits : option;
+  }
   /// Per-tensor parameters of `bits` bits for the range of `value`.
   FailureOr<QuantParamsAttr> chooseParams(Value value, unsigned bits,
                                           bool symmetric, Operation *user);
@@ -94,6 +108,7 @@ private:
 
   func::FuncOp func;
   QuantizeOptions options;
+  std::optional<unsigned> moduleDefaultBits;
   const RangeSolver &solver;
   OpBuilder builder;
   DenseMap<Value, QValue> quantized;

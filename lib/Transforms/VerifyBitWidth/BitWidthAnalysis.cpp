@@ -115,11 +115,33 @@ void addTerm(Wide &lo, Wide &hi, int64_t w, IntegerRange x) {
   hi += std::max(p, q);
 }
 
+/// The exact range of an accumulation modulo 2^width: `lo .. hi` is the
+/// range of init + sum with the init constants as the program holds them
+/// (reduced modulo 2^width). When it spans at most 2^width values, one shift
+/// by a multiple of 2^width brings it inside the type, and modular
+/// arithmetic then yields exactly those values: the representatives of the
+/// constants the lowering meant. Otherwise the range stays and fails the
+/// type check.
+std::pair<Wide, Wide> intoType(Wide lo, Wide hi, unsigned width) {
+  Wide modulus = static_cast<Wide>(1) << width;
+  Wide half = modulus / 2;
+  if (hi - lo + 1 > modulus)
+    return {lo, hi};
+  Wide shifted = lo + half;
+  Wide k =
+      shifted >= 0 ? shifted / modulus : -((-shifted + modulus - 1) / modulus);
+  return {lo - k * modulus, hi - k * modulus};
+}
+
 /// A range from 128-bit bounds; std::nullopt beyond 64 bits.
 std::optional<IntegerRange> narrow(Wide lo, Wide hi) {
   if (lo < INT64_MIN || hi > INT64_MAX)
     return std::nullopt;
   return IntegerRange{static_cast<int64_t>(lo), static_cast<int64_t>(hi)};
+}
+
+unsigned elementWidth(Value value) {
+  return getElementTypeOrSelf(value.getType()).getIntOrFloatBitWidth();
 }
 
 IntegerRange typeRange(Type type) {
@@ -267,8 +289,9 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
                                    ? IntegerRange{(*inits)[col], (*inits)[col]}
                                : initFact ? initFact->getWhole()
                                           : IntegerRange{0, 0};
-          std::optional<IntegerRange> range =
-              narrow(lo + start.min, hi + start.max);
+          auto [from, to] = intoType(lo + start.min, hi + start.max,
+                                     elementWidth(matmul.getResult(0)));
+          std::optional<IntegerRange> range = narrow(from, to);
           if (!range)
             return matmul->emitError() << "accumulator range exceeds 64 bits";
           result.ranges.push_back(*range);
@@ -305,8 +328,9 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
                         x->getChannel(1, channel));
               }
               int64_t start = inits ? (*inits)[f] : 0;
-              std::optional<IntegerRange> range =
-                  narrow(lo + start, hi + start);
+              auto [from, to] = intoType(lo + start, hi + start,
+                                         elementWidth(conv->getResult(0)));
+              std::optional<IntegerRange> range = narrow(from, to);
               if (!range)
                 return conv->emitError() << "accumulator range exceeds 64 bits";
               result.ranges.push_back(*range);
@@ -326,9 +350,11 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
         result.encrypted = true;
         result.axis = x->axis;
         for (const IntegerRange &range : x->ranges) {
-          std::optional<IntegerRange> sum =
-              narrow(static_cast<Wide>(range.min) * window + start,
-                     static_cast<Wide>(range.max) * window + start);
+          auto [from, to] =
+              intoType(static_cast<Wide>(range.min) * window + start,
+                       static_cast<Wide>(range.max) * window + start,
+                       elementWidth(pool.getResult(0)));
+          std::optional<IntegerRange> sum = narrow(from, to);
           if (!sum)
             return pool->emitError() << "sum range exceeds 64 bits";
           result.ranges.push_back(*sum);
@@ -393,9 +419,10 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
         IntegerRange whole = x->getWhole();
         IntegerFact result;
         result.encrypted = true;
-        std::optional<IntegerRange> sum =
-            narrow(static_cast<Wide>(whole.min) * count + start,
-                   static_cast<Wide>(whole.max) * count + start);
+        auto [from, to] = intoType(static_cast<Wide>(whole.min) * count + start,
+                                   static_cast<Wide>(whole.max) * count + start,
+                                   elementWidth(generic.getResult(0)));
+        std::optional<IntegerRange> sum = narrow(from, to);
         if (!sum)
           return generic->emitError() << "sum range exceeds 64 bits";
         result.ranges = {*sum};

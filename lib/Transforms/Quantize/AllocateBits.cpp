@@ -1,0 +1,402 @@
+//===- AllocateBits.cpp - the qfhe-allocate-bits pass ---------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Per linear layer, the bits of its input and the l1 budget of its weights
+// that make its accumulator fit the cap with the least estimated error, or
+// the uniform baseline. See Passes.td for the model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AllocationSearch.h"
+#include "Classify.h"
+#include "Quantizer.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "qfhe/Support/QuantMath.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace mlir {
+namespace qfhe {
+#define GEN_PASS_DEF_ALLOCATEBITS
+#include "qfhe/Transforms/Passes.h.inc"
+} // namespace qfhe
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+/// A linear op of the float program.
+struct LinearLayer {
+  Operation *op;
+  /// The float input (padding looked through).
+  Value data;
+  /// Weights per output channel (empty for pools and sums).
+  std::vector<std::vector<double>> channels;
+  /// For pools and sums: how many inputs each output adds.
+  int64_t terms = 0;
+  bool isMax = false;
+};
+
+/// The unpadded input of an NCHW op.
+Value unpadded(Value value) {
+  if (auto pad = value.getDefiningOp<tensor::PadOp>())
+    if (isFoldedPadding(pad))
+      return pad.getSource();
+  return value;
+}
+
+/// Splits constant weights into output channels: `channelDim` indexes them.
+std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
+                                               int64_t channelDim) {
+  auto type = cast<ShapedType>(weights.getType());
+  int64_t channels = type.getDimSize(channelDim);
+  int64_t inner = 1;
+  for (int64_t dim = channelDim + 1; dim < type.getRank(); ++dim)
+    inner *= type.getDimSize(dim);
+  std::vector<std::vector<double>> result(channels);
+  int64_t index = 0;
+  for (const APFloat &value : weights.getValues<APFloat>())
+    result[(index++ / inner) % channels].push_back(value.convertToDouble());
+  return result;
+}
+
+std::optional<LinearLayer> matchLinearLayer(Operation *op) {
+  DenseFPElementsAttr weights;
+  LinearLayer layer{op, Value(), {}, 0, false};
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
+      return std::nullopt;
+    layer.data = linalgOp.getDpsInputs()[0];
+    layer.channels = splitChannels(
+        weights, cast<ShapedType>(weights.getType()).getRank() - 1);
+    return layer;
+  }
+  if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op)) {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
+      return std::nullopt;
+    layer.data = unpadded(linalgOp.getDpsInputs()[0]);
+    layer.channels = splitChannels(weights, 0);
+    return layer;
+  }
+  if (isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp>(op)) {
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    layer.data = unpadded(linalgOp.getDpsInputs()[0]);
+    layer.terms =
+        cast<ShapedType>(linalgOp.getDpsInputs()[1].getType()).getNumElements();
+    layer.isMax = isa<linalg::PoolingNchwMaxOp>(op);
+    return layer;
+  }
+  if (auto generic = dyn_cast<linalg::GenericOp>(op))
+    if (std::optional<SumReduction> sum = matchSumReduction(generic)) {
+      auto type = cast<ShapedType>(sum->input.getType());
+      layer.data = sum->input;
+      layer.terms = 1;
+      for (int64_t dim : sum->dimensions) {
+        if (type.isDynamicDim(dim))
+          return std::nullopt;
+        layer.terms *= type.getDimSize(dim);
+      }
+      return layer;
+    }
+  return std::nullopt;
+}
+
+/// `value` with `digits` significant digits.
+std::string formatNumber(double value, int digits) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.*g", digits, value);
+  return text;
+}
+
+/// The most integers a P-bit value can take: 2^P - 1 (as the span).
+double span(unsigned bits) { return std::ldexp(1.0, bits) - 1.0; }
+
+struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
+  using AllocateBitsBase::AllocateBitsBase;
+
+  /// The range a value is quantized from.
+  std::optional<Interval> rangeOf(Value value, const RangeSolver &solver) {
+    std::optional<TensorRange> observed;
+    if (useObserved)
+      observed = getObservedRange(value);
+    TensorRange range = observed ? *observed : solver.getRange(value);
+    if (!range.isFinite())
+      return std::nullopt;
+    return range.getWhole();
+  }
+
+  /// Estimated output noise power and signal power of a weighted layer with
+  /// `inputBits`-bit inputs under cap P.
+  std::pair<double, double> estimate(const LinearLayer &layer, Interval input,
+                                     unsigned inputBits, unsigned cap) {
+    double lo = input.getLo(), hi = input.getHi();
+    double meanSquare = (lo * lo + lo * hi + hi * hi) / 3.0;
+    double step = (hi - lo) / span(inputBits);
+    int64_t budget =
+        static_cast<int64_t>(std::floor(span(cap) / span(inputBits)));
+    double noise = 0, signal = 0;
+    std::vector<int64_t> integers;
+    for (const std::vector<double> &channel : layer.channels) {
+      double scale = quantizeChannelWithBudget(channel, weightBits, true,
+                                               budget, integers);
+      double squares = 0, weightError = 0;
+      for (size_t i = 0; i < channel.size(); ++i) {
+        squares += channel[i] * channel[i];
+        double e = channel[i] - scale * static_cast<double>(integers[i]);
+        weightError += e * e;
+      }
+      noise += step * step / 12.0 * squares + weightError * meanSquare;
+      signal += squares * meanSquare;
+    }
+    return {noise, signal};
+  }
+
+  /// The smallest cap with a useful choice for a weighted layer.
+  unsigned smallestUsefulCap(const LinearLayer &layer, Interval input) {
+    for (unsigned cap = maxBitWidth + 1; cap <= 32; ++cap)
+      for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+        auto [noise, signal] = estimate(layer, input, n, cap);
+        if (noise < signal)
+          return cap;
+      }
+    return 32;
+  }
+
+  /// Chooses the allocation of one layer under strategy a2q.
+  FailureOr<DictionaryAttr> allocate(const LinearLayer &layer,
+                                     const RangeSolver &solver) {
+    Builder b(&getContext());
+    unsigned cap = maxBitWidth;
+    if (layer.channels.empty()) {
+      // Pools and sums: the most input bits that fit.
+      unsigned best = 0;
+      for (unsigned n = 1; n <= maxActivationBits; ++n) {
+        bool fits = layer.isMax ? n + 1 <= cap
+                                : static_cast<double>(layer.terms) * span(n) <=
+                                      span(cap);
+        if (fits)
+          best = n;
+      }
+      if (!best) {
+        unsigned needed =
+            layer.isMax ? 2
+                        : static_cast<unsigned>(std::ceil(
+                              std::log2(static_cast<double>(layer.terms) + 1)));
+        return layer.op->emitError()
+               << "cannot fit max-bit-width=" << cap << ": this op adds "
+               << layer.terms << " values; the smallest cap that would is "
+               << needed;
+      }
+      return b.getDictionaryAttr(
+          {b.getNamedAttr("input_bits", b.getI64IntegerAttr(best))});
+    }
+    std::optional<Interval> input = rangeOf(layer.data, solver);
+    if (!input)
+      return layer.op->emitError()
+             << "cannot allocate bits: the input of this op has no finite "
+                "range (declare qfhe.range or calibrate)";
+    unsigned best = 0;
+    double bestNoise = 0, bestSignal = 1;
+    for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+      auto [noise, signal] = estimate(layer, *input, n, cap);
+      if (!best || noise < bestNoise) {
+        best = n;
+        bestNoise = noise;
+        bestSignal = signal;
+      }
+    }
+    if (!(bestNoise < bestSignal))
+      return layer.op->emitError()
+             << "cannot fit max-bit-width=" << cap
+             << " with a useful layer: at best the rounding noise is "
+             << formatNumber(100.0 * bestNoise / bestSignal, 3)
+             << "% of the signal; the smallest cap that would do is "
+             << smallestUsefulCap(layer, *input);
+    if (printChoices)
+      layer.op->emitRemark()
+          << "estimated: input_bits = " << best << ", estimated noise "
+          << formatNumber(bestNoise / bestSignal, 3) << " of the signal";
+    return weightedAllocation(best);
+  }
+
+  /// The allocation of a weighted layer reading `inputBits`-bit inputs: the
+  /// weights' l1 budget that makes the accumulator fit.
+  DictionaryAttr weightedAllocation(unsigned inputBits) {
+    Builder b(&getContext());
+    int64_t budget =
+        static_cast<int64_t>(std::floor(span(maxBitWidth) / span(inputBits)));
+    return b.getDictionaryAttr(
+        {b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
+         b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
+         b.getNamedAttr("weight_l1", b.getI64IntegerAttr(budget)),
+         b.getNamedAttr("per_channel", b.getBoolAttr(true))});
+  }
+
+  /// Improves the estimated choices by measuring candidates on the
+  /// calibration data: coordinate descent over the weighted layers' input
+  /// bits, within two bits of the current choice, two sweeps at most.
+  LogicalResult search(ArrayRef<LinearLayer> layers) {
+    unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
+    FailureOr<std::unique_ptr<AllocationScorer>> scorer =
+        AllocationScorer::create(getOperation(), calibrationData, searchSamples,
+                                 tlu);
+    if (failed(scorer))
+      return failure();
+    auto bitsOf = [](Operation *op) {
+      return static_cast<unsigned>(
+          op->getAttrOfType<DictionaryAttr>(kAllocationAttr)
+              .getAs<IntegerAttr>("input_bits")
+              .getInt());
+    };
+    std::optional<AllocationScore> best = (*scorer)->score(getOperation());
+    for (int sweep = 0; sweep < 2; ++sweep) {
+      bool improved = false;
+      for (const LinearLayer &layer : layers) {
+        if (layer.channels.empty())
+          continue;
+        unsigned current = bitsOf(layer.op);
+        unsigned low = current > 2 ? current - 2 : 1;
+        unsigned high =
+            std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
+        for (unsigned n = low; n <= high; ++n) {
+          if (n == current)
+            continue;
+          layer.op->setAttr(kAllocationAttr, weightedAllocation(n));
+          std::optional<AllocationScore> score =
+              (*scorer)->score(getOperation());
+          if (score && (!best || score->isBetterThan(*best))) {
+            best = score;
+            current = n;
+            improved = true;
+          }
+        }
+        layer.op->setAttr(kAllocationAttr, weightedAllocation(current));
+      }
+      if (!improved)
+        break;
+    }
+    if (printChoices) {
+      for (const LinearLayer &layer : layers)
+        if (!layer.channels.empty())
+          layer.op->emitRemark()
+              << "measured: input_bits = " << bitsOf(layer.op);
+      if (best)
+        getOperation().emitRemark()
+            << (*scorer)->getEvaluations() << " candidates measured; best "
+            << "agrees with the float program on "
+            << formatNumber(100.0 * best->agreement, 4)
+            << "% of the calibration samples";
+    }
+    return success();
+  }
+
+  /// Whether every layer fits with uniform n-bit per-tensor min/max
+  /// quantization.
+  bool uniformFits(ArrayRef<LinearLayer> layers, unsigned n,
+                   const RangeSolver &solver) {
+    for (const LinearLayer &layer : layers) {
+      if (layer.channels.empty()) {
+        bool fits = layer.isMax ? n + 1 <= maxBitWidth
+                                : static_cast<double>(layer.terms) * span(n) <=
+                                      span(maxBitWidth);
+        if (!fits)
+          return false;
+        continue;
+      }
+      double lo = 0, hi = 0;
+      for (const std::vector<double> &channel : layer.channels)
+        for (double w : channel) {
+          lo = std::min(lo, w);
+          hi = std::max(hi, w);
+        }
+      IntegerRange storage = getStorageRange(n, true);
+      std::optional<AffineParams> params =
+          computeAffineParams(lo, hi, storage, QuantScheme::Asymmetric);
+      if (!params)
+        return false;
+      for (const std::vector<double> &channel : layer.channels) {
+        double l1 = 0;
+        for (double w : channel)
+          l1 += std::fabs(static_cast<double>(
+              quantizeValue(w, params->scale, params->zeroPoint, storage) -
+              params->zeroPoint));
+        if (l1 * span(n) > span(maxBitWidth))
+          return false;
+      }
+    }
+    return true;
+  }
+
+  void runOnOperation() override {
+    if (maxBitWidth < 2 || maxBitWidth > 32 || maxActivationBits < 1 ||
+        weightBits < 2 || weightBits > 16 ||
+        (strategy != "a2q" && strategy != "uniform")) {
+      getOperation().emitError()
+          << "qfhe-allocate-bits: bad options (max-bit-width in [2, 32], "
+             "weight-bits in [2, 16], strategy a2q or uniform)";
+      return signalPassFailure();
+    }
+    RangeSolver solver;
+    if (failed(solver.run(getOperation())))
+      return signalPassFailure();
+    SmallVector<LinearLayer> layers;
+    getOperation().walk([&](Operation *op) {
+      if (std::optional<LinearLayer> layer = matchLinearLayer(op))
+        layers.push_back(*layer);
+    });
+    Builder b(&getContext());
+    unsigned defaultBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
+
+    if (strategy == "uniform") {
+      unsigned n = std::min<unsigned>(maxActivationBits, maxBitWidth);
+      while (n >= 2 && !uniformFits(layers, n, solver))
+        --n;
+      if (n < 2) {
+        getOperation().emitError()
+            << "uniform quantization cannot fit max-bit-width=" << maxBitWidth
+            << " with 2 bits or more";
+        return signalPassFailure();
+      }
+      for (const LinearLayer &layer : layers)
+        layer.op->setAttr(
+            kAllocationAttr,
+            b.getDictionaryAttr(
+                {b.getNamedAttr("input_bits", b.getI64IntegerAttr(n)),
+                 b.getNamedAttr("weight_bits", b.getI64IntegerAttr(n)),
+                 b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
+                 b.getNamedAttr("per_channel", b.getBoolAttr(false)),
+                 b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
+      if (printChoices)
+        getOperation().emitRemark() << "uniform quantization: " << n << " bits";
+      defaultBits = n;
+    } else {
+      bool failedAny = false;
+      for (const LinearLayer &layer : layers) {
+        FailureOr<DictionaryAttr> allocation = allocate(layer, solver);
+        if (failed(allocation)) {
+          failedAny = true;
+          continue;
+        }
+        layer.op->setAttr(kAllocationAttr, *allocation);
+      }
+      if (failedAny)
+        return signalPassFailure();
+    }
+    getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(defaultBits));
+    if (strategy == "a2q" && !std::string(calibrationData).empty() &&
+        failed(search(layers)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,69 @@
+//===- AllocationSearch.h - measure allocations on calibration data -*- C++
+//-*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Scores a bit allocation by compiling the integer program it gives and
+// running it, with MLIR's JIT, on calibration data next to the float
+// program: how often their predictions agree, and how far their outputs
+// are. qfhe-allocate-bits uses it to choose among candidates by measuring.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATIONSEARCH_H
+#define QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATIONSEARCH_H
+
+#include "qfhe/Runtime/HostArray.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+
+namespace mlir {
+namespace qfhe {
+
+/// How close a candidate's outputs are to the float program's.
+struct AllocationScore {
+  /// Fraction of samples whose predicted class matches the float program's.
+  double agreement = -1;
+  /// Mean squared difference of the outputs.
+  double meanSquaredError = 0;
+
+  /// Higher agreement first, then lower error.
+  bool isBetterThan(const AllocationScore &other) const;
+};
+
+/// Compiles and runs candidate allocations of one float module.
+class AllocationScorer {
+public:
+  /// Reads up to `maxSamples` samples of `dataPath` and runs the float
+  /// program on them. Errors are reported on `module`.
+  static FailureOr<std::unique_ptr<AllocationScorer>>
+  create(ModuleOp module, StringRef dataPath, int64_t maxSamples,
+         unsigned tluBitWidth);
+
+  /// Quantizes and lowers a copy of `annotated` (a float module carrying
+  /// qfhe.allocation attributes), runs it and scores it; an allocation that
+  /// does not compile gets no score (std::nullopt).
+  std::optional<AllocationScore> score(ModuleOp annotated);
+
+  /// Number of candidates scored so far.
+  unsigned getEvaluations() const { return evaluations; }
+
+private:
+  AllocationScorer() = default;
+
+  std::string entry;
+  unsigned tluBitWidth = 8;
+  unsigned evaluations = 0;
+  SmallVector<HostArray> inputs;
+  HostArray reference;
+  std::vector<int64_t> referenceClasses;
+};
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATIONSEARCH_H
