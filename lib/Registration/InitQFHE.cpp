@@ -30,6 +30,7 @@
 #include "qfhe/Pipelines/LowerToLLVM.h"
 #include "qfhe/Transforms/Passes.h"
 #include "qfhe/Pipelines/Passes.h"
+#include "qfhe/Pipelines/QFHEPipeline.h"
 
 using namespace mlir;
 
@@ -53,4 +54,5 @@ void mlir::qfhe::registerQFHEPasses() {
   registerQFHETransformsPasses();
   registerQFHEPipelinesPasses();
   registerLowerToLLVMPipeline();
+  registerQFHEPipeline();
 }

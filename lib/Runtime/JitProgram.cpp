@@ -113,6 +113,11 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry) {
                                             targetMachine->get());
   ExecutionEngineOptions options;
   options.transformer = optimize;
+  // Lowered programs may call MLIR's C runner utilities (memrefCopy for
+  // strided copies, say).
+  static const std::string runnerUtils = QFHE_MLIR_C_RUNNER_UTILS;
+  SmallVector<StringRef, 1> libraries{runnerUtils};
+  options.sharedLibPaths = libraries;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   llvm::Expected<std::unique_ptr<ExecutionEngine>> engine =
       ExecutionEngine::create(*lowered, options, std::move(*targetMachine));

@@ -174,6 +174,19 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseUnivariate : Pass<"qfhe-fuse-univariate", "::mlir::ModuleOp"> {
+  let summary = "Fuse chains of univariate quantized ops into one table";
+  let description = [{
+    A `qfhe.apply` or `qfhe.requantize` whose only user is another one is a
+    function of one integer followed by another: the pair becomes one
+    `qfhe.apply` from the first's input parameters to the second's result
+    parameters, whose body composes the two float functions (a requantize
+    is the identity function). The intermediate rounding disappears, so the
+    fused op is at least as accurate, and the integer program needs one
+    lookup instead of two.
+  }];
+}
+
 def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
   let summary = "Lower quantized qfhe ops to an integer-only program";
   let description = [{

@@ -54,6 +54,28 @@ static bool isInterpretable(Operation &op) {
 }
 
 BodyInterpreter::BodyInterpreter(Block &body) : body(body) {
+  // Values captured from outside the body must be scalar constants.
+  for (Operation &op : body) {
+    for (Value operand : op.getOperands()) {
+      if (isa<BlockArgument>(operand) &&
+          cast<BlockArgument>(operand).getOwner() == &body)
+        continue;
+      Operation *def = operand.getDefiningOp();
+      if (def && def->getBlock() == &body)
+        continue;
+      Attribute attr;
+      if (auto f = dyn_cast_or_null<FloatAttr>(
+              matchPattern(operand, m_Constant(&attr)) ? attr : Attribute()))
+        captured[operand] = f.getValueAsDouble();
+      else if (auto i = dyn_cast_or_null<IntegerAttr>(attr))
+        captured[operand] = static_cast<double>(i.getValue().getSExtValue());
+      else if (!isa<TensorType>(operand.getType())) {
+        error = "cannot tabulate a body that reads a non-constant value "
+                "defined outside it";
+        return;
+      }
+    }
+  }
   for (Operation &op : body.without_terminator()) {
     if (!isInterpretable(op)) {
       error = ("cannot tabulate '" + op.getName().getStringRef() + "'").str();
@@ -112,7 +134,7 @@ static bool compare(arith::CmpFPredicate predicate, double a, double b) {
 }
 
 double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
-  values.clear();
+  values = captured;
   for (auto [argument, value] : llvm::zip(body.getArguments(), arguments))
     values[argument] = value;
   auto get = [&](Value value) { return values.lookup(value); };

@@ -43,6 +43,8 @@ private:
   Block &body;
   std::string error;
   DenseMap<Value, double> values;
+  /// Scalar constants defined outside the body that it reads.
+  DenseMap<Value, double> captured;
 };
 
 /// Rounds `value` to the float type `type` (f16, bf16, f32, f64).

@@ -182,7 +182,8 @@ bool mlir::qfhe::isFoldedPadding(Operation *op) {
     return false;
   bool zero = value.getValue().isZero();
   bool lowest = value.getValue().isInfinity() && value.getValue().isNegative();
-  return llvm::all_of(pad->getUsers(), [&](Operation *user) {
+  SmallVector<Operation *> users = getDataUsers(pad.getResult());
+  return !users.empty() && llvm::all_of(users, [&](Operation *user) {
     if (user->getOperand(0) != pad.getResult())
       return false;
     if (isa<linalg::PoolingNchwMaxOp>(user))

@@ -1,0 +1,80 @@
+//===- QFHEPipeline.h - the whole flow from float to integers ---*- C++ -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The qfhe compilation pipeline: from a float tensor program (with declared
+// or calibrated ranges) to the verified integer-only program, as
+// `--qfhe-pipeline="max-bit-width=N ..."` on the command line or
+// `buildQFHEPipeline` from C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_PIPELINES_QFHEPIPELINE_H
+#define QFHE_PIPELINES_QFHEPIPELINE_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+
+namespace qfhe {
+
+/// Options of the pipeline.
+struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
+  Option<unsigned> maxBitWidth{
+      *this, "max-bit-width",
+      llvm::cl::desc("Bits every encrypted value must fit"), llvm::cl::init(8)};
+  Option<unsigned> tluBitWidth{
+      *this, "tlu-bit-width",
+      llvm::cl::desc("Widest table lookup input (0: max-bit-width); wider "
+                     "accumulators are rounded first"),
+      llvm::cl::init(0)};
+  Option<std::string> strategy{
+      *this, "strategy",
+      llvm::cl::desc("Bit allocation: a2q (per layer, accumulator-aware) or "
+                     "uniform (the classic baseline)"),
+      llvm::cl::init("a2q")};
+  Option<std::string> calibrationData{
+      *this, "calibration-data",
+      llvm::cl::desc("A .npy file of inputs on which the allocation measures "
+                     "its candidates (else it estimates)"),
+      llvm::cl::init("")};
+  Option<unsigned> weightBits{*this, "weight-bits",
+                              llvm::cl::desc("Most bits of a weight"),
+                              llvm::cl::init(8)};
+  Option<unsigned> maxActivationBits{
+      *this, "max-activation-bits",
+      llvm::cl::desc("Most bits of an input or activation"), llvm::cl::init(8)};
+  Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "
+                     "stdout)"),
+      llvm::cl::init("")};
+  Option<bool> floatFallback{
+      *this, "float-fallback",
+      llvm::cl::desc("Keep ops that cannot be quantized in float (the result "
+                     "is not an FHE circuit)"),
+      llvm::cl::init(false)};
+
+  /// tlu-bit-width, with 0 meaning max-bit-width.
+  unsigned getTluBitWidth() const {
+    return tluBitWidth ? static_cast<unsigned>(tluBitWidth)
+                       : static_cast<unsigned>(maxBitWidth);
+  }
+};
+
+/// Adds the pipeline to `pm` (anchored on the module): normalize,
+/// infer-ranges, allocate-bits, quantize, fuse-univariate, lower-to-integer,
+/// verify-bitwidth. The entry function keeps its name and float signature;
+/// its quantize and dequantize run on the client.
+void buildQFHEPipeline(OpPassManager &pm, const QFHEPipelineOptions &options);
+
+/// Registers `qfhe-pipeline` with the global pipeline registry.
+void registerQFHEPipeline();
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_PIPELINES_QFHEPIPELINE_H

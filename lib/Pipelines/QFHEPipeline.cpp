@@ -1,0 +1,62 @@
+//===- QFHEPipeline.cpp - the whole flow from float to integers -----------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Pipelines/QFHEPipeline.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "qfhe/Transforms/Passes.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
+                                   const QFHEPipelineOptions &options) {
+  unsigned cap = options.maxBitWidth;
+  unsigned tlu = options.getTluBitWidth();
+  unsigned activationBits = std::min<unsigned>(options.maxActivationBits, cap);
+
+  pm.addPass(createNormalize());
+  pm.addPass(createInferRanges());
+
+  AllocateBitsOptions allocate;
+  allocate.maxBitWidth = cap;
+  allocate.maxActivationBits = activationBits;
+  allocate.weightBits = options.weightBits;
+  allocate.strategy = options.strategy;
+  allocate.calibrationData = options.calibrationData;
+  allocate.tluBitWidth = tlu;
+  pm.addPass(createAllocateBits(allocate));
+
+  QuantizeOptions quantize;
+  quantize.inputBits = quantize.activationBits = quantize.outputBits =
+      activationBits;
+  quantize.weightBits = options.weightBits;
+  quantize.floatFallback = options.floatFallback;
+  pm.addPass(createQuantize(quantize));
+  pm.addPass(createFuseUnivariate());
+
+  LowerToIntegerOptions lower;
+  lower.tluBitWidth = tlu;
+  pm.addPass(createLowerToInteger(lower));
+  pm.addPass(createCanonicalizerPass());
+
+  VerifyBitWidthOptions verify;
+  verify.maxBitWidth = cap;
+  verify.tluBitWidth = tlu;
+  verify.report = options.report;
+  pm.addPass(createVerifyBitWidth(verify));
+}
+
+void mlir::qfhe::registerQFHEPipeline() {
+  PassPipelineRegistration<QFHEPipelineOptions>(
+      "qfhe-pipeline",
+      "From a float tensor program to the verified integer-only program "
+      "whose encrypted values fit max-bit-width bits",
+      buildQFHEPipeline);
+}
