@@ -195,5 +195,101 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
   return scale;
 }
 
+/// Weighted squared error of `integers` at `scale`.
+static double weightedError(const std::vector<double> &weights,
+                            const std::vector<double> &importance, double scale,
+                            const std::vector<int64_t> &integers) {
+  double total = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    double e = weights[i] - scale * static_cast<double>(integers[i]);
+    total += importance[i] * e * e;
+  }
+  return total;
+}
+
+/// Rounds to nearest at `scale`, then removes units of magnitude where the
+/// weighted error grows the least until sum |q| <= budget.
+static void roundUnderBudget(const std::vector<double> &weights,
+                             const std::vector<double> &importance,
+                             double scale, IntegerRange storage, int64_t budget,
+                             std::vector<int64_t> &integers) {
+  int64_t norm = roundChannel(weights, scale, storage, integers);
+  if (budget <= 0 || norm <= budget)
+    return;
+  // Cost of taking one unit off |q_i|.
+  auto cost = [&](size_t i) {
+    double magnitude = std::fabs(weights[i]);
+    double q =
+        static_cast<double>(integers[i] < 0 ? -integers[i] : integers[i]);
+    double before = magnitude - scale * q, after = magnitude - scale * (q - 1);
+    return importance[i] * (after * after - before * before);
+  };
+  using Entry = std::pair<double, size_t>;
+  std::vector<Entry> heap;
+  for (size_t i = 0; i < weights.size(); ++i)
+    if (integers[i] != 0)
+      heap.push_back({cost(i), i});
+  auto greater = [](const Entry &a, const Entry &b) {
+    return a.first > b.first;
+  };
+  std::make_heap(heap.begin(), heap.end(), greater);
+  while (norm > budget && !heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), greater);
+    size_t i = heap.back().second;
+    heap.pop_back();
+    integers[i] += integers[i] > 0 ? -1 : 1;
+    --norm;
+    if (integers[i] != 0) {
+      heap.push_back({cost(i), i});
+      std::push_heap(heap.begin(), heap.end(), greater);
+    }
+  }
+}
+
+double quantizeChannelWeighted(const std::vector<double> &weights,
+                               const std::vector<double> &importance,
+                               unsigned bits, bool narrowRange,
+                               int64_t l1Budget, std::vector<int64_t> &integers,
+                               double *error) {
+  IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
+  std::vector<int64_t> plain;
+  double coarsest =
+      quantizeChannelWithBudget(weights, bits, narrowRange, l1Budget, plain);
+  double magnitude = 0;
+  for (double w : weights)
+    magnitude = std::max(magnitude, std::fabs(w));
+  if (magnitude == 0 || l1Budget <= 0) {
+    integers = plain;
+    if (error)
+      *error = weightedError(weights, importance, coarsest, integers);
+    return coarsest;
+  }
+  double finest =
+      roundScaleToFloat(magnitude / static_cast<double>(storage.max));
+  // Scales from the finest to the coarsest, geometrically; the coarsest
+  // needs no reduction, so the best one is at least as good as plain A2Q.
+  constexpr int kScales = 8;
+  double bestError = weightedError(weights, importance, coarsest, plain);
+  double bestScale = coarsest;
+  integers = plain;
+  std::vector<int64_t> candidate;
+  for (int step = 0; step < kScales; ++step) {
+    double scale = roundScaleToFloat(
+        finest *
+        std::pow(coarsest / finest, static_cast<double>(step) / kScales));
+    roundUnderBudget(weights, importance, scale, storage, l1Budget, candidate);
+    double candidateError =
+        weightedError(weights, importance, scale, candidate);
+    if (candidateError < bestError) {
+      bestError = candidateError;
+      bestScale = scale;
+      integers = candidate;
+    }
+  }
+  if (error)
+    *error = bestError;
+  return bestScale;
+}
+
 } // namespace qfhe
 } // namespace mlir

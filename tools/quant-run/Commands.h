@@ -36,6 +36,8 @@ struct RunConfig {
   double rtol = 1e-5;
   std::string report;
   int64_t batchSize = 256;
+  /// Fail when the accuracy is below this (negative: no check).
+  double minAccuracy = -1;
 };
 
 /// What `quant-run calibrate MODEL --data X.npy ...` was asked to do.

@@ -166,6 +166,13 @@ llvm::Error reportRun(const RunConfig &config, const JitProgram &program,
     os << llvm::format("accuracy: %.4f\n", accuracy->getValue());
     report["accuracy"] = accuracy->getValue();
     report["correct"] = accuracy->correct;
+    if (accuracy->getValue() < config.minAccuracy)
+      return llvm::createStringError(
+          llvm::formatv("accuracy {0:F4} is below --min-accuracy {1:F4}",
+                        accuracy->getValue(), config.minAccuracy)
+              .str());
+  } else if (config.minAccuracy >= 0) {
+    return llvm::createStringError("--min-accuracy needs --labels");
   }
   if (!config.report.empty())
     if (llvm::Error error = writeReport(config.report, std::move(report)))

@@ -89,6 +89,11 @@ cl::opt<double>
                                "1e-5)"),
                       cl::sub(cl::SubCommand::getTopLevel()),
                       cl::cat(category));
+cl::opt<double> minAccuracy(
+    "min-accuracy", cl::init(-1.0), cl::value_desc("a"),
+    cl::desc("With --labels: fail (exit 1) when the accuracy is below a; "
+             "for tests that keep accuracy from regressing"),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
 cl::opt<std::string>
     report("report", cl::value_desc("report.json"),
            cl::desc("Write a JSON report: samples, accuracy, seconds, "
@@ -128,6 +133,7 @@ int main(int argc, char **argv) {
                            std::addressof(compare),
                            &absoluteTolerance,
                            &relativeTolerance,
+                           &minAccuracy,
                            &report};
   cl::Option **misplaced = llvm::find_if(
       runOnly, [](cl::Option *option) { return option->getNumOccurrences(); });
@@ -144,7 +150,7 @@ int main(int argc, char **argv) {
   } else {
     error = runCommand({model, data, entry, outputs, labels, threshold, compare,
                         absoluteTolerance, relativeTolerance, report,
-                        batchSize.getValue()});
+                        batchSize.getValue(), minAccuracy.getValue()});
   }
   if (!error)
     return 0;

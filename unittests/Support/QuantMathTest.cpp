@@ -352,3 +352,47 @@ TEST(BudgetedWeights, ZeroWeightsAndTinyBudgets) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(WeightedBudget, UnimportantWeightsAreDroppedFirst) {
+  // Two large weights on inputs that never vary, two small ones that matter:
+  // the budget goes to the ones that matter.
+  std::vector<int64_t> q;
+  double scale = quantizeChannelWeighted({1.0, -1.0, 0.1, 0.05},
+                                         {0.0, 0.0, 1.0, 1.0}, 8, true, 3, q);
+  EXPECT_EQ(q[0], 0);
+  EXPECT_EQ(q[1], 0);
+  EXPECT_LE(std::llabs(q[2]) + std::llabs(q[3]), 3);
+  EXPECT_NEAR(scale * q[2], 0.1, 0.05);
+}
+
+TEST(WeightedBudget, NeverWorseThanPlainBudgetedRounding) {
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  for (int64_t budget : {5, 20, 85, 300}) {
+    std::vector<double> weights(100), importance(100);
+    for (size_t i = 0; i < weights.size(); ++i) {
+      weights[i] = normal(rng);
+      importance[i] = uniform(rng);
+    }
+    std::vector<int64_t> plain, weighted;
+    double plainScale = quantizeChannelWithBudget(weights, 8, true, budget, plain);
+    double error = 0;
+    double scale = quantizeChannelWeighted(weights, importance, 8, true, budget,
+                                           weighted, &error);
+    int64_t norm = 0;
+    double plainError = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      norm += std::llabs(weighted[i]);
+      double e = weights[i] - plainScale * plain[i];
+      plainError += importance[i] * e * e;
+    }
+    EXPECT_LE(norm, budget);
+    EXPECT_LE(error, plainError * (1 + 1e-12));
+    EXPECT_GT(scale, 0);
+  }
+}
+
+} // namespace

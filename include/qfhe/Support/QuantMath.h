@@ -116,6 +116,21 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
                                  int64_t l1Budget,
                                  std::vector<int64_t> &integers);
 
+/// Like quantizeChannelWithBudget, but chooses the integers that minimize
+/// the error the layer's output sees, sum_i importance_i * (w_i - s*q_i)^2
+/// (importance_i: the mean square of the input weight i multiplies), under
+/// the l1 budget: among a few scales between the finest one and the one that
+/// meets the budget by plain rounding, it rounds to nearest, then takes
+/// units off the integers whose reduction costs the least weighted error
+/// until the budget holds (weights of inputs that never vary go first), and
+/// keeps the scale with the least total error. Returns the scale (a float32
+/// value) and the error through `error` when given.
+double quantizeChannelWeighted(const std::vector<double> &weights,
+                               const std::vector<double> &importance,
+                               unsigned bits, bool narrowRange,
+                               int64_t l1Budget, std::vector<int64_t> &integers,
+                               double *error = nullptr);
+
 } // namespace qfhe
 } // namespace mlir
 

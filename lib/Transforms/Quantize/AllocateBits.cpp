@@ -43,6 +43,11 @@ struct LinearLayer {
   /// For pools and sums: how many inputs each output adds.
   int64_t terms = 0;
   bool isMax = false;
+  /// Weights per input channel of each output channel's weights (the
+  /// elements of channels[j] are grouped by input channel) and the axis of
+  /// the data holding those channels; none when not known.
+  int64_t weightsPerInputChannel = 0;
+  std::optional<int64_t> dataChannelAxis;
 };
 
 /// The unpadded input of an NCHW op.
@@ -70,7 +75,7 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
 
 std::optional<LinearLayer> matchLinearLayer(Operation *op) {
   DenseFPElementsAttr weights;
-  LinearLayer layer{op, Value(), {}, 0, false};
+  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt};
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
@@ -78,6 +83,10 @@ std::optional<LinearLayer> matchLinearLayer(Operation *op) {
     layer.data = linalgOp.getDpsInputs()[0];
     layer.channels = splitChannels(
         weights, cast<ShapedType>(weights.getType()).getRank() - 1);
+    if (cast<ShapedType>(layer.data.getType()).getRank() == 2) {
+      layer.weightsPerInputChannel = 1;
+      layer.dataChannelAxis = 1;
+    }
     return layer;
   }
   if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op)) {
@@ -86,6 +95,11 @@ std::optional<LinearLayer> matchLinearLayer(Operation *op) {
       return std::nullopt;
     layer.data = unpadded(linalgOp.getDpsInputs()[0]);
     layer.channels = splitChannels(weights, 0);
+    auto shape = cast<ShapedType>(weights.getType()).getShape();
+    if (isa<linalg::Conv2DNchwFchwOp>(op)) {
+      layer.weightsPerInputChannel = shape[2] * shape[3];
+      layer.dataChannelAxis = 1;
+    }
     return layer;
   }
   if (isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp>(op)) {
@@ -125,44 +139,63 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   using AllocateBitsBase::AllocateBitsBase;
 
   /// The range a value is quantized from.
-  std::optional<Interval> rangeOf(Value value, const RangeSolver &solver) {
+  std::optional<TensorRange> rangeOf(Value value, const RangeSolver &solver) {
     std::optional<TensorRange> observed;
     if (useObserved)
       observed = getObservedRange(value);
     TensorRange range = observed ? *observed : solver.getRange(value);
     if (!range.isFinite())
       return std::nullopt;
-    return range.getWhole();
+    return range;
+  }
+
+  /// The mean square of the input each weight of a channel multiplies.
+  std::vector<double> getImportance(const LinearLayer &layer,
+                                    const TensorRange &range) {
+    size_t count = layer.channels.front().size();
+    if (!layer.weightsPerInputChannel)
+      return std::vector<double>(
+          count, getChannelMeanSquares(range, std::nullopt, 1).front());
+    int64_t channels = count / layer.weightsPerInputChannel;
+    std::vector<double> squares =
+        getChannelMeanSquares(range, layer.dataChannelAxis, channels);
+    std::vector<double> importance(count);
+    for (size_t i = 0; i < count; ++i)
+      importance[i] = squares[i / layer.weightsPerInputChannel];
+    return importance;
   }
 
   /// Estimated output noise power and signal power of a weighted layer with
-  /// `inputBits`-bit inputs under cap P.
-  std::pair<double, double> estimate(const LinearLayer &layer, Interval input,
+  /// `inputBits`-bit inputs under cap P: input rounding noise through the
+  /// weights, plus the weights' rounding error (quantized as the quantizer
+  /// will) through the inputs' mean squares.
+  std::pair<double, double> estimate(const LinearLayer &layer,
+                                     const TensorRange &input,
                                      unsigned inputBits, unsigned cap) {
-    double lo = input.getLo(), hi = input.getHi();
-    double meanSquare = (lo * lo + lo * hi + hi * hi) / 3.0;
-    double step = (hi - lo) / span(inputBits);
+    Interval whole = input.getWhole();
+    double step = (whole.getHi() - whole.getLo()) / span(inputBits);
     int64_t budget =
         static_cast<int64_t>(std::floor(span(cap) / span(inputBits)));
+    std::vector<double> importance = getImportance(layer, input);
     double noise = 0, signal = 0;
     std::vector<int64_t> integers;
     for (const std::vector<double> &channel : layer.channels) {
-      double scale = quantizeChannelWithBudget(channel, weightBits, true,
-                                               budget, integers);
-      double squares = 0, weightError = 0;
+      double weightError = 0;
+      quantizeChannelWeighted(channel, importance, weightBits, true, budget,
+                              integers, &weightError);
+      double squares = 0;
       for (size_t i = 0; i < channel.size(); ++i) {
         squares += channel[i] * channel[i];
-        double e = channel[i] - scale * static_cast<double>(integers[i]);
-        weightError += e * e;
+        signal += channel[i] * channel[i] * importance[i];
       }
-      noise += step * step / 12.0 * squares + weightError * meanSquare;
-      signal += squares * meanSquare;
+      noise += step * step / 12.0 * squares + weightError;
     }
     return {noise, signal};
   }
 
   /// The smallest cap with a useful choice for a weighted layer.
-  unsigned smallestUsefulCap(const LinearLayer &layer, Interval input) {
+  unsigned smallestUsefulCap(const LinearLayer &layer,
+                             const TensorRange &input) {
     for (unsigned cap = maxBitWidth + 1; cap <= 32; ++cap)
       for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
         auto [noise, signal] = estimate(layer, input, n, cap);
@@ -200,7 +233,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       return b.getDictionaryAttr(
           {b.getNamedAttr("input_bits", b.getI64IntegerAttr(best))});
     }
-    std::optional<Interval> input = rangeOf(layer.data, solver);
+    std::optional<TensorRange> input = rangeOf(layer.data, solver);
     if (!input)
       return layer.op->emitError()
              << "cannot allocate bits: the input of this op has no finite "
@@ -230,8 +263,11 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   /// The allocation of a weighted layer reading `inputBits`-bit inputs: the
-  /// weights' l1 budget that makes the accumulator fit.
-  DictionaryAttr weightedAllocation(unsigned inputBits) {
+  /// weights' l1 budget that makes the accumulator fit, and how weights are
+  /// rounded under it (`weighted`: by the importance of their inputs, else
+  /// to nearest at the scale that meets the budget).
+  DictionaryAttr weightedAllocation(unsigned inputBits,
+                                    bool weightedRounding = true) {
     Builder b(&getContext());
     int64_t budget =
         static_cast<int64_t>(std::floor(span(maxBitWidth) / span(inputBits)));
@@ -239,12 +275,16 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
         {b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
          b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
          b.getNamedAttr("weight_l1", b.getI64IntegerAttr(budget)),
-         b.getNamedAttr("per_channel", b.getBoolAttr(true))});
+         b.getNamedAttr("per_channel", b.getBoolAttr(true)),
+         b.getNamedAttr(
+             "rounding",
+             b.getStringAttr(weightedRounding ? "weighted" : "nearest"))});
   }
 
   /// Improves the estimated choices by measuring candidates on the
   /// calibration data: coordinate descent over the weighted layers' input
-  /// bits, within two bits of the current choice, two sweeps at most.
+  /// bits (within two bits of the current choice) and weight rounding, two
+  /// sweeps at most.
   LogicalResult search(ArrayRef<LinearLayer> layers) {
     unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
@@ -258,6 +298,11 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
               .getAs<IntegerAttr>("input_bits")
               .getInt());
     };
+    auto weightedOf = [](Operation *op) {
+      auto rounding = op->getAttrOfType<DictionaryAttr>(kAllocationAttr)
+                          .getAs<StringAttr>("rounding");
+      return !rounding || rounding.getValue() == "weighted";
+    };
     std::optional<AllocationScore> best = (*scorer)->score(getOperation());
     for (int sweep = 0; sweep < 2; ++sweep) {
       bool improved = false;
@@ -265,22 +310,29 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
         if (layer.channels.empty())
           continue;
         unsigned current = bitsOf(layer.op);
+        bool currentWeighted = weightedOf(layer.op);
         unsigned low = current > 2 ? current - 2 : 1;
         unsigned high =
             std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
+        unsigned chosen = current;
+        bool chosenWeighted = currentWeighted;
         for (unsigned n = low; n <= high; ++n) {
-          if (n == current)
-            continue;
-          layer.op->setAttr(kAllocationAttr, weightedAllocation(n));
-          std::optional<AllocationScore> score =
-              (*scorer)->score(getOperation());
-          if (score && (!best || score->isBetterThan(*best))) {
-            best = score;
-            current = n;
-            improved = true;
+          for (bool weighted : {true, false}) {
+            if (n == current && weighted == currentWeighted)
+              continue;
+            layer.op->setAttr(kAllocationAttr, weightedAllocation(n, weighted));
+            std::optional<AllocationScore> score =
+                (*scorer)->score(getOperation());
+            if (score && (!best || score->isBetterThan(*best))) {
+              best = score;
+              chosen = n;
+              chosenWeighted = weighted;
+              improved = true;
+            }
           }
         }
-        layer.op->setAttr(kAllocationAttr, weightedAllocation(current));
+        layer.op->setAttr(kAllocationAttr,
+                          weightedAllocation(chosen, chosenWeighted));
       }
       if (!improved)
         break;
@@ -289,7 +341,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       for (const LinearLayer &layer : layers)
         if (!layer.channels.empty())
           layer.op->emitRemark()
-              << "measured: input_bits = " << bitsOf(layer.op);
+              << "measured: input_bits = " << bitsOf(layer.op) << ", "
+              << (weightedOf(layer.op) ? "weighted" : "nearest") << " rounding";
       if (best)
         getOperation().emitRemark()
             << (*scorer)->getEvaluations() << " candidates measured; best "

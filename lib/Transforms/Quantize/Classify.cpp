@@ -34,6 +34,20 @@ SmallVector<Operation *> mlir::qfhe::getDataUsers(Value value) {
   return users;
 }
 
+std::vector<double>
+mlir::qfhe::getChannelMeanSquares(const TensorRange &range,
+                                  std::optional<int64_t> axis, int64_t count) {
+  std::vector<double> squares(count, 1.0);
+  for (int64_t c = 0; c < count; ++c) {
+    Interval interval = axis ? range.getChannel(*axis, c) : range.getWhole();
+    if (!interval.isFinite())
+      continue;
+    double lo = interval.getLo(), hi = interval.getHi();
+    squares[c] = (lo * lo + lo * hi + hi * hi) / 3.0;
+  }
+  return squares;
+}
+
 bool mlir::qfhe::isTabulableBody(Block &body) {
   for (Operation &op : body.without_terminator()) {
     if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()))

@@ -14,6 +14,8 @@
 #ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_CLASSIFY_H
 #define QFHE_LIB_TRANSFORMS_QUANTIZE_CLASSIFY_H
 
+#include "qfhe/Analysis/TensorRange.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 #include <optional>
@@ -72,6 +74,14 @@ bool isZeroFilled(Value value);
 /// The users of `value` other than shape queries (tensor.dim), which do not
 /// read elements.
 SmallVector<Operation *> getDataUsers(Value value);
+
+/// The mean square of the values of channel `c` (index along `axis`) of a
+/// tensor with range `range`, for c in [0, count), assuming values spread
+/// uniformly over each channel's range; the whole range when the channels
+/// are not known along `axis`.
+std::vector<double> getChannelMeanSquares(const qfhe::TensorRange &range,
+                                          std::optional<int64_t> axis,
+                                          int64_t count);
 
 /// Whether the region ops of a linalg body are all ones a qfhe.apply body
 /// may hold (scalar arith and math on floats).

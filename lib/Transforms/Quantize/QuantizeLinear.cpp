@@ -37,6 +37,9 @@ struct WeightPolicy {
   unsigned bits;
   bool perChannel, symmetric, narrow;
   int64_t l1Budget = 0;
+  /// Under a budget: round by the importance of the inputs (else to
+  /// nearest at the scale meeting the budget).
+  bool weightedRounding = true;
 
   WeightPolicy(const QuantizeOptions &options, Operation *op)
       : bits(options.weightBits), perChannel(options.perChannelWeights),
@@ -52,6 +55,8 @@ struct WeightPolicy {
       perChannel = value.getValue();
     if (auto value = allocation.getAs<BoolAttr>("symmetric"))
       symmetric = value.getValue();
+    if (auto value = allocation.getAs<StringAttr>("rounding"))
+      weightedRounding = value.getValue() == "weighted";
     if (l1Budget > 0)
       symmetric = perChannel = true;
   }
@@ -60,10 +65,34 @@ struct WeightPolicy {
 /// Quantizes the float constant `weights`, laid out as `shape` (same number
 /// of elements), per index along `axis` or per tensor, under an l1 budget
 /// per channel when the allocation sets one.
-FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
-                                            DenseFPElementsAttr weights,
-                                            ArrayRef<int64_t> shape,
-                                            int64_t axis, Operation *user) {
+/// The importance of each weight under a budget: the mean square of the
+/// input it multiplies, when weight dimension `inputDim` indexes channel
+/// `dataAxis` of the layer's input `data`.
+std::vector<double> getWeightImportance(Quantizer &quantizer,
+                                        ArrayRef<int64_t> shape,
+                                        std::optional<int64_t> inputDim,
+                                        Value data, int64_t dataAxis) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  if (!inputDim)
+    return std::vector<double>(count, 1.0);
+  int64_t inner = 1;
+  for (int64_t dim = *inputDim + 1; dim < static_cast<int64_t>(shape.size());
+       ++dim)
+    inner *= shape[dim];
+  std::vector<double> squares = getChannelMeanSquares(
+      quantizer.getRange(data), dataAxis, shape[*inputDim]);
+  std::vector<double> importance(count);
+  for (int64_t index = 0; index < count; ++index)
+    importance[index] = squares[(index / inner) % shape[*inputDim]];
+  return importance;
+}
+
+FailureOr<QuantizedWeights>
+quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
+                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
+                const std::vector<double> &importance) {
   WeightPolicy policy(quantizer.getOptions(), user);
   SmallVector<double> values;
   for (const APFloat &value : weights.getValues<APFloat>())
@@ -89,16 +118,21 @@ FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
   SmallVector<APInt> integers(values.size(), APInt(policy.bits, 0));
   if (policy.l1Budget > 0) {
     // Accumulator-aware: each channel's integers meet the l1 budget.
-    std::vector<std::vector<double>> perChannel(channels);
+    std::vector<std::vector<double>> perChannel(channels), weightOf(channels);
     std::vector<std::vector<int64_t>> indices(channels);
     for (auto [index, value] : llvm::enumerate(values)) {
       perChannel[channelOf(index)].push_back(value);
+      weightOf[channelOf(index)].push_back(importance[index]);
       indices[channelOf(index)].push_back(index);
     }
     for (int64_t c = 0; c < channels; ++c) {
       std::vector<int64_t> q;
-      scales.push_back(quantizeChannelWithBudget(
-          perChannel[c], policy.bits, policy.narrow, policy.l1Budget, q));
+      scales.push_back(
+          policy.weightedRounding
+              ? quantizeChannelWeighted(perChannel[c], weightOf[c], policy.bits,
+                                        policy.narrow, policy.l1Budget, q)
+              : quantizeChannelWithBudget(perChannel[c], policy.bits,
+                                          policy.narrow, policy.l1Budget, q));
       zeroPoints.push_back(0);
       for (auto [i, index] : llvm::enumerate(indices[c]))
         integers[index] = APInt(policy.bits, q[i], /*isSigned=*/true);
@@ -199,11 +233,16 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   if (failed(input))
     return failure();
   ArrayRef<int64_t> shape = weightType.getShape().drop_front(weightBatch);
+  int64_t rank = cast<ShapedType>(data.getType()).getRank();
+  // Input features are dimension 1 of a 2-D input; calibration records
+  // channels along dimension 1 only.
+  std::optional<int64_t> inputDim =
+      rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
   FailureOr<QuantizedWeights> w =
-      quantizeWeights(quantizer, weights, shape, 1, op);
+      quantizeWeights(quantizer, weights, shape, 1, op,
+                      getWeightImportance(quantizer, shape, inputDim, data, 1));
   if (failed(w))
     return failure();
-  int64_t rank = cast<ShapedType>(data.getType()).getRank();
   QuantParamsAttr accumulator = quantizer.accumulatorParams(
       productScales(input->params, w->params), rank - 1);
   Value result = op->getResult(0);
@@ -232,8 +271,12 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
   SmallVector<int64_t> shape(cast<ShapedType>(weights.getType()).getShape());
   if (depthwise)
     shape.insert(shape.begin() + 1, 1);
+  // A filter's dimension 1 indexes the input channels (not for depthwise).
+  std::optional<int64_t> inputDim =
+      depthwise ? std::nullopt : std::optional<int64_t>(1);
   FailureOr<QuantizedWeights> w =
-      quantizeWeights(quantizer, weights, shape, 0, op);
+      quantizeWeights(quantizer, weights, shape, 0, op,
+                      getWeightImportance(quantizer, shape, inputDim, data, 1));
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator =

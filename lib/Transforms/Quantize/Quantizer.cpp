@@ -65,13 +65,17 @@ static std::string describe(Value value) {
   return text;
 }
 
+TensorRange Quantizer::getRange(Value value) const {
+  if (options.useObserved)
+    if (std::optional<TensorRange> observed = getObservedRange(value))
+      return *observed;
+  return solver.getRange(value);
+}
+
 FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,
                                                    bool symmetric,
                                                    Operation *user) {
-  std::optional<TensorRange> observed;
-  if (options.useObserved)
-    observed = getObservedRange(value);
-  TensorRange range = observed ? *observed : solver.getRange(value);
+  TensorRange range = getRange(value);
   if (!range.isFinite()) {
     InFlightDiagnostic diag = user->emitError()
                               << "cannot quantize: " << describe(value)

@@ -70,6 +70,9 @@ public:
   unsigned defaultBits(unsigned option) const {
     return moduleDefaultBits ? *moduleDefaultBits : option;
   }
+  /// The range `value` is quantized from: calibration where present (and
+  /// enabled), else the sound inferred range.
+  TensorRange getRange(Value value) const;
   /// Per-tensor parameters of `bits` bits for the range of `value`.
   FailureOr<QuantParamsAttr> chooseParams(Value value, unsigned bits,
                                           bool symmetric, Operation *user);
