@@ -87,6 +87,14 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry) {
     return spec.takeError();
 
   OwningOpRef<ModuleOp> lowered = module.clone();
+  // Argument and result attributes (ranges, names) mean nothing to the
+  // machine code; the LLVM translation would warn about each.
+  lowered->walk([](func::FuncOp function) {
+    for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
+      function.setArgAttrs(i, ArrayRef<NamedAttribute>{});
+    for (unsigned i = 0, e = function.getNumResults(); i < e; ++i)
+      function.setResultAttrs(i, ArrayRef<NamedAttribute>{});
+  });
   prepareEntry(lowered->lookupSymbol<func::FuncOp>(entry));
   MLIRContext *ctx = module.getContext();
   registerBuiltinDialectTranslation(*ctx);

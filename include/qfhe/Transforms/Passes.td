@@ -150,7 +150,15 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     A cap no choice can meet with a useful layer (noise at least the signal)
     is an error naming the layer and the smallest cap that would do. The
     module gets `qfhe.default_bits`, the bits of activations and outputs
-    not read by a linear op.
+    not read by a linear op, and (strategy a2q) `qfhe.output_bits`, the
+    bits of the results the client decrypts: the cap, at most 16.
+
+    The measured search stops early when the estimated choice already
+    agrees with the float program on every calibration sample with outputs
+    within 1% (rms). When `tlu-bit-width` is below the cap it measures the
+    integer programs; otherwise no lookup rounds and it measures the
+    quantized programs, which compute the same values without building
+    tables.
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",

@@ -289,7 +289,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
         AllocationScorer::create(getOperation(), calibrationData, searchSamples,
-                                 tlu);
+                                 maxBitWidth, tlu);
     if (failed(scorer))
       return failure();
     auto bitsOf = [](Operation *op) {
@@ -304,7 +304,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       return !rounding || rounding.getValue() == "weighted";
     };
     std::optional<AllocationScore> best = (*scorer)->score(getOperation());
-    for (int sweep = 0; sweep < 2; ++sweep) {
+    // An estimate that already matches the float program is kept.
+    for (int sweep = 0; sweep < 2 && !(best && best->isNearlyExact());
+         ++sweep) {
       bool improved = false;
       for (const LinearLayer &layer : layers) {
         if (layer.channels.empty())
@@ -348,7 +350,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
             << (*scorer)->getEvaluations() << " candidates measured; best "
             << "agrees with the float program on "
             << formatNumber(100.0 * best->agreement, 4)
-            << "% of the calibration samples";
+            << "% of the calibration samples, output error "
+            << formatNumber(100.0 * std::sqrt(best->relativeError), 3)
+            << "% (rms)";
     }
     return success();
   }
@@ -444,6 +448,12 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       }
       if (failedAny)
         return signalPassFailure();
+      // The client receives the results: decryption is exact at any width,
+      // so they take the whole cap (at most 16 bits) instead of an
+      // activation's width.
+      getOperation()->setAttr(
+          kOutputBitsAttr,
+          b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
     }
     getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(defaultBits));
     if (strategy == "a2q" && !std::string(calibrationData).empty() &&

@@ -25,6 +25,10 @@ bool AllocationScore::isBetterThan(const AllocationScore &other) const {
   return meanSquaredError < other.meanSquaredError;
 }
 
+bool AllocationScore::isNearlyExact() const {
+  return agreement >= 1.0 && relativeError < 1e-4;
+}
+
 /// The first `count` rows of `array` (all when it has fewer).
 static HostArray takeRows(const HostArray &array, int64_t count) {
   if (array.getRank() == 0 || array.getShape()[0] <= count)
@@ -38,7 +42,8 @@ static HostArray takeRows(const HostArray &array, int64_t count) {
 
 FailureOr<std::unique_ptr<AllocationScorer>>
 AllocationScorer::create(ModuleOp module, StringRef dataPath,
-                         int64_t maxSamples, unsigned tluBitWidth) {
+                         int64_t maxSamples, unsigned maxBitWidth,
+                         unsigned tluBitWidth) {
   auto fail = [&](llvm::Error error) {
     module.emitError() << "qfhe-allocate-bits: "
                        << llvm::toString(std::move(error));
@@ -46,6 +51,7 @@ AllocationScorer::create(ModuleOp module, StringRef dataPath,
   };
   std::unique_ptr<AllocationScorer> scorer(new AllocationScorer());
   scorer->tluBitWidth = tluBitWidth;
+  scorer->lowerCandidates = tluBitWidth < maxBitWidth;
   llvm::Expected<func::FuncOp> entry = findEntryFunction(module, "");
   if (!entry)
     return fail(entry.takeError());
@@ -70,6 +76,12 @@ AllocationScorer::create(ModuleOp module, StringRef dataPath,
     return fail(outputs.takeError());
   scorer->reference = std::move(outputs->front());
   scorer->referenceClasses = predictClasses(scorer->reference, 0.0);
+  double power = 0;
+  for (int64_t i = 0, e = scorer->reference.getNumElements(); i < e; ++i)
+    power +=
+        scorer->reference.getAsDouble(i) * scorer->reference.getAsDouble(i);
+  if (scorer->reference.getNumElements())
+    scorer->referencePower = power / scorer->reference.getNumElements();
   return scorer;
 }
 
@@ -81,9 +93,11 @@ std::optional<AllocationScore> AllocationScorer::score(ModuleOp annotated) {
                                   [](Diagnostic &) { return success(); });
   PassManager pm(annotated.getContext());
   pm.addPass(createQuantize());
-  LowerToIntegerOptions lowering;
-  lowering.tluBitWidth = tluBitWidth;
-  pm.addPass(createLowerToInteger(lowering));
+  if (lowerCandidates) {
+    LowerToIntegerOptions lowering;
+    lowering.tluBitWidth = tluBitWidth;
+    pm.addPass(createLowerToInteger(lowering));
+  }
   if (failed(pm.run(*candidate)))
     return std::nullopt;
   llvm::Expected<std::unique_ptr<JitProgram>> program =
@@ -113,5 +127,8 @@ std::optional<AllocationScore> AllocationScorer::score(ModuleOp annotated) {
   }
   score.meanSquaredError =
       result.getNumElements() ? sum / result.getNumElements() : 0.0;
+  score.relativeError = referencePower > 0
+                            ? score.meanSquaredError / referencePower
+                            : score.meanSquaredError;
   return score;
 }

@@ -30,6 +30,12 @@ struct AllocationScore {
   double agreement = -1;
   /// Mean squared difference of the outputs.
   double meanSquaredError = 0;
+  /// meanSquaredError over the mean square of the float outputs.
+  double relativeError = 0;
+
+  /// Whether nothing is left to gain: every prediction agrees and the
+  /// outputs are within 1% (root mean square) of the float program's.
+  bool isNearlyExact() const;
 
   /// Higher agreement first, then lower error.
   bool isBetterThan(const AllocationScore &other) const;
@@ -39,14 +45,18 @@ struct AllocationScore {
 class AllocationScorer {
 public:
   /// Reads up to `maxSamples` samples of `dataPath` and runs the float
-  /// program on them. Errors are reported on `module`.
+  /// program on them. Errors are reported on `module`. Candidates are
+  /// lowered to integers with lookups of at most `tluBitWidth` bits when
+  /// that is below `maxBitWidth`; otherwise no lookup rounds, the integer
+  /// program computes what the quantized program computes, and the scorer
+  /// runs the quantized program (no tables to build: much faster).
   static FailureOr<std::unique_ptr<AllocationScorer>>
   create(ModuleOp module, StringRef dataPath, int64_t maxSamples,
-         unsigned tluBitWidth);
+         unsigned maxBitWidth, unsigned tluBitWidth);
 
-  /// Quantizes and lowers a copy of `annotated` (a float module carrying
-  /// qfhe.allocation attributes), runs it and scores it; an allocation that
-  /// does not compile gets no score (std::nullopt).
+  /// Quantizes (and lowers, see create) a copy of `annotated` (a float
+  /// module carrying qfhe.allocation attributes), runs it and scores it; an
+  /// allocation that does not compile gets no score (std::nullopt).
   std::optional<AllocationScore> score(ModuleOp annotated);
 
   /// Number of candidates scored so far.
@@ -57,6 +67,8 @@ private:
 
   std::string entry;
   unsigned tluBitWidth = 8;
+  bool lowerCandidates = true;
+  double referencePower = 0;
   unsigned evaluations = 0;
   SmallVector<HostArray> inputs;
   HostArray reference;

@@ -208,7 +208,7 @@ RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
   const QuantizeOptions &options = quantizer.getOptions();
   unsigned bits =
       quantizer.feedsOnlyClient(output)
-          ? quantizer.defaultBits(options.outputBits)
+          ? quantizer.outputBits()
           : quantizer.desiredBits(
                 output, quantizer.defaultBits(options.activationBits));
   FailureOr<QuantParamsAttr> params = quantizer.chooseParams(
@@ -243,7 +243,7 @@ RewriteResult quantizeBinary(Quantizer &quantizer, linalg::GenericOp op,
   Value output = op->getResult(0);
   unsigned bits =
       quantizer.feedsOnlyClient(output)
-          ? quantizer.defaultBits(options.outputBits)
+          ? quantizer.outputBits()
           : quantizer.desiredBits(
                 output, quantizer.defaultBits(options.activationBits));
   FailureOr<QuantParamsAttr> params =

@@ -19,9 +19,12 @@ using namespace mlir::qfhe;
 Quantizer::Quantizer(func::FuncOp func, const QuantizeOptions &options,
                      const RangeSolver &solver)
     : func(func), options(options), solver(solver), builder(func.getContext()) {
-  if (auto module = func->getParentOfType<ModuleOp>())
+  if (auto module = func->getParentOfType<ModuleOp>()) {
     if (auto bits = module->getAttrOfType<IntegerAttr>(kDefaultBitsAttr))
       moduleDefaultBits = bits.getInt();
+    if (auto bits = module->getAttrOfType<IntegerAttr>(kOutputBitsAttr))
+      moduleOutputBits = bits.getInt();
+  }
 }
 
 unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
@@ -133,8 +136,12 @@ FailureOr<QValue> Quantizer::getQuantized(Value value, Operation *user) {
     return user->emitError() << "cannot quantize: " << describe(value)
                              << " has no quantized form (its producer was "
                                 "not quantized)";
-  FailureOr<QuantParamsAttr> params = chooseParams(
-      value, options.inputBits, options.symmetricActivations, user);
+  // The client quantizes straight to the bits the value's users want: a
+  // wider input would cost a lookup per element to narrow it, and round
+  // twice.
+  unsigned bits = desiredBits(value, defaultBits(options.inputBits));
+  FailureOr<QuantParamsAttr> params =
+      chooseParams(value, bits, options.symmetricActivations, user);
   if (failed(params))
     return failure();
   OpBuilder::InsertionGuard guard(builder);
@@ -259,8 +266,7 @@ LogicalResult Quantizer::dequantizeForClient(Operation *op) {
     Value &floats = dequantized[value];
     if (!floats) {
       FailureOr<QuantParamsAttr> params =
-          chooseParams(value, defaultBits(options.outputBits),
-                       options.symmetricActivations, op);
+          chooseParams(value, outputBits(), options.symmetricActivations, op);
       if (failed(params))
         return failure();
       OpBuilder::InsertionGuard guard(builder);

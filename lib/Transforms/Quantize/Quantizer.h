@@ -32,6 +32,9 @@ constexpr StringLiteral kAllocationAttr = "qfhe.allocation";
 /// The bits of activations and outputs not read by a linear op, recorded on
 /// the module by qfhe-allocate-bits.
 constexpr StringLiteral kDefaultBitsAttr = "qfhe.default_bits";
+/// The bits of the values the client receives (the program's results),
+/// recorded on the module by qfhe-allocate-bits.
+constexpr StringLiteral kOutputBitsAttr = "qfhe.output_bits";
 
 /// The quantized representation of a float tensor value.
 struct QValue {
@@ -69,6 +72,12 @@ public:
   /// module's qfhe.default_bits when qfhe-allocate-bits ran.
   unsigned defaultBits(unsigned option) const {
     return moduleDefaultBits ? *moduleDefaultBits : option;
+  }
+  /// The bits of values the client receives: the module's qfhe.output_bits
+  /// when qfhe-allocate-bits chose them, else defaultBits(output-bits).
+  unsigned outputBits() const {
+    return moduleOutputBits ? *moduleOutputBits
+                            : defaultBits(options.outputBits);
   }
   /// The range `value` is quantized from: calibration where present (and
   /// enabled), else the sound inferred range.
@@ -112,6 +121,7 @@ private:
   func::FuncOp func;
   QuantizeOptions options;
   std::optional<unsigned> moduleDefaultBits;
+  std::optional<unsigned> moduleOutputBits;
   const RangeSolver &solver;
   OpBuilder builder;
   DenseMap<Value, QValue> quantized;

@@ -1,0 +1,11 @@
+#!/usr/bin/env python3
+"""Writes the .npy inputs of the test/Transforms suites (not run by tests).
+
+mlp3_x.npy: 64 samples of 3 features, uniform in [-1.2, 1.2] (the tests'
+declared range is [-1, 127/128], so some samples are clamped by the
+quantizer).
+"""
+import numpy as np
+
+rng = np.random.default_rng(0)
+np.save("mlp3_x.npy", rng.uniform(-1.2, 1.2, (64, 3)).astype(np.float32))

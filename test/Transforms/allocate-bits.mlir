@@ -1,0 +1,32 @@
+// RUN: quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="max-bit-width=6 print" 2>&1 | FileCheck %s --check-prefix=A2Q
+// RUN: quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="max-bit-width=6 strategy=uniform print" 2>&1 | FileCheck %s --check-prefix=UNIFORM
+// RUN: quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=8" | FileCheck %s --check-prefix=SUM
+// RUN: not quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=6" 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
+// RUN: not quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="strategy=best" 2>&1 | FileCheck %s --check-prefix=OPTIONS
+// RUN: sed 's/ {qfhe.range = .*}) ->/) ->/' %S/Inputs/mlp3.mlir \
+// RUN: | not quant-opt --qfhe-allocate-bits 2>&1 | FileCheck %s --check-prefix=NORANGE
+
+// Under a 6-bit cap, a channel over n-bit inputs may have integer weights
+// of l1 norm up to (2^6 - 1) / (2^n - 1). Layer 1 (3 inputs, weights up to
+// 2): 3-bit inputs leave an l1 budget of 63 / 7 = 9. Layer 2 (weights
+// [1, -1]) keeps them exactly with l1 2 and 5-bit inputs (63 / 31 = 2).
+// A2Q: remark: estimated: input_bits = 3, estimated noise 0.0283 of the signal
+// A2Q: remark: estimated: input_bits = 5, estimated noise 0.000457 of the signal
+// A2Q: module attributes {qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
+// A2Q: linalg.matmul {qfhe.allocation = {input_bits = 3 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 9 : i64}}
+// A2Q: linalg.matmul {qfhe.allocation = {input_bits = 5 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 2 : i64}}
+
+// The baseline: one width n for everything, per-tensor min/max weights, the
+// largest n whose worst case fits: with n = 3, layer 1 could reach
+// 3 * 4 * 4 = 48 (7 bits); n = 2 fits.
+// UNIFORM: remark: uniform quantization: 2 bits
+// UNIFORM: module attributes {qfhe.default_bits = 2 : i64}
+// UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = {input_bits = 2 : i64, per_channel = false, symmetric = false, weight_bits = 2 : i64, weight_l1 = 0 : i64}}
+
+// A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
+// a cap of 8 (193 values), none under 6 (65 values need 7 bits).
+// SUM: qfhe.allocation = {input_bits = 2 : i64}
+// INFEASIBLE: error: cannot fit max-bit-width=6: this op adds 64 values; the smallest cap that would is 7
+
+// OPTIONS: error: qfhe-allocate-bits: bad options (max-bit-width in [2, 32], weight-bits in [2, 16], strategy a2q or uniform)
+// NORANGE: error: cannot allocate bits: the input of this op has no finite range (declare qfhe.range or calibrate)
