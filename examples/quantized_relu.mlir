@@ -1,7 +1,7 @@
 // A hand-written quantized program: the client quantizes 8 reals to 8-bit
-// integers (encryption), the server applies relu as a 4-bit table lookup
-// after dropping 4 low bits (the FHE circuit), the client dequantizes
-// (decryption). `scripts/example.sh` lowers it to LLVM and runs it.
+// integers (encryption), the server applies relu as a 5-bit table lookup
+// after dropping 4 low bits (x / 16 to nearest: [-8, 8], the FHE circuit),
+// the client dequantizes (decryption). test/e2e/examples.test lowers it to LLVM and runs it.
 
 func.func private @printMemrefF32(tensor<*xf32>)
 

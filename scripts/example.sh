@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-#===- example.sh - set up, build and run the shipped example -------------===#
+#===- example.sh - set up, build and run the main job on a shipped model -===#
 #
-# Runs scripts/setup.sh, then compiles examples/quantized_relu.mlir with
-# quant-opt down to LLVM and runs it with mlir-runner.
+# Runs scripts/setup.sh (Debian packages, configure, build), then the whole
+# qfhe flow (examples/compile_model.sh) on the digits MLP of the model suite
+# (test/models/digits_mlp_relu: 64-32-10, ReLU, trained on scikit-learn's
+# digits): ONNX import, calibration, compilation under an 8-bit cap, and
+# both programs run on the test split. It prints the float and integer
+# accuracy, the widest encrypted value and the lookups per sample.
+#
+# Usage: scripts/example.sh [MODEL_DIR [CAP [TLU]]]
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${QFHE_BUILD_DIR:-$ROOT/build}
-LLVM=/usr/lib/llvm-22
 "$ROOT/scripts/setup.sh"
-echo "== quant-opt examples/quantized_relu.mlir --qfhe-lower-to-llvm | mlir-runner"
-"$BUILD/bin/quant-opt" "$ROOT/examples/quantized_relu.mlir" --qfhe-lower-to-llvm |
-  "$LLVM/bin/mlir-runner" -e main -entry-point-result=void \
-    -shared-libs="$LLVM/lib/libmlir_runner_utils.so,$LLVM/lib/libmlir_c_runner_utils.so"
+exec "$ROOT/examples/compile_model.sh" "${1:-$ROOT/test/models/digits_mlp_relu}" \
+  "${2:-8}" "${3:-0}"

@@ -18,6 +18,8 @@ config.test_exec_root = os.path.join(config.qfhe_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%models", os.path.join(config.test_source_root, "models")))
 config.substitutions.append(("%examples", os.path.join(config.qfhe_src_root, "examples")))
+config.substitutions.append(("%scripts", os.path.join(config.qfhe_src_root, "scripts")))
+config.substitutions.append(("%qfhe_obj_root", config.qfhe_obj_root))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 

@@ -436,6 +436,16 @@ ScalarRange LinalgRangeRule::reduce(unsigned resultIndex,
         widenSum(*sum, error, value.interval.getLo() >= 0 && init.getLo() >= 0,
                  value.interval.getHi() <= 0 && init.getHi() <= 0));
   }
+  if (count == 0)
+    return ScalarRange::of(init);
+  // maxnumf and minnumf skip NaN: a NaN initial value (an empty range, as
+  // linalg.softmax's max reduction starts from) leaves the terms' range.
+  if (isa<arith::MaxNumFOp, arith::MinNumFOp>(combine)) {
+    if (init.isEmpty())
+      return value;
+    if (value.interval.isEmpty())
+      return ScalarRange::of(init);
+  }
   if (isa<arith::MaximumFOp, arith::MaxNumFOp>(combine))
     return ScalarRange::of(max(init, value.interval));
   return ScalarRange::of(min(init, value.interval));

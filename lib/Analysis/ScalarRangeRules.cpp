@@ -207,10 +207,21 @@ ScalarRange mlir::qfhe::evaluateScalarOp(Operation *op, ArrayRef<Interval> x) {
             Interval(x[0].getLo() < 0 ? -m : 0.0, x[0].getHi() > 0 ? m : 0.0));
       })
       .Case([&](arith::NegFOp) { return ScalarRange::of(neg(x[0])); })
-      .Case<arith::MaximumFOp, arith::MaxNumFOp>(
-          [&](auto) { return ScalarRange::of(max(x[0], x[1])); })
-      .Case<arith::MinimumFOp, arith::MinNumFOp>(
-          [&](auto) { return ScalarRange::of(min(x[0], x[1])); })
+      .Case([&](arith::MaximumFOp) { return ScalarRange::of(max(x[0], x[1])); })
+      .Case([&](arith::MinimumFOp) { return ScalarRange::of(min(x[0], x[1])); })
+      // maxnumf and minnumf return the other operand when one is NaN (an
+      // empty range holds no number: a NaN constant, say, such as the
+      // initial value of linalg.softmax's max reduction).
+      .Case([&](arith::MaxNumFOp) {
+        return ScalarRange::of(x[0].isEmpty()   ? x[1]
+                               : x[1].isEmpty() ? x[0]
+                                                : max(x[0], x[1]));
+      })
+      .Case([&](arith::MinNumFOp) {
+        return ScalarRange::of(x[0].isEmpty()   ? x[1]
+                               : x[1].isEmpty() ? x[0]
+                                                : min(x[0], x[1]));
+      })
       .Case([&](arith::SelectOp select) { return selectRule(select, x); })
       .Case([&](arith::CmpFOp) { return ScalarRange::of(Interval(0.0, 1.0)); })
       .Case([&](arith::ExtFOp) { return ScalarRange::of(x[0]); })

@@ -77,7 +77,7 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 JitProgram::~JitProgram() = default;
 
 llvm::Expected<std::unique_ptr<JitProgram>>
-JitProgram::compile(ModuleOp module, llvm::StringRef entry) {
+JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
   auto start = std::chrono::steady_clock::now();
   llvm::Expected<func::FuncOp> function = findEntryFunction(module, entry);
   if (!function)
@@ -112,13 +112,18 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry) {
       llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!hostBuilder)
     return hostBuilder.takeError();
-  hostBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  hostBuilder->setCodeGenOptLevel(
+      optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+      : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+      : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                      : llvm::CodeGenOptLevel::None);
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> targetMachine =
       hostBuilder->createTargetMachine();
   if (!targetMachine)
     return targetMachine.takeError();
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            targetMachine->get());
+  auto optimize =
+      makeOptimizingTransformer(std::min(optLevel, 3u),
+                                /*sizeLevel=*/0, targetMachine->get());
   ExecutionEngineOptions options;
   options.transformer = optimize;
   // Lowered programs may call MLIR's C runner utilities (memrefCopy for

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qfhe/Pipelines/Passes.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
@@ -47,6 +48,7 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
     tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                                 TosaToLinalgNamedOptions(),
                                 /*validationOptions=*/std::nullopt);
+    pm.addNestedPass<func::FuncOp>(qfhe::createDecomposeAggregates());
     pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
     if (failed(runPipeline(pm, module)))
       return signalPassFailure();

@@ -32,4 +32,20 @@ def InterchangeReductions : Pass<"qfhe-interchange-reductions"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def DecomposeAggregates : Pass<"qfhe-decompose-aggregates"> {
+  let summary = "Decompose aggregate linalg ops (linalg.softmax) into generics";
+  let description = [{
+    Ops such as `linalg.softmax` stand for several computations (a max, an
+    exponential, a sum and a division) and have no lowering to loops of
+    their own. This pass replaces every op implementing
+    `linalg::AggregatedOpInterface` by the ops of its decomposition, which
+    the range analysis, the quantizer and the LLVM lowering understand.
+    `qfhe-normalize` and `qfhe-lower-to-llvm` run it.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // QFHE_PIPELINES_PASSES_TD

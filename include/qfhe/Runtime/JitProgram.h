@@ -36,9 +36,11 @@ public:
   /// copy is lowered). `entry` must be a function with a body whose
   /// arguments and results getFunctionSpec accepts. The module's context
   /// needs what registerQFHEDialects registers (dialects and bufferization
-  /// interfaces). Errors carry the diagnostics of the lowering.
+  /// interfaces). Errors carry the diagnostics of the lowering. `optLevel`
+  /// (0 to 3) trades compile time for run time: programs run once on a few
+  /// samples compile faster at 0.
   static llvm::Expected<std::unique_ptr<JitProgram>>
-  compile(ModuleOp module, llvm::StringRef entry);
+  compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel = 3);
 
   /// The signature of the entry function.
   const FunctionSpec &getSpec() const { return spec; }

@@ -282,28 +282,52 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   /// Improves the estimated choices by measuring candidates on the
-  /// calibration data: coordinate descent over the weighted layers' input
-  /// bits (within two bits of the current choice) and weight rounding, two
-  /// sweeps at most.
-  LogicalResult search(ArrayRef<LinearLayer> layers) {
+  /// calibration data. The classic uniform allocation (`uniformBits`, when
+  /// it fits) is measured too, and the search starts from the better of the
+  /// two: coordinate descent over the weighted layers' input bits (within
+  /// two bits of the current choice) and weight rounding, two sweeps at
+  /// most.
+  LogicalResult search(ArrayRef<LinearLayer> layers,
+                       std::optional<unsigned> uniformBits) {
     unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
         AllocationScorer::create(getOperation(), calibrationData, searchSamples,
                                  maxBitWidth, tlu);
     if (failed(scorer))
       return failure();
-    auto bitsOf = [](Operation *op) {
-      return static_cast<unsigned>(
-          op->getAttrOfType<DictionaryAttr>(kAllocationAttr)
-              .getAs<IntegerAttr>("input_bits")
-              .getInt());
+    auto allocationOf = [](Operation *op) {
+      return op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
     };
-    auto weightedOf = [](Operation *op) {
-      auto rounding = op->getAttrOfType<DictionaryAttr>(kAllocationAttr)
-                          .getAs<StringAttr>("rounding");
-      return !rounding || rounding.getValue() == "weighted";
+    auto bitsOf = [&](Operation *op) {
+      return static_cast<unsigned>(
+          allocationOf(op).getAs<IntegerAttr>("input_bits").getInt());
+    };
+    auto weightedOf = [&](Operation *op) {
+      auto rounding = allocationOf(op).getAs<StringAttr>("rounding");
+      return rounding && rounding.getValue() == "weighted";
     };
     std::optional<AllocationScore> best = (*scorer)->score(getOperation());
+    bool uniformIsBest = false;
+    if (uniformBits) {
+      SmallVector<DictionaryAttr> estimated;
+      for (const LinearLayer &layer : layers)
+        estimated.push_back(allocationOf(layer.op));
+      Attribute estimatedDefault = getOperation()->getAttr(kDefaultBitsAttr);
+      Attribute estimatedOutput = getOperation()->getAttr(kOutputBitsAttr);
+      // Exactly the baseline's program, outputs included.
+      getOperation()->removeAttr(kOutputBitsAttr);
+      setUniform(layers, *uniformBits);
+      std::optional<AllocationScore> uniform = (*scorer)->score(getOperation());
+      uniformIsBest = uniform && (!best || uniform->isBetterThan(*best));
+      if (uniformIsBest) {
+        best = uniform;
+      } else {
+        for (auto [layer, allocation] : llvm::zip(layers, estimated))
+          layer.op->setAttr(kAllocationAttr, allocation);
+        getOperation()->setAttr(kDefaultBitsAttr, estimatedDefault);
+        getOperation()->setAttr(kOutputBitsAttr, estimatedOutput);
+      }
+    }
     // An estimate that already matches the float program is kept.
     for (int sweep = 0; sweep < 2 && !(best && best->isNearlyExact());
          ++sweep) {
@@ -311,40 +335,43 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       for (const LinearLayer &layer : layers) {
         if (layer.channels.empty())
           continue;
+        DictionaryAttr chosen = allocationOf(layer.op);
         unsigned current = bitsOf(layer.op);
-        bool currentWeighted = weightedOf(layer.op);
         unsigned low = current > 2 ? current - 2 : 1;
         unsigned high =
             std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
-        unsigned chosen = current;
-        bool chosenWeighted = currentWeighted;
         for (unsigned n = low; n <= high; ++n) {
           for (bool weighted : {true, false}) {
-            if (n == current && weighted == currentWeighted)
+            DictionaryAttr candidate = weightedAllocation(n, weighted);
+            if (candidate == chosen)
               continue;
-            layer.op->setAttr(kAllocationAttr, weightedAllocation(n, weighted));
+            layer.op->setAttr(kAllocationAttr, candidate);
             std::optional<AllocationScore> score =
                 (*scorer)->score(getOperation());
             if (score && (!best || score->isBetterThan(*best))) {
               best = score;
-              chosen = n;
-              chosenWeighted = weighted;
+              chosen = candidate;
               improved = true;
             }
           }
         }
-        layer.op->setAttr(kAllocationAttr,
-                          weightedAllocation(chosen, chosenWeighted));
+        layer.op->setAttr(kAllocationAttr, chosen);
       }
       if (!improved)
         break;
     }
     if (printChoices) {
+      if (uniformIsBest)
+        getOperation().emitRemark() << "measured: the uniform " << *uniformBits
+                                    << "-bit allocation beats the estimate";
       for (const LinearLayer &layer : layers)
         if (!layer.channels.empty())
           layer.op->emitRemark()
               << "measured: input_bits = " << bitsOf(layer.op) << ", "
-              << (weightedOf(layer.op) ? "weighted" : "nearest") << " rounding";
+              << (allocationOf(layer.op).get("rounding")
+                      ? (weightedOf(layer.op) ? "weighted" : "nearest")
+                      : "uniform per-tensor")
+              << " rounding";
       if (best)
         getOperation().emitRemark()
             << (*scorer)->getEvaluations() << " candidates measured; best "
@@ -355,6 +382,34 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
             << "% (rms)";
     }
     return success();
+  }
+
+  /// The classic baseline's width: the largest n (at most the activation
+  /// cap) whose uniform per-tensor quantization fits every layer, if any
+  /// n >= 2 does.
+  std::optional<unsigned> largestUniformBits(ArrayRef<LinearLayer> layers,
+                                             const RangeSolver &solver) {
+    for (unsigned n = std::min<unsigned>(maxActivationBits, maxBitWidth);
+         n >= 2; --n)
+      if (uniformFits(layers, n, solver))
+        return n;
+    return std::nullopt;
+  }
+
+  /// Records the uniform n-bit allocation: every input, weight and
+  /// activation on n bits, weights per tensor (min/max, asymmetric).
+  void setUniform(ArrayRef<LinearLayer> layers, unsigned n) {
+    Builder b(&getContext());
+    for (const LinearLayer &layer : layers)
+      layer.op->setAttr(
+          kAllocationAttr,
+          b.getDictionaryAttr(
+              {b.getNamedAttr("input_bits", b.getI64IntegerAttr(n)),
+               b.getNamedAttr("weight_bits", b.getI64IntegerAttr(n)),
+               b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
+               b.getNamedAttr("per_channel", b.getBoolAttr(false)),
+               b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
+    getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(n));
   }
 
   /// Whether every layer fits with uniform n-bit per-tensor min/max
@@ -412,52 +467,42 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
         layers.push_back(*layer);
     });
     Builder b(&getContext());
-    unsigned defaultBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
-
+    std::optional<unsigned> uniformBits = largestUniformBits(layers, solver);
     if (strategy == "uniform") {
-      unsigned n = std::min<unsigned>(maxActivationBits, maxBitWidth);
-      while (n >= 2 && !uniformFits(layers, n, solver))
-        --n;
-      if (n < 2) {
+      if (!uniformBits) {
         getOperation().emitError()
             << "uniform quantization cannot fit max-bit-width=" << maxBitWidth
             << " with 2 bits or more";
         return signalPassFailure();
       }
-      for (const LinearLayer &layer : layers)
-        layer.op->setAttr(
-            kAllocationAttr,
-            b.getDictionaryAttr(
-                {b.getNamedAttr("input_bits", b.getI64IntegerAttr(n)),
-                 b.getNamedAttr("weight_bits", b.getI64IntegerAttr(n)),
-                 b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
-                 b.getNamedAttr("per_channel", b.getBoolAttr(false)),
-                 b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
+      setUniform(layers, *uniformBits);
       if (printChoices)
-        getOperation().emitRemark() << "uniform quantization: " << n << " bits";
-      defaultBits = n;
-    } else {
-      bool failedAny = false;
-      for (const LinearLayer &layer : layers) {
-        FailureOr<DictionaryAttr> allocation = allocate(layer, solver);
-        if (failed(allocation)) {
-          failedAny = true;
-          continue;
-        }
-        layer.op->setAttr(kAllocationAttr, *allocation);
-      }
-      if (failedAny)
-        return signalPassFailure();
-      // The client receives the results: decryption is exact at any width,
-      // so they take the whole cap (at most 16 bits) instead of an
-      // activation's width.
-      getOperation()->setAttr(
-          kOutputBitsAttr,
-          b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
+        getOperation().emitRemark()
+            << "uniform quantization: " << *uniformBits << " bits";
+      return;
     }
-    getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(defaultBits));
-    if (strategy == "a2q" && !std::string(calibrationData).empty() &&
-        failed(search(layers)))
+    bool failedAny = false;
+    for (const LinearLayer &layer : layers) {
+      FailureOr<DictionaryAttr> allocation = allocate(layer, solver);
+      if (failed(allocation)) {
+        failedAny = true;
+        continue;
+      }
+      layer.op->setAttr(kAllocationAttr, *allocation);
+    }
+    if (failedAny)
+      return signalPassFailure();
+    getOperation()->setAttr(kDefaultBitsAttr,
+                            b.getI64IntegerAttr(std::min<unsigned>(
+                                maxActivationBits, maxBitWidth)));
+    // The client receives the results: decryption is exact at any width, so
+    // they take the whole cap (at most 16 bits) instead of an activation's
+    // width.
+    getOperation()->setAttr(
+        kOutputBitsAttr,
+        b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
+    if (!std::string(calibrationData).empty() &&
+        failed(search(layers, uniformBits)))
       return signalPassFailure();
   }
 };

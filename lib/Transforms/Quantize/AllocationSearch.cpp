@@ -100,8 +100,10 @@ std::optional<AllocationScore> AllocationScorer::score(ModuleOp annotated) {
   }
   if (failed(pm.run(*candidate)))
     return std::nullopt;
+  // Each candidate runs once on a few hundred samples: compile time
+  // dominates, so no optimization.
   llvm::Expected<std::unique_ptr<JitProgram>> program =
-      JitProgram::compile(*candidate, entry);
+      JitProgram::compile(*candidate, entry, /*optLevel=*/0);
   if (!program) {
     llvm::consumeError(program.takeError());
     return std::nullopt;
