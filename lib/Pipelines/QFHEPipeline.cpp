@@ -31,6 +31,7 @@ void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
   allocate.strategy = options.strategy;
   allocate.calibrationData = options.calibrationData;
   allocate.tluBitWidth = tlu;
+  allocate.maxChunks = options.maxChunks;
   pm.addPass(createAllocateBits(allocate));
 
   QuantizeOptions quantize;

@@ -152,28 +152,67 @@ unsigned getUnsignedBitWidth(IntegerRange range) {
   return 64;
 }
 
-/// Rounds every weight with `scale` into `integers`; returns sum |q|.
+std::vector<std::pair<int64_t, int64_t>> getChunkParts(int64_t terms,
+                                                       int64_t chunks) {
+  std::vector<std::pair<int64_t, int64_t>> parts;
+  int64_t size = chunks > 1 ? (terms + chunks - 1) / chunks : terms;
+  size = std::max<int64_t>(size, 1);
+  for (int64_t begin = 0; begin < terms; begin += size)
+    parts.push_back({begin, std::min(terms, begin + size)});
+  return parts;
+}
+
+unsigned getChunkDropBits(int64_t chunks) {
+  unsigned bits = 0;
+  while ((int64_t(1) << bits) < chunks)
+    ++bits;
+  return bits;
+}
+
+/// The segments a budget applies to: runs of `segmentSize` consecutive
+/// weights (the whole channel when 0), as [begin, end) index pairs.
+static std::vector<std::pair<size_t, size_t>> getSegments(size_t count,
+                                                          size_t segmentSize) {
+  std::vector<std::pair<size_t, size_t>> segments;
+  size_t size = segmentSize ? segmentSize : std::max<size_t>(count, 1);
+  for (size_t begin = 0; begin < count; begin += size)
+    segments.push_back({begin, std::min(count, begin + size)});
+  return segments;
+}
+
+/// Rounds every weight with `scale` into `integers`; returns the largest
+/// sum |q| over the segments.
 static int64_t roundChannel(const std::vector<double> &weights, double scale,
                             IntegerRange storage,
-                            std::vector<int64_t> &integers) {
+                            std::vector<int64_t> &integers,
+                            size_t segmentSize = 0) {
   integers.resize(weights.size());
-  int64_t norm = 0;
-  for (size_t i = 0; i < weights.size(); ++i) {
-    integers[i] = quantizeValue(weights[i], scale, 0, storage);
-    norm += integers[i] < 0 ? -integers[i] : integers[i];
+  int64_t largest = 0;
+  for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
+    int64_t norm = 0;
+    for (size_t i = begin; i < end; ++i) {
+      integers[i] = quantizeValue(weights[i], scale, 0, storage);
+      norm += integers[i] < 0 ? -integers[i] : integers[i];
+    }
+    largest = std::max(largest, norm);
   }
-  return norm;
+  return largest;
 }
 
 double quantizeChannelWithBudget(const std::vector<double> &weights,
                                  unsigned bits, bool narrowRange,
                                  int64_t l1Budget,
-                                 std::vector<int64_t> &integers) {
+                                 std::vector<int64_t> &integers,
+                                 size_t segmentSize) {
   IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
   double magnitude = 0, l1 = 0;
-  for (double w : weights) {
-    magnitude = std::max(magnitude, std::fabs(w));
-    l1 += std::fabs(w);
+  for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
+    double segmentL1 = 0;
+    for (size_t i = begin; i < end; ++i) {
+      magnitude = std::max(magnitude, std::fabs(weights[i]));
+      segmentL1 += std::fabs(weights[i]);
+    }
+    l1 = std::max(l1, segmentL1);
   }
   if (magnitude == 0) {
     integers.assign(weights.size(), 0);
@@ -186,12 +225,12 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
   if (l1Budget > 0)
     scale = std::max(scale, l1 / static_cast<double>(l1Budget));
   scale = roundScaleToFloat(scale);
-  while (l1Budget > 0 &&
-         roundChannel(weights, scale, storage, integers) > l1Budget)
+  while (l1Budget > 0 && roundChannel(weights, scale, storage, integers,
+                                      segmentSize) > l1Budget)
     scale = roundScaleToFloat(
         std::nextafter(static_cast<float>(scale * (1.0 + 1.0 / 64)),
                        std::numeric_limits<float>::infinity()));
-  roundChannel(weights, scale, storage, integers);
+  roundChannel(weights, scale, storage, integers, segmentSize);
   return scale;
 }
 
@@ -208,13 +247,14 @@ static double weightedError(const std::vector<double> &weights,
 }
 
 /// Rounds to nearest at `scale`, then removes units of magnitude where the
-/// weighted error grows the least until sum |q| <= budget.
+/// weighted error grows the least until sum |q| <= budget in every segment.
 static void roundUnderBudget(const std::vector<double> &weights,
                              const std::vector<double> &importance,
                              double scale, IntegerRange storage, int64_t budget,
-                             std::vector<int64_t> &integers) {
-  int64_t norm = roundChannel(weights, scale, storage, integers);
-  if (budget <= 0 || norm <= budget)
+                             std::vector<int64_t> &integers,
+                             size_t segmentSize) {
+  roundChannel(weights, scale, storage, integers, segmentSize);
+  if (budget <= 0)
     return;
   // Cost of taking one unit off |q_i|.
   auto cost = [&](size_t i) {
@@ -225,23 +265,28 @@ static void roundUnderBudget(const std::vector<double> &weights,
     return importance[i] * (after * after - before * before);
   };
   using Entry = std::pair<double, size_t>;
-  std::vector<Entry> heap;
-  for (size_t i = 0; i < weights.size(); ++i)
-    if (integers[i] != 0)
-      heap.push_back({cost(i), i});
   auto greater = [](const Entry &a, const Entry &b) {
     return a.first > b.first;
   };
-  std::make_heap(heap.begin(), heap.end(), greater);
-  while (norm > budget && !heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), greater);
-    size_t i = heap.back().second;
-    heap.pop_back();
-    integers[i] += integers[i] > 0 ? -1 : 1;
-    --norm;
-    if (integers[i] != 0) {
-      heap.push_back({cost(i), i});
-      std::push_heap(heap.begin(), heap.end(), greater);
+  for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
+    int64_t norm = 0;
+    std::vector<Entry> heap;
+    for (size_t i = begin; i < end; ++i) {
+      norm += integers[i] < 0 ? -integers[i] : integers[i];
+      if (integers[i] != 0)
+        heap.push_back({cost(i), i});
+    }
+    std::make_heap(heap.begin(), heap.end(), greater);
+    while (norm > budget && !heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), greater);
+      size_t i = heap.back().second;
+      heap.pop_back();
+      integers[i] += integers[i] > 0 ? -1 : 1;
+      --norm;
+      if (integers[i] != 0) {
+        heap.push_back({cost(i), i});
+        std::push_heap(heap.begin(), heap.end(), greater);
+      }
     }
   }
 }
@@ -250,11 +295,11 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
                                const std::vector<double> &importance,
                                unsigned bits, bool narrowRange,
                                int64_t l1Budget, std::vector<int64_t> &integers,
-                               double *error) {
+                               double *error, size_t segmentSize) {
   IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
   std::vector<int64_t> plain;
-  double coarsest =
-      quantizeChannelWithBudget(weights, bits, narrowRange, l1Budget, plain);
+  double coarsest = quantizeChannelWithBudget(weights, bits, narrowRange,
+                                              l1Budget, plain, segmentSize);
   double magnitude = 0;
   for (double w : weights)
     magnitude = std::max(magnitude, std::fabs(w));
@@ -277,7 +322,8 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
     double scale = roundScaleToFloat(
         finest *
         std::pow(coarsest / finest, static_cast<double>(step) / kScales));
-    roundUnderBudget(weights, importance, scale, storage, l1Budget, candidate);
+    roundUnderBudget(weights, importance, scale, storage, l1Budget, candidate,
+                     segmentSize);
     double candidateError =
         weightedError(weights, importance, scale, candidate);
     if (candidateError < bestError) {

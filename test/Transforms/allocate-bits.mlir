@@ -10,8 +10,8 @@
 // of l1 norm up to (2^6 - 1) / (2^n - 1). Layer 1 (3 inputs, weights up to
 // 2): 3-bit inputs leave an l1 budget of 63 / 7 = 9. Layer 2 (weights
 // [1, -1]) keeps them exactly with l1 2 and 5-bit inputs (63 / 31 = 2).
-// A2Q: remark: estimated: input_bits = 3, estimated noise 0.0283 of the signal
-// A2Q: remark: estimated: input_bits = 5, estimated noise 0.000457 of the signal
+// A2Q: remark: estimated: input_bits = 3, chunks = 1, estimated noise 0.0283 of the signal
+// A2Q: remark: estimated: input_bits = 5, chunks = 1, estimated noise 0.000457 of the signal
 // A2Q: module attributes {qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
 // A2Q: linalg.matmul {qfhe.allocation = {input_bits = 3 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 9 : i64}}
 // A2Q: linalg.matmul {qfhe.allocation = {input_bits = 5 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 2 : i64}}

@@ -378,7 +378,8 @@ TEST(WeightedBudget, NeverWorseThanPlainBudgetedRounding) {
       importance[i] = uniform(rng);
     }
     std::vector<int64_t> plain, weighted;
-    double plainScale = quantizeChannelWithBudget(weights, 8, true, budget, plain);
+    double plainScale =
+        quantizeChannelWithBudget(weights, 8, true, budget, plain);
     double error = 0;
     double scale = quantizeChannelWeighted(weights, importance, 8, true, budget,
                                            weighted, &error);
@@ -393,6 +394,91 @@ TEST(WeightedBudget, NeverWorseThanPlainBudgetedRounding) {
     EXPECT_LE(error, plainError * (1 + 1e-12));
     EXPECT_GT(scale, 0);
   }
+}
+
+} // namespace
+
+namespace {
+
+/// The largest l1 norm over runs of `size` consecutive integers.
+int64_t largestSegmentNorm(const std::vector<int64_t> &q, size_t size) {
+  int64_t largest = 0;
+  for (size_t begin = 0; begin < q.size(); begin += size) {
+    std::vector<int64_t> segment(q.begin() + begin,
+                                 q.begin() + std::min(q.size(), begin + size));
+    largest = std::max(largest, l1Norm(segment));
+  }
+  return largest;
+}
+
+TEST(SegmentBudget, EachSegmentMeetsTheBudget) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<double> weights(64), importance(64, 1.0);
+  for (double &w : weights)
+    w = normal(rng);
+  for (size_t size : {16, 20, 64}) {
+    for (int64_t budget : {3, 35, 200}) {
+      std::vector<int64_t> plain, weighted;
+      quantizeChannelWithBudget(weights, 8, true, budget, plain, size);
+      quantizeChannelWeighted(weights, importance, 8, true, budget, weighted,
+                              nullptr, size);
+      EXPECT_LE(largestSegmentNorm(plain, size), budget)
+          << "size " << size << ", budget " << budget;
+      EXPECT_LE(largestSegmentNorm(weighted, size), budget)
+          << "size " << size << ", budget " << budget;
+    }
+  }
+}
+
+TEST(SegmentBudget, SegmentsAllowFinerScalesThanOneBudget) {
+  // Four segments of 16 weights with 35 units each hold more precision
+  // than 35 units over all 64: the scale is finer and the error smaller.
+  std::mt19937_64 rng(12);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<double> weights(64), importance(64, 1.0);
+  for (double &w : weights)
+    w = normal(rng);
+  std::vector<int64_t> whole, split;
+  double wholeError = 0, splitError = 0;
+  double wholeScale = quantizeChannelWeighted(weights, importance, 8, true, 35,
+                                              whole, &wholeError);
+  double splitScale = quantizeChannelWeighted(weights, importance, 8, true, 35,
+                                              split, &splitError, 16);
+  EXPECT_LT(splitScale, wholeScale);
+  EXPECT_LT(splitError, wholeError / 4);
+  EXPECT_GT(l1Norm(split), 35);
+}
+
+TEST(SegmentBudget, ASegmentAsLongAsTheChannelIsOneBudget) {
+  std::vector<double> weights{0.3, -1.2, 0.7, 0.05, -0.4};
+  std::vector<int64_t> whole, segmented;
+  double a = quantizeChannelWithBudget(weights, 8, true, 9, whole);
+  double b = quantizeChannelWithBudget(weights, 8, true, 9, segmented, 5);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(whole, segmented);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ChunkParts, RunsOfTheCeilingOfTheQuotient) {
+  using Parts = std::vector<std::pair<int64_t, int64_t>>;
+  EXPECT_EQ(getChunkParts(64, 4),
+            (Parts{{0, 16}, {16, 32}, {32, 48}, {48, 64}}));
+  EXPECT_EQ(getChunkParts(10, 4), (Parts{{0, 3}, {3, 6}, {6, 9}, {9, 10}}));
+  // Fewer parts than chunks when the runs cover the terms early.
+  EXPECT_EQ(getChunkParts(9, 4), (Parts{{0, 3}, {3, 6}, {6, 9}}));
+  EXPECT_EQ(getChunkParts(5, 1), (Parts{{0, 5}}));
+  EXPECT_EQ(getChunkParts(2, 2), (Parts{{0, 1}, {1, 2}}));
+}
+
+TEST(ChunkParts, DropBitsAreTheLogarithm) {
+  EXPECT_EQ(getChunkDropBits(1), 0u);
+  EXPECT_EQ(getChunkDropBits(2), 1u);
+  EXPECT_EQ(getChunkDropBits(4), 2u);
+  EXPECT_EQ(getChunkDropBits(8), 3u);
 }
 
 } // namespace

@@ -44,6 +44,11 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
   Option<unsigned> weightBits{*this, "weight-bits",
                               llvm::cl::desc("Most bits of a weight"),
                               llvm::cl::init(8)};
+  Option<unsigned> maxChunks{
+      *this, "max-chunks",
+      llvm::cl::desc("Most parts a layer's dot products may be split into, "
+                     "each rounded before they are added (1: never split)"),
+      llvm::cl::init(4)};
   Option<unsigned> maxActivationBits{
       *this, "max-activation-bits",
       llvm::cl::desc("Most bits of an input or activation"), llvm::cl::init(8)};

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace mlir {
@@ -105,16 +106,30 @@ unsigned getSignedBitWidth(IntegerRange range);
 /// (at least 1); `range.min` must be >= 0.
 unsigned getUnsignedBitWidth(IntegerRange range);
 
+/// The parts a chunked dot product of `terms` terms splits into (see
+/// qfhe.matmul's `chunks`): runs of ceil(terms / chunks) consecutive terms,
+/// the last possibly shorter, as [begin, end) pairs.
+std::vector<std::pair<int64_t, int64_t>> getChunkParts(int64_t terms,
+                                                       int64_t chunks);
+
+/// The bits each part of a dot product in `chunks` parts (a power of two)
+/// drops before the parts are added: log2(chunks).
+unsigned getChunkDropBits(int64_t chunks);
+
 /// Quantizes one channel of weights symmetrically to `bits` bits
 /// (`narrowRange`: [-(2^(bits-1)-1), 2^(bits-1)-1]) with the finest scale
 /// for which the integers' l1 norm, sum |q_i|, is at most `l1Budget` (no
 /// budget when 0): accumulator-aware quantization (A2Q). Writes the integers
 /// to `integers` and returns the scale, a float32 value; all-zero weights
-/// get scale 1.
+/// get scale 1. With `segmentSize` > 0 the budget bounds each run of
+/// `segmentSize` consecutive weights (the last may be shorter) instead of
+/// the whole channel: the chunks of a dot product split into parts whose
+/// accumulators must each fit.
 double quantizeChannelWithBudget(const std::vector<double> &weights,
                                  unsigned bits, bool narrowRange,
                                  int64_t l1Budget,
-                                 std::vector<int64_t> &integers);
+                                 std::vector<int64_t> &integers,
+                                 size_t segmentSize = 0);
 
 /// Like quantizeChannelWithBudget, but chooses the integers that minimize
 /// the error the layer's output sees, sum_i importance_i * (w_i - s*q_i)^2
@@ -124,12 +139,13 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
 /// units off the integers whose reduction costs the least weighted error
 /// until the budget holds (weights of inputs that never vary go first), and
 /// keeps the scale with the least total error. Returns the scale (a float32
-/// value) and the error through `error` when given.
+/// value) and the error through `error` when given. `segmentSize` as for
+/// quantizeChannelWithBudget.
 double quantizeChannelWeighted(const std::vector<double> &weights,
                                const std::vector<double> &importance,
                                unsigned bits, bool narrowRange,
                                int64_t l1Budget, std::vector<int64_t> &integers,
-                               double *error = nullptr);
+                               double *error = nullptr, size_t segmentSize = 0);
 
 } // namespace qfhe
 } // namespace mlir

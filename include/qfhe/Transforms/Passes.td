@@ -173,6 +173,8 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
            "Use calibration ranges (qfhe.observed) where present">,
     Option<"calibrationData", "calibration-data", "std::string", "\"\"",
            "A .npy file of inputs: measure candidates instead of estimating">,
+    Option<"maxChunks", "max-chunks", "unsigned", "4",
+           "Most parts a layer's dot products may be split into (1: never split)">,
     Option<"searchSamples", "search-samples", "int64_t", "200",
            "Samples of the calibration data each candidate runs on">,
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",

@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+#include "qfhe/Dialect/QFHE/Utils/TensorBuilders.h"
+#include "qfhe/Support/QuantMath.h"
 
 #include <limits>
 
@@ -113,6 +115,42 @@ bool isUnsignedTensor(Value value) {
       .isUnsigned();
 }
 
+/// `x` rounded to the nearest multiple of 2^d, ties up, on an i64 tensor.
+Value roundToMultiple(OpBuilder &b, Location loc, Value x, unsigned d) {
+  return buildElementwise(
+      b, loc, x, b.getI64Type(), {},
+      [&](OpBuilder &nested, Location nestedLoc, Value v, ValueRange) {
+        Value half = createIntConstant(nested, nestedLoc, nested.getI64Type(),
+                                       1 << (d - 1));
+        Value shift =
+            createIntConstant(nested, nestedLoc, nested.getI64Type(), d);
+        Value sum = arith::AddIOp::create(nested, nestedLoc, v, half);
+        Value down = arith::ShRSIOp::create(nested, nestedLoc, sum, shift);
+        return arith::ShLIOp::create(nested, nestedLoc, down, shift)
+            .getResult();
+      });
+}
+
+/// The accumulation of a linear op with `chunks` parts (see qfhe.matmul):
+/// `accumulatePart(begin, end, first)` returns the exact i64 sum of the
+/// terms in [begin, end) (the bias included when `first`); each part is
+/// rounded to a multiple of 2^d and the parts are added.
+Value sumChunks(OpBuilder &b, Location loc, int64_t terms, int64_t chunks,
+                function_ref<Value(int64_t, int64_t, bool)> accumulatePart) {
+  unsigned d = getChunkDropBits(chunks);
+  Value total;
+  for (auto [index, part] : llvm::enumerate(getChunkParts(terms, chunks))) {
+    Value rounded = roundToMultiple(
+        b, loc, accumulatePart(part.first, part.second, index == 0), d);
+    if (!total) {
+      total = rounded;
+      continue;
+    }
+    total = addTensors(b, loc, total, rounded, b.getI64Type());
+  }
+  return total;
+}
+
 struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -136,10 +174,28 @@ struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
     auto productType = RankedTensorType::get(
         {rowsType.getDimSize(0), op.getRhs().getType().getDimSize(1)},
         rewriter.getI64Type());
-    Value init = filledTensor(rewriter, loc, productType, 0, rows);
-    Value product = linalg::MatmulOp::create(
-                        rewriter, loc, ValueRange{rows, rhs}, ValueRange{init})
-                        .getResult(0);
+    Value bias = adaptor.getBias();
+    bool unsignedBias = bias && isUnsignedTensor(op.getBias());
+    // The exact product of rows and columns [begin, end) of the terms.
+    auto multiply = [&](int64_t begin, int64_t end, bool withBias) {
+      Value left = rows, right = rhs;
+      if (op.getChunks()) {
+        left = sliceAlong(rewriter, loc, rows, 1, begin, end);
+        right = sliceAlong(rewriter, loc, rhs, 0, begin, end);
+      }
+      Value init = filledTensor(rewriter, loc, productType, 0, rows);
+      Value product =
+          linalg::MatmulOp::create(rewriter, loc, ValueRange{left, right},
+                                   ValueRange{init})
+              .getResult(0);
+      if (withBias && bias)
+        product = addBias(rewriter, loc, product, bias, unsignedBias, 1);
+      return product;
+    };
+    int64_t terms = op.getRhs().getType().getDimSize(0);
+    Value product = op.getChunks() ? sumChunks(rewriter, loc, terms,
+                                               *op.getChunks(), multiply)
+                                   : multiply(0, terms, true);
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
     if (rank > 2) {
@@ -150,9 +206,6 @@ struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
           rewriter, loc, resultType.clone(rewriter.getI64Type()), product,
           groups, shape);
     }
-    if (Value bias = adaptor.getBias())
-      product = addBias(rewriter, loc, product, bias,
-                        isUnsignedTensor(op.getBias()), rank - 1);
     rewriter.replaceOp(
         op, truncate(rewriter, loc, product, resultType.getElementType()));
     return success();
@@ -183,6 +236,8 @@ struct Conv2DOpLowering : OpConversionPattern<Conv2DOp> {
         rewriter, loc, resultType.clone(rewriter.getI64Type()), 0, input);
     DenseIntElementsAttr strides = pair(rewriter, op.getStrides());
     DenseIntElementsAttr dilations = pair(rewriter, op.getDilations());
+    Value bias = adaptor.getBias();
+    bool unsignedBias = bias && isUnsignedTensor(op.getBias());
     Value acc;
     if (depthwise) {
       Value flat = tensor::CollapseShapeOp::create(
@@ -192,15 +247,30 @@ struct Conv2DOpLowering : OpConversionPattern<Conv2DOp> {
                 rewriter, loc, TypeRange{init.getType()},
                 ValueRange{input, flat}, ValueRange{init}, strides, dilations)
                 .getResult(0);
+      if (bias)
+        acc = addBias(rewriter, loc, acc, bias, unsignedBias, 1);
     } else {
-      acc = linalg::Conv2DNchwFchwOp::create(
+      // The exact sum over input channels [begin, end).
+      auto convolve = [&](int64_t begin, int64_t end, bool withBias) {
+        Value in = input, weights = filter;
+        if (op.getChunks()) {
+          in = sliceAlong(rewriter, loc, input, 1, begin, end);
+          weights = sliceAlong(rewriter, loc, filter, 1, begin, end);
+        }
+        Value part =
+            linalg::Conv2DNchwFchwOp::create(
                 rewriter, loc, TypeRange{init.getType()},
-                ValueRange{input, filter}, ValueRange{init}, strides, dilations)
+                ValueRange{in, weights}, ValueRange{init}, strides, dilations)
                 .getResult(0);
+        if (withBias && bias)
+          part = addBias(rewriter, loc, part, bias, unsignedBias, 1);
+        return part;
+      };
+      int64_t channels = filterType.getDimSize(1);
+      acc = op.getChunks()
+                ? sumChunks(rewriter, loc, channels, *op.getChunks(), convolve)
+                : convolve(0, channels, true);
     }
-    if (Value bias = adaptor.getBias())
-      acc =
-          addBias(rewriter, loc, acc, bias, isUnsignedTensor(op.getBias()), 1);
     rewriter.replaceOp(
         op, truncate(rewriter, loc, acc, resultType.getElementType()));
     return success();

@@ -143,7 +143,7 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
     return op->emitError() << "cannot tabulate a " << width << "-bit input (2^"
                            << width << " entries); lower tlu-bit-width";
 
-  // The table: row c, entry v holds f(c, v * 2^drop - offset_c).
+  // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c).
   int64_t low = getStorageRange(width, true).min;
   int64_t entries = int64_t(1) << width;
   IntegerRange outputRange = getStorageRange(outputBits, true);
@@ -152,7 +152,8 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   IntegerRange reached{INT64_MAX, INT64_MIN};
   for (int64_t c = 0; c < channels; ++c) {
     for (int64_t v = low; v < low + entries; ++v) {
-      int64_t x = v * (int64_t(1) << drop) - input.getOffset(c);
+      int64_t x =
+          v * (int64_t(1) << (drop + input.unitBits)) - input.getOffset(c);
       int64_t entry = function(c, x);
       if (!outputRange.contains(entry))
         return op->emitError() << "table entry " << entry << " does not fit "

@@ -37,6 +37,10 @@ struct IntegerForm {
   std::optional<int64_t> axis;
   /// The exact range of z per channel (one entry without axis).
   SmallVector<IntegerRange> ranges;
+  /// z counts units of 2^unitBits: real = scales[c] * (z * 2^unitBits -
+  /// offsets[c]). Nonzero for the sums of rounded parts of a chunked dot
+  /// product, whose scales and offsets stay the accumulator's.
+  unsigned unitBits = 0;
 
   unsigned getNumChannels() const { return ranges.size(); }
   double getScale(unsigned c) const {

@@ -60,15 +60,21 @@ LowerResult lowerDequantize(IntegerLowering &lowering, DequantizeOp op) {
     return failure();
   unsigned width = form->getWidth();
   IntegerRange storage = getStorageRange(width, true);
-  for (int64_t offset : form->offsets)
+  // Units of 2^u fold into the scales (the offsets are multiples of 2^u).
+  SmallVector<double> scales(form->scales);
+  SmallVector<int64_t> offsets(form->offsets);
+  for (double &scale : scales)
+    scale = std::ldexp(scale, form->unitBits);
+  for (int64_t &offset : offsets)
+    offset >>= form->unitBits;
+  for (int64_t offset : offsets)
     if (!storage.contains(offset))
       return op->emitError() << "cannot lower: the result's offset " << offset
                              << " does not fit its " << width
                              << "-bit integers; requantize it first";
-  QuantParamsAttr params =
-      QuantParamsAttr::get(op.getContext(), width, true, false,
-                           form->scales.size() > 1 ? form->axis : std::nullopt,
-                           form->scales, form->offsets);
+  QuantParamsAttr params = QuantParamsAttr::get(
+      op.getContext(), width, true, false,
+      scales.size() > 1 ? form->axis : std::nullopt, scales, offsets);
   OpBuilder &b = lowering.getBuilder();
   auto type = cast<RankedTensorType>(form->value.getType());
   Value q = tensor::BitcastOp::create(
@@ -127,6 +133,7 @@ LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
       return failure();
     if (first &&
         (form->scales != first->scales || form->offsets != first->offsets ||
+         form->unitBits != first->unitBits ||
          form->getWidth() != first->getWidth()))
       return op->emitError() << "cannot lower: concatenated tensors stand "
                                 "for reals differently";

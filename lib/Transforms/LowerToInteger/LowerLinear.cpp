@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "IntegerLowering.h"
+#include "qfhe/Dialect/QFHE/Utils/TensorBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -72,6 +73,66 @@ Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
   return acc;
 }
 
+/// The accumulators of a linear op computed in parts (the op's `chunks`):
+/// part p of output channel c has exact bounds bounds[p][c] (constants
+/// added) and holds T + shift[p][c], a multiple of 2^drop that centers it;
+/// each part drops `drop` bits, and the rounded parts add up to the result
+/// S, which stands for scale * (S * 2^drop - sum_p shift[p][c]): units of
+/// 2^drop (IntegerForm::unitBits).
+struct ChunkedAccumulator {
+  IntegerForm form;
+  /// Per part, the constants the part's accumulation starts from.
+  SmallVector<SmallVector<int64_t>> betas;
+  /// Width of the parts' accumulators and of the rounded parts and sums.
+  unsigned partWidth = 1, sumWidth = 1;
+};
+
+ChunkedAccumulator
+makeChunkedAccumulator(ArrayRef<SmallVector<ChannelBound>> parts,
+                       ArrayRef<SmallVector<int64_t>> constants,
+                       QuantParamsAttr resultParams, int64_t axis,
+                       unsigned drop) {
+  ChunkedAccumulator acc;
+  int64_t unit = int64_t(1) << drop;
+  size_t channels = parts.front().size();
+  SmallVector<IntegerRange> sums(channels, IntegerRange{0, 0});
+  SmallVector<int64_t> offsets(channels, 0);
+  unsigned width = 1, sumWidth = 1;
+  for (auto [bounds, partConstants] : llvm::zip(parts, constants)) {
+    SmallVector<int64_t> beta;
+    for (auto [channel, bound] : llvm::enumerate(bounds)) {
+      // The multiple of 2^drop nearest to minus the midpoint.
+      int64_t twice = bound.lo + bound.hi;
+      int64_t halves = twice + unit;
+      int64_t shift =
+          -unit * (halves >= 0 ? halves / (2 * unit)
+                               : -((-halves + 2 * unit - 1) / (2 * unit)));
+      IntegerRange range{bound.lo + shift, bound.hi + shift};
+      width = std::max(width, getSignedBitWidth(range));
+      sums[channel].min += roundingShiftRight(range.min, drop);
+      sums[channel].max += roundingShiftRight(range.max, drop);
+      offsets[channel] += shift;
+      beta.push_back(partConstants[channel] + shift);
+    }
+    acc.betas.push_back(beta);
+  }
+  for (auto [channel, range] : llvm::enumerate(sums)) {
+    sumWidth = std::max(sumWidth, getSignedBitWidth(range));
+    acc.form.ranges.push_back(range);
+    acc.form.offsets.push_back(offsets[channel]);
+    acc.form.scales.push_back(resultParams.getScale(
+        resultParams.isPerAxis() ? static_cast<unsigned>(channel) : 0));
+  }
+  acc.form.unitBits = drop;
+  if (channels > 1)
+    acc.form.axis = axis;
+  // The rounding takes the parts from partWidth bits to between
+  // partWidth - drop and partWidth bits.
+  acc.partWidth = std::max(width, sumWidth);
+  acc.sumWidth = std::max(sumWidth, acc.partWidth - drop);
+  return acc;
+}
+
 /// `value` reduced modulo 2^width into [-2^(width-1), 2^(width-1)).
 int64_t wrapSigned(int64_t value, unsigned width) {
   return APInt(64, value, /*isSigned=*/true).trunc(width).getSExtValue();
@@ -115,13 +176,42 @@ Value broadcastBeta(IntegerLowering &lowering, Location loc,
       .getResult()[0];
 }
 
+/// Emits a chunked accumulation: `emitPart(p, beta, type)` builds part p's
+/// accumulator of `type` starting from the constants `beta`; each part
+/// drops the chunk bits and the parts are added.
+Value emitChunkedSum(
+    IntegerLowering &lowering, Location loc, const ChunkedAccumulator &acc,
+    unsigned drop, RankedTensorType resultType,
+    function_ref<Value(unsigned, ArrayRef<int64_t>, RankedTensorType)>
+        emitPart) {
+  OpBuilder &b = lowering.getBuilder();
+  MLIRContext *ctx = b.getContext();
+  auto partType = resultType.clone(getSignlessType(ctx, acc.partWidth));
+  auto sumType = resultType.clone(getSignlessType(ctx, acc.sumWidth));
+  Value total;
+  for (auto [index, beta] : llvm::enumerate(acc.betas)) {
+    Value part = emitPart(index, beta, partType);
+    Value rounded =
+        RoundOp::create(b, loc,
+                        cast<RankedTensorType>(part.getType())
+                            .clone(getSignlessType(ctx, acc.sumWidth)),
+                        part, b.getI64IntegerAttr(drop));
+    if (!total) {
+      total = rounded;
+      continue;
+    }
+    total = addTensors(b, loc, total, rounded, sumType.getElementType());
+  }
+  return total;
+}
+
 /// The input form of a linear op: per tensor, its centered range x = z - o.
 FailureOr<std::pair<IntegerForm, IntegerRange>>
 getLinearInput(IntegerLowering &lowering, Value quantized, Operation *op) {
   FailureOr<IntegerForm> input = lowering.getForm(quantized, op);
   if (failed(input))
     return failure();
-  if (!input->isUniform())
+  if (!input->isUniform() || input->unitBits)
     return op->emitError() << "cannot lower: the input of a linear op must "
                               "have one scale and offset";
   IntegerRange range = input->getWholeRange();
@@ -153,6 +243,34 @@ DenseIntElementsAttr pair(OpBuilder &b, ArrayRef<int64_t> values) {
   return b.getI64TensorAttr(values);
 }
 
+/// Bounds and constants of the parts of a linear op: weights[c] are the
+/// centered integer weights of output channel c (terms grouped by the
+/// `termsPerPart`-sized runs of `parts`, `stride` integers a term),
+/// x the centered input range; the bias goes to the first part.
+void boundParts(ArrayRef<SmallVector<int64_t>> weights,
+                ArrayRef<std::pair<int64_t, int64_t>> parts, int64_t stride,
+                IntegerRange x, int64_t offset, ArrayRef<int64_t> bias,
+                SmallVector<SmallVector<ChannelBound>> &bounds,
+                SmallVector<SmallVector<int64_t>> &constants) {
+  for (auto [index, part] : llvm::enumerate(parts)) {
+    SmallVector<ChannelBound> partBounds(weights.size());
+    SmallVector<int64_t> partConstants(weights.size());
+    for (auto [channel, channelWeights] : llvm::enumerate(weights)) {
+      int64_t sum = 0;
+      for (int64_t i = part.first * stride; i < part.second * stride; ++i) {
+        sum += channelWeights[i];
+        partBounds[channel].addTerm(channelWeights[i], x.min, x.max);
+      }
+      int64_t constant = index == 0 ? bias[channel] : 0;
+      partBounds[channel].lo += constant;
+      partBounds[channel].hi += constant;
+      partConstants[channel] = constant - offset * sum;
+    }
+    bounds.push_back(partBounds);
+    constants.push_back(partConstants);
+  }
+}
+
 LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
   auto input = getLinearInput(lowering, op.getLhs(), op);
   if (failed(input))
@@ -167,54 +285,78 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
   QuantParamsAttr rhs = op.getRhsParams();
   SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
                                            : SmallVector<int64_t>(n, 0);
-  SmallVector<ChannelBound> bounds(n);
-  SmallVector<int64_t> constants(n);
+  // Centered weights, per output column.
+  SmallVector<SmallVector<int64_t>> columns(n);
   for (int64_t col = 0; col < n; ++col) {
-    int64_t zw = rhs.getZeroPoint(rhs.isPerAxis() ? col : 0), sum = 0;
+    int64_t zw = rhs.getZeroPoint(rhs.isPerAxis() ? col : 0);
     for (int64_t row = 0; row < k; ++row) {
-      int64_t &weight = w[row * n + col];
-      weight -= zw;
-      sum += weight;
-      bounds[col].addTerm(weight, x.min, x.max);
+      w[row * n + col] -= zw;
+      columns[col].push_back(w[row * n + col]);
     }
-    bounds[col].lo += bias[col];
-    bounds[col].hi += bias[col];
-    constants[col] = bias[col] - form.getOffset(0) * sum;
   }
+  int64_t chunks = op.getChunks().value_or(1);
+  auto parts = getChunkParts(k, chunks);
+  SmallVector<SmallVector<ChannelBound>> bounds;
+  SmallVector<SmallVector<int64_t>> constants;
+  boundParts(columns, parts, 1, x, form.getOffset(0), bias, bounds, constants);
+
   int64_t rank = op.getLhs().getType().getRank();
-  Accumulator acc =
-      makeAccumulator(bounds, constants, op.getResultParams(), rank - 1);
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
-  Value weights = lowering.createIntConstant(loc, {k, n}, w);
-  auto resultType = cast<RankedTensorType>(op.getType())
-                        .clone(getSignlessType(op.getContext(), acc.width));
-  Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
-                             form.value, rank - 1);
-  Value lhs = form.value;
-  if (rank > 2) {
-    SmallVector<ReassociationIndices> groups(2);
-    for (int64_t dim = 0; dim < rank - 1; ++dim)
-      groups[0].push_back(dim);
-    groups[1].push_back(rank - 1);
-    lhs = tensor::CollapseShapeOp::create(b, loc, lhs, groups);
-    init = tensor::CollapseShapeOp::create(b, loc, init, groups);
+  // Leading dimensions fold into the rows of a 2-D product.
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t dim = 0; dim < rank - 1; ++dim)
+    groups[0].push_back(dim);
+  groups[1].push_back(rank - 1);
+  Value rows = form.value;
+  if (rank > 2)
+    rows = tensor::CollapseShapeOp::create(b, loc, rows, groups);
+  auto rowsType = cast<RankedTensorType>(rows.getType());
+  auto productType = RankedTensorType::get({rowsType.getDimSize(0), n},
+                                           rowsType.getElementType());
+  // Part [begin, end) of the terms, from the constants `beta`.
+  auto multiply = [&](int64_t begin, int64_t end, ArrayRef<int64_t> beta,
+                      RankedTensorType type) -> Value {
+    SmallVector<int64_t> slice(w.begin() + begin * n, w.begin() + end * n);
+    Value weights = lowering.createIntConstant(loc, {end - begin, n}, slice);
+    Value lhs = chunks > 1 ? sliceAlong(b, loc, rows, 1, begin, end) : rows;
+    unsigned width = cast<IntegerType>(type.getElementType()).getWidth();
+    Value init = broadcastBeta(lowering, loc, beta, width, type, rows, 1);
+    return linalg::MatmulOp::create(b, loc, ValueRange{lhs, weights},
+                                    ValueRange{init})
+        .getResult(0);
+  };
+  IntegerForm result;
+  Value product;
+  if (chunks == 1) {
+    Accumulator acc = makeAccumulator(bounds.front(), constants.front(),
+                                      op.getResultParams(), rank - 1);
+    product = multiply(
+        0, k, acc.beta,
+        productType.clone(getSignlessType(op.getContext(), acc.width)));
+    result = acc.form;
+  } else {
+    unsigned drop = getChunkDropBits(chunks);
+    ChunkedAccumulator acc = makeChunkedAccumulator(
+        bounds, constants, op.getResultParams(), rank - 1, drop);
+    product = emitChunkedSum(
+        lowering, loc, acc, drop, productType,
+        [&](unsigned index, ArrayRef<int64_t> beta, RankedTensorType type) {
+          return multiply(parts[index].first, parts[index].second, beta, type);
+        });
+    result = acc.form;
   }
-  Value product = linalg::MatmulOp::create(b, loc, ValueRange{lhs, weights},
-                                           ValueRange{init})
-                      .getResult(0);
   if (rank > 2) {
-    SmallVector<ReassociationIndices> groups(2);
-    for (int64_t dim = 0; dim < rank - 1; ++dim)
-      groups[0].push_back(dim);
-    groups[1].push_back(rank - 1);
     SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, form.value);
     shape.back() = b.getIndexAttr(n);
+    auto resultType =
+        cast<RankedTensorType>(op.getType())
+            .clone(cast<RankedTensorType>(product.getType()).getElementType());
     product = tensor::ExpandShapeOp::create(b, loc, resultType, product, groups,
                                             shape);
   }
-  acc.form.value = product;
-  lowering.setForm(op.getResult(), acc.form);
+  result.value = product;
+  lowering.setForm(op.getResult(), result);
   return success();
 }
 
@@ -230,56 +372,89 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
   auto filterType = op.getFilter().getType();
   int64_t filters = filterType.getDimSize(0);
   int64_t perFilter = filterType.getNumElements() / filters;
+  int64_t channels = filterType.getDimSize(1);
+  int64_t perChannel = perFilter / channels;
   bool padded = llvm::any_of(op.getPadding(), [](int64_t p) { return p; });
   // Padding positions hold z = o, that is x = 0.
-  int64_t xlo = padded ? std::min<int64_t>(x.min, 0) : x.min;
-  int64_t xhi = padded ? std::max<int64_t>(x.max, 0) : x.max;
+  IntegerRange xrange{padded ? std::min<int64_t>(x.min, 0) : x.min,
+                      padded ? std::max<int64_t>(x.max, 0) : x.max};
   QuantParamsAttr filterParams = op.getFilterParams();
   SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
                                            : SmallVector<int64_t>(filters, 0);
-  SmallVector<ChannelBound> bounds(filters);
-  SmallVector<int64_t> constants(filters);
+  // Centered weights, per filter, ordered by input channel.
+  SmallVector<SmallVector<int64_t>> perFilterWeights(filters);
   for (int64_t f = 0; f < filters; ++f) {
     int64_t zw = filterParams.getZeroPoint(filterParams.isPerAxis() ? f : 0);
-    int64_t sum = 0;
     for (int64_t i = 0; i < perFilter; ++i) {
-      int64_t &weight = w[f * perFilter + i];
-      weight -= zw;
-      sum += weight;
-      bounds[f].addTerm(weight, xlo, xhi);
+      w[f * perFilter + i] -= zw;
+      perFilterWeights[f].push_back(w[f * perFilter + i]);
     }
-    bounds[f].lo += bias[f];
-    bounds[f].hi += bias[f];
-    constants[f] = bias[f] - form.getOffset(0) * sum;
   }
-  Accumulator acc = makeAccumulator(bounds, constants, op.getResultParams(), 1);
+  int64_t chunks = op.getChunks().value_or(1);
+  auto parts = getChunkParts(channels, chunks);
+  SmallVector<SmallVector<ChannelBound>> bounds;
+  SmallVector<SmallVector<int64_t>> constants;
+  boundParts(perFilterWeights, parts, perChannel, xrange, form.getOffset(0),
+             bias, bounds, constants);
+
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
   Value padInput =
       padSpatial(b, loc, form.value, op.getPadding(), form.getOffset(0));
-  auto resultType = cast<RankedTensorType>(op.getType())
-                        .clone(getSignlessType(op.getContext(), acc.width));
-  Value init = broadcastBeta(lowering, loc, acc.beta, acc.width, resultType,
-                             form.value, 1);
   DenseIntElementsAttr strides = pair(b, op.getStrides());
   DenseIntElementsAttr dilations = pair(b, op.getDilations());
-  Value result;
-  if (op.getGroups() != 1) {
-    Value weights = lowering.createIntConstant(
-        loc, {filters, filterType.getDimSize(2), filterType.getDimSize(3)}, w);
-    result = linalg::DepthwiseConv2DNchwChwOp::create(
-                 b, loc, TypeRange{resultType}, ValueRange{padInput, weights},
+  auto resultType = cast<RankedTensorType>(op.getType());
+  Value like = form.value;
+  // Input channels [begin, end), from the constants `beta`.
+  auto convolve = [&](int64_t begin, int64_t end, ArrayRef<int64_t> beta,
+                      RankedTensorType type) -> Value {
+    unsigned width = cast<IntegerType>(type.getElementType()).getWidth();
+    Value init = broadcastBeta(lowering, loc, beta, width, type, like, 1);
+    if (op.getGroups() != 1) {
+      Value weights = lowering.createIntConstant(
+          loc, {filters, filterType.getDimSize(2), filterType.getDimSize(3)},
+          w);
+      return linalg::DepthwiseConv2DNchwChwOp::create(
+                 b, loc, TypeRange{type}, ValueRange{padInput, weights},
                  ValueRange{init}, strides, dilations)
-                 .getResult(0);
+          .getResult(0);
+    }
+    SmallVector<int64_t> slice;
+    for (int64_t f = 0; f < filters; ++f)
+      slice.append(w.begin() + f * perFilter + begin * perChannel,
+                   w.begin() + f * perFilter + end * perChannel);
+    Value weights = lowering.createIntConstant(loc,
+                                               {filters, end - begin,
+                                                filterType.getDimSize(2),
+                                                filterType.getDimSize(3)},
+                                               slice);
+    Value in =
+        chunks > 1 ? sliceAlong(b, loc, padInput, 1, begin, end) : padInput;
+    return linalg::Conv2DNchwFchwOp::create(
+               b, loc, TypeRange{type}, ValueRange{in, weights},
+               ValueRange{init}, strides, dilations)
+        .getResult(0);
+  };
+  IntegerForm result;
+  if (chunks == 1) {
+    Accumulator acc = makeAccumulator(bounds.front(), constants.front(),
+                                      op.getResultParams(), 1);
+    result = acc.form;
+    result.value =
+        convolve(0, channels, acc.beta,
+                 resultType.clone(getSignlessType(op.getContext(), acc.width)));
   } else {
-    Value weights = lowering.createIntConstant(loc, filterType.getShape(), w);
-    result = linalg::Conv2DNchwFchwOp::create(
-                 b, loc, TypeRange{resultType}, ValueRange{padInput, weights},
-                 ValueRange{init}, strides, dilations)
-                 .getResult(0);
+    unsigned drop = getChunkDropBits(chunks);
+    ChunkedAccumulator acc = makeChunkedAccumulator(
+        bounds, constants, op.getResultParams(), 1, drop);
+    result = acc.form;
+    result.value = emitChunkedSum(
+        lowering, loc, acc, drop, resultType,
+        [&](unsigned index, ArrayRef<int64_t> beta, RankedTensorType type) {
+          return convolve(parts[index].first, parts[index].second, beta, type);
+        });
   }
-  acc.form.value = result;
-  lowering.setForm(op.getResult(), acc.form);
+  lowering.setForm(op.getResult(), result);
   return success();
 }
 

@@ -126,8 +126,10 @@ double realMagnitude(const IntegerForm &form) {
     IntegerRange range = form.getRange(c);
     double scale = form.getScale(c);
     int64_t offset = form.getOffset(c);
-    magnitude = std::max({magnitude, std::fabs(scale * (range.min - offset)),
-                          std::fabs(scale * (range.max - offset))});
+    int64_t unit = int64_t(1) << form.unitBits;
+    magnitude =
+        std::max({magnitude, std::fabs(scale * (range.min * unit - offset)),
+                  std::fabs(scale * (range.max * unit - offset))});
   }
   return magnitude;
 }

@@ -48,6 +48,24 @@ struct LinearLayer {
   /// the data holding those channels; none when not known.
   int64_t weightsPerInputChannel = 0;
   std::optional<int64_t> dataChannelAxis;
+
+  /// The most parts its dot products can be split into (qfhe.matmul and
+  /// qfhe.conv2d `chunks`: terms of a 2-D matmul, input channels of a
+  /// convolution), 1 when they cannot.
+  int64_t getMaxChunks() const {
+    if (channels.empty() || !weightsPerInputChannel)
+      return 1;
+    return static_cast<int64_t>(channels.front().size()) /
+           weightsPerInputChannel;
+  }
+  /// The weights of one channel in each part of `chunks` (0: one part).
+  size_t getSegmentSize(int64_t chunks) const {
+    if (chunks <= 1)
+      return 0;
+    auto parts = getChunkParts(getMaxChunks(), chunks);
+    return static_cast<size_t>((parts.front().second - parts.front().first) *
+                               weightsPerInputChannel);
+  }
 };
 
 /// The unpadded input of an NCHW op.
@@ -135,6 +153,18 @@ std::string formatNumber(double value, int digits) {
 /// The most integers a P-bit value can take: 2^P - 1 (as the span).
 double span(unsigned bits) { return std::ldexp(1.0, bits) - 1.0; }
 
+/// The l1 budget of each part's integer weights over `inputBits`-bit
+/// inputs under cap P. One part: its accumulator spans L (2^n - 1) + 1
+/// values, so L <= (2^P - 1) / (2^n - 1). With c = 2^d parts, each part is
+/// centered on a multiple of 2^d and drops d bits: each part and the sum
+/// of the c rounded parts fit P bits when L (2^n - 1) <= 2^P - 2c - 2.
+int64_t partBudget(unsigned cap, unsigned inputBits, int64_t chunks) {
+  double room =
+      chunks > 1 ? std::ldexp(1.0, cap) - 2.0 * chunks - 2.0 : span(cap);
+  return std::max<int64_t>(
+      0, static_cast<int64_t>(std::floor(room / span(inputBits))));
+}
+
 struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   using AllocateBitsBase::AllocateBitsBase;
 
@@ -166,31 +196,52 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   /// Estimated output noise power and signal power of a weighted layer with
-  /// `inputBits`-bit inputs under cap P: input rounding noise through the
-  /// weights, plus the weights' rounding error (quantized as the quantizer
-  /// will) through the inputs' mean squares.
+  /// `inputBits`-bit inputs under cap P, its dot products in `chunks` parts:
+  /// input rounding noise through the weights, the weights' rounding error
+  /// (quantized as the quantizer will) through the inputs' mean squares,
+  /// and with parts, their rounding to multiples of 2^d.
   std::pair<double, double> estimate(const LinearLayer &layer,
                                      const TensorRange &input,
-                                     unsigned inputBits, unsigned cap) {
+                                     unsigned inputBits, unsigned cap,
+                                     int64_t chunks = 1) {
     Interval whole = input.getWhole();
     double step = (whole.getHi() - whole.getLo()) / span(inputBits);
-    int64_t budget =
-        static_cast<int64_t>(std::floor(span(cap) / span(inputBits)));
+    int64_t budget = partBudget(cap, inputBits, chunks);
+    size_t segmentSize = layer.getSegmentSize(chunks);
+    int64_t parts =
+        chunks > 1 ? static_cast<int64_t>(
+                         getChunkParts(layer.getMaxChunks(), chunks).size())
+                   : 0;
+    double partUnit = std::ldexp(1.0, getChunkDropBits(chunks));
     std::vector<double> importance = getImportance(layer, input);
     double noise = 0, signal = 0;
     std::vector<int64_t> integers;
     for (const std::vector<double> &channel : layer.channels) {
       double weightError = 0;
-      quantizeChannelWeighted(channel, importance, weightBits, true, budget,
-                              integers, &weightError);
+      double scale =
+          quantizeChannelWeighted(channel, importance, weightBits, true, budget,
+                                  integers, &weightError, segmentSize);
       double squares = 0;
       for (size_t i = 0; i < channel.size(); ++i) {
         squares += channel[i] * channel[i];
         signal += channel[i] * channel[i] * importance[i];
       }
-      noise += step * step / 12.0 * squares + weightError;
+      double partStep = partUnit * step * scale;
+      noise += step * step / 12.0 * squares + weightError +
+               static_cast<double>(parts) * partStep * partStep / 12.0;
     }
     return {noise, signal};
+  }
+
+  /// The chunk counts to consider for a layer: powers of two up to
+  /// max-chunks and the layer's terms.
+  SmallVector<int64_t> chunkCandidates(const LinearLayer &layer) {
+    SmallVector<int64_t> candidates{1};
+    for (int64_t c = 2;
+         c <= static_cast<int64_t>(maxChunks) && c <= layer.getMaxChunks();
+         c *= 2)
+      candidates.push_back(c);
+    return candidates;
   }
 
   /// The smallest cap with a useful choice for a weighted layer.
@@ -239,13 +290,20 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
              << "cannot allocate bits: the input of this op has no finite "
                 "range (declare qfhe.range or calibrate)";
     unsigned best = 0;
+    int64_t bestChunks = 1;
     double bestNoise = 0, bestSignal = 1;
     for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-      auto [noise, signal] = estimate(layer, *input, n, cap);
-      if (!best || noise < bestNoise) {
-        best = n;
-        bestNoise = noise;
-        bestSignal = signal;
+      for (int64_t chunks : chunkCandidates(layer)) {
+        if (partBudget(cap, n, chunks) < 1)
+          continue;
+        auto [noise, signal] = estimate(layer, *input, n, cap, chunks);
+        // More parts cost more roundings: only for a clear gain.
+        if (!best || noise < bestNoise * (chunks > bestChunks ? 0.8 : 1.0)) {
+          best = n;
+          bestChunks = chunks;
+          bestNoise = noise;
+          bestSignal = signal;
+        }
       }
     }
     if (!(bestNoise < bestSignal))
@@ -257,9 +315,10 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
              << smallestUsefulCap(layer, *input);
     if (printChoices)
       layer.op->emitRemark()
-          << "estimated: input_bits = " << best << ", estimated noise "
-          << formatNumber(bestNoise / bestSignal, 3) << " of the signal";
-    return weightedAllocation(best);
+          << "estimated: input_bits = " << best << ", chunks = " << bestChunks
+          << ", estimated noise " << formatNumber(bestNoise / bestSignal, 3)
+          << " of the signal";
+    return weightedAllocation(best, true, bestChunks);
   }
 
   /// The allocation of a weighted layer reading `inputBits`-bit inputs: the
@@ -267,18 +326,23 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   /// rounded under it (`weighted`: by the importance of their inputs, else
   /// to nearest at the scale that meets the budget).
   DictionaryAttr weightedAllocation(unsigned inputBits,
-                                    bool weightedRounding = true) {
+                                    bool weightedRounding = true,
+                                    int64_t chunks = 1, double clip = 1.0) {
     Builder b(&getContext());
-    int64_t budget =
-        static_cast<int64_t>(std::floor(span(maxBitWidth) / span(inputBits)));
-    return b.getDictionaryAttr(
-        {b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
-         b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
-         b.getNamedAttr("weight_l1", b.getI64IntegerAttr(budget)),
-         b.getNamedAttr("per_channel", b.getBoolAttr(true)),
-         b.getNamedAttr(
-             "rounding",
-             b.getStringAttr(weightedRounding ? "weighted" : "nearest"))});
+    SmallVector<NamedAttribute> entries{
+        b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
+        b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
+        b.getNamedAttr("weight_l1", b.getI64IntegerAttr(partBudget(
+                                        maxBitWidth, inputBits, chunks))),
+        b.getNamedAttr("per_channel", b.getBoolAttr(true)),
+        b.getNamedAttr(
+            "rounding",
+            b.getStringAttr(weightedRounding ? "weighted" : "nearest"))};
+    if (chunks > 1)
+      entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
+    if (clip < 1.0)
+      entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
+    return b.getDictionaryAttr(entries);
   }
 
   /// Improves the estimated choices by measuring candidates on the
@@ -298,13 +362,21 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     auto allocationOf = [](Operation *op) {
       return op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
     };
-    auto bitsOf = [&](Operation *op) {
+    auto bitsOf = [](DictionaryAttr allocation) {
       return static_cast<unsigned>(
-          allocationOf(op).getAs<IntegerAttr>("input_bits").getInt());
+          allocation.getAs<IntegerAttr>("input_bits").getInt());
     };
-    auto weightedOf = [&](Operation *op) {
-      auto rounding = allocationOf(op).getAs<StringAttr>("rounding");
+    auto chunksOf = [](DictionaryAttr allocation) {
+      auto chunks = allocation.getAs<IntegerAttr>("chunks");
+      return chunks ? chunks.getInt() : int64_t(1);
+    };
+    auto weightedOf = [](DictionaryAttr allocation) {
+      auto rounding = allocation.getAs<StringAttr>("rounding");
       return rounding && rounding.getValue() == "weighted";
+    };
+    auto clipOf = [](DictionaryAttr allocation) {
+      auto clip = allocation.getAs<FloatAttr>("input_clip");
+      return clip ? clip.getValueAsDouble() : 1.0;
     };
     std::optional<AllocationScore> best = (*scorer)->score(getOperation());
     bool uniformIsBest = false;
@@ -336,25 +408,41 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
         if (layer.channels.empty())
           continue;
         DictionaryAttr chosen = allocationOf(layer.op);
-        unsigned current = bitsOf(layer.op);
+        // Measures `candidate` in place of the layer's allocation; keeps it
+        // when it scores better.
+        auto tryCandidate = [&](DictionaryAttr candidate) {
+          if (candidate == chosen)
+            return;
+          layer.op->setAttr(kAllocationAttr, candidate);
+          std::optional<AllocationScore> score =
+              (*scorer)->score(getOperation());
+          if (score && (!best || score->isBetterThan(*best))) {
+            best = score;
+            chosen = candidate;
+            improved = true;
+          }
+        };
+        unsigned current = bitsOf(chosen);
         unsigned low = current > 2 ? current - 2 : 1;
         unsigned high =
             std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
+        // Weighted or nearest rounding in one part, weighted in more.
+        SmallVector<std::pair<int64_t, bool>> shapes{{1, true}, {1, false}};
+        for (int64_t chunks : llvm::drop_begin(chunkCandidates(layer)))
+          shapes.push_back({chunks, true});
         for (unsigned n = low; n <= high; ++n) {
-          for (bool weighted : {true, false}) {
-            DictionaryAttr candidate = weightedAllocation(n, weighted);
-            if (candidate == chosen)
+          for (auto [chunks, weighted] : shapes) {
+            if (partBudget(maxBitWidth, n, chunks) < 1)
               continue;
-            layer.op->setAttr(kAllocationAttr, candidate);
-            std::optional<AllocationScore> score =
-                (*scorer)->score(getOperation());
-            if (score && (!best || score->isBetterThan(*best))) {
-              best = score;
-              chosen = candidate;
-              improved = true;
-            }
+            tryCandidate(
+                weightedAllocation(n, weighted, chunks, clipOf(chosen)));
           }
         }
+        // Then the input range: clipping its outliers gives the values
+        // that matter a finer step.
+        for (double clip : {0.85, 0.7, 0.55, 0.4})
+          tryCandidate(weightedAllocation(bitsOf(chosen), weightedOf(chosen),
+                                          chunksOf(chosen), clip));
         layer.op->setAttr(kAllocationAttr, chosen);
       }
       if (!improved)
@@ -367,11 +455,15 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       for (const LinearLayer &layer : layers)
         if (!layer.channels.empty())
           layer.op->emitRemark()
-              << "measured: input_bits = " << bitsOf(layer.op) << ", "
+              << "measured: input_bits = " << bitsOf(allocationOf(layer.op))
+              << ", "
               << (allocationOf(layer.op).get("rounding")
-                      ? (weightedOf(layer.op) ? "weighted" : "nearest")
+                      ? (weightedOf(allocationOf(layer.op)) ? "weighted"
+                                                            : "nearest")
                       : "uniform per-tensor")
-              << " rounding";
+              << " rounding, chunks = " << chunksOf(allocationOf(layer.op))
+              << ", input range x "
+              << formatNumber(clipOf(allocationOf(layer.op)), 3);
       if (best)
         getOperation().emitRemark()
             << (*scorer)->getEvaluations() << " candidates measured; best "

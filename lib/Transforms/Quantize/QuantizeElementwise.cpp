@@ -112,17 +112,17 @@ std::optional<QValue> foldBias(Quantizer &quantizer, const QValue &accumulator,
                                 DenseElementsAttr::get(biasType, values));
   Operation *folded;
   if (auto matmul = dyn_cast<MatmulOp>(producer))
-    folded =
-        MatmulOp::create(b, matmul.getLoc(), matmul.getType(), matmul.getLhs(),
-                         matmul.getRhs(), biasValue, matmul.getLhsParams(),
-                         matmul.getRhsParams(), matmul.getResultParams());
+    folded = MatmulOp::create(b, matmul.getLoc(), matmul.getType(),
+                              matmul.getLhs(), matmul.getRhs(), biasValue,
+                              matmul.getLhsParams(), matmul.getRhsParams(),
+                              matmul.getResultParams(), matmul.getChunksAttr());
   else {
     auto conv = cast<Conv2DOp>(producer);
     folded = Conv2DOp::create(
         b, conv.getLoc(), conv.getType(), conv.getInput(), conv.getFilter(),
         biasValue, conv.getInputParams(), conv.getFilterParams(),
         conv.getResultParams(), conv.getStridesAttr(), conv.getDilationsAttr(),
-        conv.getPaddingAttr(), conv.getGroupsAttr());
+        conv.getPaddingAttr(), conv.getGroupsAttr(), conv.getChunksAttr());
   }
   producer->getResult(0).replaceAllUsesWith(folded->getResult(0));
   producer->erase();

@@ -40,6 +40,9 @@ struct WeightPolicy {
   /// Under a budget: round by the importance of the inputs (else to
   /// nearest at the scale meeting the budget).
   bool weightedRounding = true;
+  /// Parts the dot products are accumulated in (qfhe.matmul's `chunks`):
+  /// the budget bounds each part's weights.
+  int64_t chunks = 1;
 
   WeightPolicy(const QuantizeOptions &options, Operation *op)
       : bits(options.weightBits), perChannel(options.perChannelWeights),
@@ -57,6 +60,8 @@ struct WeightPolicy {
       symmetric = value.getValue();
     if (auto value = allocation.getAs<StringAttr>("rounding"))
       weightedRounding = value.getValue() == "weighted";
+    if (auto value = allocation.getAs<IntegerAttr>("chunks"))
+      chunks = value.getInt();
     if (l1Budget > 0)
       symmetric = perChannel = true;
   }
@@ -89,11 +94,35 @@ std::vector<double> getWeightImportance(Quantizer &quantizer,
   return importance;
 }
 
+/// The number of weights per channel in each part of a chunked dot
+/// product: dimension `termsDim` of the weights indexes the terms the
+/// parts split; 0 (one part) without chunks.
+size_t getSegmentSize(const WeightPolicy &policy, ArrayRef<int64_t> shape,
+                      int64_t axis, std::optional<int64_t> termsDim) {
+  if (policy.chunks <= 1 || !termsDim)
+    return 0;
+  int64_t perTerm = 1;
+  for (int64_t dim = *termsDim + 1; dim < static_cast<int64_t>(shape.size());
+       ++dim)
+    if (dim != axis)
+      perTerm *= shape[dim];
+  auto parts = getChunkParts(shape[*termsDim], policy.chunks);
+  return static_cast<size_t>((parts.front().second - parts.front().first) *
+                             perTerm);
+}
+
+/// The `chunks` attribute of a linear op under `policy` (none for one part).
+IntegerAttr getChunksAttr(OpBuilder &b, const WeightPolicy &policy) {
+  return policy.chunks > 1 ? b.getI64IntegerAttr(policy.chunks) : IntegerAttr();
+}
+
 FailureOr<QuantizedWeights>
 quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
                 ArrayRef<int64_t> shape, int64_t axis, Operation *user,
-                const std::vector<double> &importance) {
+                const std::vector<double> &importance,
+                std::optional<int64_t> termsDim) {
   WeightPolicy policy(quantizer.getOptions(), user);
+  size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
   SmallVector<double> values;
   for (const APFloat &value : weights.getValues<APFloat>())
     values.push_back(value.convertToDouble());
@@ -130,9 +159,11 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
       scales.push_back(
           policy.weightedRounding
               ? quantizeChannelWeighted(perChannel[c], weightOf[c], policy.bits,
-                                        policy.narrow, policy.l1Budget, q)
+                                        policy.narrow, policy.l1Budget, q,
+                                        nullptr, segmentSize)
               : quantizeChannelWithBudget(perChannel[c], policy.bits,
-                                          policy.narrow, policy.l1Budget, q));
+                                          policy.narrow, policy.l1Budget, q,
+                                          segmentSize));
       zeroPoints.push_back(0);
       for (auto [i, index] : llvm::enumerate(indices[c]))
         integers[index] = APInt(policy.bits, q[i], /*isSigned=*/true);
@@ -240,7 +271,8 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
       rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
   FailureOr<QuantizedWeights> w =
       quantizeWeights(quantizer, weights, shape, 1, op,
-                      getWeightImportance(quantizer, shape, inputDim, data, 1));
+                      getWeightImportance(quantizer, shape, inputDim, data, 1),
+                      /*termsDim=*/0);
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator = quantizer.accumulatorParams(
@@ -249,7 +281,9 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   Value acc = MatmulOp::create(
       quantizer.getBuilder(), op.getLoc(),
       Quantizer::storageType(result.getType(), accumulator), input->value,
-      w->value, Value(), input->params, w->params, accumulator);
+      w->value, Value(), input->params, w->params, accumulator,
+      getChunksAttr(quantizer.getBuilder(),
+                    WeightPolicy(quantizer.getOptions(), op)));
   quantizer.setQuantized(result, QValue{acc, accumulator, true});
   return success();
 }
@@ -274,9 +308,9 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
   // A filter's dimension 1 indexes the input channels (not for depthwise).
   std::optional<int64_t> inputDim =
       depthwise ? std::nullopt : std::optional<int64_t>(1);
-  FailureOr<QuantizedWeights> w =
-      quantizeWeights(quantizer, weights, shape, 0, op,
-                      getWeightImportance(quantizer, shape, inputDim, data, 1));
+  FailureOr<QuantizedWeights> w = quantizeWeights(
+      quantizer, weights, shape, 0, op,
+      getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim);
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator =
@@ -289,7 +323,9 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
       input->value, w->value, Value(), input->params, w->params, accumulator,
       b.getDenseI64ArrayAttr(pairOf(strides)),
       b.getDenseI64ArrayAttr(pairOf(dilations)),
-      b.getDenseI64ArrayAttr(padding), b.getI64IntegerAttr(groups));
+      b.getDenseI64ArrayAttr(padding), b.getI64IntegerAttr(groups),
+      depthwise ? IntegerAttr()
+                : getChunksAttr(b, WeightPolicy(quantizer.getOptions(), op)));
   quantizer.setQuantized(result, QValue{acc, accumulator, true});
   return success();
 }

@@ -27,29 +27,48 @@ Quantizer::Quantizer(func::FuncOp func, const QuantizeOptions &options,
   }
 }
 
-unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
-  std::optional<unsigned> bits;
-  auto ask = [&](unsigned wanted) {
-    bits = bits ? std::min(*bits, wanted) : wanted;
-  };
+/// Calls `visit` with each op that reads `value` as data, looking through
+/// data movement and folded padding; max pooling keeps its input's
+/// parameters, so its users are visited too.
+static void forEachConsumer(Value value,
+                            function_ref<void(Operation *)> visit) {
   for (Operation *user : getDataUsers(value)) {
     if (isDataMovement(user) || isFoldedPadding(user)) {
-      ask(desiredBits(user->getResult(0), fallback));
+      forEachConsumer(user->getResult(0), visit);
       continue;
     }
-    auto allocation = user->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-    auto inputBits = allocation ? allocation.getAs<IntegerAttr>("input_bits")
-                                : IntegerAttr();
-    if (!inputBits) {
-      ask(fallback);
-      continue;
-    }
-    ask(inputBits.getInt());
-    // Max pooling keeps the parameters: its users constrain its input too.
+    visit(user);
     if (isa<linalg::PoolingNchwMaxOp>(user))
-      ask(desiredBits(user->getResult(0), fallback));
+      forEachConsumer(user->getResult(0), visit);
   }
+}
+
+/// The integer entry `name` of `op`'s qfhe.allocation, if any.
+static IntegerAttr getAllocationEntry(Operation *op, StringRef name) {
+  auto allocation = op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+  return allocation ? allocation.getAs<IntegerAttr>(name) : IntegerAttr();
+}
+
+unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
+  std::optional<unsigned> bits;
+  forEachConsumer(value, [&](Operation *consumer) {
+    IntegerAttr inputBits = getAllocationEntry(consumer, "input_bits");
+    unsigned wanted = inputBits ? inputBits.getInt() : fallback;
+    bits = bits ? std::min(*bits, wanted) : wanted;
+  });
   return bits ? *bits : fallback;
+}
+
+double Quantizer::desiredClip(Value value) {
+  std::optional<double> clip;
+  forEachConsumer(value, [&](Operation *consumer) {
+    auto allocation = consumer->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+    FloatAttr entry =
+        allocation ? allocation.getAs<FloatAttr>("input_clip") : FloatAttr();
+    double wanted = entry ? entry.getValueAsDouble() : 1.0;
+    clip = clip ? std::max(*clip, wanted) : wanted;
+  });
+  return clip ? *clip : 1.0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -90,8 +109,11 @@ FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,
     diag.attachNote(value.getLoc()) << "value defined here";
     return failure();
   }
+  // The consumers may ask for a narrower range (clipping outliers for a
+  // finer step; quantization saturates what lies beyond).
+  double clip = desiredClip(value);
   std::optional<AffineParams> affine = computeAffineParams(
-      range.getWhole().getLo(), range.getWhole().getHi(),
+      range.getWhole().getLo() * clip, range.getWhole().getHi() * clip,
       getStorageRange(bits, /*isSigned=*/true),
       symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric);
   if (!affine)

@@ -68,6 +68,10 @@ public:
   /// The bits `value` should be quantized to: the fewest its linear users'
   /// allocations ask for (through data movement), else `fallback`.
   unsigned desiredBits(Value value, unsigned fallback);
+  /// The factor the range of `value` shrinks by before it is quantized:
+  /// the largest `input_clip` its linear consumers' allocations ask for
+  /// (1 for consumers that ask for none).
+  double desiredClip(Value value);
   /// The default bits of inputs, activations or outputs (`option`), or the
   /// module's qfhe.default_bits when qfhe-allocate-bits ran.
   unsigned defaultBits(unsigned option) const {

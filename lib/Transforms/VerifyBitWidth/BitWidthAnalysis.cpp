@@ -388,12 +388,24 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
         const IntegerFact *a = fact(0), *b = fact(1);
         if (!a || !b || !(a->encrypted || b->encrypted))
           return success();
-        IntegerRange ra = a->getWhole(), rb = b->getWhole();
+        auto combine = [&](IntegerRange ra, IntegerRange rb) {
+          return isa<linalg::AddOp>(binary)
+                     ? IntegerRange{ra.min + rb.min, ra.max + rb.max}
+                     : IntegerRange{ra.min - rb.max, ra.max - rb.min};
+        };
         IntegerFact result;
         result.encrypted = true;
-        result.ranges = {isa<linalg::AddOp>(binary)
-                             ? IntegerRange{ra.min + rb.min, ra.max + rb.max}
-                             : IntegerRange{ra.min - rb.max, ra.max - rb.min}};
+        // Per channel when either operand is (the parts of a chunked dot
+        // product, say), else whole.
+        const IntegerFact *perChannel = a->axis ? a : b->axis ? b : nullptr;
+        if (perChannel) {
+          result.axis = perChannel->axis;
+          for (int64_t c = 0, e = perChannel->ranges.size(); c < e; ++c)
+            result.ranges.push_back(combine(a->getChannel(*result.axis, c),
+                                            b->getChannel(*result.axis, c)));
+        } else {
+          result.ranges = {combine(a->getWhole(), b->getWhole())};
+        }
         return check(binary->getResult(0), result);
       })
       .Case([&](linalg::GenericOp generic) -> LogicalResult {
@@ -476,6 +488,9 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
         for (IntegerRange &range : result.ranges)
           range = {roundingShiftRight(range.min, round.getDropBits()),
                    roundingShiftRight(range.max, round.getDropBits())};
+        roundings.push_back(
+            LookupRecord{round, elementWidth(round.getInput()),
+                         getElementsPerSample(round.getResult().getType())});
         return check(round.getResult(), result);
       })
       // Encrypted results may go back to the client as they are.

@@ -40,7 +40,7 @@ struct WidthRecord {
   IntegerRange range;
 };
 
-/// Table lookups one op performs per sample.
+/// Table lookups (or roundings) one op performs per sample.
 struct LookupRecord {
   Operation *op;
   unsigned inputBits;
@@ -59,6 +59,8 @@ public:
 
   ArrayRef<WidthRecord> getWidths() const { return widths; }
   ArrayRef<LookupRecord> getLookups() const { return lookups; }
+  /// The qfhe.round ops (TFHE implements them with bootstrapping too).
+  ArrayRef<LookupRecord> getRoundings() const { return roundings; }
 
 private:
   LogicalResult visit(Operation *op);
@@ -71,6 +73,7 @@ private:
   DenseMap<Value, IntegerFact> facts;
   SmallVector<WidthRecord> widths;
   SmallVector<LookupRecord> lookups;
+  SmallVector<LookupRecord> roundings;
 };
 
 /// Number of elements per sample of a tensor whose leading dimension may be

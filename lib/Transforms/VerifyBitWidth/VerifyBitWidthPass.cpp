@@ -34,6 +34,24 @@ std::string locationText(Location loc) {
   return text;
 }
 
+/// Counts of lookups (or roundings): ops, per sample, per sample by input
+/// width.
+llvm::json::Object summarize(ArrayRef<LookupRecord> records) {
+  std::map<unsigned, int64_t> byBits;
+  int64_t total = 0, ops = 0;
+  for (const LookupRecord &record : records) {
+    byBits[record.inputBits] += record.perSample;
+    total += record.perSample;
+    ++ops;
+  }
+  llvm::json::Object perBits;
+  for (auto [bits, count] : byBits)
+    perBits[std::to_string(bits)] = count;
+  return llvm::json::Object{{"ops", ops},
+                            {"per_sample", total},
+                            {"per_sample_by_input_bits", std::move(perBits)}};
+}
+
 /// The report entry of one function.
 llvm::json::Object reportFunction(func::FuncOp func,
                                   const BitWidthAnalysis &analysis) {
@@ -48,23 +66,10 @@ llvm::json::Object reportFunction(func::FuncOp func,
     if (!widest || record.bits > widest->bits)
       widest = &record;
   }
-  std::map<unsigned, int64_t> byBits;
-  int64_t total = 0, ops = 0;
-  for (const LookupRecord &record : analysis.getLookups()) {
-    byBits[record.inputBits] += record.perSample;
-    total += record.perSample;
-    ++ops;
-  }
-  llvm::json::Object perBits;
-  for (auto [bits, count] : byBits)
-    perBits[std::to_string(bits)] = count;
-  llvm::json::Object entry{
-      {"function", func.getSymName().str()},
-      {"values", std::move(values)},
-      {"lookups",
-       llvm::json::Object{{"ops", ops},
-                          {"per_sample", total},
-                          {"per_sample_by_input_bits", std::move(perBits)}}}};
+  llvm::json::Object entry{{"function", func.getSymName().str()},
+                           {"values", std::move(values)},
+                           {"lookups", summarize(analysis.getLookups())},
+                           {"roundings", summarize(analysis.getRoundings())}};
   if (widest)
     entry["widest"] = llvm::json::Object{
         {"bits", widest->bits},

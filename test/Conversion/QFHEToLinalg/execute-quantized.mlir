@@ -27,6 +27,17 @@ func.func @main() {
   // CHECK: [16,  5]
   call @print(%acc1d) : (tensor<?xf32>) -> ()
 
+  // In chunks = 2 parts (terms [0, 2) and [2, 3)), each rounded to a
+  // multiple of 2, ties up; with bias [11, -3]: column 0: 0 - 2 + 11 = 9 ->
+  // 10, 8 -> 8: 18 (17 exactly); column 1: 0 + 0 - 3 = -3 -> -2, 8 -> 8: 6.
+  %b11 = arith.constant dense<[11, -3]> : tensor<2xsi32>
+  %chunked = qfhe.matmul %x, %w, %b11 {chunks = 2 : i64, lhs_params = #qfhe.quant<ui8, scale = 0.5, zero_point = 1>, rhs_params = #qfhe.quant<si8, axis = 1, scales = [1.0, 2.0], zero_points = [0, 1]>, result_params = #qfhe.quant<si32, axis = 1, scales = [0.5, 1.0], zero_points = [0, 0]>} : tensor<1x3xui8>, tensor<3x2xsi8>, tensor<2xsi32> -> tensor<1x2xsi32>
+  %chunkedf = qfhe.dequantize %chunked {params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>} : tensor<1x2xsi32> -> tensor<1x2xf32>
+  %chunked1 = tensor.collapse_shape %chunkedf [[0, 1]] : tensor<1x2xf32> into tensor<2xf32>
+  %chunked1d = tensor.cast %chunked1 : tensor<2xf32> to tensor<?xf32>
+  // CHECK: [18,  6]
+  call @print(%chunked1d) : (tensor<?xf32>) -> ()
+
   // The same product on a batch of two rows (rank-3 lhs) into a 5-bit
   // result, modulo 2^5: 16 wraps to -16. Row 2 is [3, 3, 3] ->
   // [2*1 + 2*-1 + 2*2, 2 + 0 + 4] = [4, 6] -> [14, 3].

@@ -135,3 +135,35 @@ func.func @apply_axis(%a: tensor<4xsi8>) -> tensor<4xsi8> {
   }
   return %t : tensor<4xsi8>
 }
+
+// -----
+
+func.func @chunks_not_power_of_two(%x: tensor<1x4xsi8>, %w: tensor<4x2xsi8>) -> tensor<1x2xsi32> {
+  // expected-error @+1 {{'qfhe.matmul' op chunks = 3 must be a power of two >= 2}}
+  %a = qfhe.matmul %x, %w {chunks = 3 : i64, lhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, rhs_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 0.5, zero_point = 0>} : tensor<1x4xsi8>, tensor<4x2xsi8> -> tensor<1x2xsi32>
+  return %a : tensor<1x2xsi32>
+}
+
+// -----
+
+func.func @chunks_exceed_terms(%x: tensor<1x4xsi8>, %w: tensor<4x2xsi8>) -> tensor<1x2xsi32> {
+  // expected-error @+1 {{'qfhe.matmul' op chunks = 8 exceeds the 4 terms it splits}}
+  %a = qfhe.matmul %x, %w {chunks = 8 : i64, lhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, rhs_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 0.5, zero_point = 0>} : tensor<1x4xsi8>, tensor<4x2xsi8> -> tensor<1x2xsi32>
+  return %a : tensor<1x2xsi32>
+}
+
+// -----
+
+func.func @chunks_of_depthwise(%x: tensor<1x2x3x3xsi8>, %f: tensor<2x1x1x1xsi8>) -> tensor<1x2x3x3xsi32> {
+  // expected-error @+1 {{'qfhe.conv2d' op chunks apply to convolutions with groups = 1}}
+  %c = qfhe.conv2d %x, %f {chunks = 2 : i64, input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, filter_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 2} : tensor<1x2x3x3xsi8>, tensor<2x1x1x1xsi8> -> tensor<1x2x3x3xsi32>
+  return %c : tensor<1x2x3x3xsi32>
+}
+
+// -----
+
+func.func @chunks_exceed_channels(%x: tensor<1x2x3x3xsi8>, %f: tensor<1x2x1x1xsi8>) -> tensor<1x1x3x3xsi32> {
+  // expected-error @+1 {{'qfhe.conv2d' op chunks = 4 exceeds the 2 input channels it splits}}
+  %c = qfhe.conv2d %x, %f {chunks = 4 : i64, input_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, filter_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 1.0, zero_point = 0>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>} : tensor<1x2x3x3xsi8>, tensor<1x2x1x1xsi8> -> tensor<1x1x3x3xsi32>
+  return %c : tensor<1x1x3x3xsi32>
+}

@@ -11,6 +11,13 @@ func.func @matmul(%x: tensor<?x3xui8>, %w: tensor<3x2xsi8>, %b: tensor<2xsi32>) 
   return %a, %c : tensor<?x2xsi32>, tensor<?x2xsi16>
 }
 
+// CHECK-LABEL: func @chunked_matmul
+func.func @chunked_matmul(%x: tensor<?x4xsi8>, %w: tensor<4x2xsi8>) -> tensor<?x2xsi32> {
+  // CHECK: qfhe.matmul %{{.*}}, %{{.*}} {chunks = 2 : i64, {{.*}}} : tensor<?x4xsi8>, tensor<4x2xsi8> -> tensor<?x2xsi32>
+  %a = qfhe.matmul %x, %w {chunks = 2 : i64, lhs_params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>, rhs_params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, result_params = #qfhe.quant<si32, scale = 0.5, zero_point = 0>} : tensor<?x4xsi8>, tensor<4x2xsi8> -> tensor<?x2xsi32>
+  return %a : tensor<?x2xsi32>
+}
+
 // CHECK-LABEL: func @conv_and_pools
 func.func @conv_and_pools(%x: tensor<?x2x4x4xsi8>, %f: tensor<3x2x3x3xsi8>, %d: tensor<2x1x3x3xsi8>) -> (tensor<?x3x4x4xsi32>, tensor<?x2x2x2xsi32>, tensor<?x2x2x2xsi12>, tensor<?x2x2x2xsi8>, tensor<?x2xsi12>) {
   // CHECK: qfhe.conv2d {{.*}}padding = array<i64: 1, 1, 1, 1>{{.*}} : tensor<?x2x4x4xsi8>, tensor<3x2x3x3xsi8> -> tensor<?x3x4x4xsi32>

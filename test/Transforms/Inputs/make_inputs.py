@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the .npy inputs of the test/Transforms suites (not run by tests).
+"""Writes the inputs of the test/Transforms suites (not run by tests).
 
 mlp3_x.npy: 64 samples of 3 features, uniform in [-1.2, 1.2] (the tests'
 declared range is [-1, 127/128], so some samples are clamped by the
@@ -9,3 +9,7 @@ import numpy as np
 
 rng = np.random.default_rng(0)
 np.save("mlp3_x.npy", rng.uniform(-1.2, 1.2, (64, 3)).astype(np.float32))
+
+# dense16_x.npy: 64 samples of 16 features, uniform in [-0.1, 1.1] (the
+# declared range is [0, 1]).
+np.save("dense16_x.npy", rng.uniform(-0.1, 1.1, (64, 16)).astype(np.float32))

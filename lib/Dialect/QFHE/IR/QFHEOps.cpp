@@ -12,6 +12,7 @@
 #include "qfhe/Support/QuantMath.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <cmath>
 
@@ -248,6 +249,21 @@ LogicalResult verifyWindowSize(Operation *op, int64_t in, int64_t out,
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
+/// Checks a `chunks` attribute: a power of two from 2 to `terms` (the
+/// length of what it splits).
+static LogicalResult verifyChunks(Operation *op, std::optional<int64_t> chunks,
+                                  int64_t terms, StringRef what) {
+  if (!chunks)
+    return success();
+  if (*chunks < 2 || !llvm::isPowerOf2_64(*chunks))
+    return op->emitOpError()
+           << "chunks = " << *chunks << " must be a power of two >= 2";
+  if (!ShapedType::isDynamic(terms) && *chunks > terms)
+    return op->emitOpError() << "chunks = " << *chunks << " exceeds the "
+                             << terms << " " << what << " it splits";
+  return success();
+}
+
 LogicalResult MatmulOp::verify() {
   auto lhsType = getLhs().getType(), rhsType = getRhs().getType();
   auto resultType = getResult().getType();
@@ -278,6 +294,8 @@ LogicalResult MatmulOp::verify() {
       return emitOpError() << "bias of type " << biasType
                            << " must hold one value per rhs column";
   }
+  if (failed(verifyChunks(*this, getChunks(), rhsType.getDimSize(0), "terms")))
+    return failure();
   QuantParamsAttr lhs = getLhsParams(), rhs = getRhsParams();
   return verifyAccumulatorParams(
       *this, getResultParams(), rhs.isPerAxis(), rank - 1, [&](unsigned c) {
@@ -337,6 +355,11 @@ LogicalResult Conv2DOp::verify() {
       return emitOpError() << "bias of type " << biasType
                            << " must hold one value per filter";
   }
+  if (getChunks() && getGroups() != 1)
+    return emitOpError() << "chunks apply to convolutions with groups = 1";
+  if (failed(verifyChunks(*this, getChunks(), filterType.getDimSize(1),
+                          "input channels")))
+    return failure();
   QuantParamsAttr input = getInputParams(), filter = getFilterParams();
   return verifyAccumulatorParams(
       *this, getResultParams(), filter.isPerAxis(), 1, [&](unsigned c) {

@@ -124,6 +124,15 @@ def QFHE_MatmulOp : QFHE_Op<"matmul", [Pure]> {
     the last dimension when `rhs_params` is per axis. `rhs` is normally a
     constant (clear weights).
 
+    With `chunks = c` (a power of two, `c = 2^d >= 2`), the dot products are
+    accumulated in parts so that each part's accumulator stays small: the
+    `K` terms split into runs of `ceil(K / c)` consecutive `k`, each run's
+    exact sum `T_p` (the bias added to the first) is rounded to the nearest
+    multiple of `2^d`, ties up, and the rounded parts are added:
+    `result = sum_p 2^d * floor((T_p + 2^(d-1)) / 2^d)`. The integer
+    lowering computes each part in its own narrow accumulator and drops `d`
+    bits before adding (see qfhe-lower-to-integer).
+
     ```mlir
     %acc = qfhe.matmul %x, %w, %b {
         lhs_params = #qfhe.quant<ui8, scale = 0.004, zero_point = 0>,
@@ -136,7 +145,8 @@ def QFHE_MatmulOp : QFHE_Op<"matmul", [Pure]> {
                    Optional<QFHE_IntTensor>:$bias,
                    QFHE_QuantParamsAttr:$lhs_params,
                    QFHE_QuantParamsAttr:$rhs_params,
-                   QFHE_QuantParamsAttr:$result_params);
+                   QFHE_QuantParamsAttr:$result_params,
+                   OptionalAttr<I64Attr>:$chunks);
   let results = (outs QFHE_IntTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? attr-dict `:` type($lhs) `,` type($rhs)
@@ -162,6 +172,10 @@ def QFHE_Conv2DOp : QFHE_Op<"conv2d", [Pure]> {
     into the result type. `groups` is 1 or the number of input channels
     (depthwise). The filter may be quantized per axis on axis 0; the result
     parameters follow as for `qfhe.matmul`, per axis on axis 1.
+
+    `chunks = c` (groups 1 only) splits the sum over input channels into
+    runs of `ceil(C / c)` consecutive channels (with all their `i, j`),
+    rounded and added as for `qfhe.matmul`.
   }];
   let arguments = (ins QFHE_IntTensor:$input, QFHE_IntTensor:$filter,
                    Optional<QFHE_IntTensor>:$bias,
@@ -170,7 +184,8 @@ def QFHE_Conv2DOp : QFHE_Op<"conv2d", [Pure]> {
                    QFHE_QuantParamsAttr:$result_params,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                    DenseI64ArrayAttr:$padding,
-                   DefaultValuedAttr<I64Attr, "1">:$groups);
+                   DefaultValuedAttr<I64Attr, "1">:$groups,
+                   OptionalAttr<I64Attr>:$chunks);
   let results = (outs QFHE_IntTensor:$result);
   let assemblyFormat = [{
     $input `,` $filter (`,` $bias^)? attr-dict `:` type($input) `,`
