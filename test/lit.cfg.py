@@ -20,6 +20,9 @@ config.substitutions.append(("%models", os.path.join(config.test_source_root, "m
 config.substitutions.append(("%examples", os.path.join(config.qfhe_src_root, "examples")))
 config.substitutions.append(("%scripts", os.path.join(config.qfhe_src_root, "scripts")))
 config.substitutions.append(("%qfhe_obj_root", config.qfhe_obj_root))
+config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
+config.substitutions.append(("%cmake_generator", config.cmake_generator))
+config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 

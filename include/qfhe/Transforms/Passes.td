@@ -123,8 +123,11 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     linear op (matmul, convolution, pooling, sum) a `qfhe.allocation`
     dictionary that the quantizer follows: `input_bits` (the bits of the
     op's input activation), `weight_bits`, `weight_l1` (a bound on the l1
-    norm of each output channel's integer weights; 0 for none) and
-    `per_channel`.
+    norm of each output channel's integer weights, or of each part's with
+    chunks; 0 for none), `per_channel`, `rounding` (`weighted` or
+    `nearest`), and when chosen `chunks` (the parts each dot product is
+    accumulated in) and `input_clip` (the factor the input's range shrinks
+    by before it is quantized).
 
     An accumulator of a channel with integer weights q over inputs of n bits
     spans sum |q_i| * (2^n - 1) + 1 values, and the lowering centers it, so
@@ -136,12 +139,23 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     square), from the calibration ranges where given. It keeps the n with
     the least error. Pools and sums take the most input bits that fit.
 
+    Long dot products may be split (`max-chunks`, a power of two): with
+    c = 2^d parts, each part's accumulator drops d bits before the parts
+    are added (qfhe.matmul's `chunks`), so each part gets its own budget,
+    sum |q_i| <= (2^P - 2c - 2) / (2^n - 1) over its terms: about c times
+    the weight precision, for c roundings per output and a rounding error
+    of 2^(d-1) units per part. The estimate weighs that error too and takes
+    more parts only for a clear gain.
+
     With `calibration-data`, it measures instead of trusting the estimate:
-    starting from the estimated choice, it tries other input bits layer by
-    layer, compiling each candidate (quantize, lower-to-integer) and running
-    it with MLIR's JIT next to the float program on the calibration inputs,
-    and keeps a change when the candidate's predictions agree with the float
-    program's more often (or as often, with a smaller output error).
+    starting from the better of the estimated choice and the uniform
+    baseline, it tries, layer by layer, other input bits (within two),
+    nearest rounding, other chunk counts, and clipped input ranges (0.85 to
+    0.4 of the calibrated range: outliers saturate, the rest gets a finer
+    step), compiling each candidate and running it with MLIR's JIT next to
+    the float program on the calibration inputs, and keeps a change when
+    the candidate's predictions agree with the float program's more often
+    (or as often, with a smaller output error); two sweeps at most.
 
     `strategy=uniform` is the classic baseline instead: one n for every
     input, weight and activation, weights per tensor (min/max, asymmetric),
@@ -219,6 +233,12 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     wider than `tlu-bit-width`, `qfhe.round` drops low bits first. `qfhe.add`
     and `qfhe.sub` rescale both operands to a common scale with a lookup
     each, add exactly, and requantize with a third.
+
+    A matmul or convolution with `chunks = 2^d` becomes one narrow linear op
+    per part (a slice of the input, the part's weights), each centered on a
+    multiple of 2^d, a `qfhe.round` dropping d bits from each, and integer
+    additions of the rounded parts: the sum stands for the accumulator in
+    units of 2^d, exactly what the quantized op computes.
   }];
   let options = [
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "16",

@@ -281,8 +281,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
                << layer.terms << " values; the smallest cap that would is "
                << needed;
       }
-      return b.getDictionaryAttr(
-          {b.getNamedAttr("input_bits", b.getI64IntegerAttr(best))});
+      return poolAllocation(best);
     }
     std::optional<TensorRange> input = rangeOf(layer.data, solver);
     if (!input)
@@ -319,6 +318,17 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
           << ", estimated noise " << formatNumber(bestNoise / bestSignal, 3)
           << " of the signal";
     return weightedAllocation(best, true, bestChunks);
+  }
+
+  /// The allocation of a pool or sum reading `inputBits`-bit inputs from
+  /// the input range shrunk by `clip`.
+  DictionaryAttr poolAllocation(unsigned inputBits, double clip = 1.0) {
+    Builder b(&getContext());
+    SmallVector<NamedAttribute> entries{
+        b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits))};
+    if (clip < 1.0)
+      entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
+    return b.getDictionaryAttr(entries);
   }
 
   /// The allocation of a weighted layer reading `inputBits`-bit inputs: the
@@ -405,8 +415,6 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
          ++sweep) {
       bool improved = false;
       for (const LinearLayer &layer : layers) {
-        if (layer.channels.empty())
-          continue;
         DictionaryAttr chosen = allocationOf(layer.op);
         // Measures `candidate` in place of the layer's allocation; keeps it
         // when it scores better.
@@ -422,6 +430,15 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
             improved = true;
           }
         };
+        // Pools and sums keep their bits; their input range may shrink
+        // (max pooling passes it on to its users, which decide).
+        if (layer.channels.empty()) {
+          if (!layer.isMax)
+            for (double clip : {0.85, 0.7, 0.55, 0.4})
+              tryCandidate(poolAllocation(bitsOf(chosen), clip));
+          layer.op->setAttr(kAllocationAttr, chosen);
+          continue;
+        }
         unsigned current = bitsOf(chosen);
         unsigned low = current > 2 ? current - 2 : 1;
         unsigned high =

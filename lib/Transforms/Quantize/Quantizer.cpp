@@ -62,6 +62,9 @@ unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
 double Quantizer::desiredClip(Value value) {
   std::optional<double> clip;
   forEachConsumer(value, [&](Operation *consumer) {
+    // Max pooling passes its input's parameters on: its users decide.
+    if (isa<linalg::PoolingNchwMaxOp>(consumer))
+      return;
     auto allocation = consumer->getAttrOfType<DictionaryAttr>(kAllocationAttr);
     FloatAttr entry =
         allocation ? allocation.getAs<FloatAttr>("input_clip") : FloatAttr();
