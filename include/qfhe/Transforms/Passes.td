@@ -145,7 +145,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     sum |q_i| <= (2^P - 2c - 2) / (2^n - 1) over its terms: about c times
     the weight precision, for c roundings per output and a rounding error
     of 2^(d-1) units per part. The estimate weighs that error too and takes
-    more parts only for a clear gain.
+    more parts only for a clear gain, and only in layers whose unsplit
+    estimated noise exceeds 0.5% of the signal (roundings cost
+    bootstraps).
 
     With `calibration-data`, it measures instead of trusting the estimate:
     starting from the better of the estimated choice and the uniform

@@ -168,6 +168,12 @@ int64_t partBudget(unsigned cap, unsigned inputBits, int64_t chunks) {
 struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   using AllocateBitsBase::AllocateBitsBase;
 
+  /// The estimated noise power (relative to the signal's) above which a
+  /// layer may split its dot products.
+  static constexpr double kSplitNoise = 0.005;
+  /// The layers that may split.
+  DenseSet<Operation *> splittable;
+
   /// The range a value is quantized from.
   std::optional<TensorRange> rangeOf(Value value, const RangeSolver &solver) {
     std::optional<TensorRange> observed;
@@ -237,6 +243,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   /// max-chunks and the layer's terms.
   SmallVector<int64_t> chunkCandidates(const LinearLayer &layer) {
     SmallVector<int64_t> candidates{1};
+    if (!splittable.contains(layer.op))
+      return candidates;
     for (int64_t c = 2;
          c <= static_cast<int64_t>(maxChunks) && c <= layer.getMaxChunks();
          c *= 2)
@@ -291,8 +299,20 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     unsigned best = 0;
     int64_t bestChunks = 1;
     double bestNoise = 0, bestSignal = 1;
+    // Splitting costs a rounding per part and output: only layers whose
+    // unsplit noise is worth it (above kSplitNoise of the signal) may split.
     for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-      for (int64_t chunks : chunkCandidates(layer)) {
+      auto [noise, signal] = estimate(layer, *input, n, cap);
+      if (!best || noise < bestNoise) {
+        best = n;
+        bestNoise = noise;
+        bestSignal = signal;
+      }
+    }
+    if (bestNoise > kSplitNoise * bestSignal)
+      splittable.insert(layer.op);
+    for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+      for (int64_t chunks : llvm::drop_begin(chunkCandidates(layer))) {
         if (partBudget(cap, n, chunks) < 1)
           continue;
         auto [noise, signal] = estimate(layer, *input, n, cap, chunks);
