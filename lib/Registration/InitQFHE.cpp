@@ -28,9 +28,9 @@
 #include "qfhe/Conversion/Passes.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 #include "qfhe/Pipelines/LowerToLLVM.h"
-#include "qfhe/Transforms/Passes.h"
 #include "qfhe/Pipelines/Passes.h"
 #include "qfhe/Pipelines/QFHEPipeline.h"
+#include "qfhe/Transforms/Passes.h"
 
 using namespace mlir;
 

@@ -20,8 +20,8 @@ ChannelConstant ChannelConstant::fromIntegers(Type elementType,
   ChannelConstant constant{elementType, {}, axis};
   unsigned width = elementType.getIntOrFloatBitWidth();
   for (int64_t value : values)
-    constant.values.push_back(IntegerAttr::get(
-        elementType, APInt(width, value, /*isSigned=*/true)));
+    constant.values.push_back(
+        IntegerAttr::get(elementType, APInt(width, value, /*isSigned=*/true)));
   return constant;
 }
 
