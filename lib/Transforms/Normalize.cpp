@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NormalizeLayout.h"
 #include "qfhe/Pipelines/Passes.h"
 #include "qfhe/Transforms/Passes.h"
 
@@ -31,11 +32,15 @@ using namespace mlir;
 
 namespace {
 
-/// Whether a named linalg op is elementwise (all loops parallel, all maps
-/// projected permutations) and not a contraction, convolution or pooling.
-bool isNamedElementwise(linalg::LinalgOp op) {
+/// Whether a named linalg op becomes a linalg.generic: elementwise ops (all
+/// loops parallel, all maps projected permutations; not fills, transposes,
+/// broadcasts) and linalg.reduce (tosa.reduce_sum lowers to it), but not
+/// contractions, convolutions or pooling.
+bool isGeneralized(linalg::LinalgOp op) {
   if (isa<linalg::GenericOp>(op) || !op.hasPureTensorSemantics())
     return false;
+  if (isa<linalg::ReduceOp>(op))
+    return true;
   if (isa<linalg::FillOp, linalg::TransposeOp, linalg::BroadcastOp>(op))
     return false;
   return op.getNumReductionLoops() == 0 && op.hasOnlyProjectedPermutations();
@@ -48,6 +53,8 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
     tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                                 TosaToLinalgNamedOptions(),
                                 /*validationOptions=*/std::nullopt);
+    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
     pm.addNestedPass<func::FuncOp>(qfhe::createDecomposeAggregates());
     pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
     if (failed(runPipeline(pm, module)))
@@ -56,7 +63,7 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> named;
     module.walk([&](linalg::LinalgOp op) {
-      if (isNamedElementwise(op))
+      if (isGeneralized(op))
         named.push_back(op);
     });
     for (linalg::LinalgOp op : named) {
@@ -64,6 +71,8 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
       if (failed(linalg::generalizeNamedOp(rewriter, op)))
         return signalPassFailure();
     }
+    if (failed(qfhe::normalizeChannelsFirst(module)))
+      return signalPassFailure();
 
     OpPassManager cleanup(ModuleOp::getOperationName());
     cleanup.addPass(createCanonicalizerPass());

@@ -43,11 +43,17 @@ def InferRanges : Pass<"qfhe-infer-ranges", "::mlir::ModuleOp"> {
 def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
   let summary = "Bring a float tensor program into the form qfhe passes expect";
   let description = [{
-    Lowers tosa to linalg on tensors (upstream conversions), turns arith and
-    math ops applied to whole tensors and named elementwise linalg ops into
+    Lowers tosa to linalg on tensors (upstream conversions), decomposes
+    aggregate ops (`linalg.softmax`), turns arith and math ops applied to
+    whole tensors, named elementwise linalg ops and `linalg.reduce` into
     `linalg.generic`, and canonicalizes. Contractions, convolutions and
-    pooling stay named ops. Run it before `quant-run calibrate` on tosa
-    programs: it does not keep attributes of the ops it rewrites.
+    pooling stay named ops, in the forms the quantizer knows: channels-last
+    convolutions (constant filters) and pools become their NCHW forms
+    between transposes, which sink below elementwise ops and pads until
+    the pairs between layers cancel; `linalg.matvec` and `linalg.vecmat`
+    become `linalg.matmul` on a row or column. Run it before
+    `quant-run calibrate` on tosa programs: it does not keep attributes of
+    the ops it rewrites.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
