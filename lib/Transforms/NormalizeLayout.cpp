@@ -179,9 +179,10 @@ Value transposedFilter(PatternRewriter &rewriter, Location loc, Value filter,
                                    transposeElements(values, perm));
 }
 
-template <typename NhwcOp>
+/// A convolution with a constant filter: the filter's dimensions permuted by
+/// `filterPerm` are the NCHW op's (FCHW, or CHW for depthwise).
+template <typename NhwcOp, typename NchwOp>
 struct ConvToChannelsFirst : OpRewritePattern<NhwcOp> {
-  /// How the filter's dimensions map to FCHW.
   SmallVector<int64_t> filterPerm;
 
   ConvToChannelsFirst(MLIRContext *ctx, ArrayRef<int64_t> filterPerm)
@@ -200,37 +201,9 @@ struct ConvToChannelsFirst : OpRewritePattern<NhwcOp> {
         rewriter, op, op.getInputs()[0], op.getOutputs()[0],
         rewriter.getZeroAttr(element),
         [&](PatternRewriter &b, Location loc, Value input, Value init) {
-          return linalg::Conv2DNchwFchwOp::create(
-                     b, loc, TypeRange{init.getType()},
-                     ValueRange{input, filter}, ValueRange{init},
-                     op.getStrides(), op.getDilations())
-              .getResult(0);
-        });
-  }
-};
-
-struct DepthwiseToChannelsFirst
-    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics())
-      return failure();
-    // HWC into CHW.
-    Value filter =
-        transposedFilter(rewriter, op.getLoc(), op.getInputs()[1], {2, 0, 1});
-    if (!filter)
-      return rewriter.notifyMatchFailure(op, "filter is not a constant");
-    auto element = cast<ShapedType>(op.getResult(0).getType()).getElementType();
-    return rewriteChannelsLast(
-        rewriter, op, op.getInputs()[0], op.getOutputs()[0],
-        rewriter.getZeroAttr(element),
-        [&](PatternRewriter &b, Location loc, Value input, Value init) {
-          return linalg::DepthwiseConv2DNchwChwOp::create(
-                     b, loc, TypeRange{init.getType()},
-                     ValueRange{input, filter}, ValueRange{init},
-                     op.getStrides(), op.getDilations())
+          return NchwOp::create(b, loc, TypeRange{init.getType()},
+                                ValueRange{input, filter}, ValueRange{init},
+                                op.getStrides(), op.getDilations())
               .getResult(0);
         });
   }
@@ -438,12 +411,16 @@ LogicalResult mlir::qfhe::normalizeChannelsFirst(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
   // HWCF and FHWC filters into FCHW.
-  patterns.add<ConvToChannelsFirst<linalg::Conv2DNhwcHwcfOp>>(
-      ctx, ArrayRef<int64_t>{3, 2, 0, 1});
-  patterns.add<ConvToChannelsFirst<linalg::Conv2DNhwcFhwcOp>>(
-      ctx, ArrayRef<int64_t>{0, 3, 1, 2});
   patterns.add<
-      DepthwiseToChannelsFirst,
+      ConvToChannelsFirst<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNchwFchwOp>>(
+      ctx, ArrayRef<int64_t>{3, 2, 0, 1});
+  patterns.add<
+      ConvToChannelsFirst<linalg::Conv2DNhwcFhwcOp, linalg::Conv2DNchwFchwOp>>(
+      ctx, ArrayRef<int64_t>{0, 3, 1, 2});
+  patterns.add<ConvToChannelsFirst<linalg::DepthwiseConv2DNhwcHwcOp,
+                                   linalg::DepthwiseConv2DNchwChwOp>>(
+      ctx, ArrayRef<int64_t>{2, 0, 1});
+  patterns.add<
       PoolToChannelsFirst<linalg::PoolingNhwcSumOp, linalg::PoolingNchwSumOp>,
       PoolToChannelsFirst<linalg::PoolingNhwcMaxOp, linalg::PoolingNchwMaxOp>,
       SinkTransposeBelowElementwise, SwapTransposeAndPad,
