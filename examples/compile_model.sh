@@ -62,28 +62,15 @@ integer=$(run "$WORK/integer.mlir" "$WORK/integer-run.json")
 
 # The verifier's report (see docs/pipeline.md): the widest value, then the
 # lookups and roundings per sample, by input width.
-section() { # section NAME: the lines of the report's object "NAME"
-  awk -v name="\"$1\": {" 'index($0, name) { on = 1 } on { print;
-    depth += gsub(/{/, "{"); depth -= gsub(/}/, "}"); if (depth == 0) exit }' \
-    "$WORK/report.json"
-}
-count() { # count NAME: "N per sample (n on b-bit inputs, ...)"
-  local text total by_width
-  text=$(section "$1")
-  total=$(echo "$text" | sed -n 's/.*"per_sample": \([0-9]*\).*/\1/p')
-  by_width=$(echo "$text" | sed -n '/"per_sample_by_input_bits"/,/}/p' |
-    sed -n 's/ *"\([0-9]*\)": \([0-9]*\).*/\2 on \1-bit inputs/p' | paste -sd, - |
-    sed 's/,/, /g')
-  echo "${total:-0} per sample${by_width:+ ($by_width)}"
-}
-widest=$(section widest | sed -n 's/.*"bits": \([0-9]*\).*/\1/p')
-widest_op=$(section widest | sed -n 's/.*"op": "\(.*\)".*/\1/p')
+source "$ROOT/scripts/report.sh"
+widest=$(report_field "$WORK/report.json" widest bits)
+widest_op=$(report_field "$WORK/report.json" widest op)
 
 echo
 echo "$MODEL, max-bit-width $CAP$([ "$TLU" != 0 ] && echo ", lookups of at most $TLU bits"):"
 echo "  float accuracy:   $float"
 echo "  integer accuracy: $integer"
 echo "  widest value:     $widest bits ($widest_op), proven to fit the cap"
-echo "  lookups:          $(count lookups)"
-echo "  roundings:        $(count roundings)"
+echo "  lookups:          $(report_count "$WORK/report.json" lookups)"
+echo "  roundings:        $(report_count "$WORK/report.json" roundings)"
 echo "  programs and reports in $WORK"

@@ -24,22 +24,24 @@ calibrated=$1 data=$2 cap=$3 tlu=$4 min=$5 work=$6
 threshold=0.5
 [ "$(basename "$data")" = breast_cancer_logreg ] && threshold=0
 
-accuracy() {
+# Runs a program on the test split: "SAMPLES ACCURACY".
+run() {
   quant-run "$1" --data "$data/test_x.npy" --labels "$data/test_y.npy" \
-    --threshold $threshold | sed -n 's/^accuracy: //p'
+    --threshold $threshold |
+    sed -n 's/^samples: //p; s/^accuracy: //p' | paste -sd' ' -
 }
+accuracy() { run "$1" | cut -d' ' -f2; }
 
 start=$(date +%s%N)
 quant-opt "$calibrated" -o "$work.a2q.mlir" \
   --qfhe-pipeline="max-bit-width=$cap tlu-bit-width=$tlu calibration-data=$data/calib_x.npy report=$work.a2q.json"
 seconds=$(awk "BEGIN { printf \"%.1f\", ($(date +%s%N) - $start) / 1e9 }")
-a2q=$(accuracy "$work.a2q.mlir")
-# The test split's size: one sample of slack against the baseline.
-samples=$(quant-run "$work.a2q.mlir" --data "$data/test_x.npy" | sed -n 's/^samples: //p')
-widest=$(grep -A1 '"widest"' "$work.a2q.json" | sed -n 's/.*"bits": \([0-9]*\).*/\1/p')
-# Per-sample counts of the report's lookups and roundings (in this order).
-counts=($(sed -n 's/.*"per_sample": \([0-9]*\).*/\1/p' "$work.a2q.json"))
-lookups=${counts[0]:-0} roundings=${counts[1]:-0}
+# The test split's size gives the one sample of slack against the baseline.
+read -r samples a2q <<< "$(run "$work.a2q.mlir")"
+source "$(dirname "${BASH_SOURCE[0]}")/report.sh"
+widest=$(report_field "$work.a2q.json" widest bits)
+lookups=$(report_field "$work.a2q.json" lookups per_sample)
+roundings=$(report_field "$work.a2q.json" roundings per_sample)
 
 if quant-opt "$calibrated" -o "$work.uniform.mlir" \
     --qfhe-pipeline="max-bit-width=$cap tlu-bit-width=$tlu strategy=uniform" \

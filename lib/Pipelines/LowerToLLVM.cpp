@@ -21,16 +21,20 @@
 
 using namespace mlir;
 
-void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
-  // Front ends: tosa and qfhe into linalg on tensors.
+void mlir::qfhe::buildTensorFrontEndPipeline(OpPassManager &pm) {
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                               TosaToLinalgNamedOptions(),
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-  pm.addPass(createConvertQFHEToLinalg());
   pm.addNestedPass<func::FuncOp>(createDecomposeAggregates());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+}
+
+void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  // Front ends: qfhe, tosa and tensor arithmetic into linalg on tensors.
+  pm.addPass(createConvertQFHEToLinalg());
+  buildTensorFrontEndPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   // After fusion: vectorizable loops for contractions.

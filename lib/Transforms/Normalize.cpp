@@ -5,16 +5,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "NormalizeLayout.h"
-#include "qfhe/Pipelines/Passes.h"
+#include "qfhe/Pipelines/LowerToLLVM.h"
 #include "qfhe/Transforms/Passes.h"
 
-#include "mlir/Conversion/TosaToArith/TosaToArith.h"
-#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
-#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -50,13 +46,7 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpPassManager pm(ModuleOp::getOperationName());
-    tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
-                                TosaToLinalgNamedOptions(),
-                                /*validationOptions=*/std::nullopt);
-    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-    pm.addNestedPass<func::FuncOp>(qfhe::createDecomposeAggregates());
-    pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+    qfhe::buildTensorFrontEndPipeline(pm);
     if (failed(runPipeline(pm, module)))
       return signalPassFailure();
 

@@ -482,3 +482,15 @@ TEST(ChunkParts, DropBitsAreTheLogarithm) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(IntegerRangeJoin, TheSmallestIntervalHoldingBoth) {
+  EXPECT_EQ((IntegerRange{-3, 2}.join({1, 7})), (IntegerRange{-3, 7}));
+  EXPECT_EQ((IntegerRange{0, 0}.join({-5, -4})), (IntegerRange{-5, 0}));
+  // The empty start {INT64_MAX, INT64_MIN} joins to the other interval.
+  EXPECT_EQ((IntegerRange{INT64_MAX, INT64_MIN}.join({4, 9})),
+            (IntegerRange{4, 9}));
+}
+
+} // namespace

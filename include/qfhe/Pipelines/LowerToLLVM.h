@@ -12,6 +12,13 @@ class OpPassManager;
 
 namespace qfhe {
 
+/// Adds the passes that bring the front ends' tensor programs to linalg on
+/// tensors: tosa into linalg, tensor and arith, aggregate linalg ops
+/// (`linalg.softmax`) decomposed, elementwise arith and math on tensors
+/// into linalg.generic. `pm` is anchored on the module. qfhe-normalize and
+/// the LLVM lowering share it.
+void buildTensorFrontEndPipeline(OpPassManager &pm);
+
 /// Adds the passes that turn a tensor program (float, quantized qfhe,
 /// integer-only qfhe, tosa or linalg on tensors) into the LLVM dialect,
 /// ready for `mlir-runner` or the ExecutionEngine: tosa and qfhe to linalg,

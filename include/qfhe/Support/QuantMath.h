@@ -34,6 +34,11 @@ struct IntegerRange {
   bool operator==(const IntegerRange &other) const {
     return min == other.min && max == other.max;
   }
+  /// The smallest interval holding both.
+  IntegerRange join(const IntegerRange &other) const {
+    return {min < other.min ? min : other.min,
+            max > other.max ? max : other.max};
+  }
 };
 
 /// Integers an integer storage of `bits` bits may hold: `[-2^(bits-1),

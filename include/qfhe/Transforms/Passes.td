@@ -283,8 +283,9 @@ def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
     range fits the type, and that is what the pass checks.
 
     With `report`, it writes a JSON report: the widest encrypted value, the
-    width of every encrypted op result, and the number of table lookups per
-    sample by input width (max pooling counts one lookup per comparison).
+    width of every encrypted op result, and the number of table lookups and
+    of `qfhe.round` roundings per sample by input width (`lookups` and
+    `roundings`; max pooling counts one lookup per comparison).
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",

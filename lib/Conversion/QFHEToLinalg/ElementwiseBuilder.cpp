@@ -78,13 +78,25 @@ Value mlir::qfhe::buildElementwise(OpBuilder &builder, Location loc,
                                    Value input, Type resultElementType,
                                    ArrayRef<ChannelConstant> constants,
                                    ElementwiseBodyBuilder body) {
-  auto inputType = cast<RankedTensorType>(input.getType());
+  return buildElementwiseN(builder, loc, ValueRange{input}, resultElementType,
+                           constants,
+                           [&](OpBuilder &b, Location bodyLoc,
+                               ValueRange elements, ValueRange channel) {
+                             return body(b, bodyLoc, elements.front(), channel);
+                           });
+}
+
+Value mlir::qfhe::buildElementwiseN(OpBuilder &builder, Location loc,
+                                    ValueRange tensors, Type resultElementType,
+                                    ArrayRef<ChannelConstant> constants,
+                                    ElementwiseNBodyBuilder body) {
+  auto inputType = cast<RankedTensorType>(tensors.front().getType());
   unsigned rank = inputType.getRank();
   MLIRContext *ctx = builder.getContext();
   AffineMap identity = builder.getMultiDimIdentityMap(rank);
 
-  SmallVector<Value> inputs{input};
-  SmallVector<AffineMap> maps{identity};
+  SmallVector<Value> inputs(tensors);
+  SmallVector<AffineMap> maps(tensors.size(), identity);
   // Per-axis constants become vector inputs read at the channel index; the
   // position of each one among the block arguments is recorded.
   SmallVector<std::optional<unsigned>> argumentOf;
@@ -105,10 +117,12 @@ Value mlir::qfhe::buildElementwise(OpBuilder &builder, Location loc,
   }
   maps.push_back(identity);
 
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(builder, loc, input);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(builder, loc, tensors.front());
   Value init = tensor::EmptyOp::create(builder, loc, sizes, resultElementType);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
+  unsigned count = tensors.size();
   auto generic = linalg::GenericOp::create(
       builder, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
       iterators, [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
@@ -121,7 +135,7 @@ Value mlir::qfhe::buildElementwise(OpBuilder &builder, Location loc,
           channelValues.push_back(arith::ConstantOp::create(
               b, bodyLoc, cast<TypedAttr>(constant.values.front())));
         }
-        Value result = body(b, bodyLoc, args.front(), channelValues);
+        Value result = body(b, bodyLoc, args.take_front(count), channelValues);
         linalg::YieldOp::create(b, bodyLoc, result);
       });
   return generic.getResult(0);

@@ -56,6 +56,17 @@ Value buildElementwise(OpBuilder &builder, Location loc, Value input,
                        ArrayRef<ChannelConstant> constants,
                        ElementwiseBodyBuilder body);
 
+/// Body of an elementwise op on several tensors: their elements, then one
+/// value per channel constant; returns the result element.
+using ElementwiseNBodyBuilder =
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)>;
+
+/// Like buildElementwise, on several ranked tensors of the same shape.
+Value buildElementwiseN(OpBuilder &builder, Location loc, ValueRange inputs,
+                        Type resultElementType,
+                        ArrayRef<ChannelConstant> constants,
+                        ElementwiseNBodyBuilder body);
+
 /// Creates an integer constant of `type`.
 Value createIntConstant(OpBuilder &builder, Location loc, Type type,
                         int64_t value);

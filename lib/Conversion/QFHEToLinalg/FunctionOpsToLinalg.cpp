@@ -84,57 +84,19 @@ struct BinaryOpLowering : OpConversionPattern<OpTy> {
         });
     Type resultType = rewriter.getIntegerType(out.getBits());
     bool lhsUnsigned = !lhsParams.getIsSigned();
-    auto lhsType = cast<RankedTensorType>(adaptor.getLhs().getType());
-    unsigned rank = lhsType.getRank();
-    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    Value init = tensor::EmptyOp::create(
-        rewriter, loc, tensor::getMixedSizes(rewriter, loc, adaptor.getLhs()),
-        resultType);
-    // Per-channel constants of the lhs and result as vectors on their axes.
-    SmallVector<ChannelConstant> constants{
-        getScaleConstant(lhsParams, f64), getZeroPointConstant(lhsParams),
-        getScaleConstant(out, f64), getZeroPointConstant(out)};
-    SmallVector<Value> inputs{adaptor.getLhs(), rhs};
-    SmallVector<AffineMap> maps{identity, identity};
-    SmallVector<std::optional<unsigned>> argumentOf;
-    for (const ChannelConstant &constant : constants) {
-      if (constant.values.size() == 1) {
-        argumentOf.push_back(std::nullopt);
-        continue;
-      }
-      auto vectorType = RankedTensorType::get(
-          {static_cast<int64_t>(constant.values.size())}, constant.elementType);
-      argumentOf.push_back(inputs.size());
-      inputs.push_back(arith::ConstantOp::create(
-          rewriter, loc, vectorType,
-          DenseElementsAttr::get(vectorType, constant.values)));
-      maps.push_back(
-          AffineMap::get(rank, 0, rewriter.getAffineDimExpr(*constant.axis)));
-    }
-    maps.push_back(identity);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
-    Value result =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
-            maps, iterators,
-            [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
-              SmallVector<Value> values;
-              for (auto [constant, argument] : llvm::zip(constants, argumentOf))
-                values.push_back(
-                    argument ? args[*argument]
-                             : Value(arith::ConstantOp::create(
-                                   b, nestedLoc,
-                                   cast<TypedAttr>(constant.values.front()))));
-              Value lhs = emitDequantize(b, nestedLoc, args[0], values[0],
-                                         values[1], lhsUnsigned);
-              Value combined = ArithOp::create(b, nestedLoc, lhs, args[1]);
-              Value q =
-                  emitQuantize(b, nestedLoc, combined, values[2], values[3],
-                               out.getQMin(), out.getQMax(), resultType);
-              linalg::YieldOp::create(b, nestedLoc, q);
-            })
-            .getResult(0);
+    // Per-channel constants of the lhs and the result.
+    Value result = buildElementwiseN(
+        rewriter, loc, ValueRange{adaptor.getLhs(), rhs}, resultType,
+        {getScaleConstant(lhsParams, f64), getZeroPointConstant(lhsParams),
+         getScaleConstant(out, f64), getZeroPointConstant(out)},
+        [&](OpBuilder &b, Location nestedLoc, ValueRange elements,
+            ValueRange values) {
+          Value lhs = emitDequantize(b, nestedLoc, elements[0], values[0],
+                                     values[1], lhsUnsigned);
+          Value combined = ArithOp::create(b, nestedLoc, lhs, elements[1]);
+          return emitQuantize(b, nestedLoc, combined, values[2], values[3],
+                              out.getQMin(), out.getQMax(), resultType);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -63,22 +63,6 @@ Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
   return linalg::FillOp::create(b, loc, fill, empty).getResult(0);
 }
 
-/// Pads the last two dimensions of an NCHW tensor with `value`.
-Value padSpatial(OpBuilder &b, Location loc, Value input,
-                 ArrayRef<int64_t> padding, int64_t value) {
-  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
-    return input;
-  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
-                                b.getIndexAttr(padding[0]),
-                                b.getIndexAttr(padding[1])};
-  SmallVector<OpFoldResult> high{b.getIndexAttr(0), b.getIndexAttr(0),
-                                 b.getIndexAttr(padding[2]),
-                                 b.getIndexAttr(padding[3])};
-  Value padValue = createIntConstant(b, loc, b.getI64Type(), value);
-  return tensor::PadOp::create(b, loc, RankedTensorType(), input, low, high,
-                               padValue);
-}
-
 /// Adds a 1-D bias along dimension `axis` of an i64 tensor.
 Value addBias(OpBuilder &b, Location loc, Value acc, Value bias,
               bool isUnsigned, int64_t axis) {
@@ -277,6 +261,22 @@ struct Conv2DOpLowering : OpConversionPattern<Conv2DOp> {
   }
 };
 
+/// A linalg pooling op over the windows of `kernel` of an i64 NCHW tensor,
+/// starting from `start`, truncated to `resultType`'s element type.
+template <typename PoolOp>
+Value poolI64(OpBuilder &b, Location loc, Value input,
+              RankedTensorType resultType, ArrayRef<int64_t> kernel,
+              ArrayRef<int64_t> strides, int64_t start) {
+  Value init =
+      filledTensor(b, loc, resultType.clone(b.getI64Type()), start, input);
+  Value window = tensor::EmptyOp::create(b, loc, kernel, b.getI64Type());
+  Value pooled = PoolOp::create(b, loc, TypeRange{init.getType()},
+                                ValueRange{input, window}, ValueRange{init},
+                                pair(b, strides), pair(b, {1, 1}))
+                     .getResult(0);
+  return truncate(b, loc, pooled, resultType.getElementType());
+}
+
 struct SumPoolOpLowering : OpConversionPattern<SumPoolOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -289,17 +289,9 @@ struct SumPoolOpLowering : OpConversionPattern<SumPoolOp> {
     input = padSpatial(rewriter, loc, input, op.getPadding(), 0);
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
-    Value init = filledTensor(
-        rewriter, loc, resultType.clone(rewriter.getI64Type()), 0, input);
-    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(),
-                                           rewriter.getI64Type());
-    Value sum = linalg::PoolingNchwSumOp::create(
-                    rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{input, window}, ValueRange{init},
-                    pair(rewriter, op.getStrides()), pair(rewriter, {1, 1}))
-                    .getResult(0);
-    rewriter.replaceOp(
-        op, truncate(rewriter, loc, sum, resultType.getElementType()));
+    rewriter.replaceOp(op, poolI64<linalg::PoolingNchwSumOp>(
+                               rewriter, loc, input, resultType, op.getKernel(),
+                               op.getStrides(), 0));
     return success();
   }
 };
@@ -321,17 +313,9 @@ struct MaxPoolOpLowering : OpConversionPattern<MaxPoolOp> {
     input = padSpatial(rewriter, loc, input, op.getPadding(), lowest);
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
-    Value init = filledTensor(
-        rewriter, loc, resultType.clone(rewriter.getI64Type()), lowest, input);
-    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(),
-                                           rewriter.getI64Type());
-    Value max = linalg::PoolingNchwMaxOp::create(
-                    rewriter, loc, TypeRange{init.getType()},
-                    ValueRange{input, window}, ValueRange{init},
-                    pair(rewriter, op.getStrides()), pair(rewriter, {1, 1}))
-                    .getResult(0);
-    rewriter.replaceOp(
-        op, truncate(rewriter, loc, max, resultType.getElementType()));
+    rewriter.replaceOp(op, poolI64<linalg::PoolingNchwMaxOp>(
+                               rewriter, loc, input, resultType, op.getKernel(),
+                               op.getStrides(), lowest));
     return success();
   }
 };

@@ -20,10 +20,8 @@ using namespace mlir::qfhe;
 
 IntegerRange IntegerForm::getWholeRange() const {
   IntegerRange whole = ranges.front();
-  for (const IntegerRange &range : ranges) {
-    whole.min = std::min(whole.min, range.min);
-    whole.max = std::max(whole.max, range.max);
-  }
+  for (const IntegerRange &range : ranges)
+    whole = whole.join(range);
   return whole;
 }
 

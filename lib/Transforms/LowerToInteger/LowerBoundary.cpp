@@ -139,8 +139,7 @@ LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
                                 "for reals differently";
     if (!first)
       first = *form;
-    range.min = std::min(range.min, form->getWholeRange().min);
-    range.max = std::max(range.max, form->getWholeRange().max);
+    range = range.join(form->getWholeRange());
     inputs.push_back(form->value);
   }
   Type element = cast<ShapedType>(first->value.getType()).getElementType();

@@ -220,25 +220,6 @@ getLinearInput(IntegerLowering &lowering, Value quantized, Operation *op) {
                         IntegerRange{range.min - offset, range.max - offset});
 }
 
-/// Pads the spatial dimensions of an NCHW integer tensor with `value`.
-Value padSpatial(OpBuilder &b, Location loc, Value input,
-                 ArrayRef<int64_t> padding, int64_t value) {
-  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
-    return input;
-  auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
-                                b.getIndexAttr(padding[0]),
-                                b.getIndexAttr(padding[1])};
-  SmallVector<OpFoldResult> high{b.getIndexAttr(0), b.getIndexAttr(0),
-                                 b.getIndexAttr(padding[2]),
-                                 b.getIndexAttr(padding[3])};
-  Value padValue =
-      arith::ConstantOp::create(b, loc, type.getElementType(),
-                                b.getIntegerAttr(type.getElementType(), value));
-  return tensor::PadOp::create(b, loc, RankedTensorType(), input, low, high,
-                               padValue);
-}
-
 DenseIntElementsAttr pair(OpBuilder &b, ArrayRef<int64_t> values) {
   return b.getI64TensorAttr(values);
 }
@@ -269,6 +250,39 @@ void boundParts(ArrayRef<SmallVector<int64_t>> weights,
     bounds.push_back(partBounds);
     constants.push_back(partConstants);
   }
+}
+
+/// Builds the accumulator of a linear op from its parts' bounds and
+/// constants: one part in the fewest bits, or the op's `chunks` parts each
+/// dropping the chunk bits before they are added. `emitPart(begin, end,
+/// beta, type)` builds the accumulation of terms [begin, end) of `parts`
+/// into `type`, starting from `beta`. Returns the form, its value set.
+IntegerForm emitAccumulation(
+    IntegerLowering &lowering, Location loc,
+    ArrayRef<SmallVector<ChannelBound>> bounds,
+    ArrayRef<SmallVector<int64_t>> constants, QuantParamsAttr resultParams,
+    int64_t axis, int64_t chunks, ArrayRef<std::pair<int64_t, int64_t>> parts,
+    RankedTensorType type,
+    function_ref<Value(int64_t, int64_t, ArrayRef<int64_t>, RankedTensorType)>
+        emitPart) {
+  if (chunks == 1) {
+    Accumulator acc =
+        makeAccumulator(bounds.front(), constants.front(), resultParams, axis);
+    acc.form.value =
+        emitPart(parts.front().first, parts.front().second, acc.beta,
+                 type.clone(getSignlessType(type.getContext(), acc.width)));
+    return acc.form;
+  }
+  unsigned drop = getChunkDropBits(chunks);
+  ChunkedAccumulator acc =
+      makeChunkedAccumulator(bounds, constants, resultParams, axis, drop);
+  acc.form.value = emitChunkedSum(
+      lowering, loc, acc, drop, type,
+      [&](unsigned index, ArrayRef<int64_t> beta, RankedTensorType partType) {
+        return emitPart(parts[index].first, parts[index].second, beta,
+                        partType);
+      });
+  return acc.form;
 }
 
 LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
@@ -326,26 +340,10 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
                                     ValueRange{init})
         .getResult(0);
   };
-  IntegerForm result;
-  Value product;
-  if (chunks == 1) {
-    Accumulator acc = makeAccumulator(bounds.front(), constants.front(),
-                                      op.getResultParams(), rank - 1);
-    product = multiply(
-        0, k, acc.beta,
-        productType.clone(getSignlessType(op.getContext(), acc.width)));
-    result = acc.form;
-  } else {
-    unsigned drop = getChunkDropBits(chunks);
-    ChunkedAccumulator acc = makeChunkedAccumulator(
-        bounds, constants, op.getResultParams(), rank - 1, drop);
-    product = emitChunkedSum(
-        lowering, loc, acc, drop, productType,
-        [&](unsigned index, ArrayRef<int64_t> beta, RankedTensorType type) {
-          return multiply(parts[index].first, parts[index].second, beta, type);
-        });
-    result = acc.form;
-  }
+  IntegerForm result =
+      emitAccumulation(lowering, loc, bounds, constants, op.getResultParams(),
+                       rank - 1, chunks, parts, productType, multiply);
+  Value product = result.value;
   if (rank > 2) {
     SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, form.value);
     shape.back() = b.getIndexAttr(n);
@@ -435,25 +433,9 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
                ValueRange{init}, strides, dilations)
         .getResult(0);
   };
-  IntegerForm result;
-  if (chunks == 1) {
-    Accumulator acc = makeAccumulator(bounds.front(), constants.front(),
-                                      op.getResultParams(), 1);
-    result = acc.form;
-    result.value =
-        convolve(0, channels, acc.beta,
-                 resultType.clone(getSignlessType(op.getContext(), acc.width)));
-  } else {
-    unsigned drop = getChunkDropBits(chunks);
-    ChunkedAccumulator acc = makeChunkedAccumulator(
-        bounds, constants, op.getResultParams(), 1, drop);
-    result = acc.form;
-    result.value = emitChunkedSum(
-        lowering, loc, acc, drop, resultType,
-        [&](unsigned index, ArrayRef<int64_t> beta, RankedTensorType type) {
-          return convolve(parts[index].first, parts[index].second, beta, type);
-        });
-  }
+  IntegerForm result =
+      emitAccumulation(lowering, loc, bounds, constants, op.getResultParams(),
+                       1, chunks, parts, resultType, convolve);
   lowering.setForm(op.getResult(), result);
   return success();
 }

@@ -37,8 +37,12 @@ RewriteResult cloneOnIntegers(Quantizer &quantizer, Operation *op) {
   return success();
 }
 
-RewriteResult quantizeTranspose(Quantizer &quantizer, linalg::TransposeOp op) {
-  FailureOr<QValue> source = quantizer.getActivation(op.getInput(), op);
+/// Re-creates a linalg movement op with an init (transpose, broadcast) on
+/// the quantized source: `build(source, init)` makes the op.
+RewriteResult
+moveWithInit(Quantizer &quantizer, Operation *op, Value input, Value oldInit,
+             function_ref<Value(OpBuilder &, Value, Value)> build) {
+  FailureOr<QValue> source = quantizer.getActivation(input, op);
   if (failed(source))
     return failure();
   OpBuilder &b = quantizer.getBuilder();
@@ -46,31 +50,31 @@ RewriteResult quantizeTranspose(Quantizer &quantizer, linalg::TransposeOp op) {
   RankedTensorType type =
       Quantizer::storageType(result.getType(), source->params);
   Value init = tensor::EmptyOp::create(
-      b, op.getLoc(), tensor::getMixedSizes(b, op.getLoc(), op.getInit()),
+      b, op->getLoc(), tensor::getMixedSizes(b, op->getLoc(), oldInit),
       type.getElementType());
-  Value transposed = linalg::TransposeOp::create(b, op.getLoc(), source->value,
-                                                 init, op.getPermutation())
-                         .getResult()[0];
-  quantizer.setQuantized(result, QValue{transposed, source->params, false});
+  quantizer.setQuantized(
+      result, QValue{build(b, source->value, init), source->params, false});
   return success();
 }
 
+RewriteResult quantizeTranspose(Quantizer &quantizer, linalg::TransposeOp op) {
+  return moveWithInit(quantizer, op, op.getInput(), op.getInit(),
+                      [&](OpBuilder &b, Value source, Value init) {
+                        return linalg::TransposeOp::create(b, op.getLoc(),
+                                                           source, init,
+                                                           op.getPermutation())
+                            .getResult()[0];
+                      });
+}
+
 RewriteResult quantizeBroadcast(Quantizer &quantizer, linalg::BroadcastOp op) {
-  FailureOr<QValue> source = quantizer.getActivation(op.getInput(), op);
-  if (failed(source))
-    return failure();
-  OpBuilder &b = quantizer.getBuilder();
-  Value result = op->getResult(0);
-  RankedTensorType type =
-      Quantizer::storageType(result.getType(), source->params);
-  Value init = tensor::EmptyOp::create(
-      b, op.getLoc(), tensor::getMixedSizes(b, op.getLoc(), op.getInit()),
-      type.getElementType());
-  Value broadcast = linalg::BroadcastOp::create(b, op.getLoc(), source->value,
-                                                init, op.getDimensions())
-                        .getResult()[0];
-  quantizer.setQuantized(result, QValue{broadcast, source->params, false});
-  return success();
+  return moveWithInit(quantizer, op, op.getInput(), op.getInit(),
+                      [&](OpBuilder &b, Value source, Value init) {
+                        return linalg::BroadcastOp::create(b, op.getLoc(),
+                                                           source, init,
+                                                           op.getDimensions())
+                            .getResult()[0];
+                      });
 }
 
 RewriteResult quantizeConcat(Quantizer &quantizer, tensor::ConcatOp op) {

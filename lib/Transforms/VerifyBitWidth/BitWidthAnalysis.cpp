@@ -26,10 +26,8 @@ __extension__ typedef __int128 Wide;
 
 IntegerRange IntegerFact::getWhole() const {
   IntegerRange whole = ranges.front();
-  for (const IntegerRange &range : ranges) {
-    whole.min = std::min(whole.min, range.min);
-    whole.max = std::max(whole.max, range.max);
-  }
+  for (const IntegerRange &range : ranges)
+    whole = whole.join(range);
   return whole;
 }
 
@@ -235,8 +233,7 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
           if (!f)
             return success();
           joined.encrypted |= f->encrypted;
-          range.min = std::min(range.min, f->getWhole().min);
-          range.max = std::max(range.max, f->getWhole().max);
+          range = range.join(f->getWhole());
         }
         joined.ranges = {range};
         return check(concat.getResult(), joined);

@@ -6,6 +6,7 @@
 
 #include "qfhe/Dialect/QFHE/Utils/TensorBuilders.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -29,4 +30,21 @@ Value mlir::qfhe::addTensors(OpBuilder &b, Location loc, Value lhs, Value rhs,
       b, loc, tensor::getMixedSizes(b, loc, lhs), elementType);
   return linalg::AddOp::create(b, loc, ValueRange{lhs, rhs}, ValueRange{init})
       .getResult(0);
+}
+
+Value mlir::qfhe::padSpatial(OpBuilder &b, Location loc, Value input,
+                             ArrayRef<int64_t> padding, int64_t value) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
+                                b.getIndexAttr(padding[0]),
+                                b.getIndexAttr(padding[1])};
+  SmallVector<OpFoldResult> high{b.getIndexAttr(0), b.getIndexAttr(0),
+                                 b.getIndexAttr(padding[2]),
+                                 b.getIndexAttr(padding[3])};
+  Value padValue = arith::ConstantOp::create(b, loc, element,
+                                             b.getIntegerAttr(element, value));
+  return tensor::PadOp::create(b, loc, RankedTensorType(), input, low, high,
+                               padValue);
 }

@@ -26,6 +26,12 @@ Value sliceAlong(OpBuilder &b, Location loc, Value tensor, int64_t dim,
 Value addTensors(OpBuilder &b, Location loc, Value lhs, Value rhs,
                  Type elementType);
 
+/// `input` (NCHW, integer elements) padded on its spatial dimensions by
+/// `padding` ([top, left, bottom, right]) with `value`; `input` itself
+/// when there is no padding.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> padding, int64_t value);
+
 } // namespace qfhe
 } // namespace mlir
 
