@@ -30,3 +30,23 @@
 
 // OPTIONS: error: qfhe-allocate-bits: bad options (max-bit-width in [2, 32], weight-bits in [2, 16], strategy a2q or uniform)
 // NORANGE: error: cannot allocate bits: the input of this op has no finite range (declare qfhe.range or calibrate)
+
+// With calibration data the choice is measured: candidates compiled and run
+// next to the float program (without warnings from the JIT about the
+// arguments' attributes).
+// RUN: quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
+// RUN:   --qfhe-allocate-bits="max-bit-width=6 print calibration-data=%S/Inputs/mlp3_x.npy" 2>&1 \
+// RUN: | FileCheck %s --check-prefix=MEASURED --implicit-check-not=warning
+// MEASURED: remark: measured: input_bits = {{[0-9]}}, {{weighted|nearest}} rounding, chunks = {{[12]}}, input range x {{[0-9.]+}}
+// MEASURED: remark: measured: input_bits = {{[0-9]}}
+// MEASURED: remark: {{[0-9]+}} candidates measured; best agrees with the float program on {{[0-9.]+}}% of the calibration samples, output error {{[0-9.]+}}% (rms)
+
+// Calibration data that does not fit the function, or no file at all.
+// RUN: not quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
+// RUN:   --qfhe-allocate-bits="calibration-data=%S/Inputs/dense16_x.npy" 2>&1 \
+// RUN: | FileCheck %s --check-prefix=BADDATA
+// BADDATA: error: qfhe-allocate-bits: {{.*}}dense16_x.npy has shape [64, 16] but argument 0 of @mlp (tensor<?x3xf32>) needs [N, 3] (the leading dimension counts the samples)
+// RUN: not quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
+// RUN:   --qfhe-allocate-bits="calibration-data=%t.missing.npy" 2>&1 \
+// RUN: | FileCheck %s --check-prefix=NODATA
+// NODATA: error: qfhe-allocate-bits: cannot read {{.*}}missing.npy: No such file or directory

@@ -44,3 +44,17 @@ func.func @weights_not_finite(%x: tensor<4x2xf32> {qfhe.range = array<f64: -1.0,
   %m = linalg.matmul ins(%x, %w : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f : tensor<4x1xf32>) -> tensor<4x1xf32>
   return %m : tensor<4x1xf32>
 }
+
+// -----
+
+// A channels-last convolution whose filter is not a constant stays as it
+// is (qfhe-normalize transposes constant filters only) and has no
+// quantized form.
+func.func @nhwc_filter_not_constant(%x: tensor<1x4x4x1xf32> {qfhe.range = array<f64: 0.0, 1.0>}, %w: tensor<2x2x1x1xf32> {qfhe.range = array<f64: 0.0, 1.0>}) -> tensor<1x3x3x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x3x1xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x1xf32>) -> tensor<1x3x3x1xf32>
+  // expected-error @below {{cannot quantize 'linalg.conv_2d_nhwc_hwcf': no quantized form for this op (use float-fallback to keep it in float)}}
+  %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w : tensor<1x4x4x1xf32>, tensor<2x2x1x1xf32>) outs(%f : tensor<1x3x3x1xf32>) -> tensor<1x3x3x1xf32>
+  return %c : tensor<1x3x3x1xf32>
+}
