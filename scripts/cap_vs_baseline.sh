@@ -12,9 +12,11 @@
 #
 # It fails when the a2q program's accuracy is below MIN_ACCURACY, or its
 # proven widest value exceeds CAP, or it trails the baseline's by more than
-# one test sample while below the float program's (where both reach the
-# float accuracy they differ by single samples either way: a quantized
-# program that beats the float one got lucky). TLU 0 means the cap.
+# one test sample while more than half a point below the float program's
+# (where both reach the float accuracy, within the half point the issue
+# calls "within float", they differ by a sample or two either way: a
+# quantized program that beats the float one got lucky). TLU 0 means the
+# cap.
 # The tools come from PATH (lit puts the build's first). Used by the
 # end-to-end tests (test/e2e/pipeline-*.test) and bench/accuracy_vs_cap.sh.
 #
@@ -64,7 +66,7 @@ if awk "BEGIN { exit !($a2q < $min) }"; then
 fi
 float=$(accuracy "$calibrated")
 if [ "$uniform" != fails ] &&
-   awk "BEGIN { exit !($a2q < $uniform - 1.0 / $samples - 1e-9 && $a2q < $float) }"; then
+   awk "BEGIN { exit !($a2q < $uniform - 1.0 / $samples - 1e-9 && $a2q < $float - 0.005) }"; then
   echo "error: accuracy $a2q is below the baseline's $uniform" >&2; status=1
 fi
 exit $status

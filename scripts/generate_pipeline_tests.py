@@ -29,6 +29,7 @@ names = {
  'fashion_mlp': 'the Fashion-MNIST MLP (784-64-10)',
  'breast_cancer_logreg': 'the breast-cancer logistic regression (30 features, one logit)',
 }
+EIGHT_BIT_TARGETS = ('digits_mlp_relu', 'digits_cnn')
 for model, entries in rows.items():
     flt = float(entries[0][0])
     out = []
@@ -39,8 +40,10 @@ for model, entries in rows.items():
     out.append("// the test split (scripts/cap_vs_baseline.sh). Each run fails when the")
     out.append("// verifier's widest value exceeds the cap, when the accuracy falls below")
     out.append("// its floor (bench/ACCURACY.md's measurement less 1.5 points; at 16 bits")
-    out.append("// with 8-bit lookups, the target: float less 0.5 point), or when it trails")
-    out.append("// the baseline's by more than one test sample while below float.")
+    out.append("// with 8-bit lookups, the target: float less 0.5 point; at 8 bits on")
+    out.append("// the digits MLP and CNN, the target float less 2 points), or when it trails")
+    out.append("// the baseline's by more than one test sample while more than half a")
+    out.append("// point below float.")
     out.append("")
     out.append(f"// RUN: quant-translate --import-onnx %models/{model}/model.onnx -o %t.mlir")
     out.append(f"// RUN: quant-run calibrate %t.mlir --data %models/{model}/calib_x.npy -o %t.cal.mlir")
@@ -49,6 +52,11 @@ for model, entries in rows.items():
         floor = measured - 0.015
         if cap == '16' and tlu == '8' and measured >= flt - 0.005:
             floor = flt - 0.005
+        # The 8-bit target for the digits MLP and CNN: float less 2
+        # points, held once met.
+        if (cap == '8' and tlu == '8' and model in EIGHT_BIT_TARGETS
+                and measured >= flt - 0.02):
+            floor = max(floor, flt - 0.02)
         floor = math.floor(floor * 1000) / 1000
         label = f"CAP{cap}" + (f"-TLU{tlu}" if tlu != cap else "")
         t = tlu if tlu != cap else '0'

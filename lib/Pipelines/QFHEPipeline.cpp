@@ -22,6 +22,9 @@ void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
   unsigned activationBits = std::min<unsigned>(options.maxActivationBits, cap);
 
   pm.addPass(createNormalize());
+  // The classic baseline stays classic: per-tensor ranges as calibrated.
+  if (options.equalizeChannels && options.strategy == "a2q")
+    pm.addPass(createEqualizeChannels());
   pm.addPass(createInferRanges());
 
   AllocateBitsOptions allocate;

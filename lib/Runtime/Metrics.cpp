@@ -6,7 +6,9 @@
 
 #include "qfhe/Runtime/Metrics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -84,4 +86,48 @@ llvm::Expected<Comparison> mlir::qfhe::compareArrays(const HostArray &actual,
     }
   }
   return comparison;
+}
+
+/// log(sum exp(row)) of `count` logits, stably.
+static double logSumExp(const double *row, int64_t count) {
+  double largest = *std::max_element(row, row + count);
+  double sum = 0;
+  for (int64_t i = 0; i < count; ++i)
+    sum += std::exp(row[i] - largest);
+  return largest + std::log(sum);
+}
+
+double mlir::qfhe::meanClassDivergence(const HostArray &reference,
+                                       const HostArray &candidate) {
+  int64_t rows = reference.getRank() ? reference.getShape()[0] : 1;
+  int64_t total = reference.getNumElements();
+  if (candidate.getNumElements() != total)
+    return std::numeric_limits<double>::infinity();
+  if (rows == 0 || total == 0)
+    return 0;
+  int64_t classes = total / rows;
+  std::vector<double> p(std::max<int64_t>(classes, 2)),
+      q(std::max<int64_t>(classes, 2));
+  double sum = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (classes == 1) {
+      // One logit: the two classes of a sigmoid.
+      p = {0.0, reference.getAsDouble(r)};
+      q = {0.0, candidate.getAsDouble(r)};
+    } else {
+      for (int64_t c = 0; c < classes; ++c) {
+        p[c] = reference.getAsDouble(r * classes + c);
+        q[c] = candidate.getAsDouble(r * classes + c);
+      }
+    }
+    int64_t n = static_cast<int64_t>(p.size());
+    double pNorm = logSumExp(p.data(), n), qNorm = logSumExp(q.data(), n);
+    for (int64_t c = 0; c < n; ++c) {
+      double logP = p[c] - pNorm, logQ = q[c] - qNorm;
+      sum += std::exp(logP) * (logP - logQ);
+    }
+  }
+  // Non-finite outputs are as far as can be.
+  return std::isfinite(sum) ? sum / rows
+                            : std::numeric_limits<double>::infinity();
 }

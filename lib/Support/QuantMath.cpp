@@ -246,6 +246,24 @@ static double weightedError(const std::vector<double> &weights,
   return total;
 }
 
+/// The scale that minimizes the weighted error of fixed `integers`: the
+/// weighted least-squares projection sum w q / sum q^2, or `scale` when the
+/// integers are all zero. The integers (and so every width) stay; only
+/// their dequantized values move closer to the weights.
+static double refitScale(const std::vector<double> &weights,
+                         const std::vector<double> &importance, double scale,
+                         const std::vector<int64_t> &integers) {
+  double cross = 0, squares = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    double q = static_cast<double>(integers[i]);
+    cross += importance[i] * weights[i] * q;
+    squares += importance[i] * q * q;
+  }
+  if (!(squares > 0) || !(cross > 0))
+    return scale;
+  return roundScaleToFloat(cross / squares);
+}
+
 /// Rounds to nearest at `scale`, then removes units of magnitude where the
 /// weighted error grows the least until sum |q| <= budget in every segment.
 static void roundUnderBudget(const std::vector<double> &weights,
@@ -314,16 +332,19 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
   // Scales from the finest to the coarsest, geometrically; the coarsest
   // needs no reduction, so the best one is at least as good as plain A2Q.
   constexpr int kScales = 8;
-  double bestError = weightedError(weights, importance, coarsest, plain);
-  double bestScale = coarsest;
+  // Each grid scale chooses integers; their error counts at the scale
+  // refitted to them (never worse than the grid scale's).
+  double bestScale = refitScale(weights, importance, coarsest, plain);
+  double bestError = weightedError(weights, importance, bestScale, plain);
   integers = plain;
   std::vector<int64_t> candidate;
   for (int step = 0; step < kScales; ++step) {
-    double scale = roundScaleToFloat(
+    double grid = roundScaleToFloat(
         finest *
         std::pow(coarsest / finest, static_cast<double>(step) / kScales));
-    roundUnderBudget(weights, importance, scale, storage, l1Budget, candidate,
+    roundUnderBudget(weights, importance, grid, storage, l1Budget, candidate,
                      segmentSize);
+    double scale = refitScale(weights, importance, grid, candidate);
     double candidateError =
         weightedError(weights, importance, scale, candidate);
     if (candidateError < bestError) {

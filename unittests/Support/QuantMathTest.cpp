@@ -493,4 +493,42 @@ TEST(IntegerRangeJoin, TheSmallestIntervalHoldingBoth) {
             (IntegerRange{4, 9}));
 }
 
+TEST(WeightedBudget, TheScaleIsRefittedToTheIntegers) {
+  // Whatever integers the budget leaves, their scale is the weighted
+  // least-squares one: sum(i w q) / sum(i q^2) (up to float32 rounding).
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> uniform(0.1, 1);
+  for (int64_t budget : {3, 12, 40}) {
+    std::vector<double> weights(24), importance(24);
+    for (size_t i = 0; i < weights.size(); ++i) {
+      weights[i] = normal(rng);
+      importance[i] = uniform(rng);
+    }
+    std::vector<int64_t> q;
+    double error = 0;
+    double scale = quantizeChannelWeighted(weights, importance, 8, true, budget,
+                                           q, &error);
+    double cross = 0, squares = 0, check = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      cross += importance[i] * weights[i] * q[i];
+      squares += importance[i] * q[i] * q[i];
+    }
+    ASSERT_GT(squares, 0);
+    EXPECT_NEAR(scale, cross / squares, 1e-6 * cross / squares);
+    for (size_t i = 0; i < weights.size(); ++i) {
+      double e = weights[i] - scale * q[i];
+      check += importance[i] * e * e;
+    }
+    EXPECT_NEAR(error, check, 1e-9);
+  }
+}
+
+TEST(WeightedBudget, AllZeroWeightsKeepScaleOne) {
+  std::vector<int64_t> q;
+  double scale = quantizeChannelWeighted({0.0, 0.0}, {1.0, 1.0}, 8, true, 4, q);
+  EXPECT_EQ(scale, 1.0);
+  EXPECT_EQ(q, (std::vector<int64_t>{0, 0}));
+}
+
 } // namespace

@@ -48,10 +48,15 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
       *this, "max-chunks",
       llvm::cl::desc("Most parts a layer's dot products may be split into, "
                      "each rounded before they are added (1: never split)"),
-      llvm::cl::init(4)};
+      llvm::cl::init(8)};
   Option<unsigned> maxActivationBits{
       *this, "max-activation-bits",
       llvm::cl::desc("Most bits of an input or activation"), llvm::cl::init(8)};
+  Option<bool> equalizeChannels{
+      *this, "equalize-channels",
+      llvm::cl::desc("Equalize the calibrated channel ranges between layers "
+                     "(qfhe-equalize-channels; strategy a2q only)"),
+      llvm::cl::init(true)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "

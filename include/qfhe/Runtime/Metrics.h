@@ -55,6 +55,14 @@ llvm::Expected<Comparison> compareArrays(const HostArray &actual,
                                          const HostArray &expected, double atol,
                                          double rtol);
 
+/// How far `candidate`'s class probabilities are from `reference`'s: the
+/// mean over samples (rows, the first dimension) of the Kullback-Leibler
+/// divergence KL(softmax(reference row) || softmax(candidate row)). One
+/// output per sample is the logit of a two-class sigmoid. Infinite when an
+/// output is not finite or the sizes differ; 0 when empty.
+double meanClassDivergence(const HostArray &reference,
+                           const HostArray &candidate);
+
 } // namespace qfhe
 } // namespace mlir
 

@@ -61,6 +61,31 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
   ];
 }
 
+def EqualizeChannels : Pass<"qfhe-equalize-channels", "::mlir::ModuleOp"> {
+  let summary = "Give every channel of an activation the same calibrated range";
+  let description = [{
+    Between two layers with constant weights (`linalg.conv_2d_nchw_fchw`
+    or a 2-D `linalg.matmul`), ops that commute with a positive scale per
+    channel (bias adds, relu and other max/min with zero, products and
+    quotients by constants, sum and max pooling, zero padding,
+    `tensor.collapse_shape`) let each channel `c` be divided by `r_c` in the
+    first layer and multiplied by `r_c` in the second: the program computes
+    the same function. With `r_c` the channel's calibrated magnitude where
+    the second layer reads it over the largest channel's, every channel
+    spans the same range, and a per-tensor activation quantization gives
+    each channel all its levels (per-channel activation scales folded into
+    the weights; cross-layer equalization, Nagel et al. 2019, applied to the
+    activations). The calibration ranges (`qfhe.observed`) of the values in
+    between are scaled with them. Chains whose values lack per-channel
+    calibration, or that branch, stay as they are.
+  }];
+  let options = [
+    Option<"printChoices", "print", "bool", /*default=*/"false",
+           "Emit a remark per equalized chain with its factors">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   let summary = "Rewrite float tensor ops into quantized qfhe ops";
   let description = [{
@@ -162,8 +187,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     0.4 of the calibrated range: outliers saturate, the rest gets a finer
     step), compiling each candidate and running it with MLIR's JIT next to
     the float program on the calibration inputs, and keeps a change when
-    the candidate's predictions agree with the float program's more often
-    (or as often, with a smaller output error); two sweeps at most.
+    the candidate's class probabilities (softmax of its outputs) are closer
+    to the float program's: a smaller mean Kullback-Leibler divergence;
+    two sweeps at most.
 
     `strategy=uniform` is the classic baseline instead: one n for every
     input, weight and activation, weights per tensor (min/max, asymmetric),
@@ -195,7 +221,7 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
            "Use calibration ranges (qfhe.observed) where present">,
     Option<"calibrationData", "calibration-data", "std::string", "\"\"",
            "A .npy file of inputs: measure candidates instead of estimating">,
-    Option<"maxChunks", "max-chunks", "unsigned", "4",
+    Option<"maxChunks", "max-chunks", "unsigned", "8",
            "Most parts a layer's dot products may be split into (1: never split)">,
     Option<"searchSamples", "search-samples", "int64_t", "200",
            "Samples of the calibration data each candidate runs on">,

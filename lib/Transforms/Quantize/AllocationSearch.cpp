@@ -20,9 +20,9 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 bool AllocationScore::isBetterThan(const AllocationScore &other) const {
-  if (agreement != other.agreement)
-    return agreement > other.agreement;
-  return meanSquaredError < other.meanSquaredError;
+  if (divergence != other.divergence)
+    return divergence < other.divergence;
+  return agreement > other.agreement;
 }
 
 bool AllocationScore::isNearlyExact() const {
@@ -129,6 +129,7 @@ std::optional<AllocationScore> AllocationScorer::score(ModuleOp annotated) {
   }
   score.meanSquaredError =
       result.getNumElements() ? sum / result.getNumElements() : 0.0;
+  score.divergence = meanClassDivergence(reference, result);
   score.relativeError = referencePower > 0
                             ? score.meanSquaredError / referencePower
                             : score.meanSquaredError;

@@ -32,12 +32,17 @@ struct AllocationScore {
   double meanSquaredError = 0;
   /// meanSquaredError over the mean square of the float outputs.
   double relativeError = 0;
+  /// Mean Kullback-Leibler divergence of the candidate's class
+  /// probabilities (softmax of its outputs) from the float program's.
+  double divergence = 0;
 
   /// Whether nothing is left to gain: every prediction agrees and the
   /// outputs are within 1% (root mean square) of the float program's.
   bool isNearlyExact() const;
 
-  /// Higher agreement first, then lower error.
+  /// Lower divergence (then higher agreement). The divergence sees every
+  /// sample's margin: agreement on a few hundred samples changes by whole
+  /// samples and chose noisily among close candidates.
   bool isBetterThan(const AllocationScore &other) const;
 };
 

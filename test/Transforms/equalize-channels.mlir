@@ -1,0 +1,140 @@
+// qfhe-equalize-channels divides each channel between two layers by its
+// calibrated magnitude over the largest one (in the first layer's weights
+// and bias) and multiplies the second layer's weights of that channel by
+// it: the function stays, the calibrated channel ranges become equal.
+
+// RUN: quant-opt %s --qfhe-equalize-channels --split-input-file | FileCheck %s
+// The digits CNN computes the same logits after it, and both of its chains
+// (conv-relu-avgpool-conv and conv-relu-maxpool-flatten-matmul) equalize.
+// RUN: quant-translate --import-onnx %models/digits_cnn/model.onnx -o %t.mlir
+// RUN: quant-run calibrate %t.mlir --data %models/digits_cnn/calib_x.npy -o %t.cal.mlir
+// RUN: quant-opt %t.cal.mlir --qfhe-normalize -o %t.norm.mlir
+// RUN: quant-run %t.norm.mlir --data %models/digits_cnn/test_x.npy -o %t.ref.npy
+// RUN: quant-opt %t.norm.mlir --qfhe-equalize-channels=print -o %t.eq.mlir 2>&1 \
+// RUN: | FileCheck %s --check-prefix=REMARK
+// RUN: quant-run %t.eq.mlir --data %models/digits_cnn/test_x.npy --compare %t.ref.npy --atol 1e-4 --rtol 1e-4
+// REMARK: remark: equalized 8 channels up to linalg.conv_2d_nchw_fchw: smallest factor
+// REMARK: remark: equalized 16 channels up to linalg.matmul: smallest factor
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// Matmul, bias, relu, matmul: channel 1 reaches 2 where channel 0 reaches
+// 4, so it is divided by 1/2: its column of W1 and its bias double, its row
+// of W2 halves, and its calibrated ranges double.
+// CHECK-LABEL: func @mlp
+// CHECK-NOT: dense<5.000000e-01>
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [2.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+// CHECK: linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 4.000000e+00>, channel_min = array<f64: -2.000000e+00, -2.000000e+00>
+// CHECK: arith.constant dense<[5.000000e-01, 1.000000e+00]> : tensor<2xf32>
+// CHECK: arith.addf
+// CHECK: qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 4.000000e+00>, channel_min = array<f64: 0.000000e+00, 0.000000e+00>
+// CHECK: arith.maximumf
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [2.000000e+00]]> : tensor<2x1xf32>
+// CHECK: linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.000000e+00>
+func.func @mlp(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %b1 = arith.constant dense<[0.5, 0.5]> : tensor<2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %e0 = tensor.empty(%n) : tensor<?x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: -2.0, -1.0>, max = 4.0 : f64, min = -2.0 : f64}]}
+    ins(%x, %w1 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f0 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %e1 = tensor.empty(%n) : tensor<?x2xf32>
+  %b = linalg.generic {indexing_maps = [#id2, #row, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%m, %b1 : tensor<?x2xf32>, tensor<2xf32>) outs(%e1 : tensor<?x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: -1.0, -0.5>, max = 4.0 : f64, min = -1.0 : f64}]} {
+  ^bb0(%in: f32, %bias: f32, %out: f32):
+    %s = arith.addf %in, %bias : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%b : tensor<?x2xf32>) outs(%e2 : tensor<?x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.maximumf %in, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %e3 = tensor.empty(%n) : tensor<?x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x1xf32>) -> tensor<?x1xf32>
+  %y = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.0>, channel_min = array<f64: 0.0>, max = 9.0 : f64, min = 0.0 : f64}]}
+    ins(%r, %w2 : tensor<?x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<?x1xf32>) -> tensor<?x1xf32>
+  return %y : tensor<?x1xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// A tanh between the layers does not commute with scaling: nothing changes.
+// CHECK-LABEL: func @tanh
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 1.000000e+00], [2.000000e+00, 2.000000e+00]]>
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [4.000000e+00]]>
+// CHECK-NOT: arith.constant dense
+func.func @tanh(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: -2.0, -1.0>, max = 4.0 : f64, min = -2.0 : f64}]}
+    ins(%x, %w1 : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e1 = tensor.empty() : tensor<4x2xf32>
+  %t = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%m : tensor<4x2xf32>) outs(%e1 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 0.99, 0.96>, channel_min = array<f64: -0.96, -0.76>, max = 0.99 : f64, min = -0.96 : f64}]} {
+  ^bb0(%in: f32, %out: f32):
+    %s = math.tanh %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%t, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
+
+// -----
+
+// A value read by two ops (here the result, returned too) stays.
+// CHECK-LABEL: func @branch
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 1.000000e+00], [2.000000e+00, 2.000000e+00]]>
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [4.000000e+00]]>
+// CHECK-NOT: arith.constant dense
+func.func @branch(%x: tensor<4x2xf32>) -> (tensor<4x1xf32>, tensor<4x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%x, %w1 : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%m, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y, %m : tensor<4x1xf32>, tensor<4x2xf32>
+}
+
+// -----
+
+// Without per-channel calibration the ranges could not follow: it stays.
+// CHECK-LABEL: func @uncalibrated
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 1.000000e+00], [2.000000e+00, 2.000000e+00]]>
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [4.000000e+00]]>
+// CHECK-NOT: arith.constant dense
+func.func @uncalibrated(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%x, %w1 : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%m, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
