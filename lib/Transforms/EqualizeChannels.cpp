@@ -349,6 +349,9 @@ struct EqualizeChannelsPass
     : qfhe::impl::EqualizeChannelsBase<EqualizeChannelsPass> {
   using EqualizeChannelsBase::EqualizeChannelsBase;
 
+  /// The most a channel's range is widened.
+  static constexpr double kLargestGain = 256.0;
+
   /// Equalizes the chain after `producer` if there is one; returns whether
   /// it did.
   bool equalize(linalg::LinalgOp producer) {
@@ -404,8 +407,11 @@ struct EqualizeChannelsPass
       return false;
     SmallVector<double> factor(count), inverse(count);
     for (int64_t c = 0; c < count; ++c) {
-      // Channels that never vary keep their scale.
-      factor[c] = magnitude[c] > 0 ? magnitude[c] / largest : 1.0;
+      // Channels that never vary keep their scale; nearly silent ones grow
+      // at most kLargestGain times (their weights stay finite).
+      factor[c] = magnitude[c] > 0
+                      ? std::max(magnitude[c] / largest, 1.0 / kLargestGain)
+                      : 1.0;
       inverse[c] = 1.0 / factor[c];
     }
     if (llvm::all_of(factor, [](double f) { return f == 1.0; }))

@@ -138,3 +138,23 @@ func.func @uncalibrated(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
   %y = linalg.matmul ins(%m, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
   return %y : tensor<4x1xf32>
 }
+
+// -----
+
+// A nearly silent channel grows at most 256 times.
+// CHECK-LABEL: func @silent
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 2.560000e+02]]> : tensor<1x2xf32>
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [1.562500e-02]]> : tensor<2x1xf32>
+func.func @silent(%x: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0]]> : tensor<1x2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 1.0e-30>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%x, %w1 : tensor<4x1xf32>, tensor<1x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%m, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
