@@ -73,4 +73,7 @@ echo "  integer accuracy: $integer"
 echo "  widest value:     $widest bits ($widest_op), proven to fit the cap"
 echo "  lookups:          $(report_count "$WORK/report.json" lookups)"
 echo "  roundings:        $(report_count "$WORK/report.json" roundings)"
+echo "  allocation:       $(report_allocation "$WORK/report.json")"
+search=$(report_search "$WORK/report.json")
+[ -n "$search" ] && echo "  search:           $search"
 echo "  programs and reports in $WORK"

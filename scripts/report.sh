@@ -30,3 +30,34 @@ report_count() {
     paste -sd, - | sed 's/,/, /g')
   echo "${total:-0} per sample${by_width:+ ($by_width)}"
 }
+
+# report_allocation FILE: "OP: n-bit inputs[, c parts][, range x f]; ..."
+# for the layers of the report's "allocation" (qfhe-allocate-bits' choice).
+report_allocation() {
+  report_section "$1" allocation | awk '
+    function value(line) { sub(/^[^:]*: */, "", line); gsub(/[",]/, "", line); return line }
+    /"layers": \[/ { layers = 1; next }
+    layers && /^ *\]/ { layers = 0 }
+    layers && /"op":/ { op = value($0) }
+    layers && /"input_bits":/ { bits = value($0) }
+    layers && /"chunks":/ { chunks = value($0) }
+    layers && /"input_clip":/ { clip = value($0) }
+    layers && /^ *},?$/ {
+      text = op ": " bits "-bit inputs"
+      if (chunks != "") text = text ", " chunks " parts"
+      if (clip != "") text = text sprintf(", range x %.2f", clip)
+      out = out (out == "" ? "" : "; ") text
+      op = bits = chunks = clip = ""
+    }
+    END { print out }'
+}
+
+# report_search FILE: "N candidates measured on S samples" when the
+# allocation measured its candidates.
+report_search() {
+  local text candidates samples
+  text=$(report_section "$1" search)
+  candidates=$(echo "$text" | sed -n 's/.*"candidates": \([0-9]*\).*/\1/p')
+  samples=$(echo "$text" | sed -n 's/.*"samples": \([0-9]*\).*/\1/p')
+  [ -n "$candidates" ] && echo "$candidates candidates measured on $samples calibration samples"
+}

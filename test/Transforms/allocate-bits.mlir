@@ -12,7 +12,8 @@
 // [1, -1]) keeps them exactly with l1 2 and 5-bit inputs (63 / 31 = 2).
 // A2Q: remark: estimated: input_bits = 3, chunks = 1, estimated noise 0.0283 of the signal
 // A2Q: remark: estimated: input_bits = 5, chunks = 1, estimated noise 0.000457 of the signal
-// A2Q: module attributes {qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
+// The module records the choices for reports (qfhe.allocation_summary).
+// A2Q: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 3 : i64, loc = "loc({{.*}}mlp3.mlir{{.*}}:12:8)", op = "linalg.matmul", {{.*}}weight_l1 = 9 : i64}, {input_bits = 5 : i64, {{.*}}weight_l1 = 2 : i64}], strategy = "a2q"}, qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
 // A2Q: linalg.matmul {qfhe.allocation = {input_bits = 3 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 9 : i64}}
 // A2Q: linalg.matmul {qfhe.allocation = {input_bits = 5 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 2 : i64}}
 
@@ -20,7 +21,7 @@
 // largest n whose worst case fits: with n = 3, layer 1 could reach
 // 3 * 4 * 4 = 48 (7 bits); n = 2 fits.
 // UNIFORM: remark: uniform quantization: 2 bits
-// UNIFORM: module attributes {qfhe.default_bits = 2 : i64}
+// UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64}
 // UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = {input_bits = 2 : i64, per_channel = false, symmetric = false, weight_bits = 2 : i64, weight_l1 = 0 : i64}}
 
 // A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
@@ -40,6 +41,25 @@
 // MEASURED: remark: measured: input_bits = {{[0-9]}}, {{weighted|nearest}} rounding, chunks = {{[12]}}, input range x {{[0-9.]+}}
 // MEASURED: remark: measured: input_bits = {{[0-9]}}
 // MEASURED: remark: {{[0-9]+}} candidates measured; best agrees with the float program on {{[0-9.]+}}% of the calibration samples, output error {{[0-9.]+}}% (rms)
+// The summary says what the search measured, and the verifier's report
+// carries it.
+// RUN: quant-opt %S/Inputs/mlp3.mlir \
+// RUN:   --qfhe-allocate-bits="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy" \
+// RUN: | FileCheck %s --check-prefix=SUMMARY
+// SUMMARY: search = {agreement = {{[0-9.e+-]+}} : f64, candidates = {{[0-9]+}} : i64, divergence = {{[0-9.e+-]+}} : f64, relative_rms_error = {{[0-9.e+-]+}} : f64, samples = 64 : i64, uniform_is_best = {{true|false}}}, strategy = "a2q"}
+// RUN: quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
+// RUN:   --qfhe-pipeline="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy report=-" \
+// RUN: | FileCheck %s --check-prefix=REPORT
+// REPORT: "allocation": {
+// REPORT-NEXT: "layers": [
+// REPORT-NEXT: {
+// REPORT: "input_bits": {{[0-9]}},
+// REPORT: "op": "linalg.matmul",
+// REPORT: "search": {
+// REPORT: "candidates": {{[0-9]+}},
+// REPORT: "samples": 64,
+// REPORT: "strategy": "a2q"
+// REPORT: "functions": [
 
 // Calibration data that does not fit the function, or no file at all.
 // RUN: not quant-opt %S/Inputs/mlp3.mlir -o /dev/null \

@@ -16,6 +16,12 @@ namespace qfhe {
 #define GEN_PASS_DECL
 #include "qfhe/Transforms/Passes.h.inc"
 
+/// The choices of qfhe-allocate-bits, recorded on the module for reports:
+/// a dictionary with the strategy, one entry per linear layer (its op, its
+/// location and its qfhe.allocation) and, after a measured search, what it
+/// measured. qfhe-verify-bitwidth copies it into its report.
+constexpr StringLiteral kAllocationSummaryAttr = "qfhe.allocation_summary";
+
 #define GEN_PASS_REGISTRATION
 #include "qfhe/Transforms/Passes.h.inc"
 

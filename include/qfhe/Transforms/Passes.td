@@ -311,7 +311,9 @@ def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
     With `report`, it writes a JSON report: the widest encrypted value, the
     width of every encrypted op result, and the number of table lookups and
     of `qfhe.round` roundings per sample by input width (`lookups` and
-    `roundings`; max pooling counts one lookup per comparison).
+    `roundings`; max pooling counts one lookup per comparison), and, when
+    the module carries `qfhe.allocation_summary`, the allocation's choices
+    (`allocation`).
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",

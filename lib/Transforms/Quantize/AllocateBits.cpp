@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "qfhe/Support/QuantMath.h"
+#include "qfhe/Transforms/Passes.h"
 
 #include <cmath>
 #include <cstdio>
@@ -173,6 +174,34 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   static constexpr double kSplitNoise = 0.005;
   /// The layers that may split.
   DenseSet<Operation *> splittable;
+  /// What the measured search found, for the module's summary.
+  DictionaryAttr searchSummary;
+
+  /// Records the choices on the module (kAllocationSummaryAttr).
+  void recordSummary(ArrayRef<LinearLayer> layers) {
+    Builder b(&getContext());
+    SmallVector<Attribute> entries;
+    for (const LinearLayer &layer : layers) {
+      std::string loc;
+      llvm::raw_string_ostream os(loc);
+      layer.op->getLoc().print(os);
+      SmallVector<NamedAttribute> fields{
+          b.getNamedAttr("op",
+                         b.getStringAttr(layer.op->getName().getStringRef())),
+          b.getNamedAttr("loc", b.getStringAttr(loc))};
+      if (auto allocation =
+              layer.op->getAttrOfType<DictionaryAttr>(kAllocationAttr))
+        llvm::append_range(fields, allocation.getValue());
+      entries.push_back(b.getDictionaryAttr(fields));
+    }
+    SmallVector<NamedAttribute> summary{
+        b.getNamedAttr("strategy", b.getStringAttr(strategy)),
+        b.getNamedAttr("layers", b.getArrayAttr(entries))};
+    if (searchSummary)
+      summary.push_back(b.getNamedAttr("search", searchSummary));
+    getOperation()->setAttr(kAllocationSummaryAttr,
+                            b.getDictionaryAttr(summary));
+  }
 
   /// The range a value is quantized from.
   std::optional<TensorRange> rangeOf(Value value, const RangeSolver &solver) {
@@ -485,6 +514,19 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       if (!improved)
         break;
     }
+    if (best) {
+      Builder b(&getContext());
+      searchSummary = b.getDictionaryAttr(
+          {b.getNamedAttr("candidates",
+                          b.getI64IntegerAttr((*scorer)->getEvaluations())),
+           b.getNamedAttr("samples",
+                          b.getI64IntegerAttr((*scorer)->getNumSamples())),
+           b.getNamedAttr("agreement", b.getF64FloatAttr(best->agreement)),
+           b.getNamedAttr("divergence", b.getF64FloatAttr(best->divergence)),
+           b.getNamedAttr("relative_rms_error",
+                          b.getF64FloatAttr(std::sqrt(best->relativeError))),
+           b.getNamedAttr("uniform_is_best", b.getBoolAttr(uniformIsBest))});
+    }
     if (printChoices) {
       if (uniformIsBest)
         getOperation().emitRemark() << "measured: the uniform " << *uniformBits
@@ -608,6 +650,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       if (printChoices)
         getOperation().emitRemark()
             << "uniform quantization: " << *uniformBits << " bits";
+      recordSummary(layers);
       return;
     }
     bool failedAny = false;
@@ -633,6 +676,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     if (!std::string(calibrationData).empty() &&
         failed(search(layers, uniformBits)))
       return signalPassFailure();
+    recordSummary(layers);
   }
 };
 

@@ -66,6 +66,12 @@ public:
 
   /// Number of candidates scored so far.
   unsigned getEvaluations() const { return evaluations; }
+  /// Number of calibration samples each candidate runs on.
+  int64_t getNumSamples() const {
+    return inputs.empty() || inputs.front().getRank() == 0
+               ? 1
+               : inputs.front().getShape()[0];
+  }
 
 private:
   AllocationScorer() = default;

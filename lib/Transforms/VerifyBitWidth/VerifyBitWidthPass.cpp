@@ -34,6 +34,35 @@ std::string locationText(Location loc) {
   return text;
 }
 
+/// An attribute of plain values (dictionaries, arrays, strings, integers,
+/// floats, booleans) as JSON; others as their text.
+llvm::json::Value toJson(Attribute attr) {
+  if (auto dict = dyn_cast<DictionaryAttr>(attr)) {
+    llvm::json::Object object;
+    for (NamedAttribute entry : dict)
+      object[entry.getName().strref()] = toJson(entry.getValue());
+    return object;
+  }
+  if (auto array = dyn_cast<ArrayAttr>(attr)) {
+    llvm::json::Array values;
+    for (Attribute element : array)
+      values.push_back(toJson(element));
+    return values;
+  }
+  if (auto text = dyn_cast<StringAttr>(attr))
+    return text.str();
+  if (auto flag = dyn_cast<BoolAttr>(attr))
+    return flag.getValue();
+  if (auto integer = dyn_cast<IntegerAttr>(attr))
+    return integer.getInt();
+  if (auto real = dyn_cast<FloatAttr>(attr))
+    return real.getValueAsDouble();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  attr.print(os);
+  return text;
+}
+
 /// Counts of lookups (or roundings): ops, per sample, per sample by input
 /// width.
 llvm::json::Object summarize(ArrayRef<LookupRecord> records) {
@@ -107,6 +136,8 @@ struct VerifyBitWidthPass : qfhe::impl::VerifyBitWidthBase<VerifyBitWidthPass> {
           {"tlu_bit_width", tlu},
           {"proven", !failedAny},
           {"functions", std::move(functions)}};
+      if (Attribute summary = getOperation()->getAttr(kAllocationSummaryAttr))
+        document.getAsObject()->try_emplace("allocation", toJson(summary));
       if (path == "-") {
         llvm::outs() << llvm::formatv("{0:2}", document) << "\n";
       } else {
