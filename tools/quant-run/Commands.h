@@ -30,6 +30,8 @@ struct RunConfig {
   std::string entry;
   std::vector<std::string> outputs;
   std::string labels;
+  /// Where to write the class each sample's result 0 predicts (int64 .npy).
+  std::string predictions;
   double threshold = 0.5;
   std::vector<std::string> compare;
   double atol = 1e-5;

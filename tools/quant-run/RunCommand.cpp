@@ -17,6 +17,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstring>
 #include <optional>
 
 using namespace mlir;
@@ -142,6 +143,15 @@ llvm::Error reportRun(const RunConfig &config, const JitProgram &program,
   for (auto [path, result] : llvm::zip_first(config.outputs, results))
     if (llvm::Error error = writeNpyFile(result, path))
       return error;
+  if (!config.predictions.empty()) {
+    std::vector<int64_t> classes =
+        predictClasses(results.front(), config.threshold);
+    HostArray predicted(DType::Int64, {static_cast<int64_t>(classes.size())});
+    std::memcpy(predicted.getData(), classes.data(),
+                predicted.getSizeInBytes());
+    if (llvm::Error error = writeNpyFile(predicted, config.predictions))
+      return error;
+  }
 
   // Standard output carries the .npy data when -o is `-`.
   bool npyOnStdout = llvm::is_contained(config.outputs, "-");

@@ -66,9 +66,16 @@ cl::opt<std::string>
            cl::desc("Integer labels, one per sample: print the accuracy of "
                     "result 0 (argmax over its last axis)"),
            cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
+cl::opt<std::string> predictions(
+    "predictions", cl::value_desc("classes.npy"),
+    cl::desc("Write the class result 0 predicts for each sample (int64, as "
+             "--labels reads them): another program's agreement with this "
+             "one is its accuracy against these"),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
 cl::opt<double> threshold(
     "threshold", cl::init(0.5), cl::value_desc("t"),
-    cl::desc("With --labels and one output column: class 1 when the output "
+    cl::desc("With --labels or --predictions and one output column: class 1 "
+             "when the output "
              "exceeds t (default 0.5, for probabilities; use 0 for logits)"),
     cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
 cl::list<std::string>
@@ -129,6 +136,7 @@ int main(int argc, char **argv) {
   // (cl::list overloads operator&, hence std::addressof.)
   cl::Option *runOnly[] = {std::addressof(outputs),
                            &labels,
+                           &predictions,
                            &threshold,
                            std::addressof(compare),
                            &absoluteTolerance,
@@ -148,9 +156,10 @@ int main(int argc, char **argv) {
     error = calibrateCommand(
         {model, data, entry, calibratedOutput, batchSize.getValue()});
   } else {
-    error = runCommand({model, data, entry, outputs, labels, threshold, compare,
-                        absoluteTolerance, relativeTolerance, report,
-                        batchSize.getValue(), minAccuracy.getValue()});
+    error =
+        runCommand({model, data, entry, outputs, labels, predictions, threshold,
+                    compare, absoluteTolerance, relativeTolerance, report,
+                    batchSize.getValue(), minAccuracy.getValue()});
   }
   if (!error)
     return 0;
