@@ -5,12 +5,12 @@
 //===----------------------------------------------------------------------===//
 //
 // Between two layers with constant weights, ops that are positively
-// homogeneous per channel (bias adds, relu, pools, zero padding, scalar
-// products, flattening) commute with a positive scale per channel: dividing
-// the first layer's output channel c by r_c and multiplying the second
-// layer's weights of that channel by r_c computes the same function. With
-// r_c = (channel c's calibrated magnitude) / (the largest), every channel of
-// the activations between them spans the same range, so a per-tensor
+// homogeneous per channel (bias adds, relu, pools, depthwise convolutions,
+// zero padding, scalar products, flattening) commute with a positive scale per
+// channel: dividing the first layer's output channel c by r_c and multiplying
+// the second layer's weights of that channel by r_c computes the same function.
+// With r_c = (channel c's calibrated magnitude) / (the largest), every channel
+// of the activations between them spans the same range, so a per-tensor
 // activation quantization gives each channel all its levels: per-channel
 // activation scales, folded into the weights (cross-layer equalization,
 // Nagel et al. 2019, aimed at the activations).
@@ -257,10 +257,12 @@ std::optional<Value> step(Value value, int64_t &axis,
       return std::nullopt;
     return generic->getResult(0);
   }
-  if (isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp>(user)) {
-    auto pool = cast<linalg::LinalgOp>(user);
-    if (axis != 1 || pool.getDpsInputs()[0] != value ||
-        !isScaleInvariantFill(pool.getDpsInits()[0]))
+  // Pools and depthwise convolutions compute each channel from itself.
+  if (isa<linalg::PoolingNchwSumOp, linalg::PoolingNchwMaxOp,
+          linalg::DepthwiseConv2DNchwChwOp>(user)) {
+    auto windowed = cast<linalg::LinalgOp>(user);
+    if (axis != 1 || windowed.getDpsInputs()[0] != value ||
+        !isScaleInvariantFill(windowed.getDpsInits()[0]))
       return std::nullopt;
     return user->getResult(0);
   }
@@ -356,7 +358,8 @@ struct EqualizeChannelsPass
   /// it did.
   bool equalize(linalg::LinalgOp producer) {
     int64_t producerDim;
-    if (isa<linalg::Conv2DNchwFchwOp>(producer))
+    if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
+            producer))
       producerDim = 0;
     else if (auto matmul = dyn_cast<linalg::MatmulOp>(*producer);
              matmul && !matmul.hasUserDefinedMaps() &&
@@ -459,7 +462,8 @@ struct EqualizeChannelsPass
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> producers;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>(op))
+      if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp,
+              linalg::MatmulOp>(op))
         producers.push_back(op);
     });
     for (linalg::LinalgOp producer : producers)

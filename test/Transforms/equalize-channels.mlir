@@ -158,3 +158,33 @@ func.func @silent(%x: tensor<4x1xf32>) -> tensor<4x1xf32> {
   %y = linalg.matmul ins(%m, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
   return %y : tensor<4x1xf32>
 }
+
+// -----
+
+// A depthwise convolution computes each channel from itself: it passes the
+// scale on (its filter stays) between two convolutions.
+// CHECK-LABEL: func @depthwise
+// CHECK: arith.constant dense<{{\[}}{{\[}}[1.000000e+00]], {{\[}}[5.000000e-01]]]> : tensor<2x1x1xf32>
+// CHECK: arith.constant dense<{{\[}}{{\[}}{{\[}}[1.000000e+00]]], {{\[}}{{\[}}[2.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 8.000000e+00>
+// CHECK: linalg.depthwise_conv_2d_nchw_chw {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 4.000000e+00>
+// CHECK: arith.constant dense<{{\[}}{{\[}}{{\[}}[3.000000e+00]], {{\[}}[2.000000e+00]]]]> : tensor<1x2x1x1xf32>
+// CHECK: linalg.conv_2d_nchw_fchw ins
+func.func @depthwise(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[[[1.0]]], [[[1.0]]]]> : tensor<2x1x1x1xf32>
+  %dw = arith.constant dense<[[[1.0]], [[0.5]]]> : tensor<2x1x1xf32>
+  %w2 = arith.constant dense<[[[[3.0]], [[4.0]]]]> : tensor<1x2x1x1xf32>
+  %e0 = tensor.empty() : tensor<1x2x2x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 4.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%x, %w1 : tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) outs(%f0 : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %e1 = tensor.empty() : tensor<1x2x2x2xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %d = linalg.depthwise_conv_2d_nchw_chw {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%c1, %dw : tensor<1x2x2x2xf32>, tensor<2x1x1xf32>) outs(%f1 : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %e2 = tensor.empty() : tensor<1x1x2x2xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %y = linalg.conv_2d_nchw_fchw ins(%d, %w2 : tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>) outs(%f2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}

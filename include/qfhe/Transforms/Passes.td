@@ -64,10 +64,12 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
 def EqualizeChannels : Pass<"qfhe-equalize-channels", "::mlir::ModuleOp"> {
   let summary = "Give every channel of an activation the same calibrated range";
   let description = [{
-    Between two layers with constant weights (`linalg.conv_2d_nchw_fchw`
-    or a 2-D `linalg.matmul`), ops that commute with a positive scale per
-    channel (bias adds, relu and other max/min with zero, products and
-    quotients by constants, sum and max pooling, zero padding,
+    Between two layers with constant weights (a first layer
+    `linalg.conv_2d_nchw_fchw`, `linalg.depthwise_conv_2d_nchw_chw` or 2-D
+    `linalg.matmul`; a second layer `linalg.conv_2d_nchw_fchw` or 2-D
+    `linalg.matmul`), ops that commute with a positive scale per channel
+    (bias adds, relu and other max/min with zero, products and quotients by
+    constants, sum and max pooling, depthwise convolutions, zero padding,
     `tensor.collapse_shape`) let each channel `c` be divided by `r_c` in the
     first layer and multiplied by `r_c` in the second: the program computes
     the same function. With `r_c` the channel's calibrated magnitude where
