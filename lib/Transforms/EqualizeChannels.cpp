@@ -71,41 +71,18 @@ DenseFPElementsAttr constantElements(Value value) {
   return {};
 }
 
-/// Whether `value` is a float constant equal to `expected` (a scalar or a
-/// splat).
-bool isConstantEqualTo(Value value, double expected) {
-  Attribute attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return false;
-  if (auto scalar = dyn_cast<FloatAttr>(attr))
-    return scalar.getValueAsDouble() == expected;
-  if (auto elements = dyn_cast<DenseFPElementsAttr>(attr))
-    return elements.isSplat() &&
-           elements.getSplatValue<APFloat>().convertToDouble() == expected;
-  return false;
-}
+/// Whether a value is a float zero (a scalar or a splat).
+bool isZero(Value value) { return matchPattern(value, m_AnyZeroFloat()); }
 
 /// Whether a linalg init is filled with 0 or an infinity (values every
 /// positive scale keeps).
 bool isScaleInvariantFill(Value init) {
+  if (isZeroFilled(init))
+    return true;
   auto fill = init.getDefiningOp<linalg::FillOp>();
-  if (!fill)
-    return false;
-  Attribute attr;
-  if (!matchPattern(fill.getInputs()[0], m_Constant(&attr)))
-    return false;
-  auto value = dyn_cast<FloatAttr>(attr);
-  return value &&
-         (value.getValueAsDouble() == 0.0 || value.getValue().isInfinity());
-}
-
-/// The users of `value` that read its elements (not only its shape).
-SmallVector<OpOperand *> dataUses(Value value) {
-  SmallVector<OpOperand *> uses;
-  for (OpOperand &use : value.getUses())
-    if (!isa<tensor::DimOp>(use.getOwner()))
-      uses.push_back(&use);
-  return uses;
+  FloatAttr value;
+  return fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
+         value.getValue().isInfinity();
 }
 
 /// Whether `op` is a layer with constant weights reading `input` along
@@ -164,19 +141,17 @@ bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
       roles[argument] = Role::Scaled;
       continue;
     }
-    if (!matchPattern(operand.get(), m_Constant()))
+    if (!isConstant(operand.get()))
       return false;
-    roles[argument] =
-        isConstantEqualTo(operand.get(), 0.0) ? Role::Zero : Role::Constant;
+    roles[argument] = isZero(operand.get()) ? Role::Zero : Role::Constant;
     operandOf[argument] = operand.getOperandNumber();
   }
   auto roleOf = [&](Value value) -> std::optional<Role> {
     auto it = roles.find(value);
     if (it != roles.end())
       return it->second;
-    if (value.getParentRegion() != &generic.getRegion() &&
-        matchPattern(value, m_Constant()))
-      return isConstantEqualTo(value, 0.0) ? Role::Zero : Role::Constant;
+    if (value.getParentRegion() != &generic.getRegion() && isConstant(value))
+      return isZero(value) ? Role::Zero : Role::Constant;
     return std::nullopt;
   };
   // Constant operands added to the data scale with it; those that multiply
@@ -244,10 +219,10 @@ bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
 /// its channel axis and channel map; std::nullopt when the chain stops.
 std::optional<Value> step(Value value, int64_t &axis,
                           SmallVector<int64_t> &channels, Chain &chain) {
-  SmallVector<OpOperand *> uses = dataUses(value);
-  if (uses.size() != 1)
+  SmallVector<Operation *> users = getDataUsers(value);
+  if (users.size() != 1)
     return std::nullopt;
-  Operation *user = uses.front()->getOwner();
+  Operation *user = users.front();
   if (isConsumer(user, value, axis, chain.consumerDim)) {
     chain.consumer = user;
     return Value();
@@ -268,8 +243,8 @@ std::optional<Value> step(Value value, int64_t &axis,
   }
   if (auto pad = dyn_cast<tensor::PadOp>(user)) {
     Value padding = pad.getConstantPaddingValue();
-    if (!padding || !isConstantEqualTo(padding, 0.0) ||
-        pad.getStaticLow()[axis] != 0 || pad.getStaticHigh()[axis] != 0)
+    if (!padding || !isZero(padding) || pad.getStaticLow()[axis] != 0 ||
+        pad.getStaticHigh()[axis] != 0)
       return std::nullopt;
     return pad.getResult();
   }

@@ -315,6 +315,15 @@ int64_t l1Norm(const std::vector<int64_t> &values) {
   return norm;
 }
 
+/// `count` weights drawn from N(0, 1).
+std::vector<double> normalWeights(std::mt19937_64 &rng, size_t count) {
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<double> weights(count);
+  for (double &w : weights)
+    w = normal(rng);
+  return weights;
+}
+
 TEST(BudgetedWeights, WithoutBudgetTheLargestWeightMapsToTheEnd) {
   std::vector<int64_t> q;
   double scale = quantizeChannelWithBudget({0.5, -1.27, 0.1}, 8, true, 0, q);
@@ -324,11 +333,8 @@ TEST(BudgetedWeights, WithoutBudgetTheLargestWeightMapsToTheEnd) {
 
 TEST(BudgetedWeights, TheBudgetBoundsTheL1NormOfTheIntegers) {
   std::mt19937_64 rng(5);
-  std::normal_distribution<double> normal(0, 1);
   for (int64_t budget : {1, 7, 36, 85, 255, 1000}) {
-    std::vector<double> weights(64);
-    for (double &w : weights)
-      w = normal(rng);
+    std::vector<double> weights = normalWeights(rng, 64);
     std::vector<int64_t> q;
     double scale = quantizeChannelWithBudget(weights, 8, true, budget, q);
     EXPECT_LE(l1Norm(q), budget) << "budget " << budget;
@@ -413,10 +419,7 @@ int64_t largestSegmentNorm(const std::vector<int64_t> &q, size_t size) {
 
 TEST(SegmentBudget, EachSegmentMeetsTheBudget) {
   std::mt19937_64 rng(11);
-  std::normal_distribution<double> normal(0, 1);
-  std::vector<double> weights(64), importance(64, 1.0);
-  for (double &w : weights)
-    w = normal(rng);
+  std::vector<double> weights = normalWeights(rng, 64), importance(64, 1.0);
   for (size_t size : {16, 20, 64}) {
     for (int64_t budget : {3, 35, 200}) {
       std::vector<int64_t> plain, weighted;
@@ -435,10 +438,7 @@ TEST(SegmentBudget, SegmentsAllowFinerScalesThanOneBudget) {
   // Four segments of 16 weights with 35 units each hold more precision
   // than 35 units over all 64: the scale is finer and the error smaller.
   std::mt19937_64 rng(12);
-  std::normal_distribution<double> normal(0, 1);
-  std::vector<double> weights(64), importance(64, 1.0);
-  for (double &w : weights)
-    w = normal(rng);
+  std::vector<double> weights = normalWeights(rng, 64), importance(64, 1.0);
   std::vector<int64_t> whole, split;
   double wholeError = 0, splitError = 0;
   double wholeScale = quantizeChannelWeighted(weights, importance, 8, true, 35,

@@ -285,6 +285,25 @@ IntegerForm emitAccumulation(
   return acc.form;
 }
 
+/// Subtracts each output channel's weight zero point (`params`, per axis or
+/// per tensor) from the weights `w` in place; returns the centered weights
+/// of each of the `outputs` channels, its `terms` in order. `indexOf(channel,
+/// term)` is a weight's position in `w`.
+SmallVector<SmallVector<int64_t>>
+centerWeights(SmallVector<int64_t> &w, QuantParamsAttr params, int64_t outputs,
+              int64_t terms, function_ref<int64_t(int64_t, int64_t)> indexOf) {
+  SmallVector<SmallVector<int64_t>> centered(outputs);
+  for (int64_t channel = 0; channel < outputs; ++channel) {
+    int64_t zeroPoint = params.getZeroPoint(params.isPerAxis() ? channel : 0);
+    for (int64_t term = 0; term < terms; ++term) {
+      int64_t &weight = w[indexOf(channel, term)];
+      weight -= zeroPoint;
+      centered[channel].push_back(weight);
+    }
+  }
+  return centered;
+}
+
 LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
   auto input = getLinearInput(lowering, op.getLhs(), op);
   if (failed(input))
@@ -300,14 +319,8 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
   SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
                                            : SmallVector<int64_t>(n, 0);
   // Centered weights, per output column.
-  SmallVector<SmallVector<int64_t>> columns(n);
-  for (int64_t col = 0; col < n; ++col) {
-    int64_t zw = rhs.getZeroPoint(rhs.isPerAxis() ? col : 0);
-    for (int64_t row = 0; row < k; ++row) {
-      w[row * n + col] -= zw;
-      columns[col].push_back(w[row * n + col]);
-    }
-  }
+  SmallVector<SmallVector<int64_t>> columns = centerWeights(
+      w, rhs, n, k, [&](int64_t col, int64_t row) { return row * n + col; });
   int64_t chunks = op.getChunks().value_or(1);
   auto parts = getChunkParts(k, chunks);
   SmallVector<SmallVector<ChannelBound>> bounds;
@@ -380,14 +393,9 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
   SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
                                            : SmallVector<int64_t>(filters, 0);
   // Centered weights, per filter, ordered by input channel.
-  SmallVector<SmallVector<int64_t>> perFilterWeights(filters);
-  for (int64_t f = 0; f < filters; ++f) {
-    int64_t zw = filterParams.getZeroPoint(filterParams.isPerAxis() ? f : 0);
-    for (int64_t i = 0; i < perFilter; ++i) {
-      w[f * perFilter + i] -= zw;
-      perFilterWeights[f].push_back(w[f * perFilter + i]);
-    }
-  }
+  SmallVector<SmallVector<int64_t>> perFilterWeights =
+      centerWeights(w, filterParams, filters, perFilter,
+                    [&](int64_t f, int64_t i) { return f * perFilter + i; });
   int64_t chunks = op.getChunks().value_or(1);
   auto parts = getChunkParts(channels, chunks);
   SmallVector<SmallVector<ChannelBound>> bounds;
