@@ -340,8 +340,11 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     }
     if (bestNoise > kSplitNoise * bestSignal)
       splittable.insert(layer.op);
+    // The candidates outlive the loops: drop_begin keeps a reference to
+    // its range, so it must not be a temporary.
+    SmallVector<int64_t> splits = chunkCandidates(layer);
     for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-      for (int64_t chunks : llvm::drop_begin(chunkCandidates(layer))) {
+      for (int64_t chunks : llvm::drop_begin(splits)) {
         if (partBudget(cap, n, chunks) < 1)
           continue;
         auto [noise, signal] = estimate(layer, *input, n, cap, chunks);
@@ -494,7 +497,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
             std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
         // Weighted or nearest rounding in one part, weighted in more.
         SmallVector<std::pair<int64_t, bool>> shapes{{1, true}, {1, false}};
-        for (int64_t chunks : llvm::drop_begin(chunkCandidates(layer)))
+        SmallVector<int64_t> splits = chunkCandidates(layer);
+        for (int64_t chunks : llvm::drop_begin(splits))
           shapes.push_back({chunks, true});
         for (unsigned n = low; n <= high; ++n) {
           for (auto [chunks, weighted] : shapes) {
