@@ -92,8 +92,8 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   let summary = "Rewrite float tensor ops into quantized qfhe ops";
   let description = [{
     Post-training quantization: every float tensor between the ops of a
-    function's body becomes an integer tensor with explicit `#qfhe.quant`
-    parameters chosen from the value's range (calibration ranges,
+    function's body becomes a tensor of `!quant.uniform` integers whose
+    parameters are chosen from the value's range (calibration ranges,
     `qfhe.observed`, where present; otherwise the sound ranges of the range
     analysis, which this pass runs itself).
 

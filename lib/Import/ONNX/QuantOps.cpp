@@ -4,12 +4,16 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// QuantizeLinear and DequantizeLinear become `qfhe.quantize` and
-// `qfhe.dequantize` with `#qfhe.quant` parameters read from the constant scale
-// and zero point. ONNX QuantizeLinear computes
-// saturate(round_half_to_even(x / scale) + zero_point), exactly what
-// qfhe.quantize does; the zero point's type (uint8 by default) is the storage:
-// uint8 -> ui8, int8 -> si8 (int32 too for DequantizeLinear).
+// QuantizeLinear and DequantizeLinear become the upstream quant dialect's
+// `quant.qcast` and `quant.dcast`, the parameters read from the constant
+// scale and zero point into the `!quant.uniform` type of the quantized
+// tensor. ONNX QuantizeLinear computes
+// saturate(round_half_to_even(x / scale) + zero_point), which is what qfhe
+// gives `quant.qcast` (and `qfhe.quantize`); the zero point's type (uint8 by
+// default) is the storage: uint8 -> u8, int8 -> i8 (int32 too for
+// DequantizeLinear). A constant input of DequantizeLinear (a quantized
+// weight) is an `arith.constant` of signless storage integers and a
+// `quant.scast`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,7 +21,9 @@
 #include "NodeContext.h"
 #include "Shapes.h"
 
-#include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "qfhe/Dialect/QFHE/IR/QuantParams.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -28,10 +34,11 @@ using namespace mlir::qfhe::onnx_import;
 
 namespace {
 
-/// The quantization parameters of a QuantizeLinear/DequantizeLinear node for
-/// a tensor of type `type` stored as `storage`: scale (input 1) and zero
-/// point (input 2, default 0), per tensor or, since opset 13, per axis.
-FailureOr<QuantParamsAttr>
+/// The quantized element type of a QuantizeLinear/DequantizeLinear node for
+/// a tensor of shape `type` stored as `storage` (signed or unsigned): scale
+/// (input 1) and zero point (input 2, default 0), per tensor or, since opset
+/// 13, per axis.
+FailureOr<quant::QuantizedType>
 getQuantParams(NodeContext &ctx, RankedTensorType type, IntegerType storage) {
   if (failed(ctx.requireConstant(1, "scale")))
     return failure();
@@ -75,10 +82,8 @@ getQuantParams(NodeContext &ctx, RankedTensorType type, IntegerType storage) {
                       formatShape(type.getShape()));
   }
   SmallVector<double> scaleValues(scales.begin(), scales.end());
-  return QuantParamsAttr::getChecked(
-      [&] { return emitError(ctx.getLoc()); }, ctx.getContext(),
-      storage.getWidth(), storage.isSigned(), /*narrowRange=*/false, axis,
-      ArrayRef<double>(scaleValues), ArrayRef<int64_t>(zeroPoints));
+  return getUniformType(ctx.getBuilder().getF32Type(), storage.getWidth(),
+                        !storage.isUnsigned(), scaleValues, zeroPoints, axis);
 }
 
 LogicalResult emitQuantizeLinear(NodeContext &ctx) {
@@ -92,13 +97,54 @@ LogicalResult emitQuantizeLinear(NodeContext &ctx) {
   if (!storage || storage.getWidth() != 8)
     return ctx.fail("QuantizeLinear zero point must be uint8 or int8");
   RankedTensorType type = ctx.getInputType(0);
-  FailureOr<QuantParamsAttr> params = getQuantParams(ctx, type, storage);
-  if (failed(params))
+  FailureOr<quant::QuantizedType> element = getQuantParams(ctx, type, storage);
+  if (failed(element))
     return failure();
-  ctx.setResult(0, QuantizeOp::create(ctx.getBuilder(), ctx.getLoc(),
-                                      type.clone(storage), ctx.getInput(0),
-                                      *params));
+  ctx.setResult(0, quant::QuantizeCastOp::create(ctx.getBuilder(), ctx.getLoc(),
+                                                 type.clone(*element),
+                                                 ctx.getInput(0)));
   return success();
+}
+
+/// The integers of DequantizeLinear's input as a tensor of `element`: a
+/// constant (a quantized weight) becomes an `arith.constant` of signless
+/// storage integers cast with `quant.scast`; a quantized tensor with other
+/// parameters is reinterpreted through its storage integers.
+FailureOr<Value> getQuantizedInput(NodeContext &ctx,
+                                   quant::QuantizedType element) {
+  OpBuilder &builder = ctx.getBuilder();
+  Location loc = ctx.getLoc();
+  RankedTensorType type = ctx.getInputType(0);
+  auto storage = builder.getIntegerType(element.getStorageTypeIntegralWidth());
+  if (DenseElementsAttr data = ctx.getConstantInput(0)) {
+    Value integers = arith::ConstantOp::create(
+        builder, loc, cast<DenseIntElementsAttr>(data).bitcast(storage));
+    return quant::StorageCastOp::create(builder, loc, type.clone(element),
+                                        integers)
+        .getResult();
+  }
+  Value input = ctx.getInput(0);
+  if (type.getElementType() == element)
+    return input;
+  if (!isa<quant::QuantizedType>(type.getElementType()))
+    return ctx.fail("DequantizeLinear input '" + ctx.getInputName(0) +
+                    "' must be constant or the output of a QuantizeLinear");
+  Value integers =
+      quant::StorageCastOp::create(builder, loc, type.clone(storage), input);
+  return quant::StorageCastOp::create(builder, loc, type.clone(element),
+                                      integers)
+      .getResult();
+}
+
+/// The storage integer type of a DequantizeLinear input of `type`: an
+/// integer tensor, or a quantized tensor (its storage, with its signedness).
+IntegerType getStorageOf(RankedTensorType type) {
+  Type element = type.getElementType();
+  if (auto quantized = dyn_cast<quant::QuantizedType>(element))
+    return IntegerType::get(
+        element.getContext(), quantized.getStorageTypeIntegralWidth(),
+        quantized.isSigned() ? IntegerType::Signed : IntegerType::Unsigned);
+  return dyn_cast<IntegerType>(element);
 }
 
 LogicalResult emitDequantizeLinear(NodeContext &ctx) {
@@ -106,17 +152,20 @@ LogicalResult emitDequantizeLinear(NodeContext &ctx) {
     return ctx.failAttr("axis", Twine(ctx.getInt("axis", 1)),
                         "DequantizeLinear has no 'axis' before opset 13");
   RankedTensorType type = ctx.getInputType(0);
-  auto storage = dyn_cast<IntegerType>(type.getElementType());
+  IntegerType storage = getStorageOf(type);
   if (!storage || (storage.getWidth() != 8 && storage.getWidth() != 32))
     return ctx.fail("DequantizeLinear input '" + ctx.getInputName(0) +
                     "' must hold uint8, int8 or int32 values");
-  FailureOr<QuantParamsAttr> params = getQuantParams(ctx, type, storage);
-  if (failed(params))
+  FailureOr<quant::QuantizedType> element = getQuantParams(ctx, type, storage);
+  if (failed(element))
+    return failure();
+  FailureOr<Value> input = getQuantizedInput(ctx, *element);
+  if (failed(input))
     return failure();
   OpBuilder &builder = ctx.getBuilder();
-  ctx.setResult(0, DequantizeOp::create(builder, ctx.getLoc(),
-                                        type.clone(builder.getF32Type()),
-                                        ctx.getInput(0), *params));
+  ctx.setResult(
+      0, quant::DequantizeCastOp::create(
+             builder, ctx.getLoc(), type.clone(builder.getF32Type()), *input));
   return success();
 }
 

@@ -92,41 +92,42 @@ std::optional<QValue> foldBias(Quantizer &quantizer, const QValue &accumulator,
   if (bias.size() != 1 &&
       (biasDim != channelDim || static_cast<int64_t>(bias.size()) != channels))
     return std::nullopt;
-  QuantParamsAttr params = accumulator.params;
-  IntegerRange storage = getStorageRange(params.getBits(), true);
-  SmallVector<APInt> values;
+  QuantParams params = accumulator.getParams();
+  IntegerRange storage = params.getStorageRange();
+  SmallVector<int64_t> values;
   for (int64_t channel = 0; channel < channels; ++channel) {
     double real = bias[bias.size() == 1 ? 0 : channel];
-    double scale = params.getScale(params.isPerAxis() ? channel : 0);
-    values.push_back(
-        APInt(params.getBits(), quantizeValue(real, scale, 0, storage), true));
+    values.push_back(quantizeValue(real, params.getScale(channel), 0, storage));
   }
   if (producer->getNumOperands() > 2)
     return std::nullopt;
   OpBuilder &b = quantizer.getBuilder();
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointAfter(producer);
-  auto biasType = RankedTensorType::get({channels}, params.getStorageType());
-  Value biasValue =
-      arith::ConstantOp::create(b, producer->getLoc(), biasType,
-                                DenseElementsAttr::get(biasType, values));
+  // The bias has the accumulator's parameters, per axis 0 of its one
+  // dimension.
+  quant::QuantizedType biasElement = getUniformType(
+      params.getExpressedType(), params.getStorageWidth(), params.isSigned(),
+      params.getScales(), params.getZeroPoints(),
+      params.isPerAxis() ? std::optional<int64_t>(0) : std::nullopt);
+  Value biasValue = createQuantizedConstant(
+      b, producer->getLoc(), RankedTensorType::get({channels}, biasElement),
+      values);
   Operation *folded;
   if (auto matmul = dyn_cast<MatmulOp>(producer))
-    folded = MatmulOp::create(b, matmul.getLoc(), matmul.getType(),
-                              matmul.getLhs(), matmul.getRhs(), biasValue,
-                              matmul.getLhsParams(), matmul.getRhsParams(),
-                              matmul.getResultParams(), matmul.getChunksAttr());
+    folded =
+        MatmulOp::create(b, matmul.getLoc(), matmul.getType(), matmul.getLhs(),
+                         matmul.getRhs(), biasValue, matmul.getChunksAttr());
   else {
     auto conv = cast<Conv2DOp>(producer);
     folded = Conv2DOp::create(
         b, conv.getLoc(), conv.getType(), conv.getInput(), conv.getFilter(),
-        biasValue, conv.getInputParams(), conv.getFilterParams(),
-        conv.getResultParams(), conv.getStridesAttr(), conv.getDilationsAttr(),
+        biasValue, conv.getStridesAttr(), conv.getDilationsAttr(),
         conv.getPaddingAttr(), conv.getGroupsAttr(), conv.getChunksAttr());
   }
   producer->getResult(0).replaceAllUsesWith(folded->getResult(0));
   producer->erase();
-  return QValue{folded->getResult(0), params, true};
+  return QValue{folded->getResult(0), true};
 }
 
 /// Builds the body of a qfhe.apply from the chain links, in order.
@@ -211,7 +212,7 @@ RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
           ? quantizer.outputBits()
           : quantizer.desiredBits(
                 output, quantizer.defaultBits(options.activationBits));
-  FailureOr<QuantParamsAttr> params = quantizer.chooseParams(
+  FailureOr<quant::QuantizedType> params = quantizer.chooseParams(
       output, bits, options.symmetricActivations, chain.back().op);
   if (failed(params))
     return failure();
@@ -224,10 +225,9 @@ RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
   b.setInsertionPoint(chain.back().op);
   auto apply = ApplyOp::create(
       b, op->getLoc(), Quantizer::storageType(output.getType(), *params),
-      source.value, source.params, *params,
-      channel ? b.getI64IntegerAttr(*channel) : IntegerAttr());
+      source.value, channel ? b.getI64IntegerAttr(*channel) : IntegerAttr());
   buildApplyBody(b, apply, rest, inType, channel.has_value());
-  quantizer.setQuantized(output, QValue{apply.getResult(), *params, false});
+  quantizer.setQuantized(output, QValue{apply.getResult(), false});
   return success();
 }
 
@@ -246,7 +246,7 @@ RewriteResult quantizeBinary(Quantizer &quantizer, linalg::GenericOp op,
           ? quantizer.outputBits()
           : quantizer.desiredBits(
                 output, quantizer.defaultBits(options.activationBits));
-  FailureOr<QuantParamsAttr> params =
+  FailureOr<quant::QuantizedType> params =
       quantizer.chooseParams(output, bits, options.symmetricActivations, op);
   if (failed(params))
     return failure();
@@ -255,19 +255,16 @@ RewriteResult quantizeBinary(Quantizer &quantizer, linalg::GenericOp op,
   Value result;
   switch (binary.kind) {
   case BinaryKind::Add:
-    result = AddOp::create(b, op.getLoc(), type, lhs->value, rhs->value,
-                           lhs->params, rhs->params, *params);
+    result = AddOp::create(b, op.getLoc(), type, lhs->value, rhs->value);
     break;
   case BinaryKind::Sub:
-    result = SubOp::create(b, op.getLoc(), type, lhs->value, rhs->value,
-                           lhs->params, rhs->params, *params);
+    result = SubOp::create(b, op.getLoc(), type, lhs->value, rhs->value);
     break;
   case BinaryKind::Mul:
-    result = MulOp::create(b, op.getLoc(), type, lhs->value, rhs->value,
-                           lhs->params, rhs->params, *params);
+    result = MulOp::create(b, op.getLoc(), type, lhs->value, rhs->value);
     break;
   }
-  quantizer.setQuantized(output, QValue{result, *params, false});
+  quantizer.setQuantized(output, QValue{result, false});
   return success();
 }
 

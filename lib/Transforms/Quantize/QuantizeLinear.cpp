@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
 
 using namespace mlir;
@@ -25,10 +26,11 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// Quantized constant weights and their parameters.
+/// Quantized constant weights (their type holds their parameters).
 struct QuantizedWeights {
   Value value;
-  QuantParamsAttr params;
+
+  QuantParams getParams() const { return *QuantParams::get(value.getType()); }
 };
 
 /// How the weights of one op are quantized: the options, overridden by the
@@ -188,18 +190,17 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
           /*isSigned=*/true);
     }
   }
-  MLIRContext *ctx = user->getContext();
-  QuantParamsAttr params =
-      channels == 1
-          ? QuantParamsAttr::get(ctx, policy.bits, true, scales[0],
-                                 zeroPoints[0], policy.narrow)
-          : QuantParamsAttr::get(ctx, policy.bits, true, policy.narrow, axis,
-                                 scales, zeroPoints);
-  auto type = RankedTensorType::get(shape, params.getStorageType());
-  Value constant =
-      arith::ConstantOp::create(quantizer.getBuilder(), user->getLoc(), type,
-                                DenseElementsAttr::get(type, integers));
-  return QuantizedWeights{constant, params};
+  quant::QuantizedType element = getUniformType(
+      weights.getElementType(), policy.bits, /*isSigned=*/true, scales,
+      zeroPoints, channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
+      storage);
+  SmallVector<int64_t> storageValues;
+  for (const APInt &integer : integers)
+    storageValues.push_back(integer.getSExtValue());
+  Value constant = createQuantizedConstant(
+      quantizer.getBuilder(), user->getLoc(),
+      RankedTensorType::get(shape, element), storageValues);
+  return QuantizedWeights{constant};
 }
 
 /// The constant float weights of an operand.
@@ -211,8 +212,8 @@ DenseFPElementsAttr getWeights(Value value) {
 }
 
 /// Accumulator scales: the input scale times each weight scale.
-SmallVector<double> productScales(QuantParamsAttr input,
-                                  QuantParamsAttr weights) {
+SmallVector<double> productScales(const QuantParams &input,
+                                  const QuantParams &weights) {
   SmallVector<double> scales;
   for (double scale : weights.getScales())
     scales.push_back(input.getScale() * scale);
@@ -275,16 +276,17 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
                       /*termsDim=*/0);
   if (failed(w))
     return failure();
-  QuantParamsAttr accumulator = quantizer.accumulatorParams(
-      productScales(input->params, w->params), rank - 1);
   Value result = op->getResult(0);
-  Value acc = MatmulOp::create(
-      quantizer.getBuilder(), op.getLoc(),
-      Quantizer::storageType(result.getType(), accumulator), input->value,
-      w->value, Value(), input->params, w->params, accumulator,
-      getChunksAttr(quantizer.getBuilder(),
-                    WeightPolicy(quantizer.getOptions(), op)));
-  quantizer.setQuantized(result, QValue{acc, accumulator, true});
+  quant::QuantizedType accumulator = quantizer.accumulatorParams(
+      getElementTypeOrSelf(result.getType()),
+      productScales(input->getParams(), w->getParams()), rank - 1);
+  Value acc =
+      MatmulOp::create(quantizer.getBuilder(), op.getLoc(),
+                       Quantizer::storageType(result.getType(), accumulator),
+                       input->value, w->value, Value(),
+                       getChunksAttr(quantizer.getBuilder(),
+                                     WeightPolicy(quantizer.getOptions(), op)));
+  quantizer.setQuantized(result, QValue{acc, true});
   return success();
 }
 
@@ -313,20 +315,20 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
       getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim);
   if (failed(w))
     return failure();
-  QuantParamsAttr accumulator =
-      quantizer.accumulatorParams(productScales(input->params, w->params), 1);
   Value result = op->getResult(0);
+  quant::QuantizedType accumulator = quantizer.accumulatorParams(
+      getElementTypeOrSelf(result.getType()),
+      productScales(input->getParams(), w->getParams()), 1);
   OpBuilder &b = quantizer.getBuilder();
   int64_t groups = depthwise ? shape[0] : 1;
   Value acc = Conv2DOp::create(
       b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, w->value, Value(), input->params, w->params, accumulator,
-      b.getDenseI64ArrayAttr(pairOf(strides)),
+      input->value, w->value, Value(), b.getDenseI64ArrayAttr(pairOf(strides)),
       b.getDenseI64ArrayAttr(pairOf(dilations)),
       b.getDenseI64ArrayAttr(padding), b.getI64IntegerAttr(groups),
       depthwise ? IntegerAttr()
                 : getChunksAttr(b, WeightPolicy(quantizer.getOptions(), op)));
-  quantizer.setQuantized(result, QValue{acc, accumulator, true});
+  quantizer.setQuantized(result, QValue{acc, true});
   return success();
 }
 
@@ -346,21 +348,23 @@ RewriteResult quantizePool(Quantizer &quantizer, PoolOp op, bool isMax) {
   DenseI64ArrayAttr pads = b.getDenseI64ArrayAttr(padding);
   if (isMax) {
     Value max = MaxPoolOp::create(
-        b, op.getLoc(), Quantizer::storageType(result.getType(), input->params),
-        input->value, input->params, kernel, strides, pads);
-    quantizer.setQuantized(result, QValue{max, input->params, false});
+        b, op.getLoc(),
+        getTensorType(result.getType(),
+                      getElementTypeOrSelf(input->value.getType())),
+        input->value, kernel, strides, pads);
+    quantizer.setQuantized(result, QValue{max, false});
     return success();
   }
   if (!isZeroFilled(op.getOutputs()[0]))
     return op->emitError() << "cannot quantize: sum pooling into a non-zero "
                               "initial value";
-  QuantParamsAttr accumulator =
-      quantizer.accumulatorParams({input->params.getScale()}, std::nullopt);
+  quant::QuantizedType accumulator = quantizer.accumulatorParams(
+      getElementTypeOrSelf(result.getType()), {input->getParams().getScale()},
+      std::nullopt);
   Value sum = SumPoolOp::create(
       b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, input->params, accumulator, kernel, strides, pads,
-      b.getI64IntegerAttr(1));
-  quantizer.setQuantized(result, QValue{sum, accumulator, true});
+      input->value, kernel, strides, pads, b.getI64IntegerAttr(1));
+  quantizer.setQuantized(result, QValue{sum, true});
   return success();
 }
 
@@ -370,14 +374,15 @@ RewriteResult quantizeReduction(Quantizer &quantizer, linalg::GenericOp op,
   if (failed(input))
     return failure();
   OpBuilder &b = quantizer.getBuilder();
-  QuantParamsAttr accumulator =
-      quantizer.accumulatorParams({input->params.getScale()}, std::nullopt);
   Value result = op->getResult(0);
+  quant::QuantizedType accumulator = quantizer.accumulatorParams(
+      getElementTypeOrSelf(result.getType()), {input->getParams().getScale()},
+      std::nullopt);
   Value sum = ReduceSumOp::create(
       b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, input->params, accumulator,
-      b.getDenseI64ArrayAttr(reduction.dimensions), b.getI64IntegerAttr(1));
-  quantizer.setQuantized(result, QValue{sum, accumulator, true});
+      input->value, b.getDenseI64ArrayAttr(reduction.dimensions),
+      b.getI64IntegerAttr(1));
+  quantizer.setQuantized(result, QValue{sum, true});
   return success();
 }
 

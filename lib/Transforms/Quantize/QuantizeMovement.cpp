@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -31,9 +32,9 @@ RewriteResult cloneOnIntegers(Quantizer &quantizer, Operation *op) {
   mapping.map(op->getOperand(0), source->value);
   Operation *clone = quantizer.getBuilder().clone(*op, mapping);
   Value result = clone->getResult(0);
-  result.setType(Quantizer::storageType(result.getType(), source->params));
-  quantizer.setQuantized(op->getResult(0),
-                         QValue{result, source->params, false});
+  result.setType(getTensorType(result.getType(),
+                               getElementTypeOrSelf(source->value.getType())));
+  quantizer.setQuantized(op->getResult(0), QValue{result, false});
   return success();
 }
 
@@ -47,13 +48,11 @@ moveWithInit(Quantizer &quantizer, Operation *op, Value input, Value oldInit,
     return failure();
   OpBuilder &b = quantizer.getBuilder();
   Value result = op->getResult(0);
-  RankedTensorType type =
-      Quantizer::storageType(result.getType(), source->params);
+  Type element = getElementTypeOrSelf(source->value.getType());
   Value init = tensor::EmptyOp::create(
       b, op->getLoc(), tensor::getMixedSizes(b, op->getLoc(), oldInit),
-      type.getElementType());
-  quantizer.setQuantized(
-      result, QValue{build(b, source->value, init), source->params, false});
+      element);
+  quantizer.setQuantized(result, QValue{build(b, source->value, init), false});
   return success();
 }
 
@@ -80,7 +79,7 @@ RewriteResult quantizeBroadcast(Quantizer &quantizer, linalg::BroadcastOp op) {
 RewriteResult quantizeConcat(Quantizer &quantizer, tensor::ConcatOp op) {
   const QuantizeOptions &options = quantizer.getOptions();
   Value result = op.getResult();
-  FailureOr<QuantParamsAttr> params = quantizer.chooseParams(
+  FailureOr<quant::QuantizedType> params = quantizer.chooseParams(
       result,
       quantizer.desiredBits(result,
                             quantizer.defaultBits(options.activationBits)),
@@ -97,7 +96,7 @@ RewriteResult quantizeConcat(Quantizer &quantizer, tensor::ConcatOp op) {
   Value concat = tensor::ConcatOp::create(
       quantizer.getBuilder(), op.getLoc(),
       Quantizer::storageType(result.getType(), *params), op.getDim(), inputs);
-  quantizer.setQuantized(result, QValue{concat, *params, false});
+  quantizer.setQuantized(result, QValue{concat, false});
   return success();
 }
 

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "qfhe/Support/QuantMath.h"
 
@@ -97,9 +98,10 @@ TensorRange Quantizer::getRange(Value value) const {
   return solver.getRange(value);
 }
 
-FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,
-                                                   bool symmetric,
-                                                   Operation *user) {
+FailureOr<quant::QuantizedType> Quantizer::chooseParams(Value value,
+                                                        unsigned bits,
+                                                        bool symmetric,
+                                                        Operation *user) {
   TensorRange range = getRange(value);
   if (!range.isFinite()) {
     InFlightDiagnostic diag = user->emitError()
@@ -123,33 +125,33 @@ FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,
     return user->emitError()
            << "cannot quantize " << describe(value) << ": no " << bits
            << "-bit parameters for range " << range.getWhole().str();
-  return QuantParamsAttr::get(func.getContext(), bits, /*isSigned=*/true,
-                              affine->scale, affine->zeroPoint);
+  return getUniformType(getElementTypeOrSelf(value.getType()), bits,
+                        /*isSigned=*/true, {affine->scale},
+                        {affine->zeroPoint});
 }
 
-RankedTensorType Quantizer::storageType(Type like, QuantParamsAttr params) {
-  return cast<RankedTensorType>(like).clone(params.getStorageType());
+RankedTensorType Quantizer::storageType(Type like,
+                                        quant::QuantizedType element) {
+  return cast<RankedTensorType>(like).clone(element);
 }
 
-QuantParamsAttr Quantizer::accumulatorParams(ArrayRef<double> scales,
-                                             std::optional<int64_t> axis) {
+quant::QuantizedType Quantizer::accumulatorParams(Type expressed,
+                                                  ArrayRef<double> scales,
+                                                  std::optional<int64_t> axis) {
   SmallVector<int64_t> zeros(scales.size(), 0);
-  MLIRContext *ctx = func.getContext();
-  if (scales.size() == 1)
-    return QuantParamsAttr::get(ctx, options.accumulatorBits, true, scales[0],
-                                0);
-  return QuantParamsAttr::get(ctx, options.accumulatorBits, true, false, axis,
-                              scales, zeros);
+  return getUniformType(expressed, options.accumulatorBits, /*isSigned=*/true,
+                        scales, zeros,
+                        scales.size() == 1 ? std::nullopt : axis);
 }
 
-QValue Quantizer::requantize(QValue quantized, QuantParamsAttr params,
+QValue Quantizer::requantize(QValue quantized, quant::QuantizedType element,
                              Location loc) {
-  if (quantized.params == params)
+  if (getElementTypeOrSelf(quantized.value.getType()) == element)
     return quantized;
   Value result = RequantizeOp::create(
-      builder, loc, storageType(quantized.value.getType(), params),
-      quantized.value, quantized.params, params);
-  return QValue{result, params, false};
+      builder, loc, storageType(quantized.value.getType(), element),
+      quantized.value);
+  return QValue{result, false};
 }
 
 void Quantizer::setQuantized(Value value, QValue q) { quantized[value] = q; }
@@ -165,16 +167,15 @@ FailureOr<QValue> Quantizer::getQuantized(Value value, Operation *user) {
   // wider input would cost a lookup per element to narrow it, and round
   // twice.
   unsigned bits = desiredBits(value, defaultBits(options.inputBits));
-  FailureOr<QuantParamsAttr> params =
+  FailureOr<quant::QuantizedType> params =
       chooseParams(value, bits, options.symmetricActivations, user);
   if (failed(params))
     return failure();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfterValue(value);
-  Value q =
-      QuantizeOp::create(builder, value.getLoc(),
-                         storageType(value.getType(), *params), value, *params);
-  QValue result{q, *params, false};
+  Value q = QuantizeOp::create(builder, value.getLoc(),
+                               storageType(value.getType(), *params), value);
+  QValue result{q, false};
   quantized[value] = result;
   return result;
 }
@@ -184,10 +185,10 @@ FailureOr<QValue> Quantizer::getActivation(Value value, Operation *user) {
   if (failed(q))
     return failure();
   unsigned bits = desiredBits(value, defaultBits(options.activationBits));
-  if (!q->isAccumulator && !q->params.isPerAxis() &&
-      q->params.getBits() <= bits)
+  if (!q->isAccumulator && !q->getParams().isPerAxis() &&
+      q->getParams().getStorageWidth() <= bits)
     return *q;
-  FailureOr<QuantParamsAttr> params =
+  FailureOr<quant::QuantizedType> params =
       chooseParams(value, bits, options.symmetricActivations, user);
   if (failed(params))
     return failure();
@@ -290,7 +291,7 @@ LogicalResult Quantizer::dequantizeForClient(Operation *op) {
       continue;
     Value &floats = dequantized[value];
     if (!floats) {
-      FailureOr<QuantParamsAttr> params =
+      FailureOr<quant::QuantizedType> params =
           chooseParams(value, outputBits(), options.symmetricActivations, op);
       if (failed(params))
         return failure();
@@ -298,7 +299,7 @@ LogicalResult Quantizer::dequantizeForClient(Operation *op) {
       builder.setInsertionPointAfterValue(it->second.value);
       QValue output = requantize(it->second, *params, value.getLoc());
       floats = DequantizeOp::create(builder, value.getLoc(), value.getType(),
-                                    output.value, output.params);
+                                    output.value);
     }
     operand.set(floats);
   }
@@ -329,24 +330,22 @@ LogicalResult Quantizer::fallBack(Operation *op, StringRef reason) {
     auto it = quantized.find(operand.get());
     if (it == quantized.end())
       continue;
-    operand.set(DequantizeOp::create(builder, op->getLoc(),
-                                     operand.get().getType(), it->second.value,
-                                     it->second.params));
+    operand.set(DequantizeOp::create(
+        builder, op->getLoc(), operand.get().getType(), it->second.value));
   }
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointAfter(op);
   for (Value result : op->getResults()) {
     if (!isa<RankedTensorType>(result.getType()))
       continue;
-    FailureOr<QuantParamsAttr> params = chooseParams(
+    FailureOr<quant::QuantizedType> params = chooseParams(
         result, desiredBits(result, defaultBits(options.activationBits)),
         options.symmetricActivations, op);
     if (failed(params))
       return failure();
-    Value q = QuantizeOp::create(builder, op->getLoc(),
-                                 storageType(result.getType(), *params), result,
-                                 *params);
-    quantized[result] = QValue{q, *params, false};
+    Value q = QuantizeOp::create(
+        builder, op->getLoc(), storageType(result.getType(), *params), result);
+    quantized[result] = QValue{q, false};
   }
   return success();
 }

@@ -38,13 +38,15 @@ constexpr StringLiteral kOutputBitsAttr = "qfhe.output_bits";
 
 /// The quantized representation of a float tensor value.
 struct QValue {
-  /// The integer tensor.
+  /// The quantized tensor; its `!quant.uniform` element type says how its
+  /// integers map to the float value's reals.
   Value value;
-  /// How its integers map to the float value's reals.
-  QuantParamsAttr params;
   /// An exact accumulator of a linear op (wide, zero point 0, often per
   /// channel), as opposed to an activation of `activation-bits`.
   bool isAccumulator = false;
+
+  /// The parameters of the value's type.
+  QuantParams getParams() const { return *QuantParams::get(value.getType()); }
 };
 
 /// Rewrites one function.
@@ -86,9 +88,10 @@ public:
   /// The range `value` is quantized from: calibration where present (and
   /// enabled), else the sound inferred range.
   TensorRange getRange(Value value) const;
-  /// Per-tensor parameters of `bits` bits for the range of `value`.
-  FailureOr<QuantParamsAttr> chooseParams(Value value, unsigned bits,
-                                          bool symmetric, Operation *user);
+  /// A per-tensor `!quant.uniform` type of `bits` bits for the range of
+  /// `value` (expressing its float element type).
+  FailureOr<quant::QuantizedType> chooseParams(Value value, unsigned bits,
+                                               bool symmetric, Operation *user);
   /// Records the quantized representation of a float value.
   void setQuantized(Value value, QValue quantized);
   /// Marks an op as rewritten with another one (it is skipped by the walk).
@@ -101,14 +104,17 @@ public:
   /// postprocessing): its parameters are then those of a model output.
   bool feedsOnlyClient(Value value) const;
 
-  /// `like`'s shape with the storage element type of `params`.
-  static RankedTensorType storageType(Type like, QuantParamsAttr params);
-  /// Accumulator parameters of `accumulator-bits` with the given scales
-  /// (per axis on `axis` when there is more than one).
-  QuantParamsAttr accumulatorParams(ArrayRef<double> scales,
-                                    std::optional<int64_t> axis);
-  /// Requantizes `quantized` to `params` (no-op when equal).
-  QValue requantize(QValue quantized, QuantParamsAttr params, Location loc);
+  /// `like`'s shape with the quantized element type `element`.
+  static RankedTensorType storageType(Type like, quant::QuantizedType element);
+  /// The accumulator type of `accumulator-bits` with the given scales (per
+  /// axis on `axis` when there is more than one), expressing `expressed`.
+  quant::QuantizedType accumulatorParams(Type expressed,
+                                         ArrayRef<double> scales,
+                                         std::optional<int64_t> axis);
+  /// Requantizes `quantized` to the element type `element` (no-op when
+  /// equal).
+  QValue requantize(QValue quantized, quant::QuantizedType element,
+                    Location loc);
 
 private:
   /// Values that stay float on the client: inputs and what elementwise

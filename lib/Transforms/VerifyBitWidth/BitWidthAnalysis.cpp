@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
@@ -201,13 +202,13 @@ LogicalResult BitWidthAnalysis::visit(Operation *op) {
       .Case([&](QuantizeOp quantize) {
         IntegerFact f;
         f.encrypted = true;
-        f.ranges = {IntegerRange{quantize.getParams().getQMin(),
-                                 quantize.getParams().getQMax()}};
+        QuantParams params = *QuantParams::get(quantize.getType());
+        f.ranges = {IntegerRange{params.getQMin(), params.getQMax()}};
         facts[quantize.getResult()] = f;
         return success();
       })
       .Case([&](DequantizeOp) { return success(); })
-      .Case([&](tensor::BitcastOp) {
+      .Case<tensor::BitcastOp, quant::StorageCastOp>([&](Operation *) {
         if (const IntegerFact *source = fact(0))
           facts[op->getResult(0)] = *source;
         return success();

@@ -4,7 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Quantization parameters (`#qfhe.quant`).
+// The rounding of qfhe.requantize (`#qfhe.rounding`). Quantization
+// parameters are types (`!quant.uniform`, see QuantParams.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,10 +14,9 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectImplementation.h"
 
-#include <optional>
+#include "qfhe/Dialect/QFHE/IR/QFHEEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h.inc"
