@@ -118,6 +118,14 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
     softmax (which stay float). An op that cannot be quantized is an error
     naming the op and the reason, or with `float-fallback`, a warning: the
     op then runs in float between a dequantize and a quantize.
+
+    The pass plans first (every choice above, before any IR changes), then
+    runs a dialect conversion: a type converter maps each float tensor value
+    to its planned `!quant.uniform` type (the client's `qfhe.quantize` and
+    `qfhe.dequantize` are its materializations) and one
+    `OpConversionPattern` per op family builds the qfhe ops
+    (`qfhe/Transforms/Quantize.h`: `planQuantization`,
+    `QuantizeTypeConverter`, `populateQuantizePatterns`).
   }];
   let options = [
     Option<"inputBits", "input-bits", "unsigned", "8",

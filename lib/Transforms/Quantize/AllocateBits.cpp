@@ -12,7 +12,7 @@
 
 #include "AllocationSearch.h"
 #include "Classify.h"
-#include "Quantizer.h"
+#include "QuantizationPlan.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"

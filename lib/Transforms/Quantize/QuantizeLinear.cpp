@@ -5,15 +5,15 @@
 //===----------------------------------------------------------------------===//
 //
 // Linear ops become qfhe ops that accumulate exactly: the data operand is
-// requantized to a per-tensor activation, constant weights are quantized
-// (per output channel by default), and the accumulator's parameters follow:
-// scale input_scale * weight_scale, zero point 0. Zero padding in front of
-// a convolution or a pool folds into the op.
+// read as a per-tensor activation, constant weights are quantized (per
+// output channel by default), and the accumulator's type follows: scale
+// input_scale * weight_scale, zero point 0. Zero padding in front of a
+// convolution or a pool folds into the op; a bias add after a matmul or a
+// convolution folds into the accumulator (planned with the tables).
 //
 //===----------------------------------------------------------------------===//
 
-#include "Classify.h"
-#include "Quantizer.h"
+#include "QuantizationPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -25,13 +25,6 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 namespace {
-
-/// Quantized constant weights (their type holds their parameters).
-struct QuantizedWeights {
-  Value value;
-
-  QuantParams getParams() const { return *QuantParams::get(value.getType()); }
-};
 
 /// How the weights of one op are quantized: the options, overridden by the
 /// op's qfhe.allocation.
@@ -69,13 +62,10 @@ struct WeightPolicy {
   }
 };
 
-/// Quantizes the float constant `weights`, laid out as `shape` (same number
-/// of elements), per index along `axis` or per tensor, under an l1 budget
-/// per channel when the allocation sets one.
 /// The importance of each weight under a budget: the mean square of the
 /// input it multiplies, when weight dimension `inputDim` indexes channel
 /// `dataAxis` of the layer's input `data`.
-std::vector<double> getWeightImportance(Quantizer &quantizer,
+std::vector<double> getWeightImportance(QuantizationPlan &quantizer,
                                         ArrayRef<int64_t> shape,
                                         std::optional<int64_t> inputDim,
                                         Value data, int64_t dataAxis) {
@@ -113,16 +103,15 @@ size_t getSegmentSize(const WeightPolicy &policy, ArrayRef<int64_t> shape,
                              perTerm);
 }
 
-/// The `chunks` attribute of a linear op under `policy` (none for one part).
-IntegerAttr getChunksAttr(OpBuilder &b, const WeightPolicy &policy) {
-  return policy.chunks > 1 ? b.getI64IntegerAttr(policy.chunks) : IntegerAttr();
-}
-
-FailureOr<QuantizedWeights>
-quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
+/// Quantizes the float constant `weights`, laid out as `shape` (same number
+/// of elements), per index along `axis` or per tensor, under an l1 budget
+/// per channel when the allocation sets one, into `plan` (the weights' type,
+/// their integers and the op's chunks).
+LogicalResult
+quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
                 ArrayRef<int64_t> shape, int64_t axis, Operation *user,
                 const std::vector<double> &importance,
-                std::optional<int64_t> termsDim) {
+                std::optional<int64_t> termsDim, LinearPlan &plan) {
   WeightPolicy policy(quantizer.getOptions(), user);
   size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
   SmallVector<double> values;
@@ -194,13 +183,15 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
       weights.getElementType(), policy.bits, /*isSigned=*/true, scales,
       zeroPoints, channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
       storage);
-  SmallVector<int64_t> storageValues;
+  plan.weightType = RankedTensorType::get(shape, element);
+  plan.weights.clear();
   for (const APInt &integer : integers)
-    storageValues.push_back(integer.getSExtValue());
-  Value constant = createQuantizedConstant(
-      quantizer.getBuilder(), user->getLoc(),
-      RankedTensorType::get(shape, element), storageValues);
-  return QuantizedWeights{constant};
+    plan.weights.push_back(integer.getSExtValue());
+  plan.chunks = policy.chunks > 1
+                    ? IntegerAttr::get(IntegerType::get(user->getContext(), 64),
+                                       policy.chunks)
+                    : IntegerAttr();
+  return success();
 }
 
 /// The constant float weights of an operand.
@@ -212,11 +203,13 @@ DenseFPElementsAttr getWeights(Value value) {
 }
 
 /// Accumulator scales: the input scale times each weight scale.
-SmallVector<double> productScales(const QuantParams &input,
-                                  const QuantParams &weights) {
+SmallVector<double> productScales(quant::QuantizedType input,
+                                  RankedTensorType weights) {
+  QuantParams in = *QuantParams::get(input);
+  QuantParams w = *QuantParams::get(weights);
   SmallVector<double> scales;
-  for (double scale : weights.getScales())
-    scales.push_back(input.getScale() * scale);
+  for (double scale : w.getScales())
+    scales.push_back(in.getScale() * scale);
   return scales;
 }
 
@@ -242,8 +235,28 @@ SmallVector<int64_t> pairOf(DenseIntElementsAttr attr) {
   return values;
 }
 
-RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
-                             int64_t weightBatch) {
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+/// Plans `result` as the accumulator of `input` times the weights of type
+/// `weightType` (scales per axis `axis` when the weights have several), or
+/// as a sum of `input` when `weightType` is null.
+void setAccumulatorType(QuantizationPlan &quantizer, Value result,
+                        const QuantizedRead &input, RankedTensorType weightType,
+                        int64_t axis) {
+  SmallVector<double> scales =
+      weightType
+          ? productScales(input.type, weightType)
+          : SmallVector<double>{QuantParams::get(input.type)->getScale()};
+  quantizer.setType(result,
+                    quantizer.accumulatorType(
+                        getElementTypeOrSelf(result.getType()), scales, axis),
+                    /*accumulator=*/true);
+}
+
+PlanResult planMatmul(QuantizationPlan &quantizer, linalg::LinalgOp op,
+                      int64_t weightBatch) {
   Value data = op.getDpsInputs()[0];
   if (op.hasUserDefinedMaps())
     return op->emitError()
@@ -261,7 +274,7 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   if (weightBatch && weightType.getDimSize(0) != 1)
     return op->emitError() << "cannot quantize: batch_matmul whose weights "
                               "differ per batch";
-  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
   ArrayRef<int64_t> shape = weightType.getShape().drop_front(weightBatch);
@@ -270,29 +283,21 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   // channels along dimension 1 only.
   std::optional<int64_t> inputDim =
       rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
-  FailureOr<QuantizedWeights> w =
-      quantizeWeights(quantizer, weights, shape, 1, op,
-                      getWeightImportance(quantizer, shape, inputDim, data, 1),
-                      /*termsDim=*/0);
-  if (failed(w))
+  LinearPlan plan;
+  plan.input = *input;
+  if (failed(quantizeWeights(
+          quantizer, weights, shape, 1, op,
+          getWeightImportance(quantizer, shape, inputDim, data, 1),
+          /*termsDim=*/0, plan)))
     return failure();
-  Value result = op->getResult(0);
-  quant::QuantizedType accumulator = quantizer.accumulatorParams(
-      getElementTypeOrSelf(result.getType()),
-      productScales(input->getParams(), w->getParams()), rank - 1);
-  Value acc =
-      MatmulOp::create(quantizer.getBuilder(), op.getLoc(),
-                       Quantizer::storageType(result.getType(), accumulator),
-                       input->value, w->value, Value(),
-                       getChunksAttr(quantizer.getBuilder(),
-                                     WeightPolicy(quantizer.getOptions(), op)));
-  quantizer.setQuantized(result, QValue{acc, true});
+  setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType,
+                     rank - 1);
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
 
-RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
-                           DenseIntElementsAttr strides,
-                           DenseIntElementsAttr dilations, bool depthwise) {
+PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
+                    bool depthwise) {
   DenseFPElementsAttr weights = getWeights(op.getDpsInputs()[1]);
   if (!weights)
     return op->emitError() << "cannot quantize: convolution with a "
@@ -301,7 +306,7 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
     return op->emitError() << "cannot quantize: convolution into a non-zero "
                               "initial value";
   auto [data, padding] = unpad(op.getDpsInputs()[0]);
-  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
   SmallVector<int64_t> shape(cast<ShapedType>(weights.getType()).getShape());
@@ -310,102 +315,172 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
   // A filter's dimension 1 indexes the input channels (not for depthwise).
   std::optional<int64_t> inputDim =
       depthwise ? std::nullopt : std::optional<int64_t>(1);
-  FailureOr<QuantizedWeights> w = quantizeWeights(
-      quantizer, weights, shape, 0, op,
-      getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim);
-  if (failed(w))
+  LinearPlan plan;
+  plan.input = *input;
+  plan.padding = padding;
+  if (failed(quantizeWeights(
+          quantizer, weights, shape, 0, op,
+          getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim,
+          plan)))
     return failure();
-  Value result = op->getResult(0);
-  quant::QuantizedType accumulator = quantizer.accumulatorParams(
-      getElementTypeOrSelf(result.getType()),
-      productScales(input->getParams(), w->getParams()), 1);
-  OpBuilder &b = quantizer.getBuilder();
-  int64_t groups = depthwise ? shape[0] : 1;
-  Value acc = Conv2DOp::create(
-      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, w->value, Value(), b.getDenseI64ArrayAttr(pairOf(strides)),
-      b.getDenseI64ArrayAttr(pairOf(dilations)),
-      b.getDenseI64ArrayAttr(padding), b.getI64IntegerAttr(groups),
-      depthwise ? IntegerAttr()
-                : getChunksAttr(b, WeightPolicy(quantizer.getOptions(), op)));
-  quantizer.setQuantized(result, QValue{acc, true});
+  if (depthwise)
+    plan.chunks = IntegerAttr();
+  setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType, 1);
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
 
 template <typename PoolOp>
-RewriteResult quantizePool(Quantizer &quantizer, PoolOp op, bool isMax) {
+PlanResult planPool(QuantizationPlan &quantizer, PoolOp op, bool isMax) {
   if (llvm::any_of(pairOf(op.getDilations()), [](int64_t d) { return d != 1; }))
     return op->emitError() << "cannot quantize: dilated pooling";
   auto [data, padding] = unpad(op.getInputs()[0]);
-  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
-  auto window = cast<ShapedType>(op.getInputs()[1].getType());
-  OpBuilder &b = quantizer.getBuilder();
   Value result = op->getResult(0);
-  DenseI64ArrayAttr kernel = b.getDenseI64ArrayAttr(window.getShape());
-  DenseI64ArrayAttr strides = b.getDenseI64ArrayAttr(pairOf(op.getStrides()));
-  DenseI64ArrayAttr pads = b.getDenseI64ArrayAttr(padding);
   if (isMax) {
-    Value max = MaxPoolOp::create(
-        b, op.getLoc(),
-        getTensorType(result.getType(),
-                      getElementTypeOrSelf(input->value.getType())),
-        input->value, kernel, strides, pads);
-    quantizer.setQuantized(result, QValue{max, false});
-    return success();
+    quantizer.setType(result, input->type, /*accumulator=*/false);
+  } else {
+    if (!isZeroFilled(op.getOutputs()[0]))
+      return op->emitError() << "cannot quantize: sum pooling into a non-zero "
+                                "initial value";
+    setAccumulatorType(quantizer, result, *input, RankedTensorType(), 0);
   }
-  if (!isZeroFilled(op.getOutputs()[0]))
-    return op->emitError() << "cannot quantize: sum pooling into a non-zero "
-                              "initial value";
-  quant::QuantizedType accumulator = quantizer.accumulatorParams(
-      getElementTypeOrSelf(result.getType()), {input->getParams().getScale()},
-      std::nullopt);
-  Value sum = SumPoolOp::create(
-      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, kernel, strides, pads, b.getI64IntegerAttr(1));
-  quantizer.setQuantized(result, QValue{sum, true});
+  LinearPlan plan;
+  plan.input = *input;
+  plan.padding = padding;
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
 
-RewriteResult quantizeReduction(Quantizer &quantizer, linalg::GenericOp op,
-                                const SumReduction &reduction) {
-  FailureOr<QValue> input = quantizer.getActivation(reduction.input, op);
+PlanResult planReduction(QuantizationPlan &quantizer, linalg::GenericOp op,
+                         const SumReduction &reduction) {
+  FailureOr<QuantizedRead> input = quantizer.getActivation(reduction.input, op);
   if (failed(input))
     return failure();
-  OpBuilder &b = quantizer.getBuilder();
-  Value result = op->getResult(0);
-  quant::QuantizedType accumulator = quantizer.accumulatorParams(
-      getElementTypeOrSelf(result.getType()), {input->getParams().getScale()},
-      std::nullopt);
-  Value sum = ReduceSumOp::create(
-      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, b.getDenseI64ArrayAttr(reduction.dimensions),
-      b.getI64IntegerAttr(1));
-  quantizer.setQuantized(result, QValue{sum, true});
+  setAccumulatorType(quantizer, op->getResult(0), *input, RankedTensorType(),
+                     0);
+  LinearPlan plan;
+  plan.input = *input;
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// The quantized weights (and folded bias) of a linear op's plan.
+std::pair<Value, Value> createConstants(OpBuilder &b, Location loc,
+                                        const LinearPlan &plan) {
+  Value weights =
+      createQuantizedConstant(b, loc, plan.weightType, plan.weights);
+  Value bias = plan.biasType
+                   ? createQuantizedConstant(b, loc, plan.biasType, plan.bias)
+                   : Value();
+  return {weights, bias};
+}
+
+/// matmul and batch_matmul (with shared weights): qfhe.matmul.
+Value buildLinear(OpBuilder &b, linalg::LinalgOp op, Value input,
+                  const LinearPlan &linear, RankedTensorType type) {
+  auto [weights, bias] = createConstants(b, op.getLoc(), linear);
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+    return MatmulOp::create(b, op.getLoc(), type, input, weights, bias,
+                            linear.chunks);
+  // Convolutions (depthwise: one group per channel): qfhe.conv2d.
+  auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
+  auto dilations = op->getAttrOfType<DenseIntElementsAttr>("dilations");
+  bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
+  int64_t groups = depthwise ? linear.weightType.getDimSize(0) : 1;
+  return Conv2DOp::create(b, op.getLoc(), type, input, weights, bias,
+                          b.getDenseI64ArrayAttr(pairOf(strides)),
+                          b.getDenseI64ArrayAttr(pairOf(dilations)),
+                          b.getDenseI64ArrayAttr(linear.padding),
+                          b.getI64IntegerAttr(groups), linear.chunks);
+}
+
+/// Sum and max pooling: qfhe.sum_pool and qfhe.max_pool.
+template <typename PoolOp>
+Value buildPool(OpBuilder &b, PoolOp op, Value input, const LinearPlan &linear,
+                RankedTensorType type) {
+  auto window = cast<ShapedType>(op.getInputs()[1].getType());
+  DenseI64ArrayAttr kernel = b.getDenseI64ArrayAttr(window.getShape());
+  DenseI64ArrayAttr strides = b.getDenseI64ArrayAttr(pairOf(op.getStrides()));
+  DenseI64ArrayAttr pads = b.getDenseI64ArrayAttr(linear.padding);
+  if (isa<linalg::PoolingNchwMaxOp>(op))
+    return MaxPoolOp::create(b, op.getLoc(), type, input, kernel, strides,
+                             pads);
+  return SumPoolOp::create(b, op.getLoc(), type, input, kernel, strides, pads,
+                           b.getI64IntegerAttr(1));
+}
+
+/// A planned linear op: its data read at the planned type, its constants,
+/// the qfhe op.
+template <typename OpTy> struct LinearPattern : PlannedPattern<OpTy> {
+  using PlannedPattern<OpTy>::PlannedPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const LinearPlan *linear = this->plan.getLinear(op);
+    if (!linear)
+      return rewriter.notifyMatchFailure(op, "not planned");
+    Value input = this->plan.materialize(rewriter, linear->input);
+    RankedTensorType type = this->resultType(op);
+    Value result;
+    if constexpr (std::is_same_v<OpTy, linalg::PoolingNchwSumOp> ||
+                  std::is_same_v<OpTy, linalg::PoolingNchwMaxOp>)
+      result = buildPool(rewriter, op, input, *linear, type);
+    else
+      result = buildLinear(rewriter, op, input, *linear, type);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 } // namespace
 
-RewriteResult mlir::qfhe::quantizeLinearOp(Quantizer &quantizer,
-                                           Operation *op) {
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+PlanResult mlir::qfhe::planLinearOp(QuantizationPlan &plan, Operation *op) {
   if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
-    return quantizeMatmul(quantizer, matmul, 0);
+    return planMatmul(plan, matmul, 0);
   if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op))
-    return quantizeMatmul(quantizer, batch, 1);
+    return planMatmul(plan, batch, 1);
   if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
-    return quantizeConv(quantizer, conv, conv.getStrides(), conv.getDilations(),
-                        false);
+    return planConv(plan, conv, false);
   if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
-    return quantizeConv(quantizer, conv, conv.getStrides(), conv.getDilations(),
-                        true);
+    return planConv(plan, conv, true);
   if (auto pool = dyn_cast<linalg::PoolingNchwSumOp>(op))
-    return quantizePool(quantizer, pool, false);
+    return planPool(plan, pool, false);
   if (auto pool = dyn_cast<linalg::PoolingNchwMaxOp>(op))
-    return quantizePool(quantizer, pool, true);
+    return planPool(plan, pool, true);
   if (auto generic = dyn_cast<linalg::GenericOp>(op))
     if (std::optional<SumReduction> reduction = matchSumReduction(generic))
-      return quantizeReduction(quantizer, generic, *reduction);
+      return planReduction(plan, generic, *reduction);
   return std::nullopt;
+}
+
+Value mlir::qfhe::createReduceSum(OpBuilder &builder, linalg::GenericOp op,
+                                  Value input, RankedTensorType resultType) {
+  std::optional<SumReduction> reduction = matchSumReduction(op);
+  return ReduceSumOp::create(
+      builder, op.getLoc(), resultType, input,
+      builder.getDenseI64ArrayAttr(reduction->dimensions),
+      builder.getI64IntegerAttr(1));
+}
+
+void mlir::qfhe::populateLinearQuantizePatterns(const TypeConverter &converter,
+                                                QuantizationPlan &plan,
+                                                RewritePatternSet &patterns) {
+  patterns.add<LinearPattern<linalg::MatmulOp>,
+               LinearPattern<linalg::BatchMatmulOp>,
+               LinearPattern<linalg::Conv2DNchwFchwOp>,
+               LinearPattern<linalg::DepthwiseConv2DNchwChwOp>,
+               LinearPattern<linalg::PoolingNchwSumOp>,
+               LinearPattern<linalg::PoolingNchwMaxOp>>(converter, plan);
 }

@@ -4,9 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Quantizer.h"
-
-#include "qfhe/Transforms/Passes.h"
+#include "qfhe/Analysis/RangeAnalysis.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+#include "qfhe/Transforms/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -56,10 +56,8 @@ struct QuantizePass : qfhe::impl::QuantizeBase<QuantizePass> {
       return signalPassFailure();
     bool failedAny = false;
     getOperation().walk([&](func::FuncOp func) {
-      if (func.isExternal())
-        return;
-      Quantizer quantizer(func, options, solver);
-      failedAny |= failed(quantizer.run());
+      if (!func.isExternal())
+        failedAny |= failed(quantizeFunction(func, options, solver));
     });
     if (failedAny)
       signalPassFailure();
