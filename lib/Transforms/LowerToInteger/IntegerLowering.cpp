@@ -65,8 +65,10 @@ SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
 // IntegerLowering
 //===----------------------------------------------------------------------===//
 
-IntegerLowering::IntegerLowering(func::FuncOp func, unsigned tluBitWidth)
-    : func(func), tluBitWidth(tluBitWidth), builder(func.getContext()) {}
+IntegerLowering::IntegerLowering(func::FuncOp func, unsigned tluBitWidth,
+                                 bool allowRounding)
+    : func(func), tluBitWidth(tluBitWidth), allowRounding(allowRounding),
+      builder(func.getContext()) {}
 
 FailureOr<IntegerForm> IntegerLowering::getForm(Value quantized,
                                                 Operation *user) {
@@ -127,6 +129,15 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   SmallVector<IntegerRange> ranges;
   for (int64_t c = 0; c < channels; ++c)
     ranges.push_back(input.getRange(c));
+  if (width > tluBitWidth && !allowRounding) {
+    IntegerRange whole = input.getWholeRange();
+    return op->emitError()
+           << "the lookup of '" << op->getName() << "' reads a " << width
+           << "-bit input (proven range [" << whole.min << ", " << whole.max
+           << "]) but tlu-bit-width is " << tluBitWidth
+           << "; rounding it would change the program's arithmetic (allow it "
+              "with allow-rounding, or round-user-lookups in qfhe-pipeline)";
+  }
   if (width > tluBitWidth) {
     for (drop = width - tluBitWidth; drop < width; ++drop) {
       IntegerRange whole{INT64_MAX, INT64_MIN};

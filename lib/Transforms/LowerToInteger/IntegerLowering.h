@@ -67,7 +67,8 @@ using TableFunction = std::function<int64_t(unsigned channel, int64_t x)>;
 /// Lowers one function.
 class IntegerLowering {
 public:
-  IntegerLowering(func::FuncOp func, unsigned tluBitWidth);
+  IntegerLowering(func::FuncOp func, unsigned tluBitWidth,
+                  bool allowRounding = true);
 
   LogicalResult run();
 
@@ -99,6 +100,7 @@ private:
 
   func::FuncOp func;
   unsigned tluBitWidth;
+  bool allowRounding;
   OpBuilder builder;
   DenseMap<Value, IntegerForm> forms;
 };

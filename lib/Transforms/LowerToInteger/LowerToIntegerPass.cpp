@@ -37,7 +37,8 @@ struct LowerToIntegerPass : qfhe::impl::LowerToIntegerBase<LowerToIntegerPass> {
     getOperation().walk([&](func::FuncOp func) {
       if (func.isExternal())
         return;
-      failedAny |= failed(IntegerLowering(func, tluBitWidth).run());
+      failedAny |=
+          failed(IntegerLowering(func, tluBitWidth, allowRounding).run());
     });
     if (failedAny)
       signalPassFailure();
