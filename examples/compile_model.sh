@@ -36,13 +36,9 @@ TLU=${3:-0}
 MODEL=$(basename "$DATA")
 WORK=${QFHE_WORK_DIR:-$ROOT/build/example/$MODEL}
 mkdir -p "$WORK"
-THRESHOLD=0.5
-# One logit (a logistic regression, say): class 1 above 0. info.json, as
-# test/models/make_models.py writes it, says so; QFHE_THRESHOLD overrides.
-if tr -d ' \n' < "$DATA/info.json" 2>/dev/null | grep -q '"output_shape":\[1\]'; then
-  THRESHOLD=0
-fi
-THRESHOLD=${QFHE_THRESHOLD:-$THRESHOLD}
+source "$ROOT/scripts/model_dir.sh"
+model_dir_check "$DATA"
+THRESHOLD=$(model_threshold "$DATA")
 
 step() { echo "== $*"; }
 step "1. import: quant-translate --import-onnx $DATA/model.onnx"
