@@ -32,8 +32,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::qfhe::registerONNXImportDialects(registry);
   mlir::MLIRContext context(registry);
-  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::qfhe::importONNXModel(
-      (*bytes)->getBuffer(), argv[1], &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::qfhe::importONNXModel((*bytes)->getBuffer(), argv[1], &context);
   if (!module)
     return 1;
   module->walk([](mlir::func::FuncOp func) {
