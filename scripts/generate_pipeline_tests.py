@@ -66,10 +66,10 @@ for model, entries in rows.items():
     if model == 'digits_cnn':
         out.append("")
         out.append("// Under 2 bits the average pooling cannot add its 4 values: the pipeline")
-        out.append("// says so, and which cap would do.")
+        out.append("// says so, naming the ONNX node, and which cap would do.")
         out.append("// RUN: not quant-opt %t.cal.mlir --qfhe-pipeline=\"max-bit-width=2\" -o /dev/null 2>&1 \\")
         out.append("// RUN: | FileCheck %s --check-prefix=TOO-SMALL")
-        out.append("// TOO-SMALL: error: cannot fit max-bit-width=2: this op adds 4 values; the smallest cap that would is 3")
+        out.append("// TOO-SMALL: error: loc(\"/net/net.2/AveragePool\"): cannot fit max-bit-width=2: this op adds 4 values; the smallest cap that would is 3")
     open(os.path.join(ROOT, "test", "e2e",
                       f"pipeline-{model.replace('_', '-')}.test"), "w").write("\n".join(out) + "\n")
     print(model, len(entries), "caps")

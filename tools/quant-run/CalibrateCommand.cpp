@@ -33,7 +33,9 @@ llvm::Error mlir::qfhe::calibrateCommand(const CalibrateConfig &config) {
   if (!output)
     return llvm::createStringError("cannot write " + config.output + ": " +
                                    message);
-  model->module->print(output->os());
+  // With the locations: the passes' reports and errors name the ONNX
+  // nodes (or source lines) they hold.
+  model->module->print(output->os(), OpPrintingFlags().enableDebugInfo());
   output->os() << '\n';
   output->keep();
   return llvm::Error::success();

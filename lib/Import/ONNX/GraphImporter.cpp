@@ -223,7 +223,7 @@ LogicalResult GraphImporter::importInputs(func::FuncOp func) {
   for (auto [i, name] : llvm::enumerate(names)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
     BlockArgument argument = entry->getArgument(i);
-    argument.setLoc(NameLoc::get(builder.getStringAttr(name), fileLoc));
+    argument.setLoc(NameLoc::get(builder.getStringAttr(name)));
     values[name].value = argument;
   }
   builder.setInsertionPointToEnd(entry);
@@ -294,9 +294,13 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         size_t index) {
   std::string name = getDisplayName(node, index);
-  Location loc = NameLoc::get(StringAttr::get(context, name), fileLoc);
+  // Ops are located at the node's name alone: diagnostics print a NameLoc
+  // holding a file location as that file's line, and the model file has
+  // none. The importer's own diagnostics point at the file.
+  Location loc = NameLoc::get(StringAttr::get(context, name));
+  Location errorLoc = NameLoc::get(StringAttr::get(context, name), fileLoc);
   const OpSpec &spec = *lookup(node);
-  if (failed(checkNode(node, spec, loc, name)))
+  if (failed(checkNode(node, spec, errorLoc, name)))
     return failure();
 
   std::string user = "node '" + name + "'";
@@ -306,7 +310,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       inputs.push_back(nullptr);
       continue;
     }
-    ValueState *state = resolve(input, loc, user);
+    ValueState *state = resolve(input, errorLoc, user);
     if (!state)
       return failure();
     inputs.push_back(state);
@@ -315,7 +319,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (const std::string &output : node.output())
     outputIsFinal.push_back(graphOutputs.count(output) && !uses.lookup(output));
 
-  NodeContext ctx(node, name, opset, loc, builder, inputs, outputIsFinal);
+  NodeContext ctx(node, name, opset, loc, errorLoc, builder, inputs,
+                  outputIsFinal);
   for (unsigned i : spec.floatInputs) {
     if (!ctx.hasInput(i))
       continue;
