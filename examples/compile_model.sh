@@ -12,8 +12,9 @@
 #      values are proven to fit CAP bits (lookups of at most TLU bits),
 #      bits allocated by measuring candidates on calib_x.npy;
 #   4. quant-run: both programs on the test split.
-# It prints the float and integer accuracy, the widest encrypted value and
-# the lookups per sample. The programs and reports stay in
+# It prints the float and integer accuracy, the widest encrypted value, the
+# lookups and roundings per sample and their estimated FHE cost
+# (quant-cost, docs/cost.md). The programs and reports stay in
 # $QFHE_WORK_DIR (default: build/example/<model>). Tools come from
 # $QFHE_BUILD_DIR/bin (default: build/bin).
 #
@@ -32,13 +33,8 @@ TLU=${3:-0}
 MODEL=$(basename "$DATA")
 WORK=${QFHE_WORK_DIR:-$ROOT/build/example/$MODEL}
 mkdir -p "$WORK"
-THRESHOLD=0.5
-# One logit (a logistic regression, say): class 1 above 0. info.json, as
-# test/models/make_models.py writes it, says so; QFHE_THRESHOLD overrides.
-if tr -d ' \n' < "$DATA/info.json" 2>/dev/null | grep -q '"output_shape":\[1\]'; then
-  THRESHOLD=0
-fi
-THRESHOLD=${QFHE_THRESHOLD:-$THRESHOLD}
+source "$ROOT/scripts/model.sh"
+THRESHOLD=$(model_threshold "$DATA")
 
 step() { echo "== $*"; }
 step "1. import: quant-translate --import-onnx $DATA/model.onnx"
@@ -73,6 +69,10 @@ echo "  integer accuracy: $integer"
 echo "  widest value:     $widest bits ($widest_op), proven to fit the cap"
 echo "  lookups:          $(report_count "$WORK/report.json" lookups)"
 echo "  roundings:        $(report_count "$WORK/report.json" roundings)"
+# What the bootstraps cost (docs/cost.md), per layer where the report says.
+cost=$("$BIN/quant-cost" "$WORK/report.json")
+echo "  FHE cost:         $(echo "$cost" | sed -n 's/^cost: //p')"
+echo "$cost" | sed -n 's/^layer /    layer /p'
 echo "  allocation:       $(report_allocation "$WORK/report.json")"
 search=$(report_search "$WORK/report.json")
 [ -n "$search" ] && echo "  search:           $search"
