@@ -66,6 +66,9 @@ echo "  float accuracy:   $float"
 echo "  integer accuracy: $integer"
 # What the allocation measured, from the verifier's report (docs/pipeline.md).
 source "$ROOT/scripts/report.sh"
+# What the bootstraps cost (docs/cost.md).
+cost=$("$BIN/quant-cost" "$WORK/report.json")
+echo "  FHE cost:         $(echo "$cost" | sed -n 's/^cost: //p')"
 search=$(report_search "$WORK/report.json")
 [ -n "$search" ] && echo "  search:           $search"
 "$BIN/quant-run" summary "$WORK/report.json"

@@ -1,6 +1,7 @@
 #===- model_dir.sh - what the scripts read from a model directory --------===#
 #
-# Sourced by examples/compile_model.sh and scripts/sweep.sh. A model
+# Sourced by examples/compile_model.sh, scripts/sweep.sh,
+# scripts/cap_vs_baseline.sh and bench/accuracy_vs_cap.sh. A model
 # directory holds model.onnx, calib_x.npy (calibration inputs), test_x.npy
 # and test_y.npy (a labelled test split), and optionally info.json, like the
 # models of test/models.

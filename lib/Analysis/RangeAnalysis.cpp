@@ -39,21 +39,23 @@ mlir::qfhe::getDeclaredRange(BlockArgument argument) {
   return TensorRange(Interval(bounds[0], bounds[1]));
 }
 
-std::optional<TensorRange> mlir::qfhe::getObservedRange(Value value) {
+Attribute mlir::qfhe::getObservedAttr(Value value) {
   if (auto argument = dyn_cast<BlockArgument>(value)) {
     FunctionOpInterface function = getEntryFunction(argument);
     if (!function)
-      return std::nullopt;
-    return TensorRange::fromAttribute(function.getArgAttrOfType<DictionaryAttr>(
-        argument.getArgNumber(), kObservedRangeAttr));
+      return {};
+    return function.getArgAttr(argument.getArgNumber(), kObservedRangeAttr);
   }
   auto result = cast<OpResult>(value);
   auto perResult =
       result.getOwner()->getAttrOfType<ArrayAttr>(kObservedRangeAttr);
   if (!perResult || result.getResultNumber() >= perResult.size())
-    return std::nullopt;
-  return TensorRange::fromAttribute(
-      dyn_cast<DictionaryAttr>(perResult[result.getResultNumber()]));
+    return {};
+  return perResult[result.getResultNumber()];
+}
+
+std::optional<TensorRange> mlir::qfhe::getObservedRange(Value value) {
+  return TensorRange::fromAttribute(getObservedAttr(value));
 }
 
 //===----------------------------------------------------------------------===//

@@ -36,6 +36,9 @@ void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
   allocate.tluBitWidth = tlu;
   allocate.maxChunks = options.maxChunks;
   pm.addPass(createAllocateBits(allocate));
+  CheckFidelityOptions fidelity;
+  fidelity.minAgreement = options.minAgreement;
+  pm.addPass(createCheckFidelity(fidelity));
 
   QuantizeOptions quantize;
   quantize.inputBits = quantize.activationBits = quantize.outputBits =

@@ -198,14 +198,16 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
   packedEntry(packed.data());
 
   llvm::SmallVector<HostArray> arrays;
-  llvm::SmallPtrSet<void *, 4> freed;
   for (auto [offset, result] : llvm::zip_equal(resultOffsets, spec.results)) {
-    const int64_t *words = results.data() + offset;
-    arrays.push_back(
-        copyMemRef(words, result.shape.size(), result.element.storage));
+    arrays.push_back(copyMemRef(results.data() + offset, result.shape.size(),
+                                result.element.storage));
     canonicalizeElements(arrays.back(), result.element);
-    // Results are owned by the caller; one buffer may be returned twice.
-    void *allocated = getAllocatedPointer(words);
+  }
+  // Results are owned by the caller; one buffer may be returned twice (or
+  // viewed by two results), so every copy is made before any is freed.
+  llvm::SmallPtrSet<void *, 4> freed;
+  for (size_t offset : resultOffsets) {
+    void *allocated = getAllocatedPointer(results.data() + offset);
     if (freed.insert(allocated).second)
       std::free(allocated);
   }

@@ -19,6 +19,7 @@
 
 #include "Quantize/Classify.h"
 #include "qfhe/Analysis/RangeAnalysis.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -409,21 +410,26 @@ struct EqualizeChannelsPass
       consumerFactor.push_back(factor[channel]);
     scaleOperand(chain.consumer, 1, chain.consumerDim, consumerFactor);
 
-    // The calibration ranges follow the values.
+    // The calibration statistics follow the values.
     MLIRContext *ctx = &getContext();
     for (auto [v, mapping, intervals] :
          llvm::zip(chain.values, chain.channelsOf, observed)) {
+      SmallVector<double> factors;
       SmallVector<Interval> scaled;
       for (auto [index, interval] : llvm::enumerate(intervals)) {
         double f = inverse[mapping.second[index]];
+        factors.push_back(f);
         scaled.push_back(Interval(interval.getLo() * f, interval.getHi() * f));
       }
       auto result = cast<OpResult>(v);
       Operation *owner = result.getOwner();
       SmallVector<Attribute> perResult(
           owner->getAttrOfType<ArrayAttr>(kObservedRangeAttr).getValue());
-      perResult[result.getResultNumber()] =
-          TensorRange::perChannel(mapping.first, scaled).toAttribute(ctx);
+      Attribute &entry = perResult[result.getResultNumber()];
+      if (auto statistics = dyn_cast<ObservedAttr>(entry))
+        entry = statistics.scaleChannels(factors);
+      else
+        entry = TensorRange::perChannel(mapping.first, scaled).toAttribute(ctx);
       owner->setAttr(kObservedRangeAttr, ArrayAttr::get(ctx, perResult));
     }
     if (printChoices)

@@ -57,6 +57,12 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
       llvm::cl::desc("Equalize the calibrated channel ranges between layers "
                      "(qfhe-equalize-channels; strategy a2q only)"),
       llvm::cl::init(true)};
+  Option<double> minAgreement{
+      *this, "min-agreement",
+      llvm::cl::desc("With calibration-data: warn when the compiled program "
+                     "predicts what the float program predicts on a smaller "
+                     "fraction of the calibration samples (0: never)"),
+      llvm::cl::init(0.8)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "

@@ -88,6 +88,25 @@ def EqualizeChannels : Pass<"qfhe-equalize-channels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def CheckFidelity : Pass<"qfhe-check-fidelity", "::mlir::ModuleOp"> {
+  let summary = "Warn when the allocation's program disagrees with the float one";
+  let description = [{
+    Reads what `qfhe-allocate-bits` measured on the calibration data
+    (`qfhe.allocation_summary`'s `search`: the chosen program's
+    `agreement`, the fraction of calibration samples on which it predicts
+    what the float program predicts, and the `samples` it ran) and emits a
+    warning with both numbers when the agreement is below `min-agreement`:
+    the program compiles, but under this cap it has lost the model (caps of
+    2 or 3 bits give programs at chance accuracy). Nothing is reported
+    without a measured search (no `calibration-data`), and nothing changes
+    in the module.
+  }];
+  let options = [
+    Option<"minAgreement", "min-agreement", "double", /*default=*/"0.8",
+           "Warn below this agreement with the float program (0: never)">
+  ];
+}
+
 def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   let summary = "Rewrite float tensor ops into quantized qfhe ops";
   let description = [{

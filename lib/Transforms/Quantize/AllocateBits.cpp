@@ -572,7 +572,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   /// Records the uniform n-bit allocation: every input, weight and
-  /// activation on n bits, weights per tensor (min/max, asymmetric).
+  /// activation on n bits, weights per tensor (min/max, asymmetric); the
+  /// decrypted outputs take the cap, as in classic PTQ and for a2q.
   void setUniform(ArrayRef<LinearLayer> layers, unsigned n) {
     Builder b(&getContext());
     for (const LinearLayer &layer : layers)
@@ -585,6 +586,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
                b.getNamedAttr("per_channel", b.getBoolAttr(false)),
                b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
     getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(n));
+    getOperation()->setAttr(
+        kOutputBitsAttr,
+        b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
   }
 
   /// Whether every layer fits with uniform n-bit per-tensor min/max
