@@ -101,6 +101,12 @@ void RangeAnalysis::setToEntryState(RangeLattice *lattice) {
       range = *observed;
     else if (std::optional<TensorRange> declared = getDeclaredRange(argument))
       range = *declared;
+    else if (getEntryFunction(argument) && getObservedRange(argument))
+      range = TensorRange::unknown(
+          ("function argument #" + Twine(argument.getArgNumber()) +
+           " has no declared range (qfhe.range), and this analysis does not "
+           "use calibration ranges (qfhe.observed)")
+              .str());
     else if (getEntryFunction(argument))
       range = TensorRange::unknown(
           ("function argument #" + Twine(argument.getArgNumber()) +

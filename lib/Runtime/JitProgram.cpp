@@ -197,18 +197,25 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
     packed.push_back(&pointer);
   packedEntry(packed.data());
 
+  // Every result is copied before any buffer is freed: results may alias
+  // one another (a tensor and its bitcast share one buffer).
   llvm::SmallVector<HostArray> arrays;
   for (auto [offset, result] : llvm::zip_equal(resultOffsets, spec.results)) {
     arrays.push_back(copyMemRef(results.data() + offset, result.shape.size(),
                                 result.element.storage));
     canonicalizeElements(arrays.back(), result.element);
   }
-  // Results are owned by the caller; one buffer may be returned twice (or
-  // viewed by two results), so every copy is made before any is freed.
-  llvm::SmallPtrSet<void *, 4> freed;
+  // The program's own buffers are the caller's to free, once each. A result
+  // may also be an argument's buffer (the caller's data) or a constant's
+  // global, whose allocated pointer MLIR's LLVM lowering marks 0xdeadbeef.
+  llvm::SmallPtrSet<void *, 4> notOwned;
+  for (const auto &descriptor : descriptors)
+    notOwned.insert(getAllocatedPointer(descriptor.data()));
+  notOwned.insert(reinterpret_cast<void *>(uintptr_t{0xdeadbeef}));
+  notOwned.insert(nullptr);
   for (size_t offset : resultOffsets) {
     void *allocated = getAllocatedPointer(results.data() + offset);
-    if (freed.insert(allocated).second)
+    if (notOwned.insert(allocated).second)
       std::free(allocated);
   }
   return arrays;

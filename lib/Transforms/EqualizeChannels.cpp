@@ -76,14 +76,19 @@ DenseFPElementsAttr constantElements(Value value) {
 bool isZero(Value value) { return matchPattern(value, m_AnyZeroFloat()); }
 
 /// Whether a linalg init is filled with 0 or an infinity (values every
-/// positive scale keeps).
-bool isScaleInvariantFill(Value init) {
+/// positive scale keeps) or, for the maxima of windows (`isMax`), with the
+/// lowest finite float (what tosa.max_pool2d starts from): no finite
+/// element is below it, so the maximum is the window's and scales with it.
+bool isScaleInvariantFill(Value init, bool isMax) {
   if (isZeroFilled(init))
     return true;
   auto fill = init.getDefiningOp<linalg::FillOp>();
   FloatAttr value;
-  return fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
-         value.getValue().isInfinity();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&value)))
+    return false;
+  const APFloat &v = value.getValue();
+  return v.isInfinity() ||
+         (isMax && v == APFloat::getLargest(v.getSemantics(), true));
 }
 
 /// Whether `op` is a layer with constant weights reading `input` along
@@ -238,7 +243,8 @@ std::optional<Value> step(Value value, int64_t &axis,
           linalg::DepthwiseConv2DNchwChwOp>(user)) {
     auto windowed = cast<linalg::LinalgOp>(user);
     if (axis != 1 || windowed.getDpsInputs()[0] != value ||
-        !isScaleInvariantFill(windowed.getDpsInits()[0]))
+        !isScaleInvariantFill(windowed.getDpsInits()[0],
+                              isa<linalg::PoolingNchwMaxOp>(user)))
       return std::nullopt;
     return user->getResult(0);
   }

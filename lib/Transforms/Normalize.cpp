@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NormalizeFrontEnd.h"
 #include "NormalizeLayout.h"
 #include "qfhe/Pipelines/LowerToLLVM.h"
 #include "qfhe/Transforms/Passes.h"
@@ -48,6 +49,8 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
     OpPassManager pm(ModuleOp::getOperationName());
     qfhe::buildTensorFrontEndPipeline(pm);
     if (failed(runPipeline(pm, module)))
+      return signalPassFailure();
+    if (failed(qfhe::normalizeFrontEndForms(module)))
       return signalPassFailure();
 
     IRRewriter rewriter(&getContext());

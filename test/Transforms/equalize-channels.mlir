@@ -16,6 +16,15 @@
 // REMARK: remark: equalized 8 channels up to linalg.conv_2d_nchw_fchw: smallest factor
 // REMARK: remark: equalized 16 channels up to linalg.matmul: smallest factor
 
+// The same CNN from TOSA (channels last, max pooling from the lowest float
+// rather than -inf, ReLU as a clamp): both pairs of layers are equalized too,
+// and the function does not change.
+// RUN: quant-run calibrate %S/../e2e/Inputs/frontends/digits_cnn_tosa.mlir --data %models/digits_cnn/calib_x.npy -o %t.tosa.cal.mlir
+// RUN: quant-run %t.tosa.cal.mlir --data %models/digits_cnn/test_x.npy -o %t.tosa.ref.npy
+// RUN: quant-opt %t.tosa.cal.mlir --qfhe-equalize-channels=print -o %t.tosa.eq.mlir 2>&1 \
+// RUN: | FileCheck %s --check-prefix=REMARK
+// RUN: quant-run %t.tosa.eq.mlir --data %models/digits_cnn/test_x.npy --compare %t.tosa.ref.npy --atol 1e-4 --rtol 1e-4
+
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 

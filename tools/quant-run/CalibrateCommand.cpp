@@ -7,6 +7,9 @@
 #include "Commands.h"
 
 #include "qfhe/Runtime/Calibration.h"
+#include "qfhe/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
 
 #include "mlir/Support/FileUtilities.h"
 
@@ -19,6 +22,15 @@ llvm::Error mlir::qfhe::calibrateCommand(const CalibrateConfig &config) {
   llvm::Expected<LoadedModel> model = loadModel(config.model, config.entry);
   if (!model)
     return model.takeError();
+  // The ranges are recorded on the normalized program: qfhe-normalize
+  // replaces a front end's ops (tosa, named elementwise ops, transposed
+  // weights...) by new ones, which would not carry ranges recorded on the
+  // old ones, and it leaves a normalized program as it is.
+  PassManager normalize(model->module->getContext());
+  normalize.addPass(createNormalize());
+  if (failed(normalize.run(*model->module)))
+    return llvm::createStringError(config.model +
+                                   ": cannot normalize the program");
   llvm::Expected<llvm::SmallVector<HostArray>> data = readArrays(config.data);
   if (!data)
     return data.takeError();

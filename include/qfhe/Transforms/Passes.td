@@ -51,9 +51,22 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
     convolutions (constant filters) and pools become their NCHW forms
     between transposes, which sink below elementwise ops and pads until
     the pairs between layers cancel; `linalg.matvec` and `linalg.vecmat`
-    become `linalg.matmul` on a row or column. Run it before
-    `quant-run calibrate` on tosa programs: it does not keep attributes of
-    the ops it rewrites.
+    become `linalg.matmul` on a row or column.
+
+    The forms other front ends write for ordinary layers become these:
+    `dense_resource` constants (torch-mlir's weights) become dense ones,
+    `linalg.transpose` of a constant folds, `linalg.matmul` with transposing
+    `indexing_maps` becomes a transpose and a plain matmul,
+    `linalg.batch_matmul` of data by one constant matrix (`[1, K, N]`, what
+    `tosa.matmul` becomes) becomes a 2-D matmul on the collapsed rows, and
+    a min (max) with the largest (lowest) float or an infinity, the
+    unbounded side of `tosa.clamp`, is dropped (it differs from the
+    identity only on infinities and NaN). A `dense_resource` whose data the
+    file does not hold is an error.
+
+    It does not keep attributes of the ops it replaces: `quant-run
+    calibrate` normalizes before it records ranges, and a normalized
+    program stays as it is.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
