@@ -6,9 +6,10 @@
 
 #include "qfhe/Runtime/Npy.h"
 
+#include "qfhe/Support/OutputFile.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -291,13 +292,8 @@ void mlir::qfhe::writeNpy(const HostArray &array, llvm::raw_ostream &os) {
 }
 
 llvm::Error mlir::qfhe::writeNpyFile(const HostArray &array, StringRef path) {
-  std::error_code error;
-  llvm::raw_fd_ostream os(path, error, llvm::sys::fs::OF_None);
-  if (error)
-    return makeError("cannot write " + path + ": " + error.message());
-  writeNpy(array, os);
-  os.close();
-  if (os.has_error())
-    return makeError("cannot write " + path + ": " + os.error().message());
-  return llvm::Error::success();
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
+    writeNpy(array, os);
+    return llvm::Error::success();
+  });
 }
