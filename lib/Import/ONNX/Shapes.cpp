@@ -8,7 +8,11 @@
 #include "Builders.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qfhe::onnx_import;
@@ -27,6 +31,12 @@ std::string mlir::qfhe::onnx_import::formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
+std::string mlir::qfhe::onnx_import::formatFloat(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.9g", value);
+  return text;
+}
+
 std::optional<int64_t> mlir::qfhe::onnx_import::normalizeAxis(int64_t axis,
                                                               int64_t rank) {
   if (axis < -rank || axis >= rank)
@@ -37,8 +47,8 @@ std::optional<int64_t> mlir::qfhe::onnx_import::normalizeAxis(int64_t axis,
 int64_t mlir::qfhe::onnx_import::getStaticProduct(ArrayRef<int64_t> shape) {
   int64_t product = 1;
   for (int64_t dim : shape)
-    if (!ShapedType::isDynamic(dim))
-      product *= dim;
+    if (!ShapedType::isDynamic(dim) && llvm::MulOverflow(product, dim, product))
+      return std::numeric_limits<int64_t>::max();
   return product;
 }
 
@@ -174,6 +184,10 @@ static FailureOr<SmallVector<int64_t, 2>> getPair(NodeContext &ctx,
       llvm::any_of(values, [](int64_t v) { return v <= 0; }))
     return ctx.failAttr(name, formatShape(values),
                         "expected two positive values (2-D window)");
+  if (llvm::any_of(values, [](int64_t v) { return v > kMaxElements; }))
+    return ctx.failAttr(name, formatShape(values),
+                        "values above " + std::to_string(kMaxElements) +
+                            " are not supported");
   return SmallVector<int64_t, 2>(values.begin(), values.end());
 }
 
@@ -198,6 +212,10 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
   if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return ctx.failAttr("pads", formatShape(pads),
                         "expected four non-negative values");
+  if (llvm::any_of(pads, [](int64_t p) { return p > kMaxElements; }))
+    return ctx.failAttr("pads", formatShape(pads),
+                        "values above " + std::to_string(kMaxElements) +
+                            " are not supported");
   std::string autoPad = ctx.getString("auto_pad", "NOTSET");
   bool explicitPads = llvm::any_of(pads, [](int64_t p) { return p != 0; });
   if (autoPad != "NOTSET" && explicitPads)
