@@ -34,6 +34,7 @@ function(add_qfhe_tool name)
   cmake_parse_arguments(ARG "" "" "LINK_LIBS" ${ARGN})
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE ${ARG_LINK_LIBS} MLIR LLVM)
+  qfhe_sanitize_executable(${name})
   install(TARGETS ${name} EXPORT QFHETargets RUNTIME DESTINATION bin)
 endfunction()
 
