@@ -34,11 +34,16 @@ for target in "${targets[@]}"; do
   fi
   rm -rf "$work"
   mkdir -p "$work/corpus"
+  # A dictionary of the format's tokens, where there is one (fuzz/*.dict).
+  options=()
+  if [ -f "$ROOT/fuzz/$target.dict" ]; then
+    options+=(-dict="$ROOT/fuzz/$target.dict")
+  fi
   echo "== fuzzing $target for $seconds s"
   # A single input may take seconds (a pipeline on a large seed); more than
   # 25 s or 4 GB is a finding.
   if "$binary" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 \
-      -print_final_stats=1 -artifact_prefix="$work/" \
+      -print_final_stats=1 -artifact_prefix="$work/" "${options[@]}" \
       "$work/corpus" "$seeds" > "$work/log" 2>&1; then
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
     echo "$target: ${executions:-?} executions in $seconds s, no finding"

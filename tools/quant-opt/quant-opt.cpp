@@ -19,6 +19,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qfhe/InitQFHE.h"
 #include "qfhe/Support/OutputFile.h"
+#include "qfhe/Support/ParserWorkarounds.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
@@ -55,6 +56,8 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "quant-opt") << message << "\n";
     return 1;
   }
+  if (mlir::qfhe::reportMalformedLinalgIntegerList(*input))
+    return 1;
   bool failedRun = false;
   llvm::Error error = mlir::qfhe::writeOutputFile(
       outputPath, [&](llvm::raw_ostream &os) -> llvm::Error {
