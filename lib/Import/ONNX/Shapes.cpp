@@ -250,5 +250,13 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
                           "changes the output size)");
     window.output.push_back(floorSize);
   }
+  // Checked here, before an emitter builds anything of the output's size
+  // (AveragePool's divisors).
+  if (getStaticProduct(window.output) > kMaxElements)
+    return ctx.fail("the " + ctx.getOpType() + " output would have " +
+                    formatShape(window.output) +
+                    " positions per channel, more than the " +
+                    std::to_string(kMaxElements) +
+                    " elements per sample the importer accepts");
   return window;
 }

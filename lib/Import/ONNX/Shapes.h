@@ -50,10 +50,12 @@ FailureOr<SmallVector<int64_t>> resolveReshape(ArrayRef<int64_t> input,
 int64_t getStaticProduct(ArrayRef<int64_t> shape);
 
 /// The most elements a value may have per sample (the product of its static
-/// dimensions), and the largest size, stride, dilation or padding the
-/// importer accepts: larger tensors could not be allocated, and every
-/// element count stays far from overflowing.
-constexpr int64_t kMaxElements = 2147483647;
+/// dimensions: 2^26, 256 MB of f32, twenty times the largest activation of
+/// an ImageNet CNN), and the largest size, stride, dilation or padding the
+/// importer accepts: larger tensors would not fit in memory once a batch
+/// runs (and the importer builds some constants of an output's size), and
+/// every element count stays far from overflowing.
+constexpr int64_t kMaxElements = int64_t(1) << 26;
 
 /// A 2-D sliding window (Conv, pools) after resolving its attributes.
 struct Window {

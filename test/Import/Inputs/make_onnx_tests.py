@@ -694,6 +694,24 @@ def make_errors():
          [init("w", np.ones((1, 1, 3, 3), np.float32))], check=False)
     save("input_huge", relu, [("x", [None, 100000, 100000])],
          [("y", [None, 100000, 100000])], check=False)
+    # The reproducer fuzzing found (qfhe-fuzz-onnx): padding that makes
+    # AveragePool's divisors (built at import time) 13 GB.
+    save("avgpool_huge_pads",
+         [helper.make_node("AveragePool", ["x"], ["y"], name="avg",
+                           kernel_shape=[3, 3], pads=[1, 1, 1, 2147483647],
+                           strides=[2, 2])],
+         [("x", [None, 2, 5, 1000000])], [("y", [None, 2, 3, 1074241823])],
+         opset=11, check=False)
+    save("avgpool_huge_output",
+         [helper.make_node("AveragePool", ["x"], ["y"], name="avg",
+                           kernel_shape=[3, 3], pads=[1, 1, 1, 67000000],
+                           strides=[2, 2])],
+         [("x", [None, 2, 5, 1000000])], [("y", [None, 2, 3, 34000000])],
+         opset=11, check=False)
+    save("matmul_huge",
+         [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+         [("x", [None, 100000, 4])], [("y", [None, 100000, 1000])],
+         [init("w", np.zeros((4, 1000), np.float32))], check=False)
     # Parameters out of their domain.
     save("batchnorm_negative_variance",
          [helper.make_node("BatchNormalization",
