@@ -194,6 +194,10 @@ static FailureOr<SmallVector<int64_t, 2>> getPair(NodeContext &ctx,
 FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
     NodeContext &ctx, ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
     bool allowDilations) {
+  if (llvm::any_of(kernel, [](int64_t k) { return k > kMaxElements; }))
+    return ctx.fail("the " + ctx.getOpType() + " window " +
+                    formatShape(kernel) + " has sizes above " +
+                    std::to_string(kMaxElements) + ", which are not supported");
   Window window;
   window.kernel.assign(kernel.begin(), kernel.end());
   FailureOr<SmallVector<int64_t, 2>> strides = getPair(ctx, "strides");

@@ -708,6 +708,14 @@ def make_errors():
                            strides=[2, 2])],
          [("x", [None, 2, 5, 1000000])], [("y", [None, 2, 3, 34000000])],
          opset=11, check=False)
+    # Found by fuzzing: a kernel of 2^63 - 1 overflowed the window's
+    # arithmetic (UBSan: signed overflow).
+    save("maxpool_huge_kernel",
+         [helper.make_node("MaxPool", ["x"], ["y"], name="max",
+                           kernel_shape=[2, 9223372036854775807],
+                           dilations=[1, 2], pads=[1, 1, 0, 0],
+                           strides=[2, 2])],
+         [("x", [None, 2, 5, 5])], [("y", [None, 2, 3, 1])], check=False)
     save("matmul_huge",
          [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
          [("x", [None, 100000, 4])], [("y", [None, 100000, 1000])],
