@@ -57,6 +57,7 @@ function(add_qfhe_tool name)
   target_link_libraries(${name} PRIVATE ${ARG_LINK_LIBS} MLIR LLVM)
   set_target_properties(${name} PROPERTIES
     INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR};${QFHE_INSTALL_RPATH}")
+  qfhe_sanitize_executable(${name})
   install(TARGETS ${name} EXPORT QFHEToolsTargets
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endfunction()

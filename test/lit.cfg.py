@@ -40,3 +40,9 @@ for optional in ["quant-run", "quant-translate"]:
         tools.append(optional)
 llvm_config.add_tool_substitutions(
     tools, [config.qfhe_tools_dir, config.llvm_tools_dir])
+
+# A sanitized build's plugin needs the sanitizer runtime loaded first, which
+# upstream mlir-opt (not instrumented) does not do: tests that load it into
+# mlir-opt are unsupported there (docs/development.md).
+if config.qfhe_sanitize:
+    config.available_features.add("sanitized")

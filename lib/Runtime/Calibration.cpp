@@ -18,6 +18,9 @@
 
 #include "llvm/ADT/MapVector.h"
 
+#include <cstring>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::qfhe;
 
@@ -142,6 +145,26 @@ void writeAttributes(func::FuncOp entry, llvm::ArrayRef<Value> values,
 }
 
 } // namespace
+
+std::string mlir::qfhe::getCalibrationWarning(const HostArray &data,
+                                              llvm::StringRef name) {
+  if (data.getRank() == 0)
+    return "";
+  int64_t samples = data.getShape().front();
+  const char *advice = ": ranges observed on it fit it only; calibrate on a "
+                       "few hundred samples like the inputs the program will "
+                       "see";
+  if (samples < 2)
+    return (name + " holds " + llvm::Twine(samples) + " sample" + advice).str();
+  size_t rowBytes = data.getSizeInBytes() / samples;
+  const char *rows = data.getData();
+  for (int64_t row = 1; row < samples; ++row)
+    if (std::memcmp(rows, rows + row * rowBytes, rowBytes) != 0)
+      return "";
+  return (name + ": its " + llvm::Twine(samples) + " samples are all the same" +
+          advice)
+      .str();
+}
 
 llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
                                   llvm::SmallVector<HostArray> data,

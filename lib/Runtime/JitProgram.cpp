@@ -146,6 +146,7 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
 
   std::unique_ptr<JitProgram> program(new JitProgram());
   program->spec = std::move(*spec);
+  program->largestTensors = LargestTensors::measure(*function);
   program->engine = std::move(*engine);
   program->packedEntry = *packed;
   program->compileSeconds = secondsSince(start);
@@ -171,6 +172,17 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
           argSpec.typeName + ", got " + getDTypeName(argument.dtype) +
           " data of shape " + formatShape(argument.shape));
   }
+
+  // The compiled code would use the null pointer malloc returns for a tensor
+  // that does not fit in memory.
+  int64_t samples = 1;
+  for (auto [argument, argSpec] : llvm::zip(arguments, spec.arguments))
+    if (!argSpec.shape.empty() && argSpec.shape.front() == kDynamicSize)
+      samples = std::max(samples, argument.shape.front());
+  if (llvm::Error error =
+          largestTensors.checkFits(samples, getPhysicalMemoryBytes()))
+    return llvm::createStringError("cannot run @" + spec.name + ": " +
+                                   llvm::toString(std::move(error)));
 
   // The C interface takes a pointer to where the results go (one descriptor,
   // or a struct of descriptors, all made of 64-bit words), then a pointer to

@@ -30,7 +30,7 @@
 // SUM: qfhe.allocation = {input_bits = 2 : i64}
 // INFEASIBLE: error: cannot fit max-bit-width=6: this op adds 64 values; the smallest cap that would is 7
 
-// OPTIONS: error: qfhe-allocate-bits: bad options (max-bit-width in [2, 32], weight-bits in [2, 16], strategy a2q or uniform)
+// OPTIONS: error: qfhe-allocate-bits: strategy='best' is not one of a2q, uniform
 // NORANGE: error: cannot allocate bits: the input of this op has no finite range (declare qfhe.range or calibrate)
 
 // With calibration data the choice is measured: candidates compiled and run
@@ -70,4 +70,4 @@
 // RUN: not quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
 // RUN:   --qfhe-allocate-bits="calibration-data=%t.missing.npy" 2>&1 \
 // RUN: | FileCheck %s --check-prefix=NODATA
-// NODATA: error: qfhe-allocate-bits: cannot read {{.*}}missing.npy: No such file or directory
+// NODATA: error: qfhe-allocate-bits: calibration-data: cannot read '{{.*}}missing.npy': No such file or directory

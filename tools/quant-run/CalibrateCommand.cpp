@@ -7,18 +7,19 @@
 #include "Commands.h"
 
 #include "qfhe/Runtime/Calibration.h"
+#include "qfhe/Support/OutputFile.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 
-#include "mlir/Support/FileUtilities.h"
-
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
 
 llvm::Error mlir::qfhe::calibrateCommand(const CalibrateConfig &config) {
+  if (llvm::Error error = checkOutputPath(config.output))
+    return error;
   llvm::Expected<LoadedModel> model = loadModel(config.model, config.entry);
   if (!model)
     return model.takeError();
@@ -34,21 +35,21 @@ llvm::Error mlir::qfhe::calibrateCommand(const CalibrateConfig &config) {
   llvm::Expected<llvm::SmallVector<HostArray>> data = readArrays(config.data);
   if (!data)
     return data.takeError();
+  for (auto [array, name] : llvm::zip(*data, config.data)) {
+    std::string warning = getCalibrationWarning(array, name);
+    if (!warning.empty())
+      llvm::WithColor::warning(llvm::errs(), "quant-run") << warning << "\n";
+  }
   if (llvm::Error error =
           calibrate(*model->module, model->entry, std::move(*data), config.data,
                     makeRunOptions(config.batchSize)))
     return error;
 
-  std::string message;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(config.output, &message);
-  if (!output)
-    return llvm::createStringError("cannot write " + config.output + ": " +
-                                   message);
   // With the locations: the passes' reports and errors name the ONNX
   // nodes (or source lines) they hold.
-  model->module->print(output->os(), OpPrintingFlags().enableDebugInfo());
-  output->os() << '\n';
-  output->keep();
-  return llvm::Error::success();
+  return writeOutputFile(config.output, [&](llvm::raw_ostream &os) {
+    model->module->print(os, OpPrintingFlags().enableDebugInfo());
+    os << '\n';
+    return llvm::Error::success();
+  });
 }

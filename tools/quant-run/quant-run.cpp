@@ -18,6 +18,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 
+#include <cmath>
+
 using namespace mlir::qfhe;
 namespace cl = llvm::cl;
 
@@ -134,6 +136,25 @@ constexpr const char *kOverview =
     "  quant-run summary REPORT.json\n\n"
     "See docs/quant-run.md.\n";
 
+/// Checks the numeric options of the run command.
+llvm::Error checkNumbers() {
+  for (auto [name, value] :
+       {std::pair<const char *, double>{"atol", absoluteTolerance.getValue()},
+        {"rtol", relativeTolerance.getValue()}})
+    if (!(value >= 0) || !std::isfinite(value))
+      return llvm::createStringError("--" + llvm::Twine(name) + "=" +
+                                     formatNumber(value) +
+                                     " must be a finite number >= 0");
+  if (!std::isfinite(threshold))
+    return llvm::createStringError("--threshold=" + formatNumber(threshold) +
+                                   " must be a finite number");
+  if (minAccuracy.getNumOccurrences() &&
+      !(minAccuracy >= 0 && minAccuracy <= 1))
+    return llvm::createStringError(
+        "--min-accuracy=" + formatNumber(minAccuracy) + " is outside [0, 1]");
+  return llvm::Error::success();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -176,6 +197,8 @@ int main(int argc, char **argv) {
   } else if (batchSize < 1) {
     error = llvm::createStringError("--batch-size must be at least 1, not " +
                                     std::to_string(batchSize));
+  } else if (llvm::Error bad = checkNumbers()) {
+    error = std::move(bad);
   } else if (summarySub) {
     error = summaryCommand(summaryReport);
   } else if (calibrateSub) {

@@ -153,15 +153,16 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"inputBits", "input-bits", "unsigned", "8",
-           "Bits of the quantized model inputs">,
+           "Bits of the quantized model inputs, in [2, 16]">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bits of the quantized weights">,
+           "Bits of the quantized weights, in [2, 16]">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
-           "Bits of activations (the inputs of linear ops, table outputs)">,
+           "Bits of activations (the inputs of linear ops, table outputs), "
+           "in [2, 16]">,
     Option<"outputBits", "output-bits", "unsigned", "8",
-           "Bits of the quantized model outputs">,
+           "Bits of the quantized model outputs, in [2, 16]">,
     Option<"accumulatorBits", "accumulator-bits", "unsigned", "32",
-           "Bits of the accumulators of linear ops">,
+           "Bits of the accumulators of linear ops, in [2, 32]">,
     Option<"perChannelWeights", "per-channel-weights", "bool", "true",
            "Quantize weights per output channel (else per tensor)">,
     Option<"symmetricWeights", "symmetric-weights", "bool", "true",
@@ -244,11 +245,11 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",
-           "Bits every encrypted value must fit">,
+           "Bits every encrypted value must fit, in [2, 32]">,
     Option<"maxActivationBits", "max-activation-bits", "unsigned", "8",
-           "Most bits of an activation">,
+           "Most bits of an activation, in [2, 16]">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bits of the integer weights (before budgets)">,
+           "Bits of the integer weights (before budgets), in [2, 16]">,
     Option<"strategy", "strategy", "std::string", "\"a2q\"",
            "a2q (per layer, accumulator-aware) or uniform (baseline)">,
     Option<"useObserved", "use-observed", "bool", "true",
@@ -256,11 +257,14 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     Option<"calibrationData", "calibration-data", "std::string", "\"\"",
            "A .npy file of inputs: measure candidates instead of estimating">,
     Option<"maxChunks", "max-chunks", "unsigned", "8",
-           "Most parts a layer's dot products may be split into (1: never split)">,
+           "Most parts a layer's dot products may be split into, a power of "
+           "two in [1, 1024] (1: never split)">,
     Option<"searchSamples", "search-samples", "int64_t", "200",
-           "Samples of the calibration data each candidate runs on">,
+           "Samples of the calibration data each candidate runs on (at "
+           "least 1)">,
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
-           "Widest lookup input of the measured programs (0: max-bit-width)">,
+           "Widest lookup input of the measured programs, in [2, 16] (0: "
+           "max-bit-width, at most 16)">,
     Option<"printChoices", "print", "bool", "false",
            "Emit a remark per layer with the choice and its estimated error">
   ];
@@ -310,7 +314,8 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "16",
-           "Widest table lookup input; wider inputs are rounded first">
+           "Widest table lookup input, in [2, 16] (0: 16); wider inputs are "
+           "rounded first">
   ];
   let dependentDialects = [
     "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
@@ -331,7 +336,7 @@ def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
     - the range fits the value's integer type (two's complement),
     - the range fits `max-bit-width` bits,
     - every `qfhe.lut` input type is at most `tlu-bit-width` bits (default:
-      `max-bit-width`),
+      `max-bit-width`, at most 16: TFHE's lookups take 16 bits at most),
     - a max of encrypted values (`b + relu(a - b)` in FHE) has differences
       that fit the cap,
     - no other op computes on encrypted values (products of two encrypted
@@ -351,9 +356,9 @@ def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",
-           "Bits every encrypted value must fit">,
+           "Bits every encrypted value must fit, in [2, 32]">,
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
-           "Widest lookup input (0: max-bit-width)">,
+           "Widest lookup input, in [2, 16] (0: max-bit-width, at most 16)">,
     Option<"report", "report", "std::string", "\"\"",
            "Write a JSON report of widths and lookups to this file ('-' for "
            "stdout)">

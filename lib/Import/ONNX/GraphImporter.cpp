@@ -179,6 +179,10 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
     }
     shape.push_back(ShapedType::kDynamic);
   }
+  if (getStaticProduct(shape) > kMaxElements)
+    return fail() << "has shape " << formatShape(shape) << ", more than the "
+                  << kMaxElements
+                  << " elements per sample the importer accepts";
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 
@@ -339,6 +343,16 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       continue;
     if (!ctx.getResults()[i])
       return ctx.fail("output '" + output + "' was not defined");
+    const ValueState &result = *ctx.getResults()[i];
+    ArrayRef<int64_t> shape =
+        cast<ShapedType>(result.value ? result.value.getType()
+                                      : result.constant.getType())
+            .getShape();
+    if (getStaticProduct(shape) > kMaxElements)
+      return ctx.fail("output '" + output + "' would have shape " +
+                      formatShape(shape) + ", more than the " +
+                      Twine(kMaxElements) +
+                      " elements per sample the importer accepts");
     if (values.count(output))
       return ctx.fail("value '" + output + "' is defined twice");
     values[output] = *ctx.getResults()[i];

@@ -133,6 +133,11 @@ LogicalResult NodeContext::fail(const Twine &message) {
          << message << " (node '" << displayName << "', opset " << opset << ")";
 }
 
+void NodeContext::warn(const Twine &message) {
+  emitWarning(loc) << message << " (node '" << displayName << "', opset "
+                   << opset << ")";
+}
+
 LogicalResult NodeContext::failAttr(StringRef attr, const Twine &value,
                                     const Twine &reason) {
   return fail("unsupported value " + value + " of attribute '" + attr +

@@ -128,6 +128,8 @@ public:
   /// Reports `message` at the node, followed by the node's name and the
   /// opset, and returns failure.
   LogicalResult fail(const Twine &message);
+  /// Emits a warning at the node, naming it like fail.
+  void warn(const Twine &message);
   /// Reports an attribute value the importer does not support.
   LogicalResult failAttr(StringRef attr, const Twine &value,
                          const Twine &reason);

@@ -6,6 +6,9 @@
 
 #include "BitWidthAnalysis.h"
 
+#include "qfhe/Support/OptionRanges.h"
+#include "qfhe/Support/OutputFile.h"
+#include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -108,18 +111,21 @@ llvm::json::Object reportFunction(func::FuncOp func,
   return entry;
 }
 
-struct VerifyBitWidthPass : qfhe::impl::VerifyBitWidthBase<VerifyBitWidthPass> {
-  using VerifyBitWidthBase::VerifyBitWidthBase;
+struct VerifyBitWidthPass
+    : CheckedOptionsPass<qfhe::impl::VerifyBitWidthBase<VerifyBitWidthPass>> {
+  using CheckedOptionsPass::CheckedOptionsPass;
+
+  std::string checkOptions() const override {
+    return OptionChecker()
+        .bitWidths(maxBitWidth, tluBitWidth)
+        .outputFile("report", report)
+        .getMessage();
+  }
 
   void runOnOperation() override {
-    unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
-    if (maxBitWidth < 1 || maxBitWidth > 62 || tlu > maxBitWidth) {
-      getOperation().emitError()
-          << "qfhe-verify-bitwidth: max-bit-width=" << maxBitWidth
-          << " must be in [1, 62] and tlu-bit-width=" << tlu
-          << " at most max-bit-width";
+    if (failed(checkOptionsBeforeRunning()))
       return signalPassFailure();
-    }
+    unsigned tlu = getTluBitWidth(maxBitWidth, tluBitWidth);
     llvm::json::Array functions;
     bool failedAny = false;
     getOperation().walk([&](func::FuncOp func) {
@@ -138,17 +144,13 @@ struct VerifyBitWidthPass : qfhe::impl::VerifyBitWidthBase<VerifyBitWidthPass> {
           {"functions", std::move(functions)}};
       if (Attribute summary = getOperation()->getAttr(kAllocationSummaryAttr))
         document.getAsObject()->try_emplace("allocation", toJson(summary));
-      if (path == "-") {
-        llvm::outs() << llvm::formatv("{0:2}", document) << "\n";
-      } else {
-        std::error_code error;
-        llvm::raw_fd_ostream os(path, error, llvm::sys::fs::OF_Text);
-        if (error) {
-          getOperation().emitError()
-              << "cannot write report '" << path << "': " << error.message();
-          return signalPassFailure();
-        }
-        os << llvm::formatv("{0:2}", document) << "\n";
+      if (llvm::Error error = writeOutputFile(path, [&](llvm::raw_ostream &os) {
+            os << llvm::formatv("{0:2}", document) << "\n";
+            return llvm::Error::success();
+          })) {
+        emitError(getOperation().getLoc())
+            << "qfhe-verify-bitwidth: " << llvm::toString(std::move(error));
+        return signalPassFailure();
       }
     }
     if (failedAny)

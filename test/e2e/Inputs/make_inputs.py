@@ -236,6 +236,22 @@ def tiny_mlp():
     save("mlp_x_3d.npy", np.zeros((10, 4, 1), np.float32))
     save("mlp_x_empty.npy", np.zeros((0, 4), np.float32))
     save("mlp_labels_fractional.npy", labels + 0.5)
+    # Bad inputs of bad-inputs.test: non-finite data, labels that are not
+    # classes of the 3-class model, poor calibration sets.
+    nan = x.copy()
+    nan[3, 1] = np.nan
+    save("mlp_x_nan.npy", nan)
+    inf = x.copy()
+    inf[2, 0] = -np.inf
+    save("mlp_x_inf.npy", inf)
+    negative = labels.copy()
+    negative[4] = -1
+    save("mlp_labels_negative.npy", negative.astype(np.int64))
+    beyond = labels.copy()
+    beyond[5] = 3
+    save("mlp_labels_beyond.npy", beyond.astype(np.int64))
+    save("mlp_x_one.npy", x[:1])
+    save("mlp_x_same.npy", np.repeat(x[:1], 10, axis=0))
 
 
 # --------------------------------------------------------------------------
