@@ -207,3 +207,25 @@ func.func @add_and_sub(%x: tensor<1x2xi3>) -> (tensor<1x2xi5>, tensor<1x2xi5>) {
   %d = linalg.sub ins(%l, %b : tensor<1x2xi5>, tensor<1x2xi5>) outs(%e : tensor<1x2xi5>) -> tensor<1x2xi5>
   return %s, %d : tensor<1x2xi5>, tensor<1x2xi5>
 }
+
+// -----
+
+// linalg.reduce with an adding combiner: 10 + 4 values of [-4, 3] is
+// [-6, 22].
+// CHECK-LABEL: "function": "reduce_op"
+// CHECK: "op": "linalg.reduce",
+// CHECK-NEXT: "range": [
+// CHECK-NEXT: -6,
+// CHECK-NEXT: 22
+func.func @reduce_op(%x: tensor<1x4xi3>) -> tensor<1xi6> {
+  %c = arith.constant 10 : i6
+  %e = tensor.empty() : tensor<1xi6>
+  %f = linalg.fill ins(%c : i6) outs(%e : tensor<1xi6>) -> tensor<1xi6>
+  %r = linalg.reduce ins(%x : tensor<1x4xi3>) outs(%f : tensor<1xi6>) dimensions = [1]
+    (%in: i3, %init: i6) {
+      %v = arith.extsi %in : i3 to i6
+      %s = arith.addi %init, %v : i6
+      linalg.yield %s : i6
+    }
+  return %r : tensor<1xi6>
+}
