@@ -101,6 +101,24 @@ func.func @dynamic_reduction(%x: tensor<1x?xi3>) -> tensor<1xi8> {
 
 // -----
 
+// A "parallel" dimension missing from the result accumulates too: only
+// reductions may.
+func.func @hidden_reduction(%x: tensor<1x4xi3>) -> tensor<1xi8> {
+  %c0 = arith.constant 0 : i8
+  %e = tensor.empty() : tensor<1xi8>
+  %f = linalg.fill ins(%c0 : i8) outs(%e : tensor<1xi8>) -> tensor<1xi8>
+  // expected-error @below {{cannot verify: 'linalg.generic' writes its result through a map that is not a permutation of its parallel dimensions}}
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<1x4xi3>) outs(%f : tensor<1xi8>) {
+  ^bb0(%in: i3, %out: i8):
+    %a = arith.extsi %in : i3 to i8
+    %s = arith.addi %out, %a : i8
+    linalg.yield %s : i8
+  } -> tensor<1xi8>
+  return %r : tensor<1xi8>
+}
+
+// -----
+
 // An uninitialized accumulator holds anything: the sum is unbounded in i8.
 func.func @uninitialized_init(%x: tensor<1x3xi3>) -> tensor<1x1xi8> {
   %w = arith.constant dense<1> : tensor<3x1xi3>

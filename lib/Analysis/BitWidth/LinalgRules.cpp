@@ -588,6 +588,19 @@ std::optional<RuleOutcome> mlir::qfhe::applyLinalgRule(Operation *operation,
         op, encrypted,
         rejectionFor(op, "is not a single-result op on tensors of integers of "
                          "at most 64 bits"));
+  // Each output element is written by the iterations of the reduction
+  // dimensions at one point of the parallel ones: the rules sum those.
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool exactWrites = outputMap.isProjectedPermutation();
+  for (auto [dim, iterator] : llvm::enumerate(iterators))
+    exactWrites &= outputMap.isFunctionOfDim(dim) ==
+                   (iterator == utils::IteratorType::parallel);
+  if (!exactWrites)
+    return RuleOutcome::unrecognized(
+        op, encrypted,
+        rejectionFor(op, "writes its result through a map that is not a "
+                         "permutation of its parallel dimensions"));
   SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
   bool reduces = op.getNumReductionLoops() > 0;
   std::string error;
