@@ -326,26 +326,33 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
 def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
   let summary = "Prove that every encrypted value fits the bit-width cap";
   let description = [{
-    A sound, exact integer interval analysis over the integer-only program.
-    Values computed from the client's `qfhe.quantize` are encrypted;
-    constants are clear (and may be wider than the cap). For each encrypted
-    value the pass proves its range (per output channel for contractions
-    with constant weights: `init_j + sum_i [min, max](w_ij * x_i)`), then
-    checks that
+    A sound dataflow analysis of the integer-only program (MLIR's sparse
+    forward framework; `CircuitAnalysis` in `qfhe/Analysis`): every value is
+    encrypted or clear and has an exact range, per channel where that is
+    more precise. Values computed from the client's `qfhe.quantize` and
+    integer function arguments (unless marked `qfhe.clear`; their range is
+    their type's or a declared `qfhe.range`) are encrypted; constants are
+    clear (and may be wider than the cap). Any structured linalg op is read
+    through its indexing maps and its body, which must be a sum of products
+    with at most one encrypted factor (`out +` such a sum when it reduces)
+    or a max/min reduction; `qfhe.lut` and `qfhe.round` map ranges exactly;
+    tensor data movement moves them. The pass then checks that
 
-    - the range fits the value's integer type (two's complement),
-    - the range fits `max-bit-width` bits,
+    - the range of every encrypted value fits its integer type,
+    - it fits `max-bit-width` bits,
     - every `qfhe.lut` input type is at most `tlu-bit-width` bits (default:
       `max-bit-width`, at most 16: TFHE's lookups take 16 bits at most),
     - a max of encrypted values (`b + relu(a - b)` in FHE) has differences
       that fit the cap,
-    - no other op computes on encrypted values (products of two encrypted
-      values, float arithmetic inside the circuit).
+    - no other op touches encrypted values: an op without an exact rule is
+      an error naming it, never skipped.
 
     It fails with an error naming the op, its proven range and the bits it
-    needs. Arithmetic on an `iN` type is modulo `2^N`, as in TFHE: partial
-    sums of a reduction may wrap, the final value is exact when its proven
-    range fits the type, and that is what the pass checks.
+    needs. Arithmetic on an `iN` type is modulo `2^N`: a sum whose exact
+    range lies inside one window of `2^N` values is held exactly, less a
+    multiple of `2^N` fixed at compile time (docs/pipeline.md says where
+    this is allowed). The same proof is available from C++ as
+    `verifyBitWidth` (`qfhe/Analysis/BitWidthReport.h`).
 
     With `report`, it writes a JSON report: the widest encrypted value, the
     width of every encrypted op result, and the number of table lookups and
