@@ -146,6 +146,7 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
 
   std::unique_ptr<JitProgram> program(new JitProgram());
   program->spec = std::move(*spec);
+  program->largestTensors = LargestTensors::measure(*function);
   program->engine = std::move(*engine);
   program->packedEntry = *packed;
   program->compileSeconds = secondsSince(start);
@@ -172,6 +173,17 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
           " data of shape " + formatShape(argument.shape));
   }
 
+  // The compiled code would use the null pointer malloc returns for a tensor
+  // that does not fit in memory.
+  int64_t samples = 1;
+  for (auto [argument, argSpec] : llvm::zip(arguments, spec.arguments))
+    if (!argSpec.shape.empty() && argSpec.shape.front() == kDynamicSize)
+      samples = std::max(samples, argument.shape.front());
+  if (llvm::Error error =
+          largestTensors.checkFits(samples, getPhysicalMemoryBytes()))
+    return llvm::createStringError("cannot run @" + spec.name + ": " +
+                                   llvm::toString(std::move(error)));
+
   // The C interface takes a pointer to where the results go (one descriptor,
   // or a struct of descriptors, all made of 64-bit words), then a pointer to
   // each argument's descriptor. The packed form takes the address of each of
@@ -197,16 +209,25 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
     packed.push_back(&pointer);
   packedEntry(packed.data());
 
+  // Every result is copied before any buffer is freed: results may alias
+  // one another (a tensor and its bitcast share one buffer).
   llvm::SmallVector<HostArray> arrays;
-  llvm::SmallPtrSet<void *, 4> freed;
   for (auto [offset, result] : llvm::zip_equal(resultOffsets, spec.results)) {
-    const int64_t *words = results.data() + offset;
-    arrays.push_back(
-        copyMemRef(words, result.shape.size(), result.element.storage));
+    arrays.push_back(copyMemRef(results.data() + offset, result.shape.size(),
+                                result.element.storage));
     canonicalizeElements(arrays.back(), result.element);
-    // Results are owned by the caller; one buffer may be returned twice.
-    void *allocated = getAllocatedPointer(words);
-    if (freed.insert(allocated).second)
+  }
+  // The program's own buffers are the caller's to free, once each. A result
+  // may also be an argument's buffer (the caller's data) or a constant's
+  // global, whose allocated pointer MLIR's LLVM lowering marks 0xdeadbeef.
+  llvm::SmallPtrSet<void *, 4> notOwned;
+  for (const auto &descriptor : descriptors)
+    notOwned.insert(getAllocatedPointer(descriptor.data()));
+  notOwned.insert(reinterpret_cast<void *>(uintptr_t{0xdeadbeef}));
+  notOwned.insert(nullptr);
+  for (size_t offset : resultOffsets) {
+    void *allocated = getAllocatedPointer(results.data() + offset);
+    if (notOwned.insert(allocated).second)
       std::free(allocated);
   }
   return arrays;

@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 //
 // Runs qfhe and upstream MLIR passes on .mlir files, like mlir-opt, with the
-// qfhe dialect and passes registered.
+// qfhe dialect and passes registered. The output (-o) is written whole or
+// not at all: a write that fails is an error naming the file, and a failed
+// run leaves an existing output file as it was.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,17 +15,65 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qfhe/InitQFHE.h"
+#include "qfhe/Support/OutputFile.h"
+#include "qfhe/Support/ParserWorkarounds.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
 
 int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::qfhe::registerQFHEDialects(registry);
   mlir::registerAllPasses();
   mlir::qfhe::registerQFHEPasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "qfhe optimizer driver: quantization passes for FHE\n",
-      registry));
+      registry);
+
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  // Listings write no output file: upstream's driver prints them.
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputPath, outputPath, registry));
+
+  // An output that cannot be created fails before the passes run.
+  if (llvm::Error error = mlir::qfhe::checkOutputPath(outputPath)) {
+    llvm::WithColor::error(llvm::errs(), "quant-opt")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputPath, &message);
+  if (!input) {
+    llvm::WithColor::error(llvm::errs(), "quant-opt") << message << "\n";
+    return 1;
+  }
+  if (mlir::qfhe::reportMalformedLinalgIntegerList(*input))
+    return 1;
+  bool failedRun = false;
+  llvm::Error error = mlir::qfhe::writeOutputFile(
+      outputPath, [&](llvm::raw_ostream &os) -> llvm::Error {
+        if (succeeded(
+                mlir::MlirOptMain(os, std::move(input), registry, config)))
+          return llvm::Error::success();
+        // The diagnostics said why.
+        failedRun = true;
+        return llvm::createStringError("the run failed");
+      });
+  if (!error)
+    return 0;
+  if (failedRun)
+    llvm::consumeError(std::move(error));
+  else
+    llvm::WithColor::error(llvm::errs(), "quant-opt")
+        << llvm::toString(std::move(error)) << "\n";
+  return 1;
 }

@@ -16,7 +16,9 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Support/QuantMath.h"
+#include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include <cmath>
@@ -49,6 +51,9 @@ struct LinearLayer {
   /// the data holding those channels; none when not known.
   int64_t weightsPerInputChannel = 0;
   std::optional<int64_t> dataChannelAxis;
+  /// The constant weights (none for pools and sums).
+  Value weightsValue;
+  DenseFPElementsAttr weights;
 
   /// The most parts its dot products can be split into (qfhe.matmul and
   /// qfhe.conv2d `chunks`: terms of a 2-D matmul, input channels of a
@@ -94,11 +99,13 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
 
 std::optional<LinearLayer> matchLinearLayer(Operation *op) {
   DenseFPElementsAttr weights;
-  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt};
+  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt, Value(), {}};
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
       return std::nullopt;
+    layer.weightsValue = linalgOp.getDpsInputs()[1];
+    layer.weights = weights;
     layer.data = linalgOp.getDpsInputs()[0];
     layer.channels = splitChannels(
         weights, cast<ShapedType>(weights.getType()).getRank() - 1);
@@ -112,6 +119,8 @@ std::optional<LinearLayer> matchLinearLayer(Operation *op) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
       return std::nullopt;
+    layer.weightsValue = linalgOp.getDpsInputs()[1];
+    layer.weights = weights;
     layer.data = unpadded(linalgOp.getDpsInputs()[0]);
     layer.channels = splitChannels(weights, 0);
     auto shape = cast<ShapedType>(weights.getType()).getShape();
@@ -166,8 +175,21 @@ int64_t partBudget(unsigned cap, unsigned inputBits, int64_t chunks) {
       0, static_cast<int64_t>(std::floor(room / span(inputBits))));
 }
 
-struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
-  using AllocateBitsBase::AllocateBitsBase;
+struct AllocateBitsPass
+    : CheckedOptionsPass<qfhe::impl::AllocateBitsBase<AllocateBitsPass>> {
+  using CheckedOptionsPass::CheckedOptionsPass;
+
+  std::string checkOptions() const override {
+    return OptionChecker()
+        .bitWidths(maxBitWidth, tluBitWidth)
+        .inRange("max-activation-bits", maxActivationBits, kActivationBitsRange)
+        .inRange("weight-bits", weightBits, kWeightBitsRange)
+        .oneOf("strategy", strategy, {"a2q", "uniform"})
+        .powerOfTwo("max-chunks", maxChunks, kChunksRange)
+        .inRange("search-samples", searchSamples, {1, INT32_MAX})
+        .inputFile("calibration-data", calibrationData)
+        .getMessage();
+  }
 
   /// The estimated noise power (relative to the signal's) above which a
   /// layer may split its dot products.
@@ -415,7 +437,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   /// most.
   LogicalResult search(ArrayRef<LinearLayer> layers,
                        std::optional<unsigned> uniformBits) {
-    unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
+    unsigned tlu = getTluBitWidth(maxBitWidth, tluBitWidth);
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
         AllocationScorer::create(getOperation(), calibrationData, searchSamples,
                                  maxBitWidth, tlu);
@@ -533,8 +555,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     }
     if (printChoices) {
       if (uniformIsBest)
-        getOperation().emitRemark() << "measured: the uniform " << *uniformBits
-                                    << "-bit allocation beats the estimate";
+        emitRemark(getOperation().getLoc())
+            << "measured: the uniform " << *uniformBits
+            << "-bit allocation beats the estimate";
       for (const LinearLayer &layer : layers)
         if (!layer.channels.empty())
           layer.op->emitRemark()
@@ -548,7 +571,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
               << ", input range x "
               << formatNumber(clipOf(allocationOf(layer.op)), 3);
       if (best)
-        getOperation().emitRemark()
+        emitRemark(getOperation().getLoc())
             << (*scorer)->getEvaluations() << " candidates measured; best "
             << "agrees with the float program on "
             << formatNumber(100.0 * best->agreement, 4)
@@ -572,7 +595,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   /// Records the uniform n-bit allocation: every input, weight and
-  /// activation on n bits, weights per tensor (min/max, asymmetric).
+  /// activation on n bits, weights per tensor (min/max, asymmetric); the
+  /// decrypted outputs take the cap, as in classic PTQ and for a2q.
   void setUniform(ArrayRef<LinearLayer> layers, unsigned n) {
     Builder b(&getContext());
     for (const LinearLayer &layer : layers)
@@ -585,6 +609,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
                b.getNamedAttr("per_channel", b.getBoolAttr(false)),
                b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
     getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(n));
+    getOperation()->setAttr(
+        kOutputBitsAttr,
+        b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
   }
 
   /// Whether every layer fits with uniform n-bit per-tensor min/max
@@ -625,34 +652,36 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   void runOnOperation() override {
-    if (maxBitWidth < 2 || maxBitWidth > 32 || maxActivationBits < 1 ||
-        weightBits < 2 || weightBits > 16 ||
-        (strategy != "a2q" && strategy != "uniform")) {
-      getOperation().emitError()
-          << "qfhe-allocate-bits: bad options (max-bit-width in [2, 32], "
-             "weight-bits in [2, 16], strategy a2q or uniform)";
+    if (failed(checkOptionsBeforeRunning()))
       return signalPassFailure();
-    }
     RangeSolver solver;
     if (failed(solver.run(getOperation())))
       return signalPassFailure();
     SmallVector<LinearLayer> layers;
+    bool badWeights = false;
     getOperation().walk([&](Operation *op) {
-      if (std::optional<LinearLayer> layer = matchLinearLayer(op))
-        layers.push_back(*layer);
+      std::optional<LinearLayer> layer = matchLinearLayer(op);
+      if (!layer)
+        return;
+      if (layer->weights &&
+          failed(checkFiniteWeights(layer->weights, layer->weightsValue, op)))
+        badWeights = true;
+      layers.push_back(*layer);
     });
+    if (badWeights)
+      return signalPassFailure();
     Builder b(&getContext());
     std::optional<unsigned> uniformBits = largestUniformBits(layers, solver);
     if (strategy == "uniform") {
       if (!uniformBits) {
-        getOperation().emitError()
+        emitError(getOperation().getLoc())
             << "uniform quantization cannot fit max-bit-width=" << maxBitWidth
             << " with 2 bits or more";
         return signalPassFailure();
       }
       setUniform(layers, *uniformBits);
       if (printChoices)
-        getOperation().emitRemark()
+        emitRemark(getOperation().getLoc())
             << "uniform quantization: " << *uniformBits << " bits";
       recordSummary(layers);
       return;

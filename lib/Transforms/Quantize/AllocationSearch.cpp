@@ -6,6 +6,7 @@
 
 #include "AllocationSearch.h"
 
+#include "qfhe/Runtime/Calibration.h"
 #include "qfhe/Runtime/EntryFunction.h"
 #include "qfhe/Runtime/JitProgram.h"
 #include "qfhe/Runtime/Metrics.h"
@@ -45,8 +46,8 @@ AllocationScorer::create(ModuleOp module, StringRef dataPath,
                          int64_t maxSamples, unsigned maxBitWidth,
                          unsigned tluBitWidth) {
   auto fail = [&](llvm::Error error) {
-    module.emitError() << "qfhe-allocate-bits: "
-                       << llvm::toString(std::move(error));
+    emitError(module.getLoc())
+        << "qfhe-allocate-bits: " << llvm::toString(std::move(error));
     return failure();
   };
   std::unique_ptr<AllocationScorer> scorer(new AllocationScorer());
@@ -59,6 +60,9 @@ AllocationScorer::create(ModuleOp module, StringRef dataPath,
   llvm::Expected<HostArray> data = readNpyFile(dataPath);
   if (!data)
     return fail(data.takeError());
+  std::string warning = getCalibrationWarning(*data, dataPath);
+  if (!warning.empty())
+    emitWarning(module.getLoc()) << "qfhe-allocate-bits: " << warning;
   llvm::Expected<std::unique_ptr<JitProgram>> program =
       JitProgram::compile(module, scorer->entry);
   if (!program)

@@ -6,6 +6,8 @@
 
 #include "Classify.h"
 
+#include "qfhe/Runtime/HostArray.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -251,4 +253,28 @@ void mlir::qfhe::buildApplyBody(OpBuilder &b, ApplyOp apply,
     current = mapping.lookup(body.getTerminator()->getOperand(0));
   }
   YieldOp::create(b, loc, current);
+}
+
+LogicalResult mlir::qfhe::checkFiniteWeights(DenseFPElementsAttr weights,
+                                             Value value, Operation *user) {
+  auto shape = cast<ShapedType>(weights.getType()).getShape();
+  for (auto [index, element] : llvm::enumerate(weights.getValues<APFloat>())) {
+    if (element.isFinite()) {
+      if (weights.isSplat())
+        break;
+      continue;
+    }
+    std::string text = element.isNaN()        ? "nan"
+                       : element.isNegative() ? "-inf"
+                                              : "inf";
+    InFlightDiagnostic diag =
+        emitError(value.getLoc())
+        << "weights are not finite: element "
+        << formatIndex(shape, static_cast<int64_t>(index)) << " of this "
+        << cast<ShapedType>(weights.getType()) << " constant is " << text
+        << " (the weights of '" << user->getName() << "')";
+    diag.attachNote(user->getLoc()) << "read by this op";
+    return diag;
+  }
+  return success();
 }

@@ -96,6 +96,13 @@ void buildApplyBody(OpBuilder &b, ApplyOp apply,
                     ArrayRef<UnivariateGeneric> chain, Type floatType,
                     bool hasChannel);
 
+/// Fails when an element of `weights`, the constant operand `value` of
+/// `user`, is NaN or infinite: an error at the constant's location that
+/// gives the element's index and value, with a note at `user`. Weights have
+/// no quantization then, and every estimate of the layer is meaningless.
+LogicalResult checkFiniteWeights(DenseFPElementsAttr weights, Value value,
+                                 Operation *user);
+
 } // namespace qfhe
 } // namespace mlir
 

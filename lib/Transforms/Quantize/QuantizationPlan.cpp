@@ -355,7 +355,8 @@ LogicalResult QuantizationPlan::planOp(Operation *op) {
 
 LogicalResult QuantizationPlan::build() {
   if (!func.getBody().hasOneBlock())
-    return func.emitError() << "qfhe-quantize supports single-block functions";
+    return emitError(func.getLoc())
+           << "qfhe-quantize supports single-block functions";
   findClientOutputOps();
   for (Operation &op : func.getBody().front())
     if (failed(planOp(&op)))

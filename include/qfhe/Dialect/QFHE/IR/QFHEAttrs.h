@@ -4,13 +4,16 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The rounding of qfhe.requantize (`#qfhe.rounding`). Quantization
-// parameters are types (`!quant.uniform`, see QuantParams.h).
+// The rounding of qfhe.requantize (`#qfhe.rounding`) and calibration
+// statistics (`#qfhe.observed`). Quantization parameters are types
+// (`!quant.uniform`, see QuantParams.h).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QFHE_DIALECT_QFHE_IR_QFHEATTRS_H
 #define QFHE_DIALECT_QFHE_IR_QFHEATTRS_H
+
+#include "qfhe/Support/Statistics.h"
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"

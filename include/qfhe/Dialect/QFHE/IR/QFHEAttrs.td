@@ -11,6 +11,11 @@ include "qfhe/Dialect/QFHE/IR/QFHEDialect.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 
+class QFHE_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<QFHE_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
 def QFHE_RoundingFixedPoint : I32EnumAttrCase<"fixed_point", 0>;
 def QFHE_RoundingFixedPointDouble : I32EnumAttrCase<"fixed_point_double", 1>;
 def QFHE_RoundingFloatHalfEven : I32EnumAttrCase<"float_half_even", 2>;
@@ -42,5 +47,7 @@ def QFHE_RoundingModeAttr
   }];
   let assemblyFormat = "`<` $value `>`";
 }
+
+include "qfhe/Dialect/QFHE/IR/QFHEObservedAttr.td"
 
 #endif // QFHE_DIALECT_QFHE_IR_QFHEATTRS_TD

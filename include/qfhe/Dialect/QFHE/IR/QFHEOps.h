@@ -11,12 +11,14 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferIntRangeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 #include "qfhe/Dialect/QFHE/IR/QuantParams.h"
+#include "qfhe/Support/QuantMath.h"
 #include "qfhe/Support/Rescale.h"
 
 #define GET_OP_CLASSES
