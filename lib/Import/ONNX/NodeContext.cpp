@@ -135,7 +135,7 @@ LogicalResult NodeContext::fail(const Twine &message) {
 
 void NodeContext::warn(const Twine &message) {
   emitWarning(errorLoc) << message << " (node '" << displayName << "', opset "
-                   << opset << ")";
+                        << opset << ")";
 }
 
 LogicalResult NodeContext::failAttr(StringRef attr, const Twine &value,

@@ -90,8 +90,8 @@ std::optional<double> getReal(Attribute attr) {
 
 /// Per-channel statistics along `axis` (if any) have one entry per index of
 /// that dimension of `type`.
-LogicalResult verifyChannelCount(std::optional<int64_t> axis,
-                                 int64_t channels, Type type, EmitFn emit) {
+LogicalResult verifyChannelCount(std::optional<int64_t> axis, int64_t channels,
+                                 Type type, EmitFn emit) {
   auto shaped = dyn_cast_or_null<RankedTensorType>(type);
   if (!axis || !shaped)
     return success();
