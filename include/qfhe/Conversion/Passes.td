@@ -34,6 +34,12 @@ def ConvertQFHEToLinalg : Pass<"qfhe-to-linalg", "::mlir::ModuleOp"> {
     lowered arithmetic uses the signedness the types recorded. Integer-only
     programs keep their element types (`i7` stays `i7`): upstream
     arithmetic on them is modulo 2^width, as in TFHE.
+
+    Attributes whose values belong to the qfhe dialect (the calibration
+    statistics `#qfhe.observed` a program keeps from its float form) are
+    removed, so that the output parses without the qfhe dialect. Same-type
+    `tensor.bitcast` ops (storage casts once every type is signless) are
+    dropped: upstream bufferization rejects them.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

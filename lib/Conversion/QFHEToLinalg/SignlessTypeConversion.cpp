@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 
 using namespace mlir;
@@ -95,6 +96,24 @@ struct ConvertAnyOpTypes : ConversionPattern {
   }
 };
 
+/// Drops a `tensor.bitcast` whose types become the same (the integer
+/// program's storage casts, si8 to i8, once everything is signless):
+/// upstream bufferization rejects same-type bitcasts.
+struct DropSameTypeBitcast : OpConversionPattern<tensor::BitcastOp> {
+  DropSameTypeBitcast(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(tensor::BitcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (!resultType || resultType != adaptor.getSource().getType())
+      return rewriter.notifyMatchFailure(op, "the types still differ");
+    rewriter.replaceOp(op, adaptor.getSource());
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::qfhe::populateSignlessTypeConversionPatterns(
@@ -102,7 +121,13 @@ void mlir::qfhe::populateSignlessTypeConversionPatterns(
     ConversionTarget &target) {
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
-  patterns.add<ConvertAnyOpTypes>(typeConverter, patterns.getContext());
+  patterns.add<ConvertAnyOpTypes, DropSameTypeBitcast>(typeConverter,
+                                                       patterns.getContext());
+  target.addDynamicallyLegalOp<tensor::BitcastOp>(
+      [&typeConverter](tensor::BitcastOp op) {
+        return typeConverter.isLegal(op.getOperation()) &&
+               op.getSource().getType() != op.getType();
+      });
   target.addDynamicallyLegalOp<func::FuncOp>([&typeConverter](func::FuncOp op) {
     return typeConverter.isSignatureLegal(op.getFunctionType()) &&
            typeConverter.isLegal(&op.getBody());

@@ -134,8 +134,8 @@ LogicalResult NodeContext::fail(const Twine &message) {
 }
 
 void NodeContext::warn(const Twine &message) {
-  emitWarning(loc) << message << " (node '" << displayName << "', opset "
-                   << opset << ")";
+  emitWarning(errorLoc) << message << " (node '" << displayName << "', opset "
+                        << opset << ")";
 }
 
 LogicalResult NodeContext::failAttr(StringRef attr, const Twine &value,

@@ -72,6 +72,9 @@ struct TablePlan {
   SmallVector<UnivariateGeneric> links;
   std::optional<int64_t> channel;
   Type floatType;
+  /// Where the table is located: the chain's head (the layer whose bias add
+  /// or activation starts it), as reports name the layer.
+  std::optional<Location> loc;
 };
 
 /// Binary arithmetic of two quantized tensors.

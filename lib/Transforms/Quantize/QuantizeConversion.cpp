@@ -33,13 +33,15 @@ QuantizeTypeConverter::QuantizeTypeConverter(const QuantizationPlan &plan) {
     return getTensorType(value.getType(), element);
   });
   // Float values computed in the clear (the client's inputs, a float
-  // fallback) are quantized where the circuit reads them.
+  // fallback) are quantized where the circuit reads them, located at the
+  // value they quantize (reports name the input, not its first reader).
   addTargetMaterialization([](OpBuilder &builder, RankedTensorType type,
-                              ValueRange inputs, Location loc) -> Value {
+                              ValueRange inputs, Location) -> Value {
     if (inputs.size() != 1 || !QuantParams::get(type) ||
         !isa<FloatType>(getElementTypeOrSelf(inputs.front())))
       return Value();
-    return QuantizeOp::create(builder, loc, type, inputs.front());
+    return QuantizeOp::create(builder, inputs.front().getLoc(), type,
+                              inputs.front());
   });
   // Float code that stays (the links a table replaces, until they die)
   // reads quantized values dequantized.

@@ -153,9 +153,9 @@ PlanResult planChain(QuantizationPlan &quantizer, UnivariateGeneric head) {
     if (link.channelDim)
       channel = link.channelDim;
   quantizer.setType(output, *params, /*accumulator=*/false);
-  quantizer.setTable(
-      chain.back().op,
-      TablePlan{read, SmallVector<UnivariateGeneric>(rest), channel, inType});
+  quantizer.setTable(chain.back().op,
+                     TablePlan{read, SmallVector<UnivariateGeneric>(rest),
+                               channel, inType, op->getLoc()});
   return success();
 }
 
@@ -195,7 +195,7 @@ struct GenericPattern : PlannedPattern<linalg::GenericOp> {
     if (const TablePlan *table = plan.getTable(op)) {
       Value input = plan.materialize(rewriter, table->input);
       auto apply = ApplyOp::create(
-          rewriter, op.getLoc(), resultType(op), input,
+          rewriter, *table->loc, resultType(op), input,
           table->channel ? rewriter.getI64IntegerAttr(*table->channel)
                          : IntegerAttr());
       {

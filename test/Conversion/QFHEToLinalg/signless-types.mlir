@@ -38,3 +38,25 @@ func.func @transpose(%x: tensor<2x3xsi4>) -> tensor<3x2xsi4> {
 func.func @signless(%x: tensor<3xi7>) -> tensor<3xi7> {
   return %x : tensor<3xi7>
 }
+
+// -----
+
+// The integer program's storage casts (si8 to i8) become same-type bitcasts
+// once everything is signless: they are dropped (upstream bufferization
+// rejects them); bitcasts that still change the type stay.
+// CHECK-LABEL: func @storage_casts
+// CHECK-SAME: (%[[X:.*]]: tensor<4xi8>)
+func.func @storage_casts(%x: tensor<4xsi8>) -> (tensor<4xi8>, tensor<4xi8>) {
+  // CHECK-NOT: tensor.bitcast %[[X]] : tensor<4xi8> to tensor<4xi8>
+  %s = tensor.bitcast %x : tensor<4xsi8> to tensor<4xi8>
+  %t = tensor.bitcast %s : tensor<4xi8> to tensor<4xi8>
+  // CHECK: return %[[X]], %[[X]]
+  return %s, %t : tensor<4xi8>, tensor<4xi8>
+}
+
+// CHECK-LABEL: func @real_cast
+// CHECK: tensor.bitcast %{{.*}} : tensor<4xi8> to tensor<4xf8E4M3FN>
+func.func @real_cast(%x: tensor<4xsi8>) -> tensor<4xf8E4M3FN> {
+  %r = tensor.bitcast %x : tensor<4xsi8> to tensor<4xf8E4M3FN>
+  return %r : tensor<4xf8E4M3FN>
+}
