@@ -220,16 +220,40 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
   }
   // The scale covering the largest weight, then coarser until the rounded
   // integers meet the budget (the real-valued l1 bound first, then small
-  // steps: rounding can add up to half a step per weight).
+  // steps: rounding can add up to half a step per weight). The steps form a
+  // fixed sequence and the rounded norm never grows along it, so the first
+  // scale of the sequence that meets the budget is found by doubling, then
+  // bisecting, the number of steps: a few roundings instead of one per step.
   double scale = magnitude / static_cast<double>(storage.max);
   if (l1Budget > 0)
     scale = std::max(scale, l1 / static_cast<double>(l1Budget));
   scale = roundScaleToFloat(scale);
-  while (l1Budget > 0 && roundChannel(weights, scale, storage, integers,
-                                      segmentSize) > l1Budget)
-    scale = roundScaleToFloat(
-        std::nextafter(static_cast<float>(scale * (1.0 + 1.0 / 64)),
-                       std::numeric_limits<float>::infinity()));
+  auto meets = [&](double candidate) {
+    return roundChannel(weights, candidate, storage, integers, segmentSize) <=
+           l1Budget;
+  };
+  if (l1Budget > 0 && !meets(scale)) {
+    // Scales k steps after the first; known[k] once computed.
+    std::vector<double> known{scale};
+    auto stepsAfter = [&](size_t steps) {
+      while (known.size() <= steps)
+        known.push_back(roundScaleToFloat(
+            std::nextafter(static_cast<float>(known.back() * (1.0 + 1.0 / 64)),
+                           std::numeric_limits<float>::infinity())));
+      return known[steps];
+    };
+    // Invariant: `failing` steps miss the budget, `passing` steps meet it.
+    size_t failing = 0, passing = 1;
+    while (!meets(stepsAfter(passing))) {
+      failing = passing;
+      passing *= 2;
+    }
+    while (passing - failing > 1) {
+      size_t middle = failing + (passing - failing) / 2;
+      (meets(stepsAfter(middle)) ? passing : failing) = middle;
+    }
+    scale = stepsAfter(passing);
+  }
   roundChannel(weights, scale, storage, integers, segmentSize);
   return scale;
 }
@@ -264,47 +288,130 @@ static double refitScale(const std::vector<double> &weights,
   return roundScaleToFloat(cross / squares);
 }
 
-/// Rounds to nearest at `scale`, then removes units of magnitude where the
-/// weighted error grows the least until sum |q| <= budget in every segment.
-static void roundUnderBudget(const std::vector<double> &weights,
-                             const std::vector<double> &importance,
-                             double scale, IntegerRange storage, int64_t budget,
-                             std::vector<int64_t> &integers,
-                             size_t segmentSize) {
+namespace {
+/// The units a segment's integers may give up, as a separable convex
+/// problem: taking the j-th unit (j = 1, 2, ...) off |q_i| raises the
+/// weighted error by first_i + (j - 1) * step_i, at most `units_i` times.
+struct UnitCosts {
+  std::vector<size_t> index;
+  std::vector<double> first, step, inverseStep, units;
+
+  void clear() {
+    index.clear();
+    first.clear();
+    step.clear();
+    inverseStep.clear();
+    units.clear();
+  }
+
+  /// Units of item i whose cost is at most `threshold`.
+  double countAtMost(size_t i, double threshold) const {
+    if (step[i] == 0)
+      return first[i] <= threshold ? units[i] : 0.0;
+    double steps = (threshold - first[i]) * inverseStep[i];
+    if (!(steps >= 0)) // below the first unit's cost (or NaN)
+      return 0.0;
+    return std::min(units[i], std::floor(std::min(steps, units[i])) + 1.0);
+  }
+
+  /// Units of all items whose cost is at most `threshold`.
+  double countAtMost(double threshold) const {
+    double total = 0;
+    for (size_t i = 0, e = index.size(); i < e; ++i)
+      total += countAtMost(i, threshold);
+    return total;
+  }
+};
+} // namespace
+
+void roundUnderL1Budget(const std::vector<double> &weights,
+                        const std::vector<double> &importance, double scale,
+                        IntegerRange storage, int64_t l1Budget,
+                        std::vector<int64_t> &integers, size_t segmentSize) {
   roundChannel(weights, scale, storage, integers, segmentSize);
-  if (budget <= 0)
+  if (l1Budget <= 0)
     return;
-  // Cost of taking one unit off |q_i|.
-  auto cost = [&](size_t i) {
-    double magnitude = std::fabs(weights[i]);
-    double q =
-        static_cast<double>(integers[i] < 0 ? -integers[i] : integers[i]);
-    double before = magnitude - scale * q, after = magnitude - scale * (q - 1);
-    return importance[i] * (after * after - before * before);
-  };
-  using Entry = std::pair<double, size_t>;
-  auto greater = [](const Entry &a, const Entry &b) {
-    return a.first > b.first;
-  };
+  // With q_i rounded to nearest and r_i = |w_i| - scale |q_i|, the j-th
+  // unit taken off |q_i| costs importance_i * ((r_i + j scale)^2 -
+  // (r_i + (j - 1) scale)^2) = importance_i * scale * (2 r_i + scale) +
+  // (j - 1) * 2 importance_i scale^2: nondecreasing in j. Taking the
+  // `excess` cheapest units over all weights is therefore optimal (what
+  // taking them one at a time from a heap computes). Their cost threshold
+  // is found by interpolating and bisecting on it, counting the units under
+  // a threshold in one pass over the weights.
+  UnitCosts costs;
   for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
     int64_t norm = 0;
-    std::vector<Entry> heap;
+    costs.clear();
     for (size_t i = begin; i < end; ++i) {
-      norm += integers[i] < 0 ? -integers[i] : integers[i];
-      if (integers[i] != 0)
-        heap.push_back({cost(i), i});
+      int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
+      norm += magnitude;
+      if (magnitude == 0)
+        continue;
+      double remainder = std::fabs(weights[i]) - scale * magnitude;
+      double weight = importance[i] > 0 ? importance[i] : 0.0;
+      double step = 2.0 * weight * scale * scale;
+      costs.index.push_back(i);
+      costs.first.push_back(weight * scale * (2.0 * remainder + scale));
+      costs.step.push_back(step);
+      costs.inverseStep.push_back(step > 0 ? 1.0 / step : 0.0);
+      costs.units.push_back(static_cast<double>(magnitude));
     }
-    std::make_heap(heap.begin(), heap.end(), greater);
-    while (norm > budget && !heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), greater);
-      size_t i = heap.back().second;
-      heap.pop_back();
-      integers[i] += integers[i] > 0 ? -1 : 1;
-      --norm;
-      if (integers[i] != 0) {
-        heap.push_back({cost(i), i});
-        std::push_heap(heap.begin(), heap.end(), greater);
+    if (norm <= l1Budget)
+      continue;
+    double excess = static_cast<double>(norm - l1Budget);
+    // lowCount < excess <= highCount, counting the units of cost at most
+    // `low` (none when lowIsBelowAll) and `high`.
+    double low = costs.first.front(), high = low;
+    for (size_t i = 0, e = costs.index.size(); i < e; ++i) {
+      low = std::min(low, costs.first[i]);
+      high = std::max(high,
+                      costs.first[i] + (costs.units[i] - 1.0) * costs.step[i]);
+    }
+    bool lowIsBelowAll = false;
+    double lowCount = costs.countAtMost(low);
+    double highCount = costs.countAtMost(high);
+    if (lowCount >= excess) {
+      high = low;
+      highCount = lowCount;
+      lowIsBelowAll = true;
+      lowCount = 0;
+    }
+    // Interpolate while it makes progress on both sides, else bisect.
+    int sameSide = 0;
+    bool lastMovedLow = false;
+    while (!lowIsBelowAll && highCount != excess) {
+      double middle = low + (high - low) * 0.5;
+      if (sameSide < 2 && highCount > lowCount)
+        middle =
+            low + (high - low) * ((excess - lowCount) / (highCount - lowCount));
+      if (!(middle > low && middle < high))
+        middle = low + (high - low) * 0.5;
+      if (!(middle > low && middle < high))
+        break; // adjacent doubles: `high` is the threshold, with ties
+      double count = costs.countAtMost(middle);
+      bool movesLow = count < excess;
+      sameSide = movesLow == lastMovedLow ? sameSide + 1 : 0;
+      lastMovedLow = movesLow;
+      if (movesLow) {
+        low = middle;
+        lowCount = count;
+      } else {
+        high = middle;
+        highCount = count;
       }
+    }
+    // Every unit of cost up to `low`, then units at the threshold (ties)
+    // in index order until the budget holds.
+    double remaining = excess - lowCount;
+    for (size_t k = 0, e = costs.index.size(); k < e; ++k) {
+      double below = lowIsBelowAll ? 0.0 : costs.countAtMost(k, low);
+      double extra = std::min(costs.countAtMost(k, high) - below,
+                              std::max(remaining, 0.0));
+      remaining -= extra;
+      auto units = static_cast<int64_t>(below + extra);
+      size_t i = costs.index[k];
+      integers[i] += integers[i] > 0 ? -units : units;
     }
   }
 }
@@ -342,8 +449,8 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
     double grid = roundScaleToFloat(
         finest *
         std::pow(coarsest / finest, static_cast<double>(step) / kScales));
-    roundUnderBudget(weights, importance, grid, storage, l1Budget, candidate,
-                     segmentSize);
+    roundUnderL1Budget(weights, importance, grid, storage, l1Budget, candidate,
+                       segmentSize);
     double scale = refitScale(weights, importance, grid, candidate);
     double candidateError =
         weightedError(weights, importance, scale, candidate);
