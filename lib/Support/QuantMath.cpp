@@ -291,37 +291,78 @@ static double refitScale(const std::vector<double> &weights,
 namespace {
 /// The units a segment's integers may give up, as a separable convex
 /// problem: taking the j-th unit (j = 1, 2, ...) off |q_i| raises the
-/// weighted error by first_i + (j - 1) * step_i, at most `units_i` times.
+/// weighted error by first_i + (j - 1) * step_i, with step_i > 0, at most
+/// `units_i` times.
 struct UnitCosts {
   std::vector<size_t> index;
-  std::vector<double> first, step, inverseStep, units;
+  std::vector<double> first, inverseStep, units;
 
   void clear() {
     index.clear();
     first.clear();
-    step.clear();
     inverseStep.clear();
     units.clear();
   }
 
-  /// Units of item i whose cost is at most `threshold`.
-  double countAtMost(size_t i, double threshold) const {
-    if (step[i] == 0)
-      return first[i] <= threshold ? units[i] : 0.0;
-    double steps = (threshold - first[i]) * inverseStep[i];
-    if (!(steps >= 0)) // below the first unit's cost (or NaN)
-      return 0.0;
-    return std::min(units[i], std::floor(std::min(steps, units[i])) + 1.0);
+  /// Units of item k whose cost is at most `threshold`: floor((threshold -
+  /// first) / step) + 1, between 0 and units (units < 2^31).
+  double countAtMost(size_t k, double threshold) const {
+    double steps = std::min((threshold - first[k]) * inverseStep[k], units[k]);
+    double count = static_cast<double>(static_cast<int32_t>(steps)) + 1.0;
+    return steps >= 0 ? std::min(count, units[k]) : 0.0;
   }
 
   /// Units of all items whose cost is at most `threshold`.
   double countAtMost(double threshold) const {
     double total = 0;
-    for (size_t i = 0, e = index.size(); i < e; ++i)
-      total += countAtMost(i, threshold);
+    for (size_t k = 0, e = index.size(); k < e; ++k)
+      total += countAtMost(k, threshold);
     return total;
   }
 };
+
+/// The cost threshold of the `excess` cheapest units of `costs` (fewer than
+/// all): [low, high] with countAtMost(low) < excess <= countAtMost(high)
+/// and no unit cost strictly between them; `belowAll` when every unit of
+/// cost at most `high` is a tie (then nothing is counted at `low`).
+struct Threshold {
+  double low, high, lowCount;
+  bool belowAll;
+};
+
+Threshold findThreshold(const UnitCosts &costs, double excess) {
+  double low = costs.first.front(), high = low;
+  for (size_t k = 0, e = costs.index.size(); k < e; ++k) {
+    low = std::min(low, costs.first[k]);
+    high = std::max(high, costs.first[k] +
+                              (costs.units[k] - 1.0) / costs.inverseStep[k]);
+  }
+  double lowCount = costs.countAtMost(low);
+  double highCount = costs.countAtMost(high);
+  if (lowCount >= excess)
+    return {low, low, 0.0, true};
+  // Interpolate while it makes progress on both sides, else bisect; stop
+  // when the count is exact or the bounds are adjacent doubles (ties).
+  int sameSide = 0;
+  bool lastMovedLow = false;
+  while (highCount != excess) {
+    double middle = low + (high - low) * 0.5;
+    if (sameSide < 2 && highCount > lowCount)
+      middle =
+          low + (high - low) * ((excess - lowCount) / (highCount - lowCount));
+    if (!(middle > low && middle < high))
+      middle = low + (high - low) * 0.5;
+    if (!(middle > low && middle < high))
+      break;
+    double count = costs.countAtMost(middle);
+    bool movesLow = count < excess;
+    sameSide = movesLow == lastMovedLow ? sameSide + 1 : 0;
+    lastMovedLow = movesLow;
+    (movesLow ? low : high) = middle;
+    (movesLow ? lowCount : highCount) = count;
+  }
+  return {low, high, lowCount, false};
+}
 } // namespace
 
 void roundUnderL1Budget(const std::vector<double> &weights,
@@ -336,82 +377,56 @@ void roundUnderL1Budget(const std::vector<double> &weights,
   // (r_i + (j - 1) scale)^2) = importance_i * scale * (2 r_i + scale) +
   // (j - 1) * 2 importance_i scale^2: nondecreasing in j. Taking the
   // `excess` cheapest units over all weights is therefore optimal (what
-  // taking them one at a time from a heap computes). Their cost threshold
-  // is found by interpolating and bisecting on it, counting the units under
-  // a threshold in one pass over the weights.
+  // taking them one at a time from a heap computes). Units of weights whose
+  // inputs never vary (importance 0) cost nothing and go first; the others'
+  // cost threshold is found by interpolating and bisecting on it, counting
+  // the units under a threshold in one pass over the weights.
   UnitCosts costs;
+  std::vector<size_t> free;
+  auto takeUnits = [&](size_t i, int64_t units) {
+    integers[i] += integers[i] > 0 ? -units : units;
+  };
   for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
     int64_t norm = 0;
     costs.clear();
+    free.clear();
     for (size_t i = begin; i < end; ++i) {
       int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
       norm += magnitude;
       if (magnitude == 0)
         continue;
+      if (!(importance[i] > 0)) {
+        free.push_back(i);
+        continue;
+      }
       double remainder = std::fabs(weights[i]) - scale * magnitude;
-      double weight = importance[i] > 0 ? importance[i] : 0.0;
-      double step = 2.0 * weight * scale * scale;
       costs.index.push_back(i);
-      costs.first.push_back(weight * scale * (2.0 * remainder + scale));
-      costs.step.push_back(step);
-      costs.inverseStep.push_back(step > 0 ? 1.0 / step : 0.0);
+      costs.first.push_back(importance[i] * scale * (2.0 * remainder + scale));
+      costs.inverseStep.push_back(1.0 / (2.0 * importance[i] * scale * scale));
       costs.units.push_back(static_cast<double>(magnitude));
     }
-    if (norm <= l1Budget)
+    int64_t excess = norm - l1Budget;
+    for (size_t i : free) {
+      if (excess <= 0)
+        break;
+      int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
+      int64_t units = std::min(magnitude, excess);
+      takeUnits(i, units);
+      excess -= units;
+    }
+    if (excess <= 0)
       continue;
-    double excess = static_cast<double>(norm - l1Budget);
-    // lowCount < excess <= highCount, counting the units of cost at most
-    // `low` (none when lowIsBelowAll) and `high`.
-    double low = costs.first.front(), high = low;
-    for (size_t i = 0, e = costs.index.size(); i < e; ++i) {
-      low = std::min(low, costs.first[i]);
-      high = std::max(high,
-                      costs.first[i] + (costs.units[i] - 1.0) * costs.step[i]);
-    }
-    bool lowIsBelowAll = false;
-    double lowCount = costs.countAtMost(low);
-    double highCount = costs.countAtMost(high);
-    if (lowCount >= excess) {
-      high = low;
-      highCount = lowCount;
-      lowIsBelowAll = true;
-      lowCount = 0;
-    }
-    // Interpolate while it makes progress on both sides, else bisect.
-    int sameSide = 0;
-    bool lastMovedLow = false;
-    while (!lowIsBelowAll && highCount != excess) {
-      double middle = low + (high - low) * 0.5;
-      if (sameSide < 2 && highCount > lowCount)
-        middle =
-            low + (high - low) * ((excess - lowCount) / (highCount - lowCount));
-      if (!(middle > low && middle < high))
-        middle = low + (high - low) * 0.5;
-      if (!(middle > low && middle < high))
-        break; // adjacent doubles: `high` is the threshold, with ties
-      double count = costs.countAtMost(middle);
-      bool movesLow = count < excess;
-      sameSide = movesLow == lastMovedLow ? sameSide + 1 : 0;
-      lastMovedLow = movesLow;
-      if (movesLow) {
-        low = middle;
-        lowCount = count;
-      } else {
-        high = middle;
-        highCount = count;
-      }
-    }
     // Every unit of cost up to `low`, then units at the threshold (ties)
     // in index order until the budget holds.
-    double remaining = excess - lowCount;
+    Threshold threshold = findThreshold(costs, static_cast<double>(excess));
+    double remaining = static_cast<double>(excess) - threshold.lowCount;
     for (size_t k = 0, e = costs.index.size(); k < e; ++k) {
-      double below = lowIsBelowAll ? 0.0 : costs.countAtMost(k, low);
-      double extra = std::min(costs.countAtMost(k, high) - below,
+      double below =
+          threshold.belowAll ? 0.0 : costs.countAtMost(k, threshold.low);
+      double extra = std::min(costs.countAtMost(k, threshold.high) - below,
                               std::max(remaining, 0.0));
       remaining -= extra;
-      auto units = static_cast<int64_t>(below + extra);
-      size_t i = costs.index[k];
-      integers[i] += integers[i] > 0 ? -units : units;
+      takeUnits(costs.index[k], static_cast<int64_t>(below + extra));
     }
   }
 }

@@ -13,9 +13,12 @@
 #include "AllocationSearch.h"
 #include "Classify.h"
 #include "Quantizer.h"
+#include "WeightCache.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
+#include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Transforms/Passes.h"
 
@@ -49,6 +52,8 @@ struct LinearLayer {
   /// the data holding those channels; none when not known.
   int64_t weightsPerInputChannel = 0;
   std::optional<int64_t> dataChannelAxis;
+  /// The float weights (uniqued: the key of their quantizations).
+  DenseFPElementsAttr weights;
 
   /// The most parts its dot products can be split into (qfhe.matmul and
   /// qfhe.conv2d `chunks`: terms of a 2-D matmul, input channels of a
@@ -94,12 +99,13 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
 
 std::optional<LinearLayer> matchLinearLayer(Operation *op) {
   DenseFPElementsAttr weights;
-  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt};
+  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt, {}};
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
       return std::nullopt;
     layer.data = linalgOp.getDpsInputs()[0];
+    layer.weights = weights;
     layer.channels = splitChannels(
         weights, cast<ShapedType>(weights.getType()).getRank() - 1);
     if (cast<ShapedType>(layer.data.getType()).getRank() == 2) {
@@ -113,6 +119,7 @@ std::optional<LinearLayer> matchLinearLayer(Operation *op) {
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
       return std::nullopt;
     layer.data = unpadded(linalgOp.getDpsInputs()[0]);
+    layer.weights = weights;
     layer.channels = splitChannels(weights, 0);
     auto shape = cast<ShapedType>(weights.getType()).getShape();
     if (isa<linalg::Conv2DNchwFchwOp>(op)) {
@@ -176,6 +183,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   DenseSet<Operation *> splittable;
   /// What the measured search found, for the module's summary.
   DictionaryAttr searchSummary;
+  /// Quantized weights, shared with qfhe-quantize.
+  QuantizedWeightCache *weightCache = nullptr;
 
   /// Records the choices on the module (kAllocationSummaryAttr).
   void recordSummary(ArrayRef<LinearLayer> layers) {
@@ -230,17 +239,58 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     return importance;
   }
 
+  /// What the estimates of one weighted layer share: its input range, the
+  /// importance of each weight of a channel, each channel's sum of squared
+  /// weights, the signal power, and the channels the estimates quantize.
+  struct LayerStatistics {
+    Interval input;
+    std::vector<double> importance;
+    std::vector<double> squares;
+    double signal = 0;
+    /// At most kEstimateChannels channels, evenly spaced (all of a layer
+    /// with fewer).
+    std::vector<size_t> sampled;
+    bool sampledAll = true;
+  };
+
+  /// The most output channels an estimate quantizes. A layer's noise is a
+  /// sum over its channels: larger layers are estimated from evenly spaced
+  /// channels, scaled to all, so that an estimate costs the same whatever
+  /// the layer's width (the quantizer then quantizes every channel once).
+  static constexpr size_t kEstimateChannels = 64;
+
+  LayerStatistics getStatistics(const LinearLayer &layer,
+                                const TensorRange &input) {
+    LayerStatistics stats;
+    stats.input = input.getWhole();
+    stats.importance = getImportance(layer, input);
+    for (const std::vector<double> &channel : layer.channels) {
+      double squares = 0;
+      for (size_t i = 0; i < channel.size(); ++i) {
+        squares += channel[i] * channel[i];
+        stats.signal += channel[i] * channel[i] * stats.importance[i];
+      }
+      stats.squares.push_back(squares);
+    }
+    size_t count = layer.channels.size();
+    size_t sampled = std::min(count, kEstimateChannels);
+    stats.sampledAll = sampled == count;
+    for (size_t k = 0; k < sampled; ++k)
+      stats.sampled.push_back(k * count / sampled);
+    return stats;
+  }
+
   /// Estimated output noise power and signal power of a weighted layer with
   /// `inputBits`-bit inputs under cap P, its dot products in `chunks` parts:
   /// input rounding noise through the weights, the weights' rounding error
   /// (quantized as the quantizer will) through the inputs' mean squares,
-  /// and with parts, their rounding to multiples of 2^d.
+  /// and with parts, their rounding to multiples of 2^d. When the estimate
+  /// quantized every channel, the quantizer reuses its integers (`cache`).
   std::pair<double, double> estimate(const LinearLayer &layer,
-                                     const TensorRange &input,
+                                     const LayerStatistics &stats,
                                      unsigned inputBits, unsigned cap,
                                      int64_t chunks = 1) {
-    Interval whole = input.getWhole();
-    double step = (whole.getHi() - whole.getLo()) / span(inputBits);
+    double step = (stats.input.getHi() - stats.input.getLo()) / span(inputBits);
     int64_t budget = partBudget(cap, inputBits, chunks);
     size_t segmentSize = layer.getSegmentSize(chunks);
     int64_t parts =
@@ -248,24 +298,57 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
                          getChunkParts(layer.getMaxChunks(), chunks).size())
                    : 0;
     double partUnit = std::ldexp(1.0, getChunkDropBits(chunks));
-    std::vector<double> importance = getImportance(layer, input);
-    double noise = 0, signal = 0;
-    std::vector<int64_t> integers;
-    for (const std::vector<double> &channel : layer.channels) {
+    size_t perChannel = layer.channels.front().size();
+    size_t sampled = stats.sampled.size();
+    std::vector<double> noise(sampled), scales(sampled);
+    std::vector<int32_t> integers(stats.sampledAll ? sampled * perChannel : 0);
+    parallelFor(&getContext(), 0, sampled, [&](size_t k) {
+      size_t c = stats.sampled[k];
       double weightError = 0;
-      double scale =
-          quantizeChannelWeighted(channel, importance, weightBits, true, budget,
-                                  integers, &weightError, segmentSize);
-      double squares = 0;
-      for (size_t i = 0; i < channel.size(); ++i) {
-        squares += channel[i] * channel[i];
-        signal += channel[i] * channel[i] * importance[i];
-      }
+      std::vector<int64_t> q;
+      double scale = quantizeChannelWeighted(
+          layer.channels[c], stats.importance, weightBits, true, budget, q,
+          &weightError, segmentSize);
       double partStep = partUnit * step * scale;
-      noise += step * step / 12.0 * squares + weightError +
-               static_cast<double>(parts) * partStep * partStep / 12.0;
+      noise[k] = step * step / 12.0 * stats.squares[c] + weightError +
+                 static_cast<double>(parts) * partStep * partStep / 12.0;
+      scales[k] = scale;
+      if (stats.sampledAll)
+        std::copy(q.begin(), q.end(), integers.begin() + k * perChannel);
+    });
+    double total = 0;
+    for (double n : noise)
+      total += n;
+    if (stats.sampledAll && weightCache && cap == maxBitWidth) {
+      // What the quantizer computes for this allocation (see
+      // QuantizeLinear's quantizeWeights): recorded once.
+      QuantizedChannels entry;
+      entry.scales = std::move(scales);
+      entry.zeroPoints.assign(sampled, 0);
+      entry.integers = std::move(integers);
+      weightCache->insert(getWeightKey(layer, stats, inputBits, chunks),
+                          std::move(entry));
     }
-    return {noise, signal};
+    return {total * static_cast<double>(layer.channels.size()) /
+                static_cast<double>(sampled),
+            stats.signal};
+  }
+
+  /// The key under which qfhe-quantize looks up the weights of `layer`
+  /// under the weighted allocation of `inputBits`-bit inputs and `chunks`.
+  WeightQuantizationKey getWeightKey(const LinearLayer &layer,
+                                     const LayerStatistics &stats,
+                                     unsigned inputBits, int64_t chunks) {
+    WeightQuantizationKey key;
+    key.weights = layer.weights.getAsOpaquePointer();
+    key.channels = static_cast<int64_t>(layer.channels.size());
+    key.bits = weightBits;
+    key.perChannel = key.symmetric = key.narrow = true;
+    key.weightedRounding = true;
+    key.l1Budget = partBudget(maxBitWidth, inputBits, chunks);
+    key.segmentSize = layer.getSegmentSize(chunks);
+    key.importance = WeightQuantizationKey::hashImportance(stats.importance);
+    return key;
   }
 
   /// The chunk counts to consider for a layer: powers of two up to
@@ -283,10 +366,10 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
 
   /// The smallest cap with a useful choice for a weighted layer.
   unsigned smallestUsefulCap(const LinearLayer &layer,
-                             const TensorRange &input) {
+                             const LayerStatistics &stats) {
     for (unsigned cap = maxBitWidth + 1; cap <= 32; ++cap)
       for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-        auto [noise, signal] = estimate(layer, input, n, cap);
+        auto [noise, signal] = estimate(layer, stats, n, cap);
         if (noise < signal)
           return cap;
       }
@@ -325,13 +408,14 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       return layer.op->emitError()
              << "cannot allocate bits: the input of this op has no finite "
                 "range (declare qfhe.range or calibrate)";
+    LayerStatistics stats = getStatistics(layer, *input);
     unsigned best = 0;
     int64_t bestChunks = 1;
     double bestNoise = 0, bestSignal = 1;
     // Splitting costs a rounding per part and output: only layers whose
     // unsplit noise is worth it (above kSplitNoise of the signal) may split.
     for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-      auto [noise, signal] = estimate(layer, *input, n, cap);
+      auto [noise, signal] = estimate(layer, stats, n, cap);
       if (!best || noise < bestNoise) {
         best = n;
         bestNoise = noise;
@@ -341,13 +425,16 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     if (bestNoise > kSplitNoise * bestSignal)
       splittable.insert(layer.op);
     // The candidates outlive the loops: drop_begin keeps a reference to
-    // its range, so it must not be a temporary.
+    // its range, so it must not be a temporary. Parts give each weight more
+    // room, so they are tried around the unsplit choice and above it.
     SmallVector<int64_t> splits = chunkCandidates(layer);
-    for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+    unsigned unsplit = best;
+    for (unsigned n = std::max(unsplit, 2u) - 1;
+         n <= unsplit + 2 && n <= maxActivationBits && n <= cap; ++n) {
       for (int64_t chunks : llvm::drop_begin(splits)) {
         if (partBudget(cap, n, chunks) < 1)
           continue;
-        auto [noise, signal] = estimate(layer, *input, n, cap, chunks);
+        auto [noise, signal] = estimate(layer, stats, n, cap, chunks);
         // More parts cost more roundings: only for a clear gain.
         if (!best || noise < bestNoise * (chunks > bestChunks ? 0.8 : 1.0)) {
           best = n;
@@ -363,7 +450,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
              << " with a useful layer: at best the rounding noise is "
              << formatNumber(100.0 * bestNoise / bestSignal, 3)
              << "% of the signal; the smallest cap that would do is "
-             << smallestUsefulCap(layer, *input);
+             << smallestUsefulCap(layer, stats);
     if (printChoices)
       layer.op->emitRemark()
           << "estimated: input_bits = " << best << ", chunks = " << bestChunks
@@ -633,9 +720,13 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
              "weight-bits in [2, 16], strategy a2q or uniform)";
       return signalPassFailure();
     }
-    RangeSolver solver;
-    if (failed(solver.run(getOperation())))
+    ModuleRanges &ranges = getAnalysis<ModuleRanges>();
+    if (!ranges.succeeded())
       return signalPassFailure();
+    const RangeSolver &solver = ranges.getSolver();
+    // The weights the estimates quantize are kept for qfhe-quantize.
+    weightCache = &getAnalysis<QuantizedWeightCache>();
+    markAnalysesPreserved<ModuleRanges, QuantizedWeightCache>();
     SmallVector<LinearLayer> layers;
     getOperation().walk([&](Operation *op) {
       if (std::optional<LinearLayer> layer = matchLinearLayer(op))
