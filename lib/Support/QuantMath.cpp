@@ -187,11 +187,29 @@ static int64_t roundChannel(const std::vector<double> &weights, double scale,
                             std::vector<int64_t> &integers,
                             size_t segmentSize = 0) {
   integers.resize(weights.size());
+  // quantizeValue(w, scale, 0, storage), inlined: the quotient is clamped
+  // to one past the storage (where rounding cannot reach back inside), so
+  // adding and subtracting 1.5 * 2^52 rounds it half to even, as nearbyint
+  // does in the default rounding mode.
+  double low = static_cast<double>(storage.min) - 1.0;
+  double high = static_cast<double>(storage.max) + 1.0;
+  double min = static_cast<double>(storage.min);
+  double max = static_cast<double>(storage.max);
+  constexpr double kRounder = 6755399441055744.0; // 1.5 * 2^52
   int64_t largest = 0;
-  for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
+  size_t size = segmentSize ? segmentSize : std::max<size_t>(weights.size(), 1);
+  for (size_t begin = 0; begin < weights.size(); begin += size) {
     int64_t norm = 0;
-    for (size_t i = begin; i < end; ++i) {
-      integers[i] = quantizeValue(weights[i], scale, 0, storage);
+    for (size_t i = begin, end = std::min(weights.size(), begin + size);
+         i < end; ++i) {
+      double quotient = weights[i] / scale;
+      if (std::isnan(quotient)) {
+        integers[i] = 0;
+        continue;
+      }
+      quotient = std::clamp(quotient, low, high);
+      double rounded = std::clamp((quotient + kRounder) - kRounder, min, max);
+      integers[i] = static_cast<int64_t>(rounded);
       norm += integers[i] < 0 ? -integers[i] : integers[i];
     }
     largest = std::max(largest, norm);
@@ -291,77 +309,105 @@ static double refitScale(const std::vector<double> &weights,
 namespace {
 /// The units a segment's integers may give up, as a separable convex
 /// problem: taking the j-th unit (j = 1, 2, ...) off |q_i| raises the
-/// weighted error by first_i + (j - 1) * step_i, with step_i > 0, at most
-/// `units_i` times.
+/// weighted error by first_k + (j - 1) * step_k, with step_k > 0, at most
+/// `units_k` times (item k stands for weight index[k]).
 struct UnitCosts {
   std::vector<size_t> index;
-  std::vector<double> first, inverseStep, units;
+  std::vector<double> first, step, inverseStep;
+  std::vector<int32_t> units;
 
   void clear() {
     index.clear();
     first.clear();
+    step.clear();
     inverseStep.clear();
     units.clear();
+  }
+  size_t size() const { return index.size(); }
+  void reserve(size_t count) {
+    index.reserve(count);
+    first.reserve(count);
+    step.reserve(count);
+    inverseStep.reserve(count);
+    units.reserve(count);
   }
 
   /// Units of item k whose cost is at most `threshold`: floor((threshold -
   /// first) / step) + 1, between 0 and units (units < 2^31).
-  double countAtMost(size_t k, double threshold) const {
-    double steps = std::min((threshold - first[k]) * inverseStep[k], units[k]);
-    double count = static_cast<double>(static_cast<int32_t>(steps)) + 1.0;
-    return steps >= 0 ? std::min(count, units[k]) : 0.0;
+  int32_t countAtMost(size_t k, double threshold) const {
+    double steps = (threshold - first[k]) * inverseStep[k];
+    double bounded = steps > -1.0 ? std::min(steps, double(units[k])) : -1.0;
+    int32_t count = std::min(static_cast<int32_t>(bounded) + 1, units[k]);
+    return bounded >= 0 ? count : 0;
   }
 
-  /// Units of all items whose cost is at most `threshold`.
-  double countAtMost(double threshold) const {
-    double total = 0;
-    for (size_t k = 0, e = index.size(); k < e; ++k)
+  /// Units of all items whose cost is at most `threshold` (one pass, which
+  /// the compiler vectorizes).
+  int64_t countAtMost(double threshold) const {
+    int64_t total = 0;
+    for (size_t k = 0, e = size(); k < e; ++k)
       total += countAtMost(k, threshold);
     return total;
   }
 };
 
-/// The cost threshold of the `excess` cheapest units of `costs` (fewer than
-/// all): [low, high] with countAtMost(low) < excess <= countAtMost(high)
-/// and no unit cost strictly between them; `belowAll` when every unit of
-/// cost at most `high` is a tie (then nothing is counted at `low`).
-struct Threshold {
-  double low, high, lowCount;
-  bool belowAll;
-};
-
-Threshold findThreshold(const UnitCosts &costs, double excess) {
+/// How many units each item gives up so that the `excess` cheapest units
+/// of `costs` go (fewer than all units): `taken[k]`.
+void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
+                       std::vector<int32_t> &taken) {
+  // A bracket [low, high] of the threshold cost: lowCount < excess <=
+  // highCount units cost at most low and high (nothing counts at low when
+  // it is below every unit). Interpolate while it makes progress on both
+  // sides, else bisect, until the bracket holds about one unit per item.
   double low = costs.first.front(), high = low;
-  for (size_t k = 0, e = costs.index.size(); k < e; ++k) {
+  for (size_t k = 0, e = costs.size(); k < e; ++k) {
     low = std::min(low, costs.first[k]);
-    high = std::max(high, costs.first[k] +
-                              (costs.units[k] - 1.0) / costs.inverseStep[k]);
+    high =
+        std::max(high, costs.first[k] + (costs.units[k] - 1) * costs.step[k]);
   }
-  double lowCount = costs.countAtMost(low);
-  double highCount = costs.countAtMost(high);
-  if (lowCount >= excess)
-    return {low, low, 0.0, true};
-  // Interpolate while it makes progress on both sides, else bisect; stop
-  // when the count is exact or the bounds are adjacent doubles (ties).
+  int64_t lowCount = costs.countAtMost(low);
+  int64_t highCount = costs.countAtMost(high);
+  bool belowAll = lowCount >= excess;
+  if (belowAll) {
+    high = low;
+    highCount = lowCount;
+    lowCount = 0;
+  }
+  auto gap = [&] { return highCount - lowCount; };
+  int64_t gatherLimit = std::max<int64_t>(64, costs.size());
   int sameSide = 0;
   bool lastMovedLow = false;
-  while (highCount != excess) {
+  while (!belowAll && highCount != excess && gap() > gatherLimit) {
     double middle = low + (high - low) * 0.5;
-    if (sameSide < 2 && highCount > lowCount)
-      middle =
-          low + (high - low) * ((excess - lowCount) / (highCount - lowCount));
+    if (sameSide < 2)
+      middle = low + (high - low) * (static_cast<double>(excess - lowCount) /
+                                     static_cast<double>(gap()));
     if (!(middle > low && middle < high))
       middle = low + (high - low) * 0.5;
     if (!(middle > low && middle < high))
-      break;
-    double count = costs.countAtMost(middle);
+      break; // adjacent doubles: the units between are ties
+    int64_t count = costs.countAtMost(middle);
     bool movesLow = count < excess;
     sameSide = movesLow == lastMovedLow ? sameSide + 1 : 0;
     lastMovedLow = movesLow;
     (movesLow ? low : high) = middle;
     (movesLow ? lowCount : highCount) = count;
   }
-  return {low, high, lowCount, false};
+  // Every unit up to `low`, then the cheapest of those between low and
+  // high, listed with their costs.
+  taken.resize(costs.size());
+  std::vector<std::pair<double, size_t>> between;
+  for (size_t k = 0, e = costs.size(); k < e; ++k) {
+    taken[k] = belowAll ? 0 : costs.countAtMost(k, low);
+    for (int32_t j = taken[k], last = costs.countAtMost(k, high); j < last; ++j)
+      between.push_back({costs.first[k] + j * costs.step[k], k});
+  }
+  auto remaining = static_cast<size_t>(excess - lowCount);
+  if (remaining < between.size())
+    std::nth_element(between.begin(), between.begin() + remaining,
+                     between.end());
+  for (size_t u = 0; u < remaining && u < between.size(); ++u)
+    ++taken[between[u].second];
 }
 } // namespace
 
@@ -379,55 +425,45 @@ void roundUnderL1Budget(const std::vector<double> &weights,
   // `excess` cheapest units over all weights is therefore optimal (what
   // taking them one at a time from a heap computes). Units of weights whose
   // inputs never vary (importance 0) cost nothing and go first; the others'
-  // cost threshold is found by interpolating and bisecting on it, counting
-  // the units under a threshold in one pass over the weights.
+  // cost threshold is bracketed by counting the units under a threshold in
+  // passes over the weights, then the units inside the bracket are sorted.
   UnitCosts costs;
-  std::vector<size_t> free;
+  std::vector<int32_t> taken;
   auto takeUnits = [&](size_t i, int64_t units) {
     integers[i] += integers[i] > 0 ? -units : units;
   };
   for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
     int64_t norm = 0;
+    for (size_t i = begin; i < end; ++i)
+      norm += integers[i] < 0 ? -integers[i] : integers[i];
+    int64_t excess = norm - l1Budget;
+    if (excess <= 0)
+      continue;
     costs.clear();
-    free.clear();
+    costs.reserve(end - begin);
     for (size_t i = begin; i < end; ++i) {
       int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
-      norm += magnitude;
       if (magnitude == 0)
         continue;
       if (!(importance[i] > 0)) {
-        free.push_back(i);
+        int64_t units = std::min(magnitude, std::max<int64_t>(excess, 0));
+        takeUnits(i, units);
+        excess -= units;
         continue;
       }
       double remainder = std::fabs(weights[i]) - scale * magnitude;
+      double step = 2.0 * importance[i] * scale * scale;
       costs.index.push_back(i);
       costs.first.push_back(importance[i] * scale * (2.0 * remainder + scale));
-      costs.inverseStep.push_back(1.0 / (2.0 * importance[i] * scale * scale));
-      costs.units.push_back(static_cast<double>(magnitude));
-    }
-    int64_t excess = norm - l1Budget;
-    for (size_t i : free) {
-      if (excess <= 0)
-        break;
-      int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
-      int64_t units = std::min(magnitude, excess);
-      takeUnits(i, units);
-      excess -= units;
+      costs.step.push_back(step);
+      costs.inverseStep.push_back(1.0 / step);
+      costs.units.push_back(static_cast<int32_t>(magnitude));
     }
     if (excess <= 0)
       continue;
-    // Every unit of cost up to `low`, then units at the threshold (ties)
-    // in index order until the budget holds.
-    Threshold threshold = findThreshold(costs, static_cast<double>(excess));
-    double remaining = static_cast<double>(excess) - threshold.lowCount;
-    for (size_t k = 0, e = costs.index.size(); k < e; ++k) {
-      double below =
-          threshold.belowAll ? 0.0 : costs.countAtMost(k, threshold.low);
-      double extra = std::min(costs.countAtMost(k, threshold.high) - below,
-                              std::max(remaining, 0.0));
-      remaining -= extra;
-      takeUnits(costs.index[k], static_cast<int64_t>(below + extra));
-    }
+    takeCheapestUnits(costs, excess, taken);
+    for (size_t k = 0, e = costs.size(); k < e; ++k)
+      takeUnits(costs.index[k], taken[k]);
   }
 }
 
