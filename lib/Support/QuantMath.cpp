@@ -341,6 +341,21 @@ struct UnitCosts {
     return bounded >= 0 ? count : 0;
   }
 
+  /// Units of all items whose cost is at most `threshold`, and in `slope`
+  /// the sum of 1 / step over the items with units left at it (one pass,
+  /// which the compiler vectorizes).
+  int64_t countAtMost(double threshold, double &slope) const {
+    int64_t total = 0;
+    double inverse = 0;
+    for (size_t k = 0, e = size(); k < e; ++k) {
+      int32_t count = countAtMost(k, threshold);
+      total += count;
+      inverse += count < units[k] ? inverseStep[k] : 0.0;
+    }
+    slope = inverse;
+    return total;
+  }
+
   /// Units of all items whose cost is at most `threshold` (one pass, which
   /// the compiler vectorizes).
   int64_t countAtMost(double threshold) const {
@@ -356,49 +371,69 @@ struct UnitCosts {
 void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
                        std::vector<int32_t> &taken) {
   // A bracket [low, high] of the threshold cost: lowCount < excess <=
-  // highCount units cost at most low and high (nothing counts at low when
-  // it is below every unit). Interpolate while it makes progress on both
-  // sides, else bisect, until the bracket holds about one unit per item.
-  double low = costs.first.front(), high = low;
+  // highCount units cost at most low and high; low starts below every
+  // unit (nothing counts there). Newton steps on the count, whose slope is
+  // about the sum of 1 / step over the items not used up, from the guess
+  // of the continuous relaxation (floor(x) + 1 is x + 1/2 on average);
+  // bisection when a step leaves the bracket; until the bracket holds a
+  // few units per 16 items.
+  double high = -std::numeric_limits<double>::infinity();
+  double low = std::numeric_limits<double>::infinity();
+  double sumInverse = 0, sumFirstInverse = 0;
+  int64_t highCount = 0;
   for (size_t k = 0, e = costs.size(); k < e; ++k) {
     low = std::min(low, costs.first[k]);
     high =
         std::max(high, costs.first[k] + (costs.units[k] - 1) * costs.step[k]);
+    sumInverse += costs.inverseStep[k];
+    sumFirstInverse += costs.first[k] * costs.inverseStep[k];
+    highCount += costs.units[k];
   }
-  int64_t lowCount = costs.countAtMost(low);
-  int64_t highCount = costs.countAtMost(high);
-  bool belowAll = lowCount >= excess;
-  if (belowAll) {
-    high = low;
-    highCount = lowCount;
-    lowCount = 0;
-  }
-  auto gap = [&] { return highCount - lowCount; };
-  int64_t gatherLimit = std::max<int64_t>(64, costs.size());
-  int sameSide = 0;
-  bool lastMovedLow = false;
-  while (!belowAll && highCount != excess && gap() > gatherLimit) {
-    double middle = low + (high - low) * 0.5;
-    if (sameSide < 2)
-      middle = low + (high - low) * (static_cast<double>(excess - lowCount) /
-                                     static_cast<double>(gap()));
+  bool lowCounts = false;
+  int64_t lowCount = 0;
+  double guess = (static_cast<double>(excess) -
+                  0.5 * static_cast<double>(costs.size()) + sumFirstInverse) /
+                 sumInverse;
+  int64_t gatherLimit =
+      std::max<int64_t>(32, static_cast<int64_t>(costs.size() / 16));
+  while (highCount != excess && highCount - lowCount > gatherLimit) {
+    double middle = guess;
     if (!(middle > low && middle < high))
       middle = low + (high - low) * 0.5;
-    if (!(middle > low && middle < high))
+    if (!(middle > low && middle < high)) {
+      if (!lowCounts && middle == low) {
+        // Every unit up to the cheapest is a tie: count them.
+        lowCounts = true;
+        lowCount = costs.countAtMost(low);
+        if (lowCount >= excess) {
+          high = low;
+          highCount = lowCount;
+          lowCounts = false;
+          lowCount = 0;
+        }
+        continue;
+      }
       break; // adjacent doubles: the units between are ties
-    int64_t count = costs.countAtMost(middle);
-    bool movesLow = count < excess;
-    sameSide = movesLow == lastMovedLow ? sameSide + 1 : 0;
-    lastMovedLow = movesLow;
-    (movesLow ? low : high) = middle;
-    (movesLow ? lowCount : highCount) = count;
+    }
+    double slope = 0;
+    int64_t count = costs.countAtMost(middle, slope);
+    if (count < excess) {
+      low = middle;
+      lowCount = count;
+      lowCounts = true;
+    } else {
+      high = middle;
+      highCount = count;
+    }
+    guess = slope > 0 ? middle + static_cast<double>(excess - count) / slope
+                      : std::numeric_limits<double>::quiet_NaN();
   }
   // Every unit up to `low`, then the cheapest of those between low and
   // high, listed with their costs.
   taken.resize(costs.size());
   std::vector<std::pair<double, size_t>> between;
   for (size_t k = 0, e = costs.size(); k < e; ++k) {
-    taken[k] = belowAll ? 0 : costs.countAtMost(k, low);
+    taken[k] = lowCounts ? costs.countAtMost(k, low) : 0;
     for (int32_t j = taken[k], last = costs.countAtMost(k, high); j < last; ++j)
       between.push_back({costs.first[k] + j * costs.step[k], k});
   }

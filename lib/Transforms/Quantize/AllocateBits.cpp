@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
+#include "qfhe/Analysis/ConstantValues.h"
 #include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Transforms/Passes.h"
@@ -92,8 +93,8 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
     inner *= type.getDimSize(dim);
   std::vector<std::vector<double>> result(channels);
   int64_t index = 0;
-  for (const APFloat &value : weights.getValues<APFloat>())
-    result[(index++ / inner) % channels].push_back(value.convertToDouble());
+  for (double value : getElementsAsDoubles(weights))
+    result[(index++ / inner) % channels].push_back(value);
   return result;
 }
 

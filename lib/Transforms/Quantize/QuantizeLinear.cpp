@@ -16,6 +16,8 @@
 #include "Quantizer.h"
 #include "WeightCache.h"
 
+#include "qfhe/Analysis/ConstantValues.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -169,9 +171,7 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
                 std::optional<int64_t> termsDim) {
   WeightPolicy policy(quantizer.getOptions(), user);
   size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
-  SmallVector<double> values;
-  for (const APFloat &value : weights.getValues<APFloat>())
-    values.push_back(value.convertToDouble());
+  SmallVector<double> values = getElementsAsDoubles(weights);
   int64_t channels = policy.perChannel ? shape[axis] : 1;
   int64_t inner = 1;
   for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
