@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Allocation.h"
 #include "AllocationSearch.h"
 #include "Classify.h"
 #include "Quantizer.h"
@@ -22,6 +23,7 @@
 #include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Transforms/Passes.h"
+#include "qfhe/Transforms/ProgramEvaluator.h"
 
 #include <cmath>
 #include <cstdio>
@@ -162,18 +164,6 @@ std::string formatNumber(double value, int digits) {
 /// The most integers a P-bit value can take: 2^P - 1 (as the span).
 double span(unsigned bits) { return std::ldexp(1.0, bits) - 1.0; }
 
-/// The l1 budget of each part's integer weights over `inputBits`-bit
-/// inputs under cap P. One part: its accumulator spans L (2^n - 1) + 1
-/// values, so L <= (2^P - 1) / (2^n - 1). With c = 2^d parts, each part is
-/// centered on a multiple of 2^d and drops d bits: each part and the sum
-/// of the c rounded parts fit P bits when L (2^n - 1) <= 2^P - 2c - 2.
-int64_t partBudget(unsigned cap, unsigned inputBits, int64_t chunks) {
-  double room =
-      chunks > 1 ? std::ldexp(1.0, cap) - 2.0 * chunks - 2.0 : span(cap);
-  return std::max<int64_t>(
-      0, static_cast<int64_t>(std::floor(room / span(inputBits))));
-}
-
 struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   using AllocateBitsBase::AllocateBitsBase;
 
@@ -186,6 +176,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   DictionaryAttr searchSummary;
   /// Quantized weights, shared with qfhe-quantize.
   QuantizedWeightCache *weightCache = nullptr;
+  /// The evaluator given to the pass (createAllocateBits), if any.
+  std::shared_ptr<ProgramEvaluator> evaluator;
 
   /// Records the choices on the module (kAllocationSummaryAttr).
   void recordSummary(ArrayRef<LinearLayer> layers) {
@@ -246,6 +238,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   struct LayerStatistics {
     Interval input;
     std::vector<double> importance;
+    /// The importance per input (importance[i] = perInput[i / repeat]).
+    std::vector<double> perInput;
+    int64_t repeat = 1;
     std::vector<double> squares;
     double signal = 0;
     /// At most kEstimateChannels channels, evenly spaced (all of a layer
@@ -265,6 +260,15 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     LayerStatistics stats;
     stats.input = input.getWhole();
     stats.importance = getImportance(layer, input);
+    size_t weightsPerChannel = layer.channels.front().size();
+    if (layer.weightsPerInputChannel) {
+      stats.repeat = layer.weightsPerInputChannel;
+      stats.perInput = getChannelMeanSquares(input, layer.dataChannelAxis,
+                                             weightsPerChannel / stats.repeat);
+    } else {
+      stats.repeat = static_cast<int64_t>(weightsPerChannel);
+      stats.perInput = {stats.importance.front()};
+    }
     for (const std::vector<double> &channel : layer.channels) {
       double squares = 0;
       for (size_t i = 0; i < channel.size(); ++i) {
@@ -292,7 +296,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
                                      unsigned inputBits, unsigned cap,
                                      int64_t chunks = 1) {
     double step = (stats.input.getHi() - stats.input.getLo()) / span(inputBits);
-    int64_t budget = partBudget(cap, inputBits, chunks);
+    int64_t budget = getPartBudget(cap, inputBits, chunks);
     size_t segmentSize = layer.getSegmentSize(chunks);
     int64_t parts =
         chunks > 1 ? static_cast<int64_t>(
@@ -346,9 +350,10 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     key.bits = weightBits;
     key.perChannel = key.symmetric = key.narrow = true;
     key.weightedRounding = true;
-    key.l1Budget = partBudget(maxBitWidth, inputBits, chunks);
+    key.l1Budget = getPartBudget(maxBitWidth, inputBits, chunks);
     key.segmentSize = layer.getSegmentSize(chunks);
-    key.importance = WeightQuantizationKey::hashImportance(stats.importance);
+    key.importance =
+        WeightQuantizationKey::hashImportance(stats.perInput, stats.repeat);
     return key;
   }
 
@@ -402,7 +407,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
                << layer.terms << " values; the smallest cap that would is "
                << needed;
       }
-      return poolAllocation(best);
+      return getBuilder().pool(best);
     }
     std::optional<TensorRange> input = rangeOf(layer.data, solver);
     if (!input)
@@ -433,7 +438,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     for (unsigned n = std::max(unsplit, 2u) - 1;
          n <= unsplit + 2 && n <= maxActivationBits && n <= cap; ++n) {
       for (int64_t chunks : llvm::drop_begin(splits)) {
-        if (partBudget(cap, n, chunks) < 1)
+        if (getPartBudget(cap, n, chunks) < 1)
           continue;
         auto [noise, signal] = estimate(layer, stats, n, cap, chunks);
         // More parts cost more roundings: only for a clear gain.
@@ -457,155 +462,60 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
           << "estimated: input_bits = " << best << ", chunks = " << bestChunks
           << ", estimated noise " << formatNumber(bestNoise / bestSignal, 3)
           << " of the signal";
-    return weightedAllocation(best, true, bestChunks);
+    return getBuilder().weighted(best, true, bestChunks);
   }
 
-  /// The allocation of a pool or sum reading `inputBits`-bit inputs from
-  /// the input range shrunk by `clip`.
-  DictionaryAttr poolAllocation(unsigned inputBits, double clip = 1.0) {
-    Builder b(&getContext());
-    SmallVector<NamedAttribute> entries{
-        b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits))};
-    if (clip < 1.0)
-      entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
-    return b.getDictionaryAttr(entries);
+  /// Builds the allocations of this cap.
+  AllocationBuilder getBuilder() {
+    return AllocationBuilder(&getContext(), maxBitWidth, weightBits);
   }
 
-  /// The allocation of a weighted layer reading `inputBits`-bit inputs: the
-  /// weights' l1 budget that makes the accumulator fit, and how weights are
-  /// rounded under it (`weighted`: by the importance of their inputs, else
-  /// to nearest at the scale that meets the budget).
-  DictionaryAttr weightedAllocation(unsigned inputBits,
-                                    bool weightedRounding = true,
-                                    int64_t chunks = 1, double clip = 1.0) {
-    Builder b(&getContext());
-    SmallVector<NamedAttribute> entries{
-        b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
-        b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
-        b.getNamedAttr("weight_l1", b.getI64IntegerAttr(partBudget(
-                                        maxBitWidth, inputBits, chunks))),
-        b.getNamedAttr("per_channel", b.getBoolAttr(true)),
-        b.getNamedAttr(
-            "rounding",
-            b.getStringAttr(weightedRounding ? "weighted" : "nearest"))};
-    if (chunks > 1)
-      entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
-    if (clip < 1.0)
-      entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
-    return b.getDictionaryAttr(entries);
+  /// The evaluator of the measured search: the one given to the pass,
+  /// else the installed factory's for `calibration-data`.
+  FailureOr<std::shared_ptr<ProgramEvaluator>> getEvaluator() {
+    if (evaluator)
+      return evaluator;
+    const ProgramEvaluatorFactory &factory = getProgramEvaluatorFactory();
+    if (!factory)
+      return getOperation().emitError()
+             << "qfhe-allocate-bits: calibration-data needs a program "
+                "evaluator, and none is installed (quant-opt installs the "
+                "runtime's; an embedder calls setProgramEvaluatorFactory or "
+                "passes one to createAllocateBits)";
+    llvm::Expected<std::shared_ptr<ProgramEvaluator>> made =
+        factory(calibrationData, searchSamples);
+    if (!made)
+      return getOperation().emitError()
+             << "qfhe-allocate-bits: " << llvm::toString(made.takeError());
+    return *made;
   }
 
   /// Improves the estimated choices by measuring candidates on the
-  /// calibration data. The classic uniform allocation (`uniformBits`, when
-  /// it fits) is measured too, and the search starts from the better of the
-  /// two: coordinate descent over the weighted layers' input bits (within
-  /// two bits of the current choice) and weight rounding, two sweeps at
-  /// most.
+  /// calibration data (searchAllocations), and records what it measured.
   LogicalResult search(ArrayRef<LinearLayer> layers,
-                       std::optional<unsigned> uniformBits) {
+                       std::optional<unsigned> uniformBits,
+                       const RangeSolver &solver) {
+    FailureOr<std::shared_ptr<ProgramEvaluator>> programs = getEvaluator();
+    if (failed(programs))
+      return failure();
     unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
-        AllocationScorer::create(getOperation(), calibrationData, searchSamples,
-                                 maxBitWidth, tlu);
+        AllocationScorer::create(getOperation(), *programs, maxBitWidth, tlu,
+                                 *weightCache, solver);
     if (failed(scorer))
       return failure();
-    auto allocationOf = [](Operation *op) {
-      return op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-    };
-    auto bitsOf = [](DictionaryAttr allocation) {
-      return static_cast<unsigned>(
-          allocation.getAs<IntegerAttr>("input_bits").getInt());
-    };
-    auto chunksOf = [](DictionaryAttr allocation) {
-      auto chunks = allocation.getAs<IntegerAttr>("chunks");
-      return chunks ? chunks.getInt() : int64_t(1);
-    };
-    auto weightedOf = [](DictionaryAttr allocation) {
-      auto rounding = allocation.getAs<StringAttr>("rounding");
-      return rounding && rounding.getValue() == "weighted";
-    };
-    auto clipOf = [](DictionaryAttr allocation) {
-      auto clip = allocation.getAs<FloatAttr>("input_clip");
-      return clip ? clip.getValueAsDouble() : 1.0;
-    };
-    std::optional<AllocationScore> best = (*scorer)->score(getOperation());
-    bool uniformIsBest = false;
-    if (uniformBits) {
-      SmallVector<DictionaryAttr> estimated;
-      for (const LinearLayer &layer : layers)
-        estimated.push_back(allocationOf(layer.op));
-      Attribute estimatedDefault = getOperation()->getAttr(kDefaultBitsAttr);
-      Attribute estimatedOutput = getOperation()->getAttr(kOutputBitsAttr);
-      // Exactly the baseline's program, outputs included.
-      getOperation()->removeAttr(kOutputBitsAttr);
-      setUniform(layers, *uniformBits);
-      std::optional<AllocationScore> uniform = (*scorer)->score(getOperation());
-      uniformIsBest = uniform && (!best || uniform->isBetterThan(*best));
-      if (uniformIsBest) {
-        best = uniform;
-      } else {
-        for (auto [layer, allocation] : llvm::zip(layers, estimated))
-          layer.op->setAttr(kAllocationAttr, allocation);
-        getOperation()->setAttr(kDefaultBitsAttr, estimatedDefault);
-        getOperation()->setAttr(kOutputBitsAttr, estimatedOutput);
-      }
-    }
-    // An estimate that already matches the float program is kept.
-    for (int sweep = 0; sweep < 2 && !(best && best->isNearlyExact());
-         ++sweep) {
-      bool improved = false;
-      for (const LinearLayer &layer : layers) {
-        DictionaryAttr chosen = allocationOf(layer.op);
-        // Measures `candidate` in place of the layer's allocation; keeps it
-        // when it scores better.
-        auto tryCandidate = [&](DictionaryAttr candidate) {
-          if (candidate == chosen)
-            return;
-          layer.op->setAttr(kAllocationAttr, candidate);
-          std::optional<AllocationScore> score =
-              (*scorer)->score(getOperation());
-          if (score && (!best || score->isBetterThan(*best))) {
-            best = score;
-            chosen = candidate;
-            improved = true;
-          }
-        };
-        // Pools and sums keep their bits; their input range may shrink
-        // (max pooling passes it on to its users, which decide).
-        if (layer.channels.empty()) {
-          if (!layer.isMax)
-            for (double clip : {0.85, 0.7, 0.55, 0.4})
-              tryCandidate(poolAllocation(bitsOf(chosen), clip));
-          layer.op->setAttr(kAllocationAttr, chosen);
-          continue;
-        }
-        unsigned current = bitsOf(chosen);
-        unsigned low = current > 2 ? current - 2 : 1;
-        unsigned high =
-            std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
-        // Weighted or nearest rounding in one part, weighted in more.
-        SmallVector<std::pair<int64_t, bool>> shapes{{1, true}, {1, false}};
-        SmallVector<int64_t> splits = chunkCandidates(layer);
-        for (int64_t chunks : llvm::drop_begin(splits))
-          shapes.push_back({chunks, true});
-        for (unsigned n = low; n <= high; ++n) {
-          for (auto [chunks, weighted] : shapes) {
-            if (partBudget(maxBitWidth, n, chunks) < 1)
-              continue;
-            tryCandidate(
-                weightedAllocation(n, weighted, chunks, clipOf(chosen)));
-          }
-        }
-        // Then the input range: clipping its outliers gives the values
-        // that matter a finer step.
-        for (double clip : {0.85, 0.7, 0.55, 0.4})
-          tryCandidate(weightedAllocation(bitsOf(chosen), weightedOf(chosen),
-                                          chunksOf(chosen), clip));
-        layer.op->setAttr(kAllocationAttr, chosen);
-      }
-      if (!improved)
-        break;
-    }
+    SmallVector<SearchLayer> searchLayers;
+    for (const LinearLayer &layer : layers)
+      searchLayers.push_back({layer.op, !layer.channels.empty(), layer.isMax,
+                              chunkCandidates(layer)});
+    SearchOptions options;
+    options.maxBitWidth = maxBitWidth;
+    options.maxInputBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
+    options.uniformBits = uniformBits;
+    AllocationBuilder builder = getBuilder();
+    SearchResult result = searchAllocations(getOperation(), searchLayers,
+                                            builder, options, **scorer);
+    std::optional<AllocationScore> best = result.best;
     if (best) {
       Builder b(&getContext());
       searchSummary = b.getDictionaryAttr(
@@ -617,24 +527,28 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
            b.getNamedAttr("divergence", b.getF64FloatAttr(best->divergence)),
            b.getNamedAttr("relative_rms_error",
                           b.getF64FloatAttr(std::sqrt(best->relativeError))),
-           b.getNamedAttr("uniform_is_best", b.getBoolAttr(uniformIsBest))});
+           b.getNamedAttr("uniform_is_best",
+                          b.getBoolAttr(result.uniformIsBest))});
     }
     if (printChoices) {
-      if (uniformIsBest)
+      if (result.uniformIsBest)
         getOperation().emitRemark() << "measured: the uniform " << *uniformBits
                                     << "-bit allocation beats the estimate";
-      for (const LinearLayer &layer : layers)
-        if (!layer.channels.empty())
-          layer.op->emitRemark()
-              << "measured: input_bits = " << bitsOf(allocationOf(layer.op))
-              << ", "
-              << (allocationOf(layer.op).get("rounding")
-                      ? (weightedOf(allocationOf(layer.op)) ? "weighted"
-                                                            : "nearest")
-                      : "uniform per-tensor")
-              << " rounding, chunks = " << chunksOf(allocationOf(layer.op))
-              << ", input range x "
-              << formatNumber(clipOf(allocationOf(layer.op)), 3);
+      for (const LinearLayer &layer : layers) {
+        if (layer.channels.empty())
+          continue;
+        auto allocation =
+            layer.op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+        layer.op->emitRemark()
+            << "measured: input_bits = " << getAllocatedInputBits(allocation)
+            << ", "
+            << (hasRounding(allocation)
+                    ? (hasWeightedRounding(allocation) ? "weighted" : "nearest")
+                    : "uniform per-tensor")
+            << " rounding, chunks = " << getAllocatedChunks(allocation)
+            << ", input range x "
+            << formatNumber(getAllocatedInputClip(allocation), 3);
+      }
       if (best)
         getOperation().emitRemark()
             << (*scorer)->getEvaluations() << " candidates measured; best "
@@ -659,20 +573,13 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     return std::nullopt;
   }
 
-  /// Records the uniform n-bit allocation: every input, weight and
-  /// activation on n bits, weights per tensor (min/max, asymmetric).
+  /// Records the uniform n-bit allocation on every layer and the module.
   void setUniform(ArrayRef<LinearLayer> layers, unsigned n) {
-    Builder b(&getContext());
+    AllocationBuilder builder = getBuilder();
     for (const LinearLayer &layer : layers)
-      layer.op->setAttr(
-          kAllocationAttr,
-          b.getDictionaryAttr(
-              {b.getNamedAttr("input_bits", b.getI64IntegerAttr(n)),
-               b.getNamedAttr("weight_bits", b.getI64IntegerAttr(n)),
-               b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
-               b.getNamedAttr("per_channel", b.getBoolAttr(false)),
-               b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
-    getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(n));
+      layer.op->setAttr(kAllocationAttr, builder.uniform(n));
+    getOperation()->setAttr(kDefaultBitsAttr,
+                            Builder(&getContext()).getI64IntegerAttr(n));
   }
 
   /// Whether every layer fits with uniform n-bit per-tensor min/max
@@ -769,11 +676,19 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     getOperation()->setAttr(
         kOutputBitsAttr,
         b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
-    if (!std::string(calibrationData).empty() &&
-        failed(search(layers, uniformBits)))
+    if ((evaluator || !std::string(calibrationData).empty()) &&
+        failed(search(layers, uniformBits, solver)))
       return signalPassFailure();
     recordSummary(layers);
   }
 };
 
 } // namespace
+
+std::unique_ptr<Pass>
+mlir::qfhe::createAllocateBits(const AllocateBitsOptions &options,
+                               std::shared_ptr<ProgramEvaluator> evaluator) {
+  auto pass = std::make_unique<AllocateBitsPass>(options);
+  pass->evaluator = std::move(evaluator);
+  return pass;
+}

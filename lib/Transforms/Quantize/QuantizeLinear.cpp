@@ -35,6 +35,13 @@ struct QuantizedWeights {
   QuantParamsAttr params;
 };
 
+/// The importance of the weights of an output channel: weight i (in the
+/// order of the flat index) has importance perInput[i / repeat].
+struct WeightImportance {
+  std::vector<double> perInput;
+  int64_t repeat = 1;
+};
+
 /// How the weights of one op are quantized: the options, overridden by the
 /// op's qfhe.allocation.
 struct WeightPolicy {
@@ -71,31 +78,29 @@ struct WeightPolicy {
   }
 };
 
-/// Quantizes the float constant `weights`, laid out as `shape` (same number
-/// of elements), per index along `axis` or per tensor, under an l1 budget
-/// per channel when the allocation sets one.
 /// The importance of each weight under a budget: the mean square of the
 /// input it multiplies, when weight dimension `inputDim` indexes channel
-/// `dataAxis` of the layer's input `data`.
-std::vector<double> getWeightImportance(Quantizer &quantizer,
-                                        ArrayRef<int64_t> shape,
-                                        std::optional<int64_t> inputDim,
-                                        Value data, int64_t dataAxis) {
+/// `dataAxis` of the layer's input `data` (all 1 without one). The weights
+/// of an output channel (an index along `axis`, outside `inputDim`), in the
+/// order of their flat index, run over the inputs in order, each input's
+/// `repeat` weights together (a convolution's window).
+WeightImportance getWeightImportance(Quantizer &quantizer,
+                                     ArrayRef<int64_t> shape, int64_t axis,
+                                     std::optional<int64_t> inputDim,
+                                     Value data, int64_t dataAxis) {
   int64_t count = 1;
   for (int64_t size : shape)
     count *= size;
   if (!inputDim)
-    return std::vector<double>(count, 1.0);
+    return {{1.0}, count};
   int64_t inner = 1;
   for (int64_t dim = *inputDim + 1; dim < static_cast<int64_t>(shape.size());
        ++dim)
-    inner *= shape[dim];
-  std::vector<double> squares = getChannelMeanSquares(
-      quantizer.getRange(data), dataAxis, shape[*inputDim]);
-  std::vector<double> importance(count);
-  for (int64_t index = 0; index < count; ++index)
-    importance[index] = squares[(index / inner) % shape[*inputDim]];
-  return importance;
+    if (dim != axis)
+      inner *= shape[dim];
+  return {getChannelMeanSquares(quantizer.getRange(data), dataAxis,
+                                shape[*inputDim]),
+          inner};
 }
 
 /// The number of weights per channel in each part of a chunked dot
@@ -164,14 +169,17 @@ materializeWeights(Quantizer &quantizer, QuantizedWeightCache *cache,
   return QuantizedWeights{value, params};
 }
 
-FailureOr<QuantizedWeights>
-quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
-                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
-                const std::vector<double> &importance,
-                std::optional<int64_t> termsDim) {
+/// Quantizes the float constant `weights`, laid out as `shape` (same number
+/// of elements), per index along `axis` or per tensor, under an l1 budget
+/// per channel when the allocation sets one.
+FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
+                                            DenseFPElementsAttr weights,
+                                            ArrayRef<int64_t> shape,
+                                            int64_t axis, Operation *user,
+                                            const WeightImportance &importance,
+                                            std::optional<int64_t> termsDim) {
   WeightPolicy policy(quantizer.getOptions(), user);
   size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
-  SmallVector<double> values = getElementsAsDoubles(weights);
   int64_t channels = policy.perChannel ? shape[axis] : 1;
   int64_t inner = 1;
   for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
@@ -193,18 +201,14 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
   key.weightedRounding = policy.l1Budget > 0 && policy.weightedRounding;
   key.l1Budget = policy.l1Budget;
   key.segmentSize = segmentSize;
-  if (key.weightedRounding) {
-    std::vector<double> first;
-    for (int64_t index = 0; index < static_cast<int64_t>(values.size());
-         ++index)
-      if (channelOf(index) == 0)
-        first.push_back(importance[index]);
-    key.importance = WeightQuantizationKey::hashImportance(first);
-  }
+  if (key.weightedRounding)
+    key.importance = WeightQuantizationKey::hashImportance(importance.perInput,
+                                                           importance.repeat);
   if (cache)
     if (std::shared_ptr<QuantizedChannels> entry = cache->lookup(key))
       return materializeWeights(quantizer, cache, *entry, policy, shape, axis,
                                 user);
+  SmallVector<double> values = getElementsAsDoubles(weights);
   SmallVector<Interval> ranges(channels, Interval::point(0.0));
   for (auto [index, value] : llvm::enumerate(values)) {
     if (!std::isfinite(value))
@@ -228,9 +232,10 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
     entry.zeroPoints.assign(channels, 0);
     parallelFor(user->getContext(), 0, channels, [&](size_t c) {
       std::vector<double> channel, weightOf;
-      for (int64_t index : indices[c]) {
+      for (auto [position, index] : llvm::enumerate(indices[c])) {
         channel.push_back(values[index]);
-        weightOf.push_back(importance[index]);
+        weightOf.push_back(importance.perInput[std::min<size_t>(
+            position / importance.repeat, importance.perInput.size() - 1)]);
       }
       std::vector<int64_t> q;
       entry.scales[c] =
@@ -333,10 +338,10 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   // channels along dimension 1 only.
   std::optional<int64_t> inputDim =
       rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
-  FailureOr<QuantizedWeights> w =
-      quantizeWeights(quantizer, weights, shape, 1, op,
-                      getWeightImportance(quantizer, shape, inputDim, data, 1),
-                      /*termsDim=*/0);
+  FailureOr<QuantizedWeights> w = quantizeWeights(
+      quantizer, weights, shape, 1, op,
+      getWeightImportance(quantizer, shape, 1, inputDim, data, 1),
+      /*termsDim=*/0);
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator = quantizer.accumulatorParams(
@@ -374,7 +379,7 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
       depthwise ? std::nullopt : std::optional<int64_t>(1);
   FailureOr<QuantizedWeights> w = quantizeWeights(
       quantizer, weights, shape, 0, op,
-      getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim);
+      getWeightImportance(quantizer, shape, 0, inputDim, data, 1), inputDim);
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator =

@@ -12,12 +12,13 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 llvm::hash_code
-WeightQuantizationKey::hashImportance(const std::vector<double> &importance) {
-  std::vector<uint64_t> bits(importance.size());
-  if (!importance.empty())
-    std::memcpy(bits.data(), importance.data(),
-                importance.size() * sizeof(double));
-  return llvm::hash_combine_range(bits.begin(), bits.end());
+WeightQuantizationKey::hashImportance(const std::vector<double> &perInput,
+                                      int64_t repeat) {
+  std::vector<uint64_t> bits(perInput.size());
+  if (!perInput.empty())
+    std::memcpy(bits.data(), perInput.data(), perInput.size() * sizeof(double));
+  return llvm::hash_combine(llvm::hash_combine_range(bits.begin(), bits.end()),
+                            repeat);
 }
 
 bool WeightQuantizationKey::operator==(

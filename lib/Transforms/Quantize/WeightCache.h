@@ -43,8 +43,10 @@ struct WeightQuantizationKey {
   /// every channel); 0 when the rounding does not use it.
   llvm::hash_code importance = 0;
 
-  /// The hash of a channel's importance vector.
-  static llvm::hash_code hashImportance(const std::vector<double> &importance);
+  /// The hash of the importance of a channel's weights: weight i has
+  /// importance perInput[i / repeat].
+  static llvm::hash_code hashImportance(const std::vector<double> &perInput,
+                                        int64_t repeat);
 
   bool operator==(const WeightQuantizationKey &other) const;
 };
