@@ -12,8 +12,12 @@
 #      values are proven to fit CAP bits (lookups of at most TLU bits),
 #      bits allocated by measuring candidates on calib_x.npy;
 #   4. quant-run: both programs on the test split.
-# It prints the float and integer accuracy, the widest encrypted value and
-# the lookups per sample. The programs and reports stay in
+# It prints the float and integer accuracy, then the per-layer summary of
+# the compile (quant-run summary): for each layer, named by its ONNX node,
+# the bits of its inputs, the parts its dot products are split into, its
+# lookups and roundings and its widest value; the bootstraps per sample and
+# the widest value of the program. The programs (with their locations) and
+# reports stay in
 # $QFHE_WORK_DIR (default: build/example/<model>). Tools come from
 # $QFHE_BUILD_DIR/bin (default: build/bin).
 #
@@ -32,13 +36,9 @@ TLU=${3:-0}
 MODEL=$(basename "$DATA")
 WORK=${QFHE_WORK_DIR:-$ROOT/build/example/$MODEL}
 mkdir -p "$WORK"
-THRESHOLD=0.5
-# One logit (a logistic regression, say): class 1 above 0. info.json, as
-# test/models/make_models.py writes it, says so; QFHE_THRESHOLD overrides.
-if tr -d ' \n' < "$DATA/info.json" 2>/dev/null | grep -q '"output_shape":\[1\]'; then
-  THRESHOLD=0
-fi
-THRESHOLD=${QFHE_THRESHOLD:-$THRESHOLD}
+source "$ROOT/scripts/model_dir.sh"
+model_dir_check "$DATA"
+THRESHOLD=$(model_threshold "$DATA")
 
 step() { echo "== $*"; }
 step "1. import: quant-translate --import-onnx $DATA/model.onnx"
@@ -47,10 +47,10 @@ step "2. calibrate: quant-run calibrate on $DATA/calib_x.npy"
 "$BIN/quant-run" calibrate "$WORK/float.mlir" --data "$DATA/calib_x.npy" \
   -o "$WORK/calibrated.mlir" | sed 's/^/   /'
 OPTIONS="max-bit-width=$CAP tlu-bit-width=$TLU calibration-data=$DATA/calib_x.npy report=$WORK/report.json"
-step "3. compile: quant-opt --qfhe-pipeline=\"$OPTIONS\""
+step "3. compile: quant-opt --mlir-print-debuginfo --qfhe-pipeline=\"$OPTIONS\""
 start=$(date +%s%N)
 "$BIN/quant-opt" "$WORK/calibrated.mlir" -o "$WORK/integer.mlir" \
-  --qfhe-pipeline="$OPTIONS"
+  --mlir-print-debuginfo --qfhe-pipeline="$OPTIONS"
 echo "   $(awk "BEGIN { printf \"%.1f\", ($(date +%s%N) - $start) / 1e9 }") s"
 step "4. run both programs on $DATA/test_x.npy"
 run() {
@@ -60,20 +60,16 @@ run() {
 float=$(run "$WORK/float.mlir" "$WORK/float-run.json")
 integer=$(run "$WORK/integer.mlir" "$WORK/integer-run.json")
 
-# The verifier's report (see docs/pipeline.md): the widest value, then the
-# lookups and roundings per sample, by input width.
-source "$ROOT/scripts/report.sh"
-widest=$(report_field "$WORK/report.json" widest bits)
-widest_op=$(report_field "$WORK/report.json" widest op)
-
 echo
 echo "$MODEL, max-bit-width $CAP$([ "$TLU" != 0 ] && echo ", lookups of at most $TLU bits"):"
 echo "  float accuracy:   $float"
 echo "  integer accuracy: $integer"
-echo "  widest value:     $widest bits ($widest_op), proven to fit the cap"
-echo "  lookups:          $(report_count "$WORK/report.json" lookups)"
-echo "  roundings:        $(report_count "$WORK/report.json" roundings)"
-echo "  allocation:       $(report_allocation "$WORK/report.json")"
+# What the allocation measured, from the verifier's report (docs/pipeline.md).
+source "$ROOT/scripts/report.sh"
+# What the bootstraps cost (docs/cost.md).
+cost=$("$BIN/quant-cost" "$WORK/report.json")
+echo "  FHE cost:         $(echo "$cost" | sed -n 's/^cost: //p')"
 search=$(report_search "$WORK/report.json")
 [ -n "$search" ] && echo "  search:           $search"
+"$BIN/quant-run" summary "$WORK/report.json"
 echo "  programs and reports in $WORK"

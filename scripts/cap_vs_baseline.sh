@@ -9,7 +9,11 @@
 #
 #   cap CAP/TLU: a2q ACC, widest BITS bits, LOOKUPS lookups, ROUNDINGS
 #     roundings, SECONDS s; uniform N bits ACC | uniform fails;
-#     agreement with float: a2q AGREE, uniform AGREE | -
+#     agreement with float: a2q AGREE, uniform AGREE | -;
+#     cost: a2q COST, uniform COST | -
+#
+# (COST: the estimated FHE cost per sample in 8-bit bootstraps, quant-cost,
+# docs/cost.md.)
 #
 # It fails when the a2q program's accuracy is below MIN_ACCURACY, or its
 # proven widest value exceeds CAP, or it trails the baseline's by more than
@@ -25,8 +29,8 @@
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 calibrated=$1 data=$2 cap=$3 tlu=$4 min=$5 work=$6
-threshold=0.5
-[ "$(basename "$data")" = breast_cancer_logreg ] && threshold=0
+source "$(dirname "${BASH_SOURCE[0]}")/model_dir.sh"
+threshold=$(model_threshold "$data")
 
 # Runs a program on the test split: "SAMPLES ACCURACY" against LABELS
 # (default: the test labels); more quant-run options may follow.
@@ -54,20 +58,24 @@ source "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 widest=$(report_field "$work.a2q.json" widest bits)
 lookups=$(report_field "$work.a2q.json" lookups per_sample)
 roundings=$(report_field "$work.a2q.json" roundings per_sample)
+cost() { quant-cost "$1" | sed -n 's/^cost: \([0-9.]*\) .*/\1/p'; }
+a2q_cost=$(cost "$work.a2q.json")
 
 if quant-opt "$calibrated" -o "$work.uniform.mlir" \
-    --qfhe-pipeline="max-bit-width=$cap tlu-bit-width=$tlu strategy=uniform" \
+    --qfhe-pipeline="max-bit-width=$cap tlu-bit-width=$tlu strategy=uniform report=$work.uniform.json" \
     2> "$work.uniform.err"; then
   uniform=$(accuracy "$work.uniform.mlir")
   uniform_agrees=$(agreement "$work.uniform.mlir")
   bits=$(sed -n 's/.*qfhe.default_bits = \([0-9]*\).*/\1/p' "$work.uniform.mlir" | head -1)
   baseline="$bits bits $uniform"
+  uniform_cost=$(cost "$work.uniform.json")
 else
   uniform=fails
   baseline=fails
   uniform_agrees=-
+  uniform_cost=-
 fi
-echo "cap $cap/$([ "$tlu" = 0 ] && echo "$cap" || echo "$tlu"): a2q $a2q, widest $widest bits, $lookups lookups, $roundings roundings, $seconds s; uniform $baseline; agreement with float: a2q $a2q_agrees, uniform $uniform_agrees"
+echo "cap $cap/$([ "$tlu" = 0 ] && echo "$cap" || echo "$tlu"): a2q $a2q, widest $widest bits, $lookups lookups, $roundings roundings, $seconds s; uniform $baseline; agreement with float: a2q $a2q_agrees, uniform $uniform_agrees; cost: a2q $a2q_cost, uniform $uniform_cost"
 
 status=0
 if [ "$widest" -gt "$cap" ]; then

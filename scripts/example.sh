@@ -6,7 +6,9 @@
 # (test/models/digits_mlp_relu: 64-32-10, ReLU, trained on scikit-learn's
 # digits): ONNX import, calibration, compilation under an 8-bit cap, and
 # both programs run on the test split. It prints the float and integer
-# accuracy, the widest encrypted value and the lookups per sample.
+# accuracy and the per-layer summary of the compile (each ONNX node's input
+# bits, parts, lookups, roundings and widest value; the bootstraps per
+# sample and the widest value of the program).
 #
 # Usage: scripts/example.sh [MODEL_DIR [CAP [TLU]]]
 #

@@ -19,39 +19,6 @@ report_field() {
     head -1
 }
 
-# report_count FILE NAME: "N per sample (n on b-bit inputs, ...)" for
-# NAME lookups or roundings.
-report_count() {
-  local text total by_width
-  text=$(report_section "$1" "$2")
-  total=$(echo "$text" | sed -n 's/.*"per_sample": \([0-9]*\).*/\1/p')
-  by_width=$(echo "$text" | sed -n '/"per_sample_by_input_bits"/,/}/p' |
-    sed -n 's/ *"\([0-9]*\)": \([0-9]*\).*/\2 on \1-bit inputs/p' |
-    paste -sd, - | sed 's/,/, /g')
-  echo "${total:-0} per sample${by_width:+ ($by_width)}"
-}
-
-# report_allocation FILE: "OP: n-bit inputs[, c parts][, range x f]; ..."
-# for the layers of the report's "allocation" (qfhe-allocate-bits' choice).
-report_allocation() {
-  report_section "$1" allocation | awk '
-    function value(line) { sub(/^[^:]*: */, "", line); gsub(/[",]/, "", line); return line }
-    /"layers": \[/ { layers = 1; next }
-    layers && /^ *\]/ { layers = 0 }
-    layers && /"op":/ { op = value($0) }
-    layers && /"input_bits":/ { bits = value($0) }
-    layers && /"chunks":/ { chunks = value($0) }
-    layers && /"input_clip":/ { clip = value($0) }
-    layers && /^ *},?$/ {
-      text = op ": " bits "-bit inputs"
-      if (chunks != "") text = text ", " chunks " parts"
-      if (clip != "") text = text sprintf(", range x %.2f", clip)
-      out = out (out == "" ? "" : "; ") text
-      op = bits = chunks = clip = ""
-    }
-    END { print out }'
-}
-
 # report_search FILE: "N candidates measured on S samples" when the
 # allocation measured its candidates.
 report_search() {

@@ -11,22 +11,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${QFHE_BUILD_DIR:-$ROOT/build}
-PACKAGES=(cmake ninja-build clang-22 libmlir-22-dev mlir-22-tools llvm-22-dev
-          llvm-22-tools libgtest-dev libonnx-dev libprotobuf-dev python3)
-
-missing=()
-for package in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
-    missing+=("$package")
-done
-if ((${#missing[@]})); then
-  SUDO=
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
-  echo "== installing Debian packages: ${missing[*]}"
-  $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends \
-    "${missing[@]}"
-fi
+"$ROOT/scripts/install-packages.sh"
 
 if [ ! -f "$BUILD/build.ninja" ]; then
   echo "== configuring $BUILD"

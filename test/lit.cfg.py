@@ -25,6 +25,7 @@ config.substitutions.append(("%cmake_generator", config.cmake_generator))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%qfhe_plugin", config.qfhe_plugin))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -33,9 +34,15 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qfhe_tools_dir, append_path=True)
 
-tools = ["quant-opt", "mlir-opt", "mlir-runner"]
-for optional in ["quant-run", "quant-translate"]:
+tools = ["quant-opt", "quant-cost", "mlir-opt", "mlir-runner"]
+for optional in ["quant-run", "quant-translate", "qfhe-range-check"]:
     if os.path.exists(os.path.join(config.qfhe_tools_dir, optional)):
         tools.append(optional)
 llvm_config.add_tool_substitutions(
     tools, [config.qfhe_tools_dir, config.llvm_tools_dir])
+
+# A sanitized build's plugin needs the sanitizer runtime loaded first, which
+# upstream mlir-opt (not instrumented) does not do: tests that load it into
+# mlir-opt are unsupported there (docs/development.md).
+if config.qfhe_sanitize:
+    config.available_features.add("sanitized")

@@ -39,21 +39,23 @@ mlir::qfhe::getDeclaredRange(BlockArgument argument) {
   return TensorRange(Interval(bounds[0], bounds[1]));
 }
 
-std::optional<TensorRange> mlir::qfhe::getObservedRange(Value value) {
+Attribute mlir::qfhe::getObservedAttr(Value value) {
   if (auto argument = dyn_cast<BlockArgument>(value)) {
     FunctionOpInterface function = getEntryFunction(argument);
     if (!function)
-      return std::nullopt;
-    return TensorRange::fromAttribute(function.getArgAttrOfType<DictionaryAttr>(
-        argument.getArgNumber(), kObservedRangeAttr));
+      return {};
+    return function.getArgAttr(argument.getArgNumber(), kObservedRangeAttr);
   }
   auto result = cast<OpResult>(value);
   auto perResult =
       result.getOwner()->getAttrOfType<ArrayAttr>(kObservedRangeAttr);
   if (!perResult || result.getResultNumber() >= perResult.size())
-    return std::nullopt;
-  return TensorRange::fromAttribute(
-      dyn_cast<DictionaryAttr>(perResult[result.getResultNumber()]));
+    return {};
+  return perResult[result.getResultNumber()];
+}
+
+std::optional<TensorRange> mlir::qfhe::getObservedRange(Value value) {
+  return TensorRange::fromAttribute(getObservedAttr(value));
 }
 
 //===----------------------------------------------------------------------===//
@@ -99,6 +101,12 @@ void RangeAnalysis::setToEntryState(RangeLattice *lattice) {
       range = *observed;
     else if (std::optional<TensorRange> declared = getDeclaredRange(argument))
       range = *declared;
+    else if (getEntryFunction(argument) && getObservedRange(argument))
+      range = TensorRange::unknown(
+          ("function argument #" + Twine(argument.getArgNumber()) +
+           " has no declared range (qfhe.range), and this analysis does not "
+           "use calibration ranges (qfhe.observed)")
+              .str());
     else if (getEntryFunction(argument))
       range = TensorRange::unknown(
           ("function argument #" + Twine(argument.getArgNumber()) +

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qfhe/Analysis/TensorRange.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -134,4 +135,20 @@ std::optional<TensorRange> TensorRange::fromAttribute(DictionaryAttr attr) {
   if (auto reasonAttr = dyn_cast_or_null<StringAttr>(attr.get("reason")))
     range.reason = reasonAttr.str();
   return range;
+}
+
+std::optional<TensorRange> TensorRange::fromAttribute(Attribute attr) {
+  if (auto dictionary = dyn_cast_or_null<DictionaryAttr>(attr))
+    return fromAttribute(dictionary);
+  auto observed = dyn_cast_or_null<ObservedAttr>(attr);
+  if (!observed)
+    return std::nullopt;
+  std::optional<int64_t> axis = observed.getAxis();
+  if (!axis)
+    return TensorRange(Interval(observed.getMin(), observed.getMax()));
+  SmallVector<Interval> channels;
+  for (auto [low, high] :
+       llvm::zip_equal(observed.getChannelMin(), observed.getChannelMax()))
+    channels.push_back(Interval(low, high));
+  return perChannel(*axis, channels);
 }

@@ -23,6 +23,21 @@ using namespace mlir;
 
 namespace {
 
+/// MLIR 22 decomposes linalg.softmax into generics typed like its input but
+/// writing into its output: when the two types differ (`?x4` against `4x4`,
+/// compatible, as the canonicalizer makes them), the generics do not
+/// verify. Casting the input to the output's type first keeps them valid.
+/// (Found by fuzzing: qfhe-fuzz-mlir.)
+void matchInputToOutput(RewriterBase &rewriter, linalg::SoftmaxOp softmax) {
+  Type outputType = softmax.getOutput().getType();
+  if (softmax.getInput().getType() == outputType)
+    return;
+  Value cast = tensor::CastOp::create(rewriter, softmax.getLoc(), outputType,
+                                      softmax.getInput());
+  rewriter.modifyOpInPlace(softmax,
+                           [&] { softmax.getInputMutable().assign(cast); });
+}
+
 struct DecomposeAggregatesPass
     : qfhe::impl::DecomposeAggregatesBase<DecomposeAggregatesPass> {
   void runOnOperation() override {
@@ -32,6 +47,8 @@ struct DecomposeAggregatesPass
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : aggregates) {
       rewriter.setInsertionPoint(op);
+      if (auto softmax = dyn_cast<linalg::SoftmaxOp>(op.getOperation()))
+        matchInputToOutput(rewriter, softmax);
       FailureOr<SmallVector<Value>> parts = op.decomposeOperation(rewriter);
       if (failed(parts)) {
         op->emitError() << "cannot decompose '" << op->getName() << "'";

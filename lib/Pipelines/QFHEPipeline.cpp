@@ -9,11 +9,31 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include <algorithm>
 
 using namespace mlir;
+using namespace mlir::qfhe;
+
+unsigned QFHEPipelineOptions::getTluBitWidth() const {
+  return qfhe::getTluBitWidth(maxBitWidth, tluBitWidth);
+}
+
+std::string
+mlir::qfhe::checkQFHEPipelineOptions(const QFHEPipelineOptions &options) {
+  return OptionChecker()
+      .bitWidths(options.maxBitWidth, options.tluBitWidth)
+      .oneOf("strategy", options.strategy, {"a2q", "uniform"})
+      .inRange("weight-bits", options.weightBits, kWeightBitsRange)
+      .powerOfTwo("max-chunks", options.maxChunks, kChunksRange)
+      .inRange("max-activation-bits", options.maxActivationBits,
+               kActivationBitsRange)
+      .inputFile("calibration-data", options.calibrationData)
+      .outputFile("report", options.report)
+      .getMessage();
+}
 
 void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
                                    const QFHEPipelineOptions &options) {
@@ -36,6 +56,9 @@ void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
   allocate.tluBitWidth = tlu;
   allocate.maxChunks = options.maxChunks;
   pm.addPass(createAllocateBits(allocate));
+  CheckFidelityOptions fidelity;
+  fidelity.minAgreement = options.minAgreement;
+  pm.addPass(createCheckFidelity(fidelity));
 
   QuantizeOptions quantize;
   quantize.inputBits = quantize.activationBits = quantize.outputBits =
@@ -58,9 +81,24 @@ void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
 }
 
 void mlir::qfhe::registerQFHEPipeline() {
-  PassPipelineRegistration<QFHEPipelineOptions>(
+  // PassPipelineRegistration without its builder: the options are checked
+  // once parsed, before anything runs.
+  registerPassPipeline(
       "qfhe-pipeline",
       "From a float tensor program to the verified integer-only program "
       "whose encrypted values fit max-bit-width bits",
-      buildQFHEPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        QFHEPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::string problems = checkQFHEPipelineOptions(options);
+        if (!problems.empty())
+          return errorHandler("qfhe-pipeline: " + problems);
+        buildQFHEPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> printOptions) {
+        printOptions(QFHEPipelineOptions());
+      });
 }

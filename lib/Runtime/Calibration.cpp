@@ -7,14 +7,18 @@
 #include "qfhe/Runtime/Calibration.h"
 #include "ObserveValues.h"
 
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 #include "qfhe/Runtime/EntryFunction.h"
 #include "qfhe/Runtime/JitProgram.h"
+#include "qfhe/Support/Statistics.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/ADT/MapVector.h"
 
+#include <cstring>
 #include <limits>
 
 using namespace mlir;
@@ -22,56 +26,108 @@ using namespace mlir::qfhe;
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-/// What the calls observed of one value: its minimum and maximum (one
-/// element each), and per channel when it has channels.
-struct ObservedRange {
-  std::vector<double> min, max, channelMin, channelMax;
+/// What the calls observed of one value: statistics of all its elements
+/// and, when it has channels, of each index along dimension 1.
+struct ValueStatistics {
+  TwoPassStatistics whole;
+  std::vector<TwoPassStatistics> channels;
 };
 
-/// Folds a reduction the program computed into `bounds`.
-llvm::Error accumulate(std::vector<double> &bounds, const HostArray &reduced,
-                       bool isMin) {
-  if (bounds.empty())
-    bounds.assign(reduced.getNumElements(), isMin ? kInf : -kInf);
-  if (static_cast<int64_t>(bounds.size()) != reduced.getNumElements())
+/// Calls `visit(index, element)` for every element of `array`, a float
+/// array (in C order), converted to double.
+template <typename Fn>
+llvm::Error forEachElement(const ArrayView &array, Fn visit) {
+  int64_t count = getNumElements(array.shape);
+  auto visitAll = [&](const auto *elements) {
+    for (int64_t index = 0; index < count; ++index)
+      visit(index, static_cast<double>(elements[index]));
+    return llvm::Error::success();
+  };
+  switch (array.dtype) {
+  case DType::Float32:
+    return visitAll(reinterpret_cast<const float *>(array.data));
+  case DType::Float64:
+    return visitAll(reinterpret_cast<const double *>(array.data));
+  default:
+    return llvm::createStringError("calibration observes float values, got " +
+                                   getDTypeName(array.dtype).str() +
+                                   " elements");
+  }
+}
+
+/// Folds the elements of `observed`, what one call saw of a value, into
+/// `statistics`: the first pass (`histogram` false) or the second.
+llvm::Error accumulate(ValueStatistics &statistics, const ArrayView &observed,
+                       bool withChannels, bool histogram) {
+  auto add = [&](TwoPassStatistics &into, double element) {
+    if (histogram)
+      into.addToHistogram(element);
+    else
+      into.addToRange(element);
+  };
+  if (!withChannels)
+    return forEachElement(observed, [&](int64_t, double element) {
+      add(statistics.whole, element);
+    });
+  llvm::ArrayRef<int64_t> shape = observed.shape;
+  int64_t channels = shape[1];
+  if (statistics.channels.empty())
+    statistics.channels.resize(channels);
+  if (static_cast<int64_t>(statistics.channels.size()) != channels)
     return llvm::createStringError(
         "the number of channels of an observed value changed between calls");
-  for (auto [index, bound] : llvm::enumerate(bounds)) {
-    // Adding 0 turns -0 into +0.
-    double value = reduced.getAsDouble(index) + 0.0;
-    bound = isMin ? std::min(bound, value) : std::max(bound, value);
-  }
-  return llvm::Error::success();
+  int64_t inner = getNumElements(shape.drop_front(2));
+  return forEachElement(observed, [&](int64_t index, double element) {
+    add(statistics.whole, element);
+    add(statistics.channels[(index / inner) % channels], element);
+  });
 }
 
-/// The `qfhe.observed` dictionary of one value; empty when no element was
-/// seen (all NaN).
-DictionaryAttr makeObservedAttr(Builder &b, const ObservedRange &range) {
-  if (!(range.min.front() <= range.max.front()))
-    return b.getDictionaryAttr({});
-  llvm::SmallVector<NamedAttribute> entries = {
-      b.getNamedAttr("min", b.getF64FloatAttr(range.min.front())),
-      b.getNamedAttr("max", b.getF64FloatAttr(range.max.front()))};
-  if (!range.channelMin.empty()) {
-    entries.push_back(b.getNamedAttr("axis", b.getI64IntegerAttr(1)));
-    entries.push_back(b.getNamedAttr("channel_min",
-                                     b.getDenseF64ArrayAttr(range.channelMin)));
-    entries.push_back(b.getNamedAttr("channel_max",
-                                     b.getDenseF64ArrayAttr(range.channelMax)));
+/// The `qfhe.observed` entry of one value: its statistics, or an empty
+/// dictionary when no finite element was seen.
+Attribute makeObservedAttr(MLIRContext *ctx,
+                           const ValueStatistics &statistics) {
+  const std::vector<double> &levels = getCalibrationQuantileLevels();
+  SummaryStatistics whole = statistics.whole.summarize(levels);
+  if (whole.count == 0)
+    return DictionaryAttr::get(ctx);
+  ObservedStatistics observed;
+  observed.min = whole.min;
+  observed.max = whole.max;
+  observed.meanSquare = whole.meanSquare;
+  observed.quantileLevels = levels;
+  observed.quantiles = whole.quantiles;
+  // A channel that saw no finite element has no range: then none is given
+  // per channel.
+  bool everyChannelSeen =
+      llvm::all_of(statistics.channels, [](const TwoPassStatistics &channel) {
+        return channel.getCount() > 0;
+      });
+  if (!statistics.channels.empty() && everyChannelSeen) {
+    observed.axis = 1;
+    for (const TwoPassStatistics &channel : statistics.channels) {
+      SummaryStatistics summary = channel.summarize(levels);
+      observed.channelMin.push_back(summary.min);
+      observed.channelMax.push_back(summary.max);
+      observed.channelMeanSquare.push_back(summary.meanSquare);
+      observed.channelQuantiles.push_back(summary.quantiles);
+    }
   }
-  return b.getDictionaryAttr(entries);
+  return ObservedAttr::get(ctx, observed);
 }
 
-/// Writes the observed ranges of `values` (of `entry`) as attributes.
+/// Writes the statistics of `values` (of `entry`) as attributes.
 void writeAttributes(func::FuncOp entry, llvm::ArrayRef<Value> values,
-                     llvm::ArrayRef<ObservedRange> ranges, int64_t samples) {
+                     llvm::ArrayRef<ValueStatistics> statistics,
+                     int64_t samples) {
   constexpr llvm::StringLiteral kObserved = "qfhe.observed";
-  Builder b(entry.getContext());
+  MLIRContext *ctx = entry.getContext();
+  // The program may not use qfhe yet; its attributes need the dialect.
+  ctx->getOrLoadDialect<QFHEDialect>();
+  Builder b(ctx);
   llvm::MapVector<Operation *, llvm::SmallVector<Attribute>> opAttrs;
-  for (auto [value, range] : llvm::zip_equal(values, ranges)) {
-    DictionaryAttr attr = makeObservedAttr(b, range);
+  for (auto [value, observed] : llvm::zip_equal(values, statistics)) {
+    Attribute attr = makeObservedAttr(ctx, observed);
     if (auto argument = dyn_cast<BlockArgument>(value)) {
       entry.setArgAttr(argument.getArgNumber(), kObserved, attr);
       continue;
@@ -89,6 +145,26 @@ void writeAttributes(func::FuncOp entry, llvm::ArrayRef<Value> values,
 }
 
 } // namespace
+
+std::string mlir::qfhe::getCalibrationWarning(const HostArray &data,
+                                              llvm::StringRef name) {
+  if (data.getRank() == 0)
+    return "";
+  int64_t samples = data.getShape().front();
+  const char *advice = ": ranges observed on it fit it only; calibrate on a "
+                       "few hundred samples like the inputs the program will "
+                       "see";
+  if (samples < 2)
+    return (name + " holds " + llvm::Twine(samples) + " sample" + advice).str();
+  size_t rowBytes = data.getSizeInBytes() / samples;
+  const char *rows = data.getData();
+  for (int64_t row = 1; row < samples; ++row)
+    if (std::memcmp(rows, rows + row * rowBytes, rowBytes) != 0)
+      return "";
+  return (name + ": its " + llvm::Twine(samples) + " samples are all the same" +
+          advice)
+      .str();
+}
 
 llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
                                   llvm::SmallVector<HostArray> data,
@@ -122,29 +198,30 @@ llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
   if (!program)
     return program.takeError();
 
-  std::vector<ObservedRange> ranges(values->size());
-  auto record = [&](int64_t, int64_t,
-                    llvm::MutableArrayRef<HostArray> results) -> llvm::Error {
-    // The observations follow the entry function's own results.
-    const HostArray *next = results.begin() + spec->results.size();
-    for (auto [value, range] : llvm::zip_equal(*values, ranges)) {
-      if (llvm::Error error = accumulate(range.min, *next++, /*isMin=*/true))
-        return error;
-      if (llvm::Error error = accumulate(range.max, *next++, /*isMin=*/false))
-        return error;
-      if (!hasChannels(value))
-        continue;
-      if (llvm::Error error =
-              accumulate(range.channelMin, *next++, /*isMin=*/true))
-        return error;
-      if (llvm::Error error =
-              accumulate(range.channelMax, *next++, /*isMin=*/false))
-        return error;
-    }
-    return llvm::Error::success();
-  };
-  if (llvm::Error error = forEachCall(**program, *inputs, options, record))
-    return error;
-  writeAttributes(*entry, *values, ranges, inputs->front().getShape().front());
+  // Two runs: the range, count and sum of squares of every value, then
+  // its histogram over that range (for the quantiles).
+  std::vector<ValueStatistics> statistics(values->size());
+  for (bool histogram : {false, true}) {
+    auto record = [&](int64_t first, int64_t count,
+                      llvm::MutableArrayRef<HostArray> results) -> llvm::Error {
+      // The arguments are the call's inputs; the values ops compute follow
+      // the entry function's own results.
+      const HostArray *next = results.begin() + spec->results.size();
+      for (auto [value, observed] : llvm::zip_equal(*values, statistics)) {
+        auto argument = dyn_cast<BlockArgument>(value);
+        ArrayView view =
+            argument ? (*inputs)[argument.getArgNumber()].getRows(first, count)
+                     : (next++)->getView();
+        if (llvm::Error error =
+                accumulate(observed, view, hasChannels(value), histogram))
+          return error;
+      }
+      return llvm::Error::success();
+    };
+    if (llvm::Error error = forEachCall(**program, *inputs, options, record))
+      return error;
+  }
+  writeAttributes(*entry, *values, statistics,
+                  inputs->front().getShape().front());
   return llvm::Error::success();
 }

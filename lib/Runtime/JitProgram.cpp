@@ -90,6 +90,7 @@ JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
                        unsigned optLevel) {
   auto start = std::chrono::steady_clock::now();
   std::vector<FunctionSpec> specs;
+  std::vector<LargestTensors> largest;
   for (const std::string &entry : entries) {
     llvm::Expected<func::FuncOp> function = findEntryFunction(module, entry);
     if (!function)
@@ -98,6 +99,7 @@ JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
     if (!spec)
       return spec.takeError();
     specs.push_back(std::move(*spec));
+    largest.push_back(LargestTensors::measure(*function));
   }
 
   OwningOpRef<ModuleOp> lowered = module.clone();
@@ -157,7 +159,7 @@ JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
                                    llvm::toString(created.takeError()));
   std::shared_ptr<ExecutionEngine> engine = std::move(*created);
   std::vector<std::unique_ptr<JitProgram>> programs;
-  for (auto [entry, spec] : llvm::zip_equal(entries, specs)) {
+  for (auto [entry, spec, tensors] : llvm::zip_equal(entries, specs, largest)) {
     // Looking the function up compiles the module (once).
     llvm::Expected<void (*)(void **)> packed =
         engine->lookupPacked("_mlir_ciface_" + entry);
@@ -166,6 +168,7 @@ JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
                                      llvm::toString(packed.takeError()));
     std::unique_ptr<JitProgram> program(new JitProgram());
     program->spec = std::move(spec);
+    program->largestTensors = std::move(tensors);
     program->engine = engine;
     program->packedEntry = *packed;
     programs.push_back(std::move(program));
@@ -196,6 +199,17 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
           " data of shape " + formatShape(argument.shape));
   }
 
+  // The compiled code would use the null pointer malloc returns for a tensor
+  // that does not fit in memory.
+  int64_t samples = 1;
+  for (auto [argument, argSpec] : llvm::zip(arguments, spec.arguments))
+    if (!argSpec.shape.empty() && argSpec.shape.front() == kDynamicSize)
+      samples = std::max(samples, argument.shape.front());
+  if (llvm::Error error =
+          largestTensors.checkFits(samples, getPhysicalMemoryBytes()))
+    return llvm::createStringError("cannot run @" + spec.name + ": " +
+                                   llvm::toString(std::move(error)));
+
   // The C interface takes a pointer to where the results go (one descriptor,
   // or a struct of descriptors, all made of 64-bit words), then a pointer to
   // each argument's descriptor. The packed form takes the address of each of
@@ -221,16 +235,25 @@ JitProgram::call(llvm::ArrayRef<ArrayView> arguments) {
     packed.push_back(&pointer);
   packedEntry(packed.data());
 
+  // Every result is copied before any buffer is freed: results may alias
+  // one another (a tensor and its bitcast share one buffer).
   llvm::SmallVector<HostArray> arrays;
-  llvm::SmallPtrSet<void *, 4> freed;
   for (auto [offset, result] : llvm::zip_equal(resultOffsets, spec.results)) {
-    const int64_t *words = results.data() + offset;
-    arrays.push_back(
-        copyMemRef(words, result.shape.size(), result.element.storage));
+    arrays.push_back(copyMemRef(results.data() + offset, result.shape.size(),
+                                result.element.storage));
     canonicalizeElements(arrays.back(), result.element);
-    // Results are owned by the caller; one buffer may be returned twice.
-    void *allocated = getAllocatedPointer(words);
-    if (freed.insert(allocated).second)
+  }
+  // The program's own buffers are the caller's to free, once each. A result
+  // may also be an argument's buffer (the caller's data) or a constant's
+  // global, whose allocated pointer MLIR's LLVM lowering marks 0xdeadbeef.
+  llvm::SmallPtrSet<void *, 4> notOwned;
+  for (const auto &descriptor : descriptors)
+    notOwned.insert(getAllocatedPointer(descriptor.data()));
+  notOwned.insert(reinterpret_cast<void *>(uintptr_t{0xdeadbeef}));
+  notOwned.insert(nullptr);
+  for (size_t offset : resultOffsets) {
+    void *allocated = getAllocatedPointer(results.data() + offset);
+    if (notOwned.insert(allocated).second)
       std::free(allocated);
   }
   return arrays;

@@ -59,6 +59,23 @@ mlir::qfhe::computeAccuracy(llvm::ArrayRef<int64_t> predictions,
   return accuracy;
 }
 
+llvm::Error mlir::qfhe::checkLabelClasses(const HostArray &labels,
+                                          int64_t numClasses,
+                                          llvm::StringRef labelsName) {
+  for (int64_t index = 0, e = labels.getNumElements(); index < e; ++index) {
+    std::optional<int64_t> label = labels.getAsInteger(index);
+    if (label && *label >= 0 && *label < numClasses)
+      continue;
+    return llvm::createStringError(
+        labelsName + ": label " + formatNumber(labels.getAsDouble(index)) +
+        " at " + formatIndex(labels.getShape(), index) +
+        (label ? " is not a class of the model's " + llvm::Twine(numClasses) +
+                     " (expected 0 to " + llvm::Twine(numClasses - 1) + ")"
+               : llvm::Twine(" is not an integer class")));
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<Comparison> mlir::qfhe::compareArrays(const HostArray &actual,
                                                      const HostArray &expected,
                                                      double atol, double rtol) {

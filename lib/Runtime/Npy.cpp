@@ -6,9 +6,10 @@
 
 #include "qfhe/Runtime/Npy.h"
 
+#include "qfhe/Support/OutputFile.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
@@ -273,31 +274,36 @@ void mlir::qfhe::writeNpy(const HostArray &array, llvm::raw_ostream &os) {
     headerOs << ',';
   headerOs << "), }";
   // Like numpy.save: room for the leading dimension to grow to 21 digits,
-  // then spaces and a newline up to a multiple of 64 bytes in all.
+  // then spaces and a newline up to a multiple of 64 bytes in all; version
+  // 2.0 (a 4-byte length) when the header does not fit version 1.0's 2
+  // bytes (arrays of thousands of dimensions).
   if (array.getRank() > 0)
     header.append(21 - std::to_string(array.getShape().front()).size(), ' ');
-  size_t preamble = kMagic.size() + 2 + 2;
-  size_t total = llvm::alignTo(preamble + header.size() + 1, 64);
-  header.append(total - preamble - header.size() - 1, ' ');
+  auto paddedSize = [&](size_t lengthBytes) {
+    size_t preamble = kMagic.size() + 2 + lengthBytes;
+    return llvm::alignTo(preamble + header.size() + 1, 64) - preamble;
+  };
+  bool version1 = paddedSize(2) <= UINT16_MAX;
+  size_t total = paddedSize(version1 ? 2 : 4);
+  header.append(total - header.size() - 1, ' ');
   header += '\n';
 
-  assert(header.size() <= UINT16_MAX && "header too long for version 1.0");
-  os << kMagic << char(1) << char(0);
-  char length[2];
-  llvm::support::endian::write16le(length, header.size());
-  os.write(length, 2);
+  os << kMagic << char(version1 ? 1 : 2) << char(0);
+  char length[4];
+  if (version1) {
+    llvm::support::endian::write16le(length, header.size());
+    os.write(length, 2);
+  } else {
+    llvm::support::endian::write32le(length, header.size());
+    os.write(length, 4);
+  }
   os << header;
   os.write(array.getData(), array.getSizeInBytes());
 }
 
 llvm::Error mlir::qfhe::writeNpyFile(const HostArray &array, StringRef path) {
-  std::error_code error;
-  llvm::raw_fd_ostream os(path, error, llvm::sys::fs::OF_None);
-  if (error)
-    return makeError("cannot write " + path + ": " + error.message());
-  writeNpy(array, os);
-  os.close();
-  if (os.has_error())
-    return makeError("cannot write " + path + ": " + os.error().message());
-  return llvm::Error::success();
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
+    writeNpy(array, os);
+    return llvm::Error::success();
+  });
 }

@@ -1,4 +1,4 @@
-//===- ObserveValues.cpp - programs that report their value ranges --------===//
+//===- ObserveValues.cpp - programs that return their values --------------===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //
@@ -6,7 +6,6 @@
 
 #include "ObserveValues.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -27,65 +26,6 @@ bool isFloatTensor(Value value) {
 bool isInitialValue(Operation *op) {
   return op->hasTrait<OpTrait::ConstantLike>() ||
          isa<tensor::EmptyOp, linalg::FillOp>(op);
-}
-
-/// The minimum (or maximum) of `value` over `dims`, a tensor of the
-/// remaining dimensions.
-Value reduce(OpBuilder &b, Location loc, Value value,
-             llvm::ArrayRef<int64_t> dims, bool isMin) {
-  auto type = cast<RankedTensorType>(value.getType());
-  auto elementType = cast<FloatType>(type.getElementType());
-  llvm::SmallVector<int64_t> shape;
-  llvm::SmallVector<Value> dynamicSizes;
-  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
-    if (llvm::is_contained(dims, dim))
-      continue;
-    shape.push_back(type.getDimSize(dim));
-    if (type.isDynamicDim(dim))
-      dynamicSizes.push_back(tensor::DimOp::create(b, loc, value, dim));
-  }
-  Value empty =
-      tensor::EmptyOp::create(b, loc, shape, elementType, dynamicSizes);
-  // Start from the identity of the reduction: +inf for min, -inf for max.
-  llvm::APFloat identity = llvm::APFloat::getInf(
-      elementType.getFloatSemantics(), /*Negative=*/!isMin);
-  Value init = arith::ConstantOp::create(b, loc, elementType,
-                                         FloatAttr::get(elementType, identity));
-  Value filled = linalg::FillOp::create(b, loc, init, empty).getResult(0);
-  auto reduction = linalg::ReduceOp::create(
-      b, loc, ValueRange{value}, ValueRange{filled}, dims,
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        // minnum/maxnum return the other operand when one is NaN.
-        Value result =
-            isMin
-                ? arith::MinNumFOp::create(nested, nestedLoc, args[0], args[1])
-                      .getResult()
-                : arith::MaxNumFOp::create(nested, nestedLoc, args[0], args[1])
-                      .getResult();
-        linalg::YieldOp::create(nested, nestedLoc, result);
-      });
-  return reduction.getResult(0);
-}
-
-/// Appends to `results` the reductions that observe `value`.
-void observe(OpBuilder &b, Location loc, Value value,
-             llvm::SmallVectorImpl<Value> &results) {
-  auto type = cast<RankedTensorType>(value.getType());
-  // Reduce a 0-d value as a 1-d one of one element.
-  if (type.getRank() == 0)
-    value = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({1}, type.getElementType()), value,
-        llvm::ArrayRef<ReassociationIndices>{});
-  int64_t rank = std::max<int64_t>(type.getRank(), 1);
-  auto allDims = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  results.push_back(reduce(b, loc, value, allDims, /*isMin=*/true));
-  results.push_back(reduce(b, loc, value, allDims, /*isMin=*/false));
-  if (!hasChannels(value))
-    return;
-  llvm::SmallVector<int64_t> otherDims(allDims.begin(), allDims.end());
-  otherDims.erase(otherDims.begin() + 1);
-  results.push_back(reduce(b, loc, value, otherDims, /*isMin=*/true));
-  results.push_back(reduce(b, loc, value, otherDims, /*isMin=*/false));
 }
 
 } // namespace
@@ -126,12 +66,13 @@ std::string mlir::qfhe::addObserverFunction(func::FuncOp entry,
 
   auto terminator =
       cast<func::ReturnOp>(observer.getBody().front().getTerminator());
-  OpBuilder b(terminator);
   llvm::SmallVector<Value> results(terminator.getOperands());
   for (Value value : values)
-    observe(b, value.getLoc(), mapping.lookup(value), results);
+    if (!isa<BlockArgument>(value))
+      results.push_back(mapping.lookup(value));
   terminator->setOperands(results);
-  observer.setFunctionType(b.getFunctionType(observer.getArgumentTypes(),
+  observer.setFunctionType(FunctionType::get(observer.getContext(),
+                                             observer.getArgumentTypes(),
                                              ValueRange(results).getTypes()));
   return observer.getSymName().str();
 }

@@ -1,13 +1,12 @@
-//===- ObserveValues.h - programs that report their value ranges -*- C++
-//-*-===//
+//===- ObserveValues.h - programs that return their values -----*- C++ -*-===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //
 //===----------------------------------------------------------------------===//
 //
 // Calibration compiles a copy of the entry function that also returns the
-// minimum and maximum of the values the quantizer needs, computed by linalg
-// reductions inside the program, so that observing costs one compiled run.
+// values the quantizer needs, so that the host can take their statistics
+// over the calibration set with one compiled program.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,15 +27,14 @@ namespace qfhe {
 /// has more than one block.
 llvm::Expected<llvm::SmallVector<Value>> getObservedValues(func::FuncOp entry);
 
-/// Whether calibration records per-channel ranges (along dimension 1) for
-/// `value`: it has rank 2 or more.
+/// Whether calibration records per-channel statistics (along dimension 1)
+/// for `value`: it has rank 2 or more.
 bool hasChannels(Value value);
 
 /// Adds next to `entry` a public copy of it that returns, after `entry`'s
-/// results, for each of `values` (values of `entry`, from
-/// getObservedValues) its minimum and maximum as 0-d tensors, then, when
-/// hasChannels, the minimum and maximum of each index along dimension 1 as
-/// 1-d tensors. NaN elements are ignored. Returns the copy's name.
+/// results, each of `values` (values of `entry`, from getObservedValues)
+/// that an op computes, in order (the arguments are the caller's data
+/// already). Returns the copy's name.
 std::string addObserverFunction(func::FuncOp entry,
                                 llvm::ArrayRef<Value> values);
 

@@ -7,6 +7,7 @@
 #include "qfhe/Runtime/PieceEvaluator.h"
 #include "ProgramPieces.h"
 
+#include "qfhe/Runtime/Calibration.h"
 #include "qfhe/Runtime/EntryFunction.h"
 #include "qfhe/Runtime/JitProgram.h"
 #include "qfhe/Runtime/Npy.h"
@@ -105,6 +106,13 @@ public:
                : samples.front().getShape()[0];
   }
 
+  std::string getSampleWarning() const override { return sampleWarning; }
+
+  /// Sets what getSampleWarning says.
+  void setSampleWarning(std::string warning) {
+    sampleWarning = std::move(warning);
+  }
+
   llvm::Expected<EvaluatedOutputs>
   run(ModuleOp program, StringRef entry,
       llvm::function_ref<bool(const EvaluatedOutputs &)> keepGoing) override;
@@ -134,6 +142,7 @@ private:
   SmallVector<HostArray> samples;
   PieceEvaluatorOptions options;
   std::string name;
+  std::string sampleWarning;
   std::map<std::string, std::pair<SmallVector<HostArray>, uint64_t>> inputs;
   DenseMap<size_t, SmallVector<std::unique_ptr<CompiledPiece>>> compiled;
   uint64_t nextPieceId = 0;
@@ -368,8 +377,10 @@ mlir::qfhe::createPieceEvaluator(llvm::StringRef path, int64_t maxSamples,
     return data.takeError();
   SmallVector<HostArray> samples;
   samples.push_back(takeRows(*data, maxSamples));
-  return std::make_shared<PieceEvaluatorImpl>(std::move(samples), options,
-                                              path.str());
+  auto evaluator = std::make_shared<PieceEvaluatorImpl>(std::move(samples),
+                                                        options, path.str());
+  evaluator->setSampleWarning(getCalibrationWarning(*data, path));
+  return evaluator;
 }
 
 void mlir::qfhe::installPieceEvaluator() {

@@ -1,5 +1,4 @@
-//===- ProgramPieces.h - a program cut into layer-sized functions -*- C++
-//-*-===//
+//===- ProgramPieces.h - a program cut into layer-sized parts ---*- C++ -*-===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //

@@ -9,6 +9,7 @@
 #include "qfhe/Runtime/JitProgram.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -74,6 +75,22 @@ llvm::Error checkShape(const FunctionSpec &spec, size_t index,
   return llvm::Error::success();
 }
 
+/// Fails on the first NaN or infinite element of float data: no program
+/// computes anything meaningful from them (and quantization has no integer
+/// for them).
+llvm::Error checkFinite(const HostArray &data, llvm::StringRef name) {
+  if (!isFloatDType(data.getDType()))
+    return llvm::Error::success();
+  for (int64_t i = 0, e = data.getNumElements(); i < e; ++i) {
+    double value = data.getAsDouble(i);
+    if (!std::isfinite(value))
+      return makeError(name + ": element " + formatIndex(data.getShape(), i) +
+                       " is " + formatNumber(value) +
+                       "; the data must be finite");
+  }
+  return llvm::Error::success();
+}
+
 } // namespace
 
 bool mlir::qfhe::takesBatches(const FunctionSpec &spec) {
@@ -106,6 +123,8 @@ mlir::qfhe::prepareInputs(const FunctionSpec &spec,
       return makeError(names[i] + " has " + llvm::Twine(samples) +
                        " samples but " + names.front() + " has " +
                        llvm::Twine(data.front().getShape().front()));
+    if (llvm::Error error = checkFinite(data[i], names[i]))
+      return std::move(error);
     llvm::Expected<HostArray> converted =
         convertElements(std::move(data[i]), spec.arguments[i].element);
     if (!converted)

@@ -217,11 +217,22 @@ static int64_t roundChannel(const std::vector<double> &weights, double scale,
   return largest;
 }
 
+/// Whether every value is finite.
+static bool allFinite(const std::vector<double> &values) {
+  return std::all_of(values.begin(), values.end(),
+                     [](double value) { return std::isfinite(value); });
+}
+
 double quantizeChannelWithBudget(const std::vector<double> &weights,
                                  unsigned bits, bool narrowRange,
                                  int64_t l1Budget,
                                  std::vector<int64_t> &integers,
                                  size_t segmentSize) {
+  // Non-finite weights have no quantization (the passes report them).
+  if (!allFinite(weights)) {
+    integers.assign(weights.size(), 0);
+    return 1.0;
+  }
   IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
   double magnitude = 0, l1 = 0;
   for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
@@ -507,6 +518,12 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
                                unsigned bits, bool narrowRange,
                                int64_t l1Budget, std::vector<int64_t> &integers,
                                double *error, size_t segmentSize) {
+  if (!allFinite(weights) || !allFinite(importance)) {
+    integers.assign(weights.size(), 0);
+    if (error)
+      *error = std::numeric_limits<double>::infinity();
+    return 1.0;
+  }
   IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
   std::vector<int64_t> plain;
   double coarsest = quantizeChannelWithBudget(weights, bits, narrowRange,

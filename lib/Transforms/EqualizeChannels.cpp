@@ -19,6 +19,7 @@
 
 #include "Quantize/Classify.h"
 #include "qfhe/Analysis/RangeAnalysis.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -75,14 +76,19 @@ DenseFPElementsAttr constantElements(Value value) {
 bool isZero(Value value) { return matchPattern(value, m_AnyZeroFloat()); }
 
 /// Whether a linalg init is filled with 0 or an infinity (values every
-/// positive scale keeps).
-bool isScaleInvariantFill(Value init) {
+/// positive scale keeps) or, for the maxima of windows (`isMax`), with the
+/// lowest finite float (what tosa.max_pool2d starts from): no finite
+/// element is below it, so the maximum is the window's and scales with it.
+bool isScaleInvariantFill(Value init, bool isMax) {
   if (isZeroFilled(init))
     return true;
   auto fill = init.getDefiningOp<linalg::FillOp>();
   FloatAttr value;
-  return fill && matchPattern(fill.getInputs()[0], m_Constant(&value)) &&
-         value.getValue().isInfinity();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&value)))
+    return false;
+  const APFloat &v = value.getValue();
+  return v.isInfinity() ||
+         (isMax && v == APFloat::getLargest(v.getSemantics(), true));
 }
 
 /// Whether `op` is a layer with constant weights reading `input` along
@@ -237,7 +243,8 @@ std::optional<Value> step(Value value, int64_t &axis,
           linalg::DepthwiseConv2DNchwChwOp>(user)) {
     auto windowed = cast<linalg::LinalgOp>(user);
     if (axis != 1 || windowed.getDpsInputs()[0] != value ||
-        !isScaleInvariantFill(windowed.getDpsInits()[0]))
+        !isScaleInvariantFill(windowed.getDpsInits()[0],
+                              isa<linalg::PoolingNchwMaxOp>(user)))
       return std::nullopt;
     return user->getResult(0);
   }
@@ -421,21 +428,26 @@ struct EqualizeChannelsPass
       consumerFactor.push_back(factor[channel]);
     scaleOperand(chain.consumer, 1, chain.consumerDim, consumerFactor);
 
-    // The calibration ranges follow the values.
+    // The calibration statistics follow the values.
     MLIRContext *ctx = &getContext();
     for (auto [v, mapping, intervals] :
          llvm::zip(chain.values, chain.channelsOf, observed)) {
+      SmallVector<double> factors;
       SmallVector<Interval> scaled;
       for (auto [index, interval] : llvm::enumerate(intervals)) {
         double f = inverse[mapping.second[index]];
+        factors.push_back(f);
         scaled.push_back(Interval(interval.getLo() * f, interval.getHi() * f));
       }
       auto result = cast<OpResult>(v);
       Operation *owner = result.getOwner();
       SmallVector<Attribute> perResult(
           owner->getAttrOfType<ArrayAttr>(kObservedRangeAttr).getValue());
-      perResult[result.getResultNumber()] =
-          TensorRange::perChannel(mapping.first, scaled).toAttribute(ctx);
+      Attribute &entry = perResult[result.getResultNumber()];
+      if (auto statistics = dyn_cast<ObservedAttr>(entry))
+        entry = statistics.scaleChannels(factors);
+      else
+        entry = TensorRange::perChannel(mapping.first, scaled).toAttribute(ctx);
       owner->setAttr(kObservedRangeAttr, ArrayAttr::get(ctx, perResult));
     }
     if (printChoices)

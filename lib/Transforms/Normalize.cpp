@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NormalizeFrontEnd.h"
 #include "NormalizeLayout.h"
 #include "qfhe/Pipelines/LowerToLLVM.h"
 #include "qfhe/Transforms/Passes.h"
@@ -42,12 +43,70 @@ bool isGeneralized(linalg::LinalgOp op) {
   return op.getNumReductionLoops() == 0 && op.hasOnlyProjectedPermutations();
 }
 
+/// Whether `type` is a tensor of f32 (what the function boundary of a qfhe
+/// program holds).
+bool isF32Tensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.getElementType().isF32();
+}
+
+/// Whether `type` is a tensor of floats other than f32.
+bool isOtherFloatTensor(Type type) {
+  auto tensor = dyn_cast<TensorType>(type);
+  return tensor && isa<FloatType>(tensor.getElementType()) &&
+         !tensor.getElementType().isF32();
+}
+
+/// Checks that the functions compute on f32 tensors: their arguments and
+/// results are ranked f32 tensors, and no value in between is a tensor of
+/// another float type (f16, bf16, f64). The quantizer computes scales and
+/// tables in f32 arithmetic.
+LogicalResult checkElementTypes(ModuleOp module) {
+  constexpr StringLiteral advice =
+      "; qfhe compiles programs on float32 tensors (convert the model to "
+      "float32 first)";
+  WalkResult result = module.walk([&](func::FuncOp func) {
+    if (func.isExternal())
+      return WalkResult::advance();
+    for (BlockArgument argument : func.getArguments())
+      if (!isF32Tensor(argument.getType())) {
+        emitError(argument.getLoc())
+            << "argument #" << argument.getArgNumber() << " of @"
+            << func.getSymName() << " has type " << argument.getType()
+            << advice;
+        return WalkResult::interrupt();
+      }
+    for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
+      if (!isF32Tensor(type)) {
+        emitError(func.getLoc())
+            << "result #" << index << " of @" << func.getSymName()
+            << " has type " << type << advice;
+        return WalkResult::interrupt();
+      }
+    WalkResult inner = func.walk([&](Operation *op) {
+      for (Value value : op->getResults())
+        if (isOtherFloatTensor(value.getType())) {
+          emitError(op->getLoc()) << "'" << op->getName() << "' computes "
+                                  << value.getType() << advice;
+          return WalkResult::interrupt();
+        }
+      return WalkResult::advance();
+    });
+    return inner;
+  });
+  return failure(result.wasInterrupted());
+}
+
 struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (failed(checkElementTypes(module)))
+      return signalPassFailure();
     OpPassManager pm(ModuleOp::getOperationName());
     qfhe::buildTensorFrontEndPipeline(pm);
     if (failed(runPipeline(pm, module)))
+      return signalPassFailure();
+    if (failed(qfhe::normalizeFrontEndForms(module)))
       return signalPassFailure();
 
     IRRewriter rewriter(&getContext());

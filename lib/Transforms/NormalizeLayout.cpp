@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "NormalizeLayout.h"
+#include "ConstantElements.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -26,57 +27,13 @@
 #include <type_traits>
 
 using namespace mlir;
+using namespace mlir::qfhe;
 
 namespace {
 
 /// NHWC to NCHW and back.
 constexpr int64_t kToChannelsFirst[] = {0, 3, 1, 2};
 constexpr int64_t kToChannelsLast[] = {0, 2, 3, 1};
-
-/// `attr` with its dimensions permuted: result dimension i is dimension
-/// perm[i] of `attr`.
-DenseElementsAttr transposeElements(DenseElementsAttr attr,
-                                    ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(attr.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t dim : perm)
-    shape.push_back(type.getDimSize(dim));
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  if (attr.isSplat())
-    return attr.reshape(resultType);
-  SmallVector<Attribute> values(attr.getValues<Attribute>());
-  SmallVector<Attribute> result(values.size());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t dim = rank - 2; dim >= 0; --dim)
-    strides[dim] = strides[dim + 1] * type.getDimSize(dim + 1);
-  SmallVector<int64_t> index(rank, 0);
-  for (int64_t linear = 0, e = values.size(); linear < e; ++linear) {
-    // index is the result's multi-index of `linear`.
-    int64_t source = 0;
-    for (int64_t dim = 0; dim < rank; ++dim)
-      source += index[dim] * strides[perm[dim]];
-    result[linear] = values[source];
-    for (int64_t dim = rank - 1; dim >= 0; --dim) {
-      if (++index[dim] < shape[dim])
-        break;
-      index[dim] = 0;
-    }
-  }
-  return DenseElementsAttr::get(resultType, result);
-}
-
-Value transpose(PatternRewriter &rewriter, Location loc, Value value,
-                ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t dim : perm)
-    sizes.push_back(tensor::getMixedSize(rewriter, loc, value, dim));
-  Value init =
-      tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
-  return linalg::TransposeOp::create(rewriter, loc, value, init, perm)
-      .getResult()[0];
-}
 
 /// The constant a linalg.fill fills `init` with, if it is one.
 Attribute getFillValue(Value init) {
@@ -122,7 +79,7 @@ LogicalResult rewriteChannelsLast(PatternRewriter &rewriter, Operation *op,
                                   Value input, Value init, Attribute neutral,
                                   ChannelsFirstBuilder build) {
   Location loc = op->getLoc();
-  Value inputFirst = transpose(rewriter, loc, input, kToChannelsFirst);
+  Value inputFirst = createTranspose(rewriter, loc, input, kToChannelsFirst);
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   SmallVector<OpFoldResult> sizes;
   for (int64_t dim : kToChannelsFirst)
@@ -156,7 +113,7 @@ LogicalResult rewriteChannelsLast(PatternRewriter &rewriter, Operation *op,
                  })
                  .getResult(0);
   }
-  Value last = transpose(rewriter, loc, result, kToChannelsLast);
+  Value last = createTranspose(rewriter, loc, result, kToChannelsLast);
   if (!fillValue && !bias) {
     Value sumInit = tensor::EmptyOp::create(
         rewriter, loc, tensor::getMixedSizes(rewriter, loc, init),
@@ -298,8 +255,8 @@ struct SinkTransposeBelowElementwise : OpRewritePattern<linalg::GenericOp> {
         newMaps, op.getIteratorTypesArray());
     rewriter.inlineRegionBefore(op.getRegion(), generic.getRegion(),
                                 generic.getRegion().begin());
-    rewriter.replaceOp(op,
-                       transpose(rewriter, loc, generic.getResult(0), *perm));
+    rewriter.replaceOp(
+        op, createTranspose(rewriter, loc, generic.getResult(0), *perm));
     return success();
   }
 };
@@ -326,7 +283,7 @@ struct SwapTransposeAndPad : OpRewritePattern<linalg::TransposeOp> {
     }
     Location loc = op.getLoc();
     Value transposed =
-        transpose(rewriter, loc, pad.getSource(), op.getPermutation());
+        createTranspose(rewriter, loc, pad.getSource(), op.getPermutation());
     rewriter.replaceOpWithNewOp<tensor::PadOp>(op, RankedTensorType(),
                                                transposed, low, high,
                                                pad.getConstantPaddingValue());

@@ -15,6 +15,16 @@ func.func @no_declared_range(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>
 
 // -----
 
+// A calibrated argument without a declared range: the sound analysis does
+// not use calibration ranges (use-observed is off), and says so.
+// CHECK-LABEL: func @calibrated_not_declared
+// CHECK-SAME: reason = "function argument #0 has no declared range (qfhe.range), and this analysis does not use calibration ranges (qfhe.observed)"
+func.func @calibrated_not_declared(%x: tensor<4xf32> {qfhe.observed = {min = 0.0 : f64, max = 1.0 : f64}}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
 // An op without a rule: unbounded, naming the op; never a guess.
 // CHECK-LABEL: func @unknown_op
 // CHECK: "test.unknown"{{.*}}reason = "no range rule for 'test.unknown'"

@@ -19,9 +19,10 @@
 
 // The baseline: one width n for everything, per-tensor min/max weights, the
 // largest n whose worst case fits: with n = 3, layer 1 could reach
-// 3 * 4 * 4 = 48 (7 bits); n = 2 fits.
+// 3 * 4 * 4 = 48 (7 bits); n = 2 fits. The decrypted outputs take the cap,
+// as a2q's do.
 // UNIFORM: remark: uniform quantization: 2 bits
-// UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64}
+// UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64, qfhe.output_bits = 6 : i64}
 // UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = {input_bits = 2 : i64, per_channel = false, symmetric = false, weight_bits = 2 : i64, weight_l1 = 0 : i64}}
 
 // A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
@@ -29,7 +30,7 @@
 // SUM: qfhe.allocation = {input_bits = 2 : i64}
 // INFEASIBLE: error: cannot fit max-bit-width=6: this op adds 64 values; the smallest cap that would is 7
 
-// OPTIONS: error: qfhe-allocate-bits: bad options (max-bit-width in [2, 32], weight-bits in [2, 16], strategy a2q or uniform)
+// OPTIONS: error: qfhe-allocate-bits: strategy='best' is not one of a2q, uniform
 // NORANGE: error: cannot allocate bits: the input of this op has no finite range (declare qfhe.range or calibrate)
 
 // With calibration data the choice is measured: candidates compiled and run
@@ -69,4 +70,4 @@
 // RUN: not quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
 // RUN:   --qfhe-allocate-bits="calibration-data=%t.missing.npy" 2>&1 \
 // RUN: | FileCheck %s --check-prefix=NODATA
-// NODATA: error: qfhe-allocate-bits: cannot read {{.*}}missing.npy: No such file or directory
+// NODATA: error: qfhe-allocate-bits: calibration-data: cannot read '{{.*}}missing.npy': No such file or directory

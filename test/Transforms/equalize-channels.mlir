@@ -16,6 +16,15 @@
 // REMARK: remark: equalized 8 channels up to linalg.conv_2d_nchw_fchw: smallest factor
 // REMARK: remark: equalized 16 channels up to linalg.matmul: smallest factor
 
+// The same CNN from TOSA (channels last, max pooling from the lowest float
+// rather than -inf, ReLU as a clamp): both pairs of layers are equalized too,
+// and the function does not change.
+// RUN: quant-run calibrate %S/../e2e/Inputs/frontends/digits_cnn_tosa.mlir --data %models/digits_cnn/calib_x.npy -o %t.tosa.cal.mlir
+// RUN: quant-run %t.tosa.cal.mlir --data %models/digits_cnn/test_x.npy -o %t.tosa.ref.npy
+// RUN: quant-opt %t.tosa.cal.mlir --qfhe-equalize-channels=print -o %t.tosa.eq.mlir 2>&1 \
+// RUN: | FileCheck %s --check-prefix=REMARK
+// RUN: quant-run %t.tosa.eq.mlir --data %models/digits_cnn/test_x.npy --compare %t.tosa.ref.npy --atol 1e-4 --rtol 1e-4
+
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
@@ -63,6 +72,41 @@ func.func @mlp(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
   %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x1xf32>) -> tensor<?x1xf32>
   %y = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.0>, channel_min = array<f64: 0.0>, max = 9.0 : f64, min = 0.0 : f64}]}
     ins(%r, %w2 : tensor<?x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<?x1xf32>) -> tensor<?x1xf32>
+  return %y : tensor<?x1xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// The statistics quant-run calibrate records follow the channels too:
+// channel 1 doubles, so its range and quantiles double and its mean square
+// quadruples; the whole value's mean square is the channels' mean, its
+// quantiles those of the two (now equal) channels together.
+// CHECK-LABEL: func @statistics
+// CHECK: linalg.matmul {qfhe.observed = [#qfhe.observed<min = -2.000000e+00, max = 4.000000e+00, mean_square = 4.000000e+00, quantiles = {5.000000e-01 : 1.000000e+00, 9.000000e-01 : 3.000000e+00}, axis = 1, channel_min = [-2.000000e+00, -2.000000e+00], channel_max = [4.000000e+00, 4.000000e+00], channel_mean_square = [4.000000e+00, 4.000000e+00], channel_quantiles = {{\[}}[1.000000e+00, 3.000000e+00], [1.000000e+00, 3.000000e+00]]>]}
+// CHECK: qfhe.observed = [#qfhe.observed<min = 0.000000e+00, max = 4.000000e+00, axis = 1, channel_min = [0.000000e+00, 0.000000e+00], channel_max = [4.000000e+00, 4.000000e+00]>]
+func.func @statistics(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %n = tensor.dim %x, %c0 : tensor<?x2xf32>
+  %e0 = tensor.empty(%n) : tensor<?x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m = linalg.matmul {qfhe.observed = [#qfhe.observed<min = -2.0, max = 4.0, mean_square = 2.5, quantiles = {0.5 : 0.75, 0.9 : 2.5}, axis = 1, channel_min = [-2.0, -1.0], channel_max = [4.0, 2.0], channel_mean_square = [4.0, 1.0], channel_quantiles = [[1.0, 3.0], [0.5, 1.5]]>]}
+    ins(%x, %w1 : tensor<?x2xf32>, tensor<2x2xf32>) outs(%f0 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%m : tensor<?x2xf32>) outs(%e2 : tensor<?x2xf32>)
+    attrs = {qfhe.observed = [#qfhe.observed<min = 0.0, max = 4.0, axis = 1, channel_min = [0.0, 0.0], channel_max = [4.0, 2.0]>]} {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.maximumf %in, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %e3 = tensor.empty(%n) : tensor<?x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x1xf32>) -> tensor<?x1xf32>
+  %y = linalg.matmul ins(%r, %w2 : tensor<?x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<?x1xf32>) -> tensor<?x1xf32>
   return %y : tensor<?x1xf32>
 }
 

@@ -58,3 +58,36 @@ func.func @nhwc_filter_not_constant(%x: tensor<1x4x4x1xf32> {qfhe.range = array<
   %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w : tensor<1x4x4x1xf32>, tensor<2x2x1x1xf32>) outs(%f : tensor<1x3x3x1xf32>) -> tensor<1x3x3x1xf32>
   return %c : tensor<1x3x3x1xf32>
 }
+
+// -----
+
+// linalg does not check that a convolution's static output size matches its
+// window when a size is dynamic (here 5 inputs, a 2-tap kernel dilated by
+// 2: 3 outputs, not 4); the quantized op does, and the error is at the
+// convolution (found by fuzzing: the pass used to succeed with IR that did
+// not verify).
+func.func @conv_output_too_large(%x: tensor<?x1x5x5xf32> {qfhe.range = array<f64: -1.0, 1.0>}) -> tensor<?x1x4x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<1x1x2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x1x5x5xf32>
+  %e = tensor.empty(%n) : tensor<?x1x4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
+  // expected-error @below {{'qfhe.conv2d' op output height is 4 but the window gives 3}}
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x1x5x5xf32>, tensor<1x1x2x2xf32>) outs(%f : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
+  return %c : tensor<?x1x4x4xf32>
+}
+
+// -----
+
+func.func @pool_output_too_large(%x: tensor<?x1x4x4xf32> {qfhe.range = array<f64: 0.0, 1.0>}) -> tensor<?x1x4x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x1x4x4xf32>
+  %window = tensor.empty() : tensor<2x2xf32>
+  %e = tensor.empty(%n) : tensor<?x1x4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
+  // expected-error @below {{'qfhe.sum_pool' op output height is 4 but the window gives 3}}
+  %s = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %window : tensor<?x1x4x4xf32>, tensor<2x2xf32>) outs(%f : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
+  return %s : tensor<?x1x4x4xf32>
+}

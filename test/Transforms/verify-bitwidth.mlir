@@ -52,8 +52,11 @@ func.func @narrow_type(%x: tensor<4x3xf32>) -> tensor<4x1xi5> {
 
 // -----
 
-// A lookup wider than tlu-bit-width (which defaults to max-bit-width).
+// A lookup wider than tlu-bit-width (which defaults to max-bit-width). The
+// client's 7-bit input is itself over the cap (reported once, where it is
+// encrypted, not again where it is bitcast).
 func.func @wide_lookup(%x: tensor<4xf32>) -> tensor<4xi2> {
+  // expected-error @below {{encrypted result needs 7 bits (proven range [-64, 63]) but max-bit-width is 6}}
   %q = qfhe.quantize %x {params = #qfhe.quant<si7, scale = 0.25, zero_point = 0>} : tensor<4xf32> -> tensor<4xsi7>
   %i = tensor.bitcast %q : tensor<4xsi7> to tensor<4xi7>
   // expected-error @below {{table lookup on a 7-bit input but tlu-bit-width is 6}}
@@ -84,7 +87,7 @@ func.func @encrypted_product(%x: tensor<3x3xf32>) -> tensor<3x3xi6> {
   %c0 = arith.constant 0 : i6
   %e = tensor.empty() : tensor<3x3xi6>
   %f = linalg.fill ins(%c0 : i6) outs(%e : tensor<3x3xi6>) -> tensor<3x3xi6>
-  // expected-error @below {{cannot verify: product of encrypted values by a non-constant matrix (needs lookups in TFHE)}}
+  // expected-error @below {{cannot verify: 'linalg.matmul' multiplies encrypted values (a product of encrypted values needs lookups in TFHE)}}
   %p = linalg.matmul ins(%i, %i : tensor<3x3xi3>, tensor<3x3xi3>) outs(%f : tensor<3x3xi6>) -> tensor<3x3xi6>
   return %p : tensor<3x3xi6>
 }

@@ -5,10 +5,12 @@
 //===----------------------------------------------------------------------===//
 //
 // Runs qfhe and upstream MLIR passes on .mlir files, like mlir-opt, with the
-// qfhe dialect and passes registered. The measured allocation search
-// (`calibration-data`) runs its candidates with the runtime's evaluator,
-// which this tool installs: the compiler libraries do not execute programs
-// or read data files.
+// qfhe dialect and passes registered. The output (-o) is written whole or
+// not at all: a write that fails is an error naming the file, and a failed
+// run leaves an existing output file as it was. The measured allocation
+// search (`calibration-data`) runs its candidates with the runtime's
+// evaluator, which this tool installs: the compiler libraries do not
+// execute programs or read data files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,12 +18,18 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qfhe/InitQFHE.h"
 #include "qfhe/Runtime/PieceEvaluator.h"
+#include "qfhe/Support/OutputFile.h"
+#include "qfhe/Support/ParserWorkarounds.h"
 #include "qfhe/Support/Progress.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/WithColor.h"
 
 namespace {
 
@@ -46,6 +54,7 @@ llvm::cl::opt<bool> progress(
 } // namespace
 
 int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -53,7 +62,48 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::qfhe::registerQFHEPasses();
   mlir::qfhe::installPieceEvaluator();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "qfhe optimizer driver: quantization passes for FHE\n",
-      registry));
+      registry);
+
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  // Listings write no output file: upstream's driver prints them.
+  if (config.shouldShowDialects() || config.shouldListPasses())
+    return mlir::asMainReturnCode(
+        mlir::MlirOptMain(argc, argv, inputPath, outputPath, registry));
+
+  // An output that cannot be created fails before the passes run.
+  if (llvm::Error error = mlir::qfhe::checkOutputPath(outputPath)) {
+    llvm::WithColor::error(llvm::errs(), "quant-opt")
+        << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputPath, &message);
+  if (!input) {
+    llvm::WithColor::error(llvm::errs(), "quant-opt") << message << "\n";
+    return 1;
+  }
+  if (mlir::qfhe::reportMalformedLinalgIntegerList(*input))
+    return 1;
+  bool failedRun = false;
+  llvm::Error error = mlir::qfhe::writeOutputFile(
+      outputPath, [&](llvm::raw_ostream &os) -> llvm::Error {
+        if (succeeded(
+                mlir::MlirOptMain(os, std::move(input), registry, config)))
+          return llvm::Error::success();
+        // The diagnostics said why.
+        failedRun = true;
+        return llvm::createStringError("the run failed");
+      });
+  if (!error)
+    return 0;
+  if (failedRun)
+    llvm::consumeError(std::move(error));
+  else
+    llvm::WithColor::error(llvm::errs(), "quant-opt")
+        << llvm::toString(std::move(error)) << "\n";
+  return 1;
 }

@@ -57,6 +57,10 @@ llvm::Error runCommand(const RunConfig &config);
 /// Calibrates the program and writes it with the observed ranges.
 llvm::Error calibrateCommand(const CalibrateConfig &config);
 
+/// Prints the per-layer summary of the verifier's JSON report at
+/// `reportPath` ('-': standard input).
+llvm::Error summaryCommand(llvm::StringRef reportPath);
+
 //===----------------------------------------------------------------------===//
 // Shared by the commands
 //===----------------------------------------------------------------------===//

@@ -10,8 +10,8 @@
 #include "qfhe/Runtime/JitProgram.h"
 #include "qfhe/Runtime/Metrics.h"
 #include "qfhe/Runtime/Npy.h"
+#include "qfhe/Support/OutputFile.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -85,7 +85,13 @@ llvm::Error checkLabels(const RunConfig &config, const FunctionSpec &spec,
         " labels (shape " + formatShape(data.labels->getShape()) + ") but " +
         config.data.front() + " has " + llvm::Twine(data.getNumSamples()) +
         " samples");
-  return llvm::Error::success();
+  // One score per sample is thresholded into classes 0 and 1.
+  int64_t classes = result.shape.size() == 2 ? result.shape[1] : 1;
+  if (classes == 1)
+    classes = 2;
+  if (classes == kDynamicSize)
+    return llvm::Error::success();
+  return checkLabelClasses(*data.labels, classes, config.labels);
 }
 
 /// Reads the data, labels and expected arrays and checks them against the
@@ -126,13 +132,10 @@ llvm::Expected<RunData> readRunData(const RunConfig &config,
 }
 
 llvm::Error writeReport(llvm::StringRef path, llvm::json::Object report) {
-  std::error_code error;
-  llvm::raw_fd_ostream os(path, error, llvm::sys::fs::OF_Text);
-  if (error)
-    return llvm::createStringError("cannot write " + path + ": " +
-                                   error.message());
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << '\n';
-  return llvm::Error::success();
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report))) << '\n';
+    return llvm::Error::success();
+  });
 }
 
 /// Writes the results, prints the summary (sample count, accuracy,
@@ -193,6 +196,14 @@ llvm::Error reportRun(const RunConfig &config, const JitProgram &program,
 } // namespace
 
 llvm::Error mlir::qfhe::runCommand(const RunConfig &config) {
+  // Outputs that cannot be written fail before the work.
+  for (const std::string &path : config.outputs)
+    if (llvm::Error error = checkOutputPath(path))
+      return error;
+  for (llvm::StringRef path : {config.predictions, config.report})
+    if (!path.empty())
+      if (llvm::Error error = checkOutputPath(path))
+        return error;
   llvm::Expected<LoadedModel> model = loadModel(config.model, config.entry);
   if (!model)
     return model.takeError();

@@ -9,6 +9,7 @@
 #include "qfhe/InitQFHE.h"
 #include "qfhe/Runtime/EntryFunction.h"
 #include "qfhe/Runtime/Npy.h"
+#include "qfhe/Support/ParserWorkarounds.h"
 #include "qfhe/Support/Progress.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -33,6 +34,8 @@ llvm::Expected<LoadedModel> mlir::qfhe::loadModel(llvm::StringRef path,
   if (!buffer)
     return llvm::createStringError("cannot read " + path + ": " +
                                    buffer.getError().message());
+  if (reportMalformedLinalgIntegerList(**buffer))
+    return llvm::createStringError("cannot parse " + path);
   DialectRegistry registry;
   registerQFHEDialects(registry);
   LoadedModel model;

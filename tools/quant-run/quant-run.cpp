@@ -20,6 +20,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
 
+#include <cmath>
+
 using namespace mlir::qfhe;
 namespace cl = llvm::cl;
 
@@ -32,7 +34,17 @@ cl::SubCommand calibrateSub(
     "Run a float program over a calibration set and write it back with the "
     "observed range of every value as qfhe.observed attributes");
 
-// Options of both commands.
+cl::SubCommand summarySub(
+    "summary",
+    "Print the per-layer summary of a compile from the verifier's JSON "
+    "report (qfhe-pipeline report=): for each layer (ONNX node or source "
+    "line) its input bits, parts, lookups, roundings and widest value");
+
+cl::opt<std::string> summaryReport(cl::Positional, cl::Required,
+                                   cl::desc("<report.json>"),
+                                   cl::sub(summarySub), cl::cat(category));
+
+// Options of the run and calibrate commands.
 cl::opt<std::string> model(cl::Positional, cl::Required,
                            cl::desc("<model.mlir>"),
                            cl::sub(cl::SubCommand::getTopLevel()),
@@ -136,8 +148,28 @@ constexpr const char *kOverview =
     "ExecutionEngine)\nand runs it over the samples of .npy files:\n\n"
     "  quant-run MODEL.mlir --data X.npy [--labels Y.npy] [-o OUT.npy] "
     "[--report R.json]\n"
-    "  quant-run calibrate MODEL.mlir --data CALIB.npy [-o OUT.mlir]\n\n"
+    "  quant-run calibrate MODEL.mlir --data CALIB.npy [-o OUT.mlir]\n"
+    "  quant-run summary REPORT.json\n\n"
     "See docs/quant-run.md.\n";
+
+/// Checks the numeric options of the run command.
+llvm::Error checkNumbers() {
+  for (auto [name, value] :
+       {std::pair<const char *, double>{"atol", absoluteTolerance.getValue()},
+        {"rtol", relativeTolerance.getValue()}})
+    if (!(value >= 0) || !std::isfinite(value))
+      return llvm::createStringError("--" + llvm::Twine(name) + "=" +
+                                     formatNumber(value) +
+                                     " must be a finite number >= 0");
+  if (!std::isfinite(threshold))
+    return llvm::createStringError("--threshold=" + formatNumber(threshold) +
+                                   " must be a finite number");
+  if (minAccuracy.getNumOccurrences() &&
+      !(minAccuracy >= 0 && minAccuracy <= 1))
+    return llvm::createStringError(
+        "--min-accuracy=" + formatNumber(minAccuracy) + " is outside [0, 1]");
+  return llvm::Error::success();
+}
 
 } // namespace
 
@@ -145,6 +177,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions(category, cl::SubCommand::getTopLevel());
   cl::HideUnrelatedOptions(category, calibrateSub);
+  cl::HideUnrelatedOptions(category, summarySub);
   cl::ParseCommandLineOptions(argc, argv, kOverview);
   if (quiet)
     setProgressMode(ProgressMode::Never);
@@ -152,8 +185,9 @@ int main(int argc, char **argv) {
     setProgressMode(ProgressMode::Always);
 
   llvm::Error error = llvm::Error::success();
-  // Options of the top level are also found after `calibrate`: refuse them.
-  // (cl::list overloads operator&, hence std::addressof.)
+  // Options of the top level are also found after a subcommand: refuse
+  // those that are not its own. (cl::list overloads operator&, hence
+  // std::addressof.)
   cl::Option *runOnly[] = {std::addressof(outputs),
                            &labels,
                            &predictions,
@@ -163,15 +197,30 @@ int main(int argc, char **argv) {
                            &relativeTolerance,
                            &minAccuracy,
                            &report};
-  cl::Option **misplaced = llvm::find_if(
-      runOnly, [](cl::Option *option) { return option->getNumOccurrences(); });
-  if (calibrateSub && misplaced != std::end(runOnly)) {
-    llvm::StringRef name = (*misplaced)->ArgStr;
+  cl::Option *programOnly[] = {std::addressof(data), &entry, &batchSize};
+  auto findGiven = [](llvm::ArrayRef<cl::Option *> options) -> cl::Option * {
+    const auto *given = llvm::find_if(options, [](cl::Option *option) {
+      return option->getNumOccurrences();
+    });
+    return given == options.end() ? nullptr : *given;
+  };
+  cl::Option *misplaced = nullptr;
+  if (calibrateSub)
+    misplaced = findGiven(runOnly);
+  else if (summarySub && !(misplaced = findGiven(runOnly)))
+    misplaced = findGiven(programOnly);
+  if (misplaced) {
+    llvm::StringRef name = misplaced->ArgStr;
     error = llvm::createStringError((name.size() == 1 ? "-" : "--") + name +
-                                    " is not an option of calibrate");
+                                    " is not an option of " +
+                                    (calibrateSub ? "calibrate" : "summary"));
   } else if (batchSize < 1) {
     error = llvm::createStringError("--batch-size must be at least 1, not " +
                                     std::to_string(batchSize));
+  } else if (llvm::Error bad = checkNumbers()) {
+    error = std::move(bad);
+  } else if (summarySub) {
+    error = summaryCommand(summaryReport);
   } else if (calibrateSub) {
     error = calibrateCommand(
         {model, data, entry, calibratedOutput, batchSize.getValue()});

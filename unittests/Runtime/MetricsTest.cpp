@@ -103,6 +103,23 @@ TEST(Accuracy, Errors) {
             "y.npy: label 0.5 at [1] is not an integer class");
 }
 
+TEST(Accuracy, LabelsMustBeClassesOfTheModel) {
+  EXPECT_FALSE(checkLabelClasses(makeLabels({0, 2, 1}), 3, "y.npy"));
+  EXPECT_FALSE(checkLabelClasses(makeFloats({2}, {1, 0}), 2, "y.npy"));
+  llvm::Error negative = checkLabelClasses(makeLabels({0, -1}), 3, "y.npy");
+  EXPECT_EQ(llvm::toString(std::move(negative)),
+            "y.npy: label -1 at [1] is not a class of the model's 3 "
+            "(expected 0 to 2)");
+  llvm::Error beyond = checkLabelClasses(makeLabels({2, 0}), 2, "y.npy");
+  EXPECT_EQ(llvm::toString(std::move(beyond)),
+            "y.npy: label 2 at [0] is not a class of the model's 2 (expected "
+            "0 to 1)");
+  llvm::Error fractional =
+      checkLabelClasses(makeFloats({2}, {1, 0.5f}), 2, "y.npy");
+  EXPECT_EQ(llvm::toString(std::move(fractional)),
+            "y.npy: label 0.5 at [1] is not an integer class");
+}
+
 TEST(Compare, WithinTolerance) {
   HostArray expected = makeFloats({2, 2}, {1, 100, -3, 0});
   HostArray actual = makeFloats({2, 2}, {1.000005f, 100.0009f, -3, 0});

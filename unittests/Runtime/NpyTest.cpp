@@ -293,6 +293,20 @@ TEST(Npy, RoundTripsEveryDType) {
   }
 }
 
+TEST(Npy, HeadersBeyond64KiBAreWrittenAsVersion2) {
+  // 30000 dimensions of 1: a header of about 90 KB, which version 1.0's
+  // 2-byte length cannot state.
+  HostArray array(DType::Float32, llvm::SmallVector<int64_t>(30000, 1));
+  std::string file;
+  llvm::raw_string_ostream os(file);
+  writeNpy(array, os);
+  EXPECT_EQ(file[6], 2) << "format version";
+  EXPECT_EQ((file.size() - array.getSizeInBytes()) % 64, 0u);
+  llvm::Expected<HostArray> back = parseNpy(file, "x");
+  ASSERT_TRUE(static_cast<bool>(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(back->getShape(), array.getShape());
+}
+
 TEST(Npy, MissingFile) {
   llvm::Expected<HostArray> array = readNpyFile("/nonexistent/x.npy");
   ASSERT_FALSE(static_cast<bool>(array));

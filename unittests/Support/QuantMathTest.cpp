@@ -532,3 +532,41 @@ TEST(WeightedBudget, AllZeroWeightsKeepScaleOne) {
 }
 
 } // namespace
+
+namespace {
+
+// Non-finite weights have no quantization: the passes report them with the
+// constant's location before quantizing; the helpers themselves stay
+// defined (no NaN converted to an integer, no signed overflow).
+TEST(NonFiniteWeights, GiveZeroIntegersAndScaleOne) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::vector<double> weights :
+       {std::vector<double>{1.0, inf}, {-inf, 0.5}, {nan, 0.25, -1.0}}) {
+    std::vector<int64_t> q;
+    EXPECT_EQ(quantizeChannelWithBudget(weights, 8, true, 40, q), 1.0);
+    EXPECT_EQ(q, std::vector<int64_t>(weights.size(), 0));
+    EXPECT_EQ(quantizeChannelWithBudget(weights, 8, true, 0, q, 1), 1.0);
+    EXPECT_EQ(q, std::vector<int64_t>(weights.size(), 0));
+    double error = 0;
+    std::vector<double> importance(weights.size(), 1.0);
+    EXPECT_EQ(
+        quantizeChannelWeighted(weights, importance, 8, true, 40, q, &error),
+        1.0);
+    EXPECT_EQ(q, std::vector<int64_t>(weights.size(), 0));
+    EXPECT_TRUE(std::isinf(error));
+  }
+}
+
+TEST(NonFiniteWeights, ANonFiniteImportanceToo) {
+  std::vector<int64_t> q;
+  double error = 0;
+  EXPECT_EQ(quantizeChannelWeighted(
+                {0.5, -0.5}, {1.0, std::numeric_limits<double>::quiet_NaN()}, 8,
+                true, 10, q, &error),
+            1.0);
+  EXPECT_EQ(q, (std::vector<int64_t>{0, 0}));
+  EXPECT_TRUE(std::isinf(error));
+}
+
+} // namespace

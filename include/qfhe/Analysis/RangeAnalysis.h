@@ -98,6 +98,10 @@ private:
 
 /// Reads the declared range of a function argument (`qfhe.range`), if any.
 std::optional<TensorRange> getDeclaredRange(BlockArgument argument);
+/// The `qfhe.observed` entry of a value: a `#qfhe.observed` attribute (the
+/// statistics `quant-run calibrate` records), a dictionary (a range written
+/// by hand), or null.
+Attribute getObservedAttr(Value value);
 /// Reads the observed range of a value (`qfhe.observed`), if any.
 std::optional<TensorRange> getObservedRange(Value value);
 

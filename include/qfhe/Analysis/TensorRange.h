@@ -63,9 +63,13 @@ public:
   /// `max`, optional `axis`, `channel_min`, `channel_max`, and `reason`
   /// when the range is not finite).
   DictionaryAttr toAttribute(MLIRContext *ctx) const;
-  /// Decodes a dictionary written by `toAttribute` or `quant-run
-  /// calibrate`; std::nullopt when it has no `min`/`max`.
+  /// Decodes a dictionary written by `toAttribute` (or by hand);
+  /// std::nullopt when it has no `min`/`max`.
   static std::optional<TensorRange> fromAttribute(DictionaryAttr attr);
+  /// Decodes the range of a `#qfhe.observed` attribute (written by `quant-run
+  /// calibrate`) or of a dictionary as above; std::nullopt for anything
+  /// else.
+  static std::optional<TensorRange> fromAttribute(Attribute attr);
 
 private:
   Interval whole;

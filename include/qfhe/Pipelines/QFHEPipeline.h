@@ -25,11 +25,13 @@ namespace qfhe {
 struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
   Option<unsigned> maxBitWidth{
       *this, "max-bit-width",
-      llvm::cl::desc("Bits every encrypted value must fit"), llvm::cl::init(8)};
+      llvm::cl::desc("Bits every encrypted value must fit, in [2, 32]"),
+      llvm::cl::init(8)};
   Option<unsigned> tluBitWidth{
       *this, "tlu-bit-width",
-      llvm::cl::desc("Widest table lookup input (0: max-bit-width); wider "
-                     "accumulators are rounded first"),
+      llvm::cl::desc("Widest table lookup input, at most 16 (0: "
+                     "max-bit-width, at most 16); wider accumulators are "
+                     "rounded first"),
       llvm::cl::init(0)};
   Option<std::string> strategy{
       *this, "strategy",
@@ -41,22 +43,30 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
       llvm::cl::desc("A .npy file of inputs on which the allocation measures "
                      "its candidates (else it estimates)"),
       llvm::cl::init("")};
-  Option<unsigned> weightBits{*this, "weight-bits",
-                              llvm::cl::desc("Most bits of a weight"),
-                              llvm::cl::init(8)};
+  Option<unsigned> weightBits{
+      *this, "weight-bits", llvm::cl::desc("Most bits of a weight, in [2, 16]"),
+      llvm::cl::init(8)};
   Option<unsigned> maxChunks{
       *this, "max-chunks",
       llvm::cl::desc("Most parts a layer's dot products may be split into, "
-                     "each rounded before they are added (1: never split)"),
+                     "each rounded before they are added: a power of two in "
+                     "[1, 1024] (1: never split)"),
       llvm::cl::init(8)};
   Option<unsigned> maxActivationBits{
       *this, "max-activation-bits",
-      llvm::cl::desc("Most bits of an input or activation"), llvm::cl::init(8)};
+      llvm::cl::desc("Most bits of an input or activation, in [2, 16]"),
+      llvm::cl::init(8)};
   Option<bool> equalizeChannels{
       *this, "equalize-channels",
       llvm::cl::desc("Equalize the calibrated channel ranges between layers "
                      "(qfhe-equalize-channels; strategy a2q only)"),
       llvm::cl::init(true)};
+  Option<double> minAgreement{
+      *this, "min-agreement",
+      llvm::cl::desc("With calibration-data: warn when the compiled program "
+                     "predicts what the float program predicts on a smaller "
+                     "fraction of the calibration samples (0: never)"),
+      llvm::cl::init(0.8)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "
@@ -68,12 +78,16 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
                      "is not an FHE circuit)"),
       llvm::cl::init(false)};
 
-  /// tlu-bit-width, with 0 meaning max-bit-width.
-  unsigned getTluBitWidth() const {
-    return tluBitWidth ? static_cast<unsigned>(tluBitWidth)
-                       : static_cast<unsigned>(maxBitWidth);
-  }
+  /// tlu-bit-width, with 0 meaning max-bit-width (at most 16 bits).
+  unsigned getTluBitWidth() const;
 };
+
+/// What is wrong with `options` (each bad value with its valid range,
+/// e.g. "max-bit-width=40 is outside [2, 32]"); empty when nothing is.
+/// `qfhe-pipeline` on the command line checks this before any pass runs; a
+/// pipeline built with buildQFHEPipeline from bad options fails when its
+/// passes start.
+std::string checkQFHEPipelineOptions(const QFHEPipelineOptions &options);
 
 /// Adds the pipeline to `pm` (anchored on the module): normalize,
 /// infer-ranges, allocate-bits, quantize, fuse-univariate, lower-to-integer,

@@ -36,6 +36,13 @@ llvm::Error calibrate(ModuleOp module, llvm::StringRef entry,
                       llvm::ArrayRef<std::string> names,
                       const RunOptions &options);
 
+/// What makes `data` (samples along its leading dimension, named `name`) a
+/// poor calibration set, as a warning: fewer than two samples, or samples
+/// that are all the same. Ranges observed on them fit those inputs only, and
+/// a program quantized from them loses what any other input needs. Empty
+/// when nothing does.
+std::string getCalibrationWarning(const HostArray &data, llvm::StringRef name);
+
 } // namespace qfhe
 } // namespace mlir
 

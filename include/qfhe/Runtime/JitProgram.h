@@ -15,6 +15,7 @@
 #define QFHE_RUNTIME_JITPROGRAM_H
 
 #include "qfhe/Runtime/HostArray.h"
+#include "qfhe/Runtime/TensorSizes.h"
 #include "qfhe/Runtime/TensorSpec.h"
 
 #include "llvm/Support/Error.h"
@@ -68,6 +69,8 @@ private:
   JitProgram() = default;
 
   FunctionSpec spec;
+  /// The largest tensors of the entry function, checked on every call.
+  LargestTensors largestTensors;
   double compileSeconds = 0;
   std::shared_ptr<ExecutionEngine> engine;
   void (*packedEntry)(void **) = nullptr;

@@ -38,6 +38,12 @@ llvm::Expected<Accuracy> computeAccuracy(llvm::ArrayRef<int64_t> predictions,
                                          const HostArray &labels,
                                          llvm::StringRef labelsName);
 
+/// Checks that every label is a class of `numClasses`: an integer (or an
+/// integral float) in [0, numClasses). The error names the first label that
+/// is not, its index and the range.
+llvm::Error checkLabelClasses(const HostArray &labels, int64_t numClasses,
+                              llvm::StringRef labelsName);
+
 /// The element-wise agreement of two arrays of the same shape.
 struct Comparison {
   int64_t numElements = 0;

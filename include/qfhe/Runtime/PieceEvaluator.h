@@ -1,5 +1,4 @@
-//===- PieceEvaluator.h - run programs piece by piece, reusing work -*- C++
-//-*-===//
+//===- PieceEvaluator.h - run programs piece by piece -----------*- C++ -*-===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //

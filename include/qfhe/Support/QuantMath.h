@@ -129,7 +129,8 @@ unsigned getChunkDropBits(int64_t chunks);
 /// get scale 1. With `segmentSize` > 0 the budget bounds each run of
 /// `segmentSize` consecutive weights (the last may be shorter) instead of
 /// the whole channel: the chunks of a dot product split into parts whose
-/// accumulators must each fit.
+/// accumulators must each fit. Weights must be finite: a NaN or infinite
+/// weight gives all-zero integers and scale 1.
 double quantizeChannelWithBudget(const std::vector<double> &weights,
                                  unsigned bits, bool narrowRange,
                                  int64_t l1Budget,
@@ -157,7 +158,8 @@ void roundUnderL1Budget(const std::vector<double> &weights,
 /// until the budget holds (weights of inputs that never vary go first), and
 /// keeps the scale with the least total error. Returns the scale (a float32
 /// value) and the error through `error` when given. `segmentSize` as for
-/// quantizeChannelWithBudget.
+/// quantizeChannelWithBudget. Weights and importances must be finite: a NaN
+/// or infinite one gives all-zero integers, scale 1 and an infinite error.
 double quantizeChannelWeighted(const std::vector<double> &weights,
                                const std::vector<double> &importance,
                                unsigned bits, bool narrowRange,

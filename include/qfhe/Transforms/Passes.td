@@ -51,9 +51,22 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
     convolutions (constant filters) and pools become their NCHW forms
     between transposes, which sink below elementwise ops and pads until
     the pairs between layers cancel; `linalg.matvec` and `linalg.vecmat`
-    become `linalg.matmul` on a row or column. Run it before
-    `quant-run calibrate` on tosa programs: it does not keep attributes of
-    the ops it rewrites.
+    become `linalg.matmul` on a row or column.
+
+    The forms other front ends write for ordinary layers become these:
+    `dense_resource` constants (torch-mlir's weights) become dense ones,
+    `linalg.transpose` of a constant folds, `linalg.matmul` with transposing
+    `indexing_maps` becomes a transpose and a plain matmul,
+    `linalg.batch_matmul` of data by one constant matrix (`[1, K, N]`, what
+    `tosa.matmul` becomes) becomes a 2-D matmul on the collapsed rows, and
+    a min (max) with the largest (lowest) float or an infinity, the
+    unbounded side of `tosa.clamp`, is dropped (it differs from the
+    identity only on infinities and NaN). A `dense_resource` whose data the
+    file does not hold is an error.
+
+    It does not keep attributes of the ops it replaces: `quant-run
+    calibrate` normalizes before it records ranges, and a normalized
+    program stays as it is.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
@@ -86,6 +99,25 @@ def EqualizeChannels : Pass<"qfhe-equalize-channels", "::mlir::ModuleOp"> {
            "Emit a remark per equalized chain with its factors">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def CheckFidelity : Pass<"qfhe-check-fidelity", "::mlir::ModuleOp"> {
+  let summary = "Warn when the allocation's program disagrees with the float one";
+  let description = [{
+    Reads what `qfhe-allocate-bits` measured on the calibration data
+    (`qfhe.allocation_summary`'s `search`: the chosen program's
+    `agreement`, the fraction of calibration samples on which it predicts
+    what the float program predicts, and the `samples` it ran) and emits a
+    warning with both numbers when the agreement is below `min-agreement`:
+    the program compiles, but under this cap it has lost the model (caps of
+    2 or 3 bits give programs at chance accuracy). Nothing is reported
+    without a measured search (no `calibration-data`), and nothing changes
+    in the module.
+  }];
+  let options = [
+    Option<"minAgreement", "min-agreement", "double", /*default=*/"0.8",
+           "Warn below this agreement with the float program (0: never)">
+  ];
 }
 
 def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
@@ -121,15 +153,16 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"inputBits", "input-bits", "unsigned", "8",
-           "Bits of the quantized model inputs">,
+           "Bits of the quantized model inputs, in [2, 16]">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bits of the quantized weights">,
+           "Bits of the quantized weights, in [2, 16]">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
-           "Bits of activations (the inputs of linear ops, table outputs)">,
+           "Bits of activations (the inputs of linear ops, table outputs), "
+           "in [2, 16]">,
     Option<"outputBits", "output-bits", "unsigned", "8",
-           "Bits of the quantized model outputs">,
+           "Bits of the quantized model outputs, in [2, 16]">,
     Option<"accumulatorBits", "accumulator-bits", "unsigned", "32",
-           "Bits of the accumulators of linear ops">,
+           "Bits of the accumulators of linear ops, in [2, 32]">,
     Option<"perChannelWeights", "per-channel-weights", "bool", "true",
            "Quantize weights per output channel (else per tensor)">,
     Option<"symmetricWeights", "symmetric-weights", "bool", "true",
@@ -212,11 +245,11 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",
-           "Bits every encrypted value must fit">,
+           "Bits every encrypted value must fit, in [2, 32]">,
     Option<"maxActivationBits", "max-activation-bits", "unsigned", "8",
-           "Most bits of an activation">,
+           "Most bits of an activation, in [2, 16]">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bits of the integer weights (before budgets)">,
+           "Bits of the integer weights (before budgets), in [2, 16]">,
     Option<"strategy", "strategy", "std::string", "\"a2q\"",
            "a2q (per layer, accumulator-aware) or uniform (baseline)">,
     Option<"useObserved", "use-observed", "bool", "true",
@@ -224,11 +257,14 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     Option<"calibrationData", "calibration-data", "std::string", "\"\"",
            "A .npy file of inputs: measure candidates instead of estimating">,
     Option<"maxChunks", "max-chunks", "unsigned", "8",
-           "Most parts a layer's dot products may be split into (1: never split)">,
+           "Most parts a layer's dot products may be split into, a power of "
+           "two in [1, 1024] (1: never split)">,
     Option<"searchSamples", "search-samples", "int64_t", "200",
-           "Samples of the calibration data each candidate runs on">,
+           "Samples of the calibration data each candidate runs on (at "
+           "least 1)">,
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
-           "Widest lookup input of the measured programs (0: max-bit-width)">,
+           "Widest lookup input of the measured programs, in [2, 16] (0: "
+           "max-bit-width, at most 16)">,
     Option<"printChoices", "print", "bool", "false",
            "Emit a remark per layer with the choice and its estimated error">
   ];
@@ -278,7 +314,8 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "16",
-           "Widest table lookup input; wider inputs are rounded first">
+           "Widest table lookup input, in [2, 16] (0: 16); wider inputs are "
+           "rounded first">
   ];
   let dependentDialects = [
     "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
@@ -289,26 +326,33 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
 def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
   let summary = "Prove that every encrypted value fits the bit-width cap";
   let description = [{
-    A sound, exact integer interval analysis over the integer-only program.
-    Values computed from the client's `qfhe.quantize` are encrypted;
-    constants are clear (and may be wider than the cap). For each encrypted
-    value the pass proves its range (per output channel for contractions
-    with constant weights: `init_j + sum_i [min, max](w_ij * x_i)`), then
-    checks that
+    A sound dataflow analysis of the integer-only program (MLIR's sparse
+    forward framework; `CircuitAnalysis` in `qfhe/Analysis`): every value is
+    encrypted or clear and has an exact range, per channel where that is
+    more precise. Values computed from the client's `qfhe.quantize` and
+    integer function arguments (unless marked `qfhe.clear`; their range is
+    their type's or a declared `qfhe.range`) are encrypted; constants are
+    clear (and may be wider than the cap). Any structured linalg op is read
+    through its indexing maps and its body, which must be a sum of products
+    with at most one encrypted factor (`out +` such a sum when it reduces)
+    or a max/min reduction; `qfhe.lut` and `qfhe.round` map ranges exactly;
+    tensor data movement moves them. The pass then checks that
 
-    - the range fits the value's integer type (two's complement),
-    - the range fits `max-bit-width` bits,
+    - the range of every encrypted value fits its integer type,
+    - it fits `max-bit-width` bits,
     - every `qfhe.lut` input type is at most `tlu-bit-width` bits (default:
-      `max-bit-width`),
+      `max-bit-width`, at most 16: TFHE's lookups take 16 bits at most),
     - a max of encrypted values (`b + relu(a - b)` in FHE) has differences
       that fit the cap,
-    - no other op computes on encrypted values (products of two encrypted
-      values, float arithmetic inside the circuit).
+    - no other op touches encrypted values: an op without an exact rule is
+      an error naming it, never skipped.
 
     It fails with an error naming the op, its proven range and the bits it
-    needs. Arithmetic on an `iN` type is modulo `2^N`, as in TFHE: partial
-    sums of a reduction may wrap, the final value is exact when its proven
-    range fits the type, and that is what the pass checks.
+    needs. Arithmetic on an `iN` type is modulo `2^N`: a sum whose exact
+    range lies inside one window of `2^N` values is held exactly, less a
+    multiple of `2^N` fixed at compile time (docs/pipeline.md says where
+    this is allowed). The same proof is available from C++ as
+    `verifyBitWidth` (`qfhe/Analysis/BitWidthReport.h`).
 
     With `report`, it writes a JSON report: the widest encrypted value, the
     width of every encrypted op result, and the number of table lookups and
@@ -319,9 +363,9 @@ def VerifyBitWidth : Pass<"qfhe-verify-bitwidth", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"maxBitWidth", "max-bit-width", "unsigned", "8",
-           "Bits every encrypted value must fit">,
+           "Bits every encrypted value must fit, in [2, 32]">,
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
-           "Widest lookup input (0: max-bit-width)">,
+           "Widest lookup input, in [2, 16] (0: max-bit-width, at most 16)">,
     Option<"report", "report", "std::string", "\"\"",
            "Write a JSON report of widths and lookups to this file ('-' for "
            "stdout)">

@@ -23,6 +23,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace mlir {
@@ -44,6 +45,11 @@ public:
 
   /// The number of samples a whole run evaluates.
   virtual int64_t getNumSamples() const = 0;
+
+  /// What makes the samples a poor basis for measuring (one sample, all
+  /// samples identical), as a sentence for a warning; empty when nothing
+  /// does.
+  virtual std::string getSampleWarning() const { return {}; }
 
   /// Runs the function `entry` of `program` (left unchanged) on the
   /// samples, batch after batch, and returns its result 0 for the samples

@@ -141,6 +141,13 @@ LogicalResult emitClip(NodeContext &ctx) {
   FailureOr<std::optional<float>> hi = getClipBound(ctx, 2, "max");
   if (failed(lo) || failed(hi))
     return failure();
+  for (auto [bound, role] : {std::pair{*lo, "min"}, {*hi, "max"}})
+    if (bound && std::isnan(*bound))
+      return ctx.fail("Clip " + Twine(role) + " is NaN");
+  // ONNX defines it (every output is max), but it is rarely meant.
+  if (*lo && *hi && **lo > **hi)
+    ctx.warn("Clip min " + formatFloat(**lo) + " is above max " +
+             formatFloat(**hi) + ": every output is " + formatFloat(**hi));
   if (!*lo && !*hi) {
     ctx.forwardInput(0);
     return success();

@@ -179,6 +179,10 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
     }
     shape.push_back(ShapedType::kDynamic);
   }
+  if (getStaticProduct(shape) > kMaxElements)
+    return fail() << "has shape " << formatShape(shape) << ", more than the "
+                  << kMaxElements
+                  << " elements per sample the importer accepts";
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 
@@ -223,7 +227,7 @@ LogicalResult GraphImporter::importInputs(func::FuncOp func) {
   for (auto [i, name] : llvm::enumerate(names)) {
     func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
     BlockArgument argument = entry->getArgument(i);
-    argument.setLoc(NameLoc::get(builder.getStringAttr(name), fileLoc));
+    argument.setLoc(NameLoc::get(builder.getStringAttr(name)));
     values[name].value = argument;
   }
   builder.setInsertionPointToEnd(entry);
@@ -294,9 +298,13 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         size_t index) {
   std::string name = getDisplayName(node, index);
-  Location loc = NameLoc::get(StringAttr::get(context, name), fileLoc);
+  // Ops are located at the node's name alone: diagnostics print a NameLoc
+  // holding a file location as that file's line, and the model file has
+  // none. The importer's own diagnostics point at the file.
+  Location loc = NameLoc::get(StringAttr::get(context, name));
+  Location errorLoc = NameLoc::get(StringAttr::get(context, name), fileLoc);
   const OpSpec &spec = *lookup(node);
-  if (failed(checkNode(node, spec, loc, name)))
+  if (failed(checkNode(node, spec, errorLoc, name)))
     return failure();
 
   std::string user = "node '" + name + "'";
@@ -306,7 +314,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       inputs.push_back(nullptr);
       continue;
     }
-    ValueState *state = resolve(input, loc, user);
+    ValueState *state = resolve(input, errorLoc, user);
     if (!state)
       return failure();
     inputs.push_back(state);
@@ -315,7 +323,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (const std::string &output : node.output())
     outputIsFinal.push_back(graphOutputs.count(output) && !uses.lookup(output));
 
-  NodeContext ctx(node, name, opset, loc, builder, inputs, outputIsFinal);
+  NodeContext ctx(node, name, opset, loc, errorLoc, builder, inputs,
+                  outputIsFinal);
   for (unsigned i : spec.floatInputs) {
     if (!ctx.hasInput(i))
       continue;
@@ -334,6 +343,16 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       continue;
     if (!ctx.getResults()[i])
       return ctx.fail("output '" + output + "' was not defined");
+    const ValueState &result = *ctx.getResults()[i];
+    ArrayRef<int64_t> shape =
+        cast<ShapedType>(result.value ? result.value.getType()
+                                      : result.constant.getType())
+            .getShape();
+    if (getStaticProduct(shape) > kMaxElements)
+      return ctx.fail("output '" + output + "' would have shape " +
+                      formatShape(shape) + ", more than the " +
+                      Twine(kMaxElements) +
+                      " elements per sample the importer accepts");
     if (values.count(output))
       return ctx.fail("value '" + output + "' is defined twice");
     values[output] = *ctx.getResults()[i];

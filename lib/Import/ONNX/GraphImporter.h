@@ -19,9 +19,12 @@ namespace qfhe {
 namespace onnx_import {
 
 /// Builds the module of `model`, a parsed model whose default-domain opset
-/// `opset` is supported. `fileLoc` locates the model file; node locations
-/// are `NameLoc`s of the node names inside it. Returns null after reporting
-/// the problems.
+/// `opset` is supported. `fileLoc` locates the model file (the module, the
+/// function, errors about the whole graph); ops and arguments are located
+/// at the name of their node (or graph input, or initializer), a `NameLoc`
+/// without a file inside, so that diagnostics print the name rather than
+/// the file's meaningless line 0. Returns null after reporting the
+/// problems.
 OwningOpRef<ModuleOp> importGraph(MLIRContext *context,
                                   const onnx::ModelProto &model, int64_t opset,
                                   Location fileLoc);

@@ -14,12 +14,12 @@ using namespace mlir;
 using namespace mlir::qfhe::onnx_import;
 
 NodeContext::NodeContext(const onnx::NodeProto &node, StringRef displayName,
-                         int64_t opset, Location loc, OpBuilder &builder,
-                         ArrayRef<ValueState *> inputs,
+                         int64_t opset, Location loc, Location errorLoc,
+                         OpBuilder &builder, ArrayRef<ValueState *> inputs,
                          ArrayRef<bool> outputIsFinal)
     : node(node), displayName(displayName.str()), opset(opset), loc(loc),
-      builder(builder), inputs(inputs), outputIsFinal(outputIsFinal),
-      results(node.output_size()) {}
+      errorLoc(errorLoc), builder(builder), inputs(inputs),
+      outputIsFinal(outputIsFinal), results(node.output_size()) {}
 
 StringRef NodeContext::getOpType() const { return node.op_type(); }
 
@@ -46,9 +46,7 @@ Value NodeContext::getInput(unsigned index) {
   ValueState &state = *inputs[index];
   if (!state.value) {
     // Located at the initializer's (or Constant output's) name.
-    Location file = cast<NameLoc>(loc).getChildLoc();
-    Location at =
-        NameLoc::get(builder.getStringAttr(getInputName(index)), file);
+    Location at = NameLoc::get(builder.getStringAttr(getInputName(index)));
     state.value = arith::ConstantOp::create(builder, at, state.constant);
   }
   return state.value;
@@ -105,8 +103,8 @@ FailureOr<DenseElementsAttr> NodeContext::getTensorAttr(StringRef name) {
   const onnx::AttributeProto *attr = findAttr(node, name);
   assert(attr && "tensor attribute must exist");
   return convertTensor(attr->t(), getContext(), [&] {
-    return emitError(loc) << "in attribute '" << name << "' of node '"
-                          << displayName << "': ";
+    return emitError(errorLoc)
+           << "in attribute '" << name << "' of node '" << displayName << "': ";
   });
 }
 
@@ -131,8 +129,13 @@ void NodeContext::forwardInput(unsigned input, unsigned index) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult NodeContext::fail(const Twine &message) {
-  return emitError(loc) << message << " (node '" << displayName << "', opset "
-                        << opset << ")";
+  return emitError(errorLoc)
+         << message << " (node '" << displayName << "', opset " << opset << ")";
+}
+
+void NodeContext::warn(const Twine &message) {
+  emitWarning(loc) << message << " (node '" << displayName << "', opset "
+                   << opset << ")";
 }
 
 LogicalResult NodeContext::failAttr(StringRef attr, const Twine &value,

@@ -52,16 +52,20 @@ struct AttrSpec {
 /// One node being imported.
 class NodeContext {
 public:
+  /// `loc` locates the ops the node becomes; `errorLoc` its diagnostics.
   NodeContext(const onnx::NodeProto &node, StringRef displayName, int64_t opset,
-              Location loc, OpBuilder &builder, ArrayRef<ValueState *> inputs,
-              ArrayRef<bool> outputIsFinal);
+              Location loc, Location errorLoc, OpBuilder &builder,
+              ArrayRef<ValueState *> inputs, ArrayRef<bool> outputIsFinal);
 
   StringRef getOpType() const;
   /// The node's name, or `#<index>` when it has none.
   StringRef getDisplayName() const { return displayName; }
   /// The version of the default ONNX domain the model imports.
   int64_t getOpset() const { return opset; }
+  /// Where the node's ops are: the node's name.
   Location getLoc() const { return loc; }
+  /// Where the node's diagnostics point: its name in the model file.
+  Location getErrorLoc() const { return errorLoc; }
   OpBuilder &getBuilder() { return builder; }
   MLIRContext *getContext() { return builder.getContext(); }
 
@@ -124,6 +128,8 @@ public:
   /// Reports `message` at the node, followed by the node's name and the
   /// opset, and returns failure.
   LogicalResult fail(const Twine &message);
+  /// Emits a warning at the node, naming it like fail.
+  void warn(const Twine &message);
   /// Reports an attribute value the importer does not support.
   LogicalResult failAttr(StringRef attr, const Twine &value,
                          const Twine &reason);
@@ -138,6 +144,7 @@ private:
   std::string displayName;
   int64_t opset;
   Location loc;
+  Location errorLoc;
   OpBuilder &builder;
   SmallVector<ValueState *> inputs;
   SmallVector<bool> outputIsFinal;

@@ -50,6 +50,22 @@ LogicalResult emitBatchNormalization(NodeContext &ctx) {
 
   // Folded in double, rounded once to f32.
   double epsilon = ctx.getFloat("epsilon", 1e-5f);
+  if (!std::isfinite(epsilon) || epsilon < 0)
+    return ctx.failAttr("epsilon", formatFloat(epsilon),
+                        "expected a finite value >= 0");
+  for (int64_t c = 0; c < channels; ++c) {
+    for (unsigned i = 0; i < 4; ++i)
+      if (!std::isfinite(params[i][c]))
+        return ctx.fail("BatchNormalization " + Twine(roles[i]) +
+                        " of channel " + Twine(c) + " is " +
+                        formatFloat(params[i][c]) + "; it must be finite");
+    if (!(double(params[3][c]) + epsilon > 0))
+      return ctx.fail("BatchNormalization variance of channel " + Twine(c) +
+                      " is " + formatFloat(params[3][c]) + " (epsilon " +
+                      formatFloat(epsilon) +
+                      "): a variance is positive, its square root is "
+                      "taken");
+  }
   SmallVector<float> a, b;
   for (int64_t c = 0; c < channels; ++c) {
     double factor = params[0][c] / std::sqrt(double(params[3][c]) + epsilon);

@@ -76,7 +76,7 @@ getQuantParams(NodeContext &ctx, RankedTensorType type, IntegerType storage) {
   }
   SmallVector<double> scaleValues(scales.begin(), scales.end());
   return QuantParamsAttr::getChecked(
-      [&] { return emitError(ctx.getLoc()); }, ctx.getContext(),
+      [&] { return emitError(ctx.getErrorLoc()); }, ctx.getContext(),
       storage.getWidth(), storage.isSigned(), /*narrowRange=*/false, axis,
       ArrayRef<double>(scaleValues), ArrayRef<int64_t>(zeroPoints));
 }

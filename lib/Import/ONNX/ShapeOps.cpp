@@ -246,9 +246,10 @@ LogicalResult emitPad(NodeContext &ctx) {
   if (failed(pads))
     return failure();
   if (static_cast<int64_t>(pads->size()) != 2 * rank ||
-      llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+      llvm::any_of(*pads, [](int64_t p) { return p < 0 || p > kMaxElements; }))
     return ctx.fail("Pad pads " + formatShape(*pads) + " are not " +
-                    Twine(2 * rank) + " non-negative values");
+                    Twine(2 * rank) + " values in [0, " + Twine(kMaxElements) +
+                    "]");
   ArrayRef<int64_t> low = ArrayRef(*pads).take_front(rank);
   ArrayRef<int64_t> high = ArrayRef(*pads).drop_front(rank);
   if (rank > 0 && type.isDynamicDim(0) && (low[0] != 0 || high[0] != 0))

@@ -8,7 +8,11 @@
 #include "Builders.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qfhe::onnx_import;
@@ -27,6 +31,12 @@ std::string mlir::qfhe::onnx_import::formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
+std::string mlir::qfhe::onnx_import::formatFloat(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.9g", value);
+  return text;
+}
+
 std::optional<int64_t> mlir::qfhe::onnx_import::normalizeAxis(int64_t axis,
                                                               int64_t rank) {
   if (axis < -rank || axis >= rank)
@@ -37,8 +47,8 @@ std::optional<int64_t> mlir::qfhe::onnx_import::normalizeAxis(int64_t axis,
 int64_t mlir::qfhe::onnx_import::getStaticProduct(ArrayRef<int64_t> shape) {
   int64_t product = 1;
   for (int64_t dim : shape)
-    if (!ShapedType::isDynamic(dim))
-      product *= dim;
+    if (!ShapedType::isDynamic(dim) && llvm::MulOverflow(product, dim, product))
+      return std::numeric_limits<int64_t>::max();
   return product;
 }
 
@@ -174,12 +184,20 @@ static FailureOr<SmallVector<int64_t, 2>> getPair(NodeContext &ctx,
       llvm::any_of(values, [](int64_t v) { return v <= 0; }))
     return ctx.failAttr(name, formatShape(values),
                         "expected two positive values (2-D window)");
+  if (llvm::any_of(values, [](int64_t v) { return v > kMaxElements; }))
+    return ctx.failAttr(name, formatShape(values),
+                        "values above " + std::to_string(kMaxElements) +
+                            " are not supported");
   return SmallVector<int64_t, 2>(values.begin(), values.end());
 }
 
 FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
     NodeContext &ctx, ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
     bool allowDilations) {
+  if (llvm::any_of(kernel, [](int64_t k) { return k > kMaxElements; }))
+    return ctx.fail("the " + ctx.getOpType() + " window " +
+                    formatShape(kernel) + " has sizes above " +
+                    std::to_string(kMaxElements) + ", which are not supported");
   Window window;
   window.kernel.assign(kernel.begin(), kernel.end());
   FailureOr<SmallVector<int64_t, 2>> strides = getPair(ctx, "strides");
@@ -198,6 +216,10 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
   if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return ctx.failAttr("pads", formatShape(pads),
                         "expected four non-negative values");
+  if (llvm::any_of(pads, [](int64_t p) { return p > kMaxElements; }))
+    return ctx.failAttr("pads", formatShape(pads),
+                        "values above " + std::to_string(kMaxElements) +
+                            " are not supported");
   std::string autoPad = ctx.getString("auto_pad", "NOTSET");
   bool explicitPads = llvm::any_of(pads, [](int64_t p) { return p != 0; });
   if (autoPad != "NOTSET" && explicitPads)
@@ -232,5 +254,13 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
                           "changes the output size)");
     window.output.push_back(floorSize);
   }
+  // Checked here, before an emitter builds anything of the output's size
+  // (AveragePool's divisors).
+  if (getStaticProduct(window.output) > kMaxElements)
+    return ctx.fail("the " + ctx.getOpType() + " output would have " +
+                    formatShape(window.output) +
+                    " positions per channel, more than the " +
+                    std::to_string(kMaxElements) +
+                    " elements per sample the importer accepts");
   return window;
 }

@@ -26,6 +26,10 @@ namespace onnx_import {
 /// `[?, 3, 4]`-style text of a shape, for messages.
 std::string formatShape(ArrayRef<int64_t> shape);
 
+/// A number as in messages: `0.5`, `-3`, `nan`, `inf` (9 significant
+/// digits).
+std::string formatFloat(double value);
+
 /// Normalizes `axis` in `[-rank, rank)` to `[0, rank)`.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
@@ -41,8 +45,17 @@ FailureOr<SmallVector<int64_t>> resolveReshape(ArrayRef<int64_t> input,
                                                bool allowZero,
                                                std::string &reason);
 
-/// The product of the static dimensions of `shape`.
+/// The product of the static dimensions of `shape`, INT64_MAX when it
+/// overflows.
 int64_t getStaticProduct(ArrayRef<int64_t> shape);
+
+/// The most elements a value may have per sample (the product of its static
+/// dimensions: 2^26, 256 MB of f32, twenty times the largest activation of
+/// an ImageNet CNN), and the largest size, stride, dilation or padding the
+/// importer accepts: larger tensors would not fit in memory once a batch
+/// runs (and the importer builds some constants of an output's size), and
+/// every element count stays far from overflowing.
+constexpr int64_t kMaxElements = int64_t(1) << 26;
 
 /// A 2-D sliding window (Conv, pools) after resolving its attributes.
 struct Window {

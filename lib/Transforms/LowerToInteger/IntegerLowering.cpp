@@ -137,9 +137,18 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
         value, builder.getI64IntegerAttr(drop));
     width = roundedWidth;
   }
-  if (width > 24)
-    return op->emitError() << "cannot tabulate a " << width << "-bit input (2^"
-                           << width << " entries); lower tlu-bit-width";
+  // TFHE's lookups take at most 16 bits; per-channel tables multiply.
+  if (width > kMaxLookupBits)
+    return op->emitError() << "cannot tabulate a " << width << "-bit input: "
+                           << "lookups take at most " << kMaxLookupBits
+                           << " bits (tlu-bit-width=" << tluBitWidth << ")";
+  if (channels > (kMaxTableEntries >> width))
+    return op->emitError() << "cannot tabulate " << channels
+                           << " channels of a " << width
+                           << "-bit input: " << channels << " x 2^" << width
+                           << " table entries, more than " << kMaxTableEntries
+                           << "; lower tlu-bit-width (now " << tluBitWidth
+                           << ")";
 
   // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c).
   int64_t low = getStorageRange(width, true).min;
@@ -196,7 +205,7 @@ LogicalResult IntegerLowering::lowerOp(Operation *op) {
 
 LogicalResult IntegerLowering::run() {
   if (!func.getBody().hasOneBlock())
-    return func.emitError()
+    return emitError(func.getLoc())
            << "qfhe-lower-to-integer supports single-block functions";
   SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front())

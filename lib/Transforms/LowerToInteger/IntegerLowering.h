@@ -65,6 +65,13 @@ struct IntegerForm {
 using TableFunction = std::function<int64_t(unsigned channel, int64_t x)>;
 
 /// Lowers one function.
+/// The widest lookup input: TFHE's programmable bootstraps take at most 16
+/// bits (tlu-bit-width's range).
+constexpr unsigned kMaxLookupBits = 16;
+/// The most entries the tables of one op may hold in all (2^24: 256
+/// channels of 16-bit lookups), so that tables fit in memory.
+constexpr int64_t kMaxTableEntries = int64_t(1) << 24;
+
 class IntegerLowering {
 public:
   IntegerLowering(func::FuncOp func, unsigned tluBitWidth);

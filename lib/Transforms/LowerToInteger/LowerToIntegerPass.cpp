@@ -6,6 +6,8 @@
 
 #include "IntegerLowering.h"
 
+#include "qfhe/Support/OptionRanges.h"
+#include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,20 +26,27 @@ using namespace mlir::qfhe;
 
 namespace {
 
-struct LowerToIntegerPass : qfhe::impl::LowerToIntegerBase<LowerToIntegerPass> {
-  using LowerToIntegerBase::LowerToIntegerBase;
+struct LowerToIntegerPass
+    : CheckedOptionsPass<qfhe::impl::LowerToIntegerBase<LowerToIntegerPass>> {
+  using CheckedOptionsPass::CheckedOptionsPass;
+
+  std::string checkOptions() const override {
+    OptionChecker checker;
+    if (tluBitWidth != 0)
+      checker.inRange("tlu-bit-width", tluBitWidth, kLookupBitsRange);
+    return checker.getMessage();
+  }
 
   void runOnOperation() override {
-    if (tluBitWidth < 1 || tluBitWidth > 24) {
-      getOperation().emitError()
-          << "tlu-bit-width=" << tluBitWidth << " is out of range [1, 24]";
+    if (failed(checkOptionsBeforeRunning()))
       return signalPassFailure();
-    }
+    unsigned tlu = getTluBitWidth(static_cast<unsigned>(kLookupBitsRange.max),
+                                  tluBitWidth);
     bool failedAny = false;
     getOperation().walk([&](func::FuncOp func) {
       if (func.isExternal())
         return;
-      failedAny |= failed(IntegerLowering(func, tluBitWidth).run());
+      failedAny |= failed(IntegerLowering(func, tlu).run());
     });
     if (failedAny)
       signalPassFailure();

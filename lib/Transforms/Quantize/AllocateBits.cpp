@@ -21,7 +21,9 @@
 #include "mlir/IR/Threading.h"
 #include "qfhe/Analysis/ConstantValues.h"
 #include "qfhe/Analysis/ModuleRanges.h"
+#include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Support/QuantMath.h"
+#include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
 #include "qfhe/Transforms/ProgramEvaluator.h"
 
@@ -55,7 +57,9 @@ struct LinearLayer {
   /// the data holding those channels; none when not known.
   int64_t weightsPerInputChannel = 0;
   std::optional<int64_t> dataChannelAxis;
-  /// The float weights (uniqued: the key of their quantizations).
+  /// The constant weights (none for pools and sums), uniqued: the key of
+  /// their quantizations.
+  Value weightsValue;
   DenseFPElementsAttr weights;
 
   /// The most parts its dot products can be split into (qfhe.matmul and
@@ -102,13 +106,14 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
 
 std::optional<LinearLayer> matchLinearLayer(Operation *op) {
   DenseFPElementsAttr weights;
-  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt, {}};
+  LinearLayer layer{op, Value(), {}, 0, false, 0, std::nullopt, Value(), {}};
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
       return std::nullopt;
-    layer.data = linalgOp.getDpsInputs()[0];
+    layer.weightsValue = linalgOp.getDpsInputs()[1];
     layer.weights = weights;
+    layer.data = linalgOp.getDpsInputs()[0];
     layer.channels = splitChannels(
         weights, cast<ShapedType>(weights.getType()).getRank() - 1);
     if (cast<ShapedType>(layer.data.getType()).getRank() == 2) {
@@ -121,8 +126,9 @@ std::optional<LinearLayer> matchLinearLayer(Operation *op) {
     auto linalgOp = cast<linalg::LinalgOp>(op);
     if (!matchPattern(linalgOp.getDpsInputs()[1], m_Constant(&weights)))
       return std::nullopt;
-    layer.data = unpadded(linalgOp.getDpsInputs()[0]);
+    layer.weightsValue = linalgOp.getDpsInputs()[1];
     layer.weights = weights;
+    layer.data = unpadded(linalgOp.getDpsInputs()[0]);
     layer.channels = splitChannels(weights, 0);
     auto shape = cast<ShapedType>(weights.getType()).getShape();
     if (isa<linalg::Conv2DNchwFchwOp>(op)) {
@@ -164,8 +170,21 @@ std::string formatNumber(double value, int digits) {
 /// The most integers a P-bit value can take: 2^P - 1 (as the span).
 double span(unsigned bits) { return std::ldexp(1.0, bits) - 1.0; }
 
-struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
-  using AllocateBitsBase::AllocateBitsBase;
+struct AllocateBitsPass
+    : CheckedOptionsPass<qfhe::impl::AllocateBitsBase<AllocateBitsPass>> {
+  using CheckedOptionsPass::CheckedOptionsPass;
+
+  std::string checkOptions() const override {
+    return OptionChecker()
+        .bitWidths(maxBitWidth, tluBitWidth)
+        .inRange("max-activation-bits", maxActivationBits, kActivationBitsRange)
+        .inRange("weight-bits", weightBits, kWeightBitsRange)
+        .oneOf("strategy", strategy, {"a2q", "uniform"})
+        .powerOfTwo("max-chunks", maxChunks, kChunksRange)
+        .inRange("search-samples", searchSamples, {1, INT32_MAX})
+        .inputFile("calibration-data", calibrationData)
+        .getMessage();
+  }
 
   /// The estimated noise power (relative to the signal's) above which a
   /// layer may split its dot products.
@@ -477,7 +496,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
       return evaluator;
     const ProgramEvaluatorFactory &factory = getProgramEvaluatorFactory();
     if (!factory)
-      return getOperation().emitError()
+      return emitError(getOperation().getLoc())
              << "qfhe-allocate-bits: calibration-data needs a program "
                 "evaluator, and none is installed (quant-opt installs the "
                 "runtime's; an embedder calls setProgramEvaluatorFactory or "
@@ -485,7 +504,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     llvm::Expected<std::shared_ptr<ProgramEvaluator>> made =
         factory(calibrationData, searchSamples);
     if (!made)
-      return getOperation().emitError()
+      return emitError(getOperation().getLoc())
              << "qfhe-allocate-bits: " << llvm::toString(made.takeError());
     return *made;
   }
@@ -498,7 +517,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     FailureOr<std::shared_ptr<ProgramEvaluator>> programs = getEvaluator();
     if (failed(programs))
       return failure();
-    unsigned tlu = tluBitWidth ? tluBitWidth : maxBitWidth;
+    unsigned tlu = getTluBitWidth(maxBitWidth, tluBitWidth);
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
         AllocationScorer::create(getOperation(), *programs, maxBitWidth, tlu,
                                  *weightCache, solver);
@@ -532,8 +551,9 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     }
     if (printChoices) {
       if (result.uniformIsBest)
-        getOperation().emitRemark() << "measured: the uniform " << *uniformBits
-                                    << "-bit allocation beats the estimate";
+        emitRemark(getOperation().getLoc())
+            << "measured: the uniform " << *uniformBits
+            << "-bit allocation beats the estimate";
       for (const LinearLayer &layer : layers) {
         if (layer.channels.empty())
           continue;
@@ -550,7 +570,7 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
             << formatNumber(getAllocatedInputClip(allocation), 3);
       }
       if (best)
-        getOperation().emitRemark()
+        emitRemark(getOperation().getLoc())
             << (*scorer)->getEvaluations() << " candidates measured; best "
             << "agrees with the float program on "
             << formatNumber(100.0 * best->agreement, 4)
@@ -573,13 +593,18 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     return std::nullopt;
   }
 
-  /// Records the uniform n-bit allocation on every layer and the module.
+  /// Records the uniform n-bit allocation: every input, weight and
+  /// activation on n bits, weights per tensor (min/max, asymmetric); the
+  /// decrypted outputs take the cap, as in classic PTQ and for a2q.
   void setUniform(ArrayRef<LinearLayer> layers, unsigned n) {
     AllocationBuilder builder = getBuilder();
     for (const LinearLayer &layer : layers)
       layer.op->setAttr(kAllocationAttr, builder.uniform(n));
-    getOperation()->setAttr(kDefaultBitsAttr,
-                            Builder(&getContext()).getI64IntegerAttr(n));
+    Builder b(&getContext());
+    getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(n));
+    getOperation()->setAttr(
+        kOutputBitsAttr,
+        b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
   }
 
   /// Whether every layer fits with uniform n-bit per-tensor min/max
@@ -620,14 +645,8 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
   }
 
   void runOnOperation() override {
-    if (maxBitWidth < 2 || maxBitWidth > 32 || maxActivationBits < 1 ||
-        weightBits < 2 || weightBits > 16 ||
-        (strategy != "a2q" && strategy != "uniform")) {
-      getOperation().emitError()
-          << "qfhe-allocate-bits: bad options (max-bit-width in [2, 32], "
-             "weight-bits in [2, 16], strategy a2q or uniform)";
+    if (failed(checkOptionsBeforeRunning()))
       return signalPassFailure();
-    }
     ModuleRanges &ranges = getAnalysis<ModuleRanges>();
     if (!ranges.succeeded())
       return signalPassFailure();
@@ -636,22 +655,30 @@ struct AllocateBitsPass : qfhe::impl::AllocateBitsBase<AllocateBitsPass> {
     weightCache = &getAnalysis<QuantizedWeightCache>();
     markAnalysesPreserved<ModuleRanges, QuantizedWeightCache>();
     SmallVector<LinearLayer> layers;
+    bool badWeights = false;
     getOperation().walk([&](Operation *op) {
-      if (std::optional<LinearLayer> layer = matchLinearLayer(op))
-        layers.push_back(*layer);
+      std::optional<LinearLayer> layer = matchLinearLayer(op);
+      if (!layer)
+        return;
+      if (layer->weights &&
+          failed(checkFiniteWeights(layer->weights, layer->weightsValue, op)))
+        badWeights = true;
+      layers.push_back(*layer);
     });
+    if (badWeights)
+      return signalPassFailure();
     Builder b(&getContext());
     std::optional<unsigned> uniformBits = largestUniformBits(layers, solver);
     if (strategy == "uniform") {
       if (!uniformBits) {
-        getOperation().emitError()
+        emitError(getOperation().getLoc())
             << "uniform quantization cannot fit max-bit-width=" << maxBitWidth
             << " with 2 bits or more";
         return signalPassFailure();
       }
       setUniform(layers, *uniformBits);
       if (printChoices)
-        getOperation().emitRemark()
+        emitRemark(getOperation().getLoc())
             << "uniform quantization: " << *uniformBits << " bits";
       recordSummary(layers);
       return;

@@ -130,17 +130,21 @@ FailureOr<std::unique_ptr<AllocationScorer>> AllocationScorer::create(
     if (!function.isExternal() && function.isPublic())
       entries.push_back(function);
   if (entries.size() != 1)
-    return module.emitError()
+    return emitError(module.getLoc())
            << "qfhe-allocate-bits: the measured search needs one public "
               "function with a body, found "
            << entries.size();
   scorer->entry = entries.front().getSymName().str();
+  std::string warning = scorer->evaluator->getSampleWarning();
+  if (!warning.empty())
+    emitWarning(module.getLoc()) << "qfhe-allocate-bits: " << warning;
   llvm::Expected<EvaluatedOutputs> reference =
       scorer->evaluator->runOnce(module, scorer->entry);
   if (!reference)
-    return module.emitError() << "qfhe-allocate-bits: cannot run the float "
-                                 "program on the calibration data: "
-                              << llvm::toString(reference.takeError());
+    return emitError(module.getLoc())
+           << "qfhe-allocate-bits: cannot run the float program on the "
+              "calibration data: "
+           << llvm::toString(reference.takeError());
   scorer->scorer = std::make_unique<OutputScorer>(std::move(*reference));
   return scorer;
 }
@@ -276,9 +280,8 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   for (const SearchLayer &layer : layers)
     estimated.push_back(allocationOf(layer.op));
   Attribute estimatedDefault = module->getAttr(kDefaultBitsAttr);
-  Attribute estimatedOutput = module->getAttr(kOutputBitsAttr);
-  // Exactly the baseline's program, outputs included.
-  module->removeAttr(kOutputBitsAttr);
+  // The baseline's decrypted outputs take the cap, as the estimate's do
+  // (qfhe.output_bits stays).
   for (const SearchLayer &layer : layers)
     layer.op->setAttr(kAllocationAttr, builder.uniform(bits));
   module->setAttr(
@@ -292,7 +295,6 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   for (auto [layer, allocation] : llvm::zip(layers, estimated))
     layer.op->setAttr(kAllocationAttr, allocation);
   module->setAttr(kDefaultBitsAttr, estimatedDefault);
-  module->setAttr(kOutputBitsAttr, estimatedOutput);
   return false;
 }
 

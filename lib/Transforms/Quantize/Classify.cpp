@@ -7,6 +7,7 @@
 #include "Classify.h"
 
 #include "qfhe/Analysis/ConstantValues.h"
+#include "qfhe/Support/ShapeFormat.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -205,4 +206,28 @@ mlir::qfhe::matchSumReduction(linalg::GenericOp op) {
     ++next;
   }
   return result;
+}
+
+LogicalResult mlir::qfhe::checkFiniteWeights(DenseFPElementsAttr weights,
+                                             Value value, Operation *user) {
+  auto shape = cast<ShapedType>(weights.getType()).getShape();
+  for (auto [index, element] : llvm::enumerate(weights.getValues<APFloat>())) {
+    if (element.isFinite()) {
+      if (weights.isSplat())
+        break;
+      continue;
+    }
+    std::string text = element.isNaN()        ? "nan"
+                       : element.isNegative() ? "-inf"
+                                              : "inf";
+    InFlightDiagnostic diag =
+        emitError(value.getLoc())
+        << "weights are not finite: element "
+        << formatIndex(shape, static_cast<int64_t>(index)) << " of this "
+        << cast<ShapedType>(weights.getType()) << " constant is " << text
+        << " (the weights of '" << user->getName() << "')";
+    diag.attachNote(user->getLoc()) << "read by this op";
+    return diag;
+  }
+  return success();
 }

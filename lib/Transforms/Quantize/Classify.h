@@ -87,6 +87,13 @@ std::vector<double> getChannelMeanSquares(const qfhe::TensorRange &range,
 /// may hold (scalar arith and math on floats).
 bool isTabulableBody(Block &body);
 
+/// Fails when an element of `weights`, the constant operand `value` of
+/// `user`, is NaN or infinite: an error at the constant's location that
+/// gives the element's index and value, with a note at `user`. Weights have
+/// no quantization then, and every estimate of the layer is meaningless.
+LogicalResult checkFiniteWeights(DenseFPElementsAttr weights, Value value,
+                                 Operation *user);
+
 } // namespace qfhe
 } // namespace mlir
 

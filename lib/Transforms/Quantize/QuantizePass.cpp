@@ -8,6 +8,8 @@
 #include "WeightCache.h"
 
 #include "qfhe/Analysis/ModuleRanges.h"
+#include "qfhe/Support/OptionRanges.h"
+#include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,26 +28,22 @@ using namespace mlir::qfhe;
 
 namespace {
 
-struct QuantizePass : qfhe::impl::QuantizeBase<QuantizePass> {
-  using QuantizeBase::QuantizeBase;
+struct QuantizePass
+    : CheckedOptionsPass<qfhe::impl::QuantizeBase<QuantizePass>> {
+  using CheckedOptionsPass::CheckedOptionsPass;
 
-  /// Checks the bit widths of the options.
-  LogicalResult checkOptions() {
-    for (auto [name, bits] :
-         {std::pair<StringRef, unsigned>{"input-bits", inputBits},
-          {"weight-bits", weightBits},
-          {"activation-bits", activationBits},
-          {"output-bits", outputBits},
-          {"accumulator-bits", accumulatorBits}})
-      if (bits < 2 || bits > 32)
-        return getOperation().emitError()
-               << "qfhe-quantize option " << name << "=" << bits
-               << " is out of range [2, 32]";
-    return success();
+  std::string checkOptions() const override {
+    return OptionChecker()
+        .inRange("input-bits", inputBits, kActivationBitsRange)
+        .inRange("weight-bits", weightBits, kWeightBitsRange)
+        .inRange("activation-bits", activationBits, kActivationBitsRange)
+        .inRange("output-bits", outputBits, kActivationBitsRange)
+        .inRange("accumulator-bits", accumulatorBits, kEncryptedBitsRange)
+        .getMessage();
   }
 
   void runOnOperation() override {
-    if (failed(checkOptions()))
+    if (failed(checkOptionsBeforeRunning()))
       return signalPassFailure();
     QuantizeOptions options{
         inputBits,        weightBits,      activationBits,

@@ -385,7 +385,8 @@ void Quantizer::eraseDeadFloatOps() {
 
 LogicalResult Quantizer::run() {
   if (!func.getBody().hasOneBlock())
-    return func.emitError() << "qfhe-quantize supports single-block functions";
+    return emitError(func.getLoc())
+           << "qfhe-quantize supports single-block functions";
   findClientOutputOps();
   SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front())

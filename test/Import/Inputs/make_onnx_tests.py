@@ -685,6 +685,62 @@ def make_errors():
          [helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
          [("x", [None, 4])], [("y", [2, None])],
          [init("shape", np.array([2, -1], np.int64))])
+    # Shapes too large to allocate: padding that makes a 4 TB output, an
+    # input of 10^10 elements per sample.
+    save("conv_huge_pads",
+         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                           pads=[1000000] * 4)],
+         [("x", [None, 1, 4, 4])], [("y", [None, 1, 2000002, 2000002])],
+         [init("w", np.ones((1, 1, 3, 3), np.float32))], check=False)
+    save("input_huge", relu, [("x", [None, 100000, 100000])],
+         [("y", [None, 100000, 100000])], check=False)
+    # The reproducer fuzzing found (qfhe-fuzz-onnx): padding that makes
+    # AveragePool's divisors (built at import time) 13 GB.
+    save("avgpool_huge_pads",
+         [helper.make_node("AveragePool", ["x"], ["y"], name="avg",
+                           kernel_shape=[3, 3], pads=[1, 1, 1, 2147483647],
+                           strides=[2, 2])],
+         [("x", [None, 2, 5, 1000000])], [("y", [None, 2, 3, 1074241823])],
+         opset=11, check=False)
+    save("avgpool_huge_output",
+         [helper.make_node("AveragePool", ["x"], ["y"], name="avg",
+                           kernel_shape=[3, 3], pads=[1, 1, 1, 67000000],
+                           strides=[2, 2])],
+         [("x", [None, 2, 5, 1000000])], [("y", [None, 2, 3, 34000000])],
+         opset=11, check=False)
+    # Found by fuzzing: a kernel of 2^63 - 1 overflowed the window's
+    # arithmetic (UBSan: signed overflow).
+    save("maxpool_huge_kernel",
+         [helper.make_node("MaxPool", ["x"], ["y"], name="max",
+                           kernel_shape=[2, 9223372036854775807],
+                           dilations=[1, 2], pads=[1, 1, 0, 0],
+                           strides=[2, 2])],
+         [("x", [None, 2, 5, 5])], [("y", [None, 2, 3, 1])], check=False)
+    save("matmul_huge",
+         [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+         [("x", [None, 100000, 4])], [("y", [None, 100000, 1000])],
+         [init("w", np.zeros((4, 1000), np.float32))], check=False)
+    # Parameters out of their domain.
+    save("batchnorm_negative_variance",
+         [helper.make_node("BatchNormalization",
+                           ["x", "scale", "bias", "mean", "var"], ["y"],
+                           name="bn")],
+         [("x", [None, 2, 3, 3])], [("y", [None, 2, 3, 3])],
+         [init("scale", np.ones(2, np.float32)),
+          init("bias", np.zeros(2, np.float32)),
+          init("mean", np.zeros(2, np.float32)),
+          init("var", np.array([1.0, -4.0], np.float32))])
+    save("clip_inverted",
+         [helper.make_node("Clip", ["x", "lo", "hi"], ["y"], name="clip")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("lo", np.array(2.0, np.float32)),
+          init("hi", np.array(1.0, np.float32))])
+    # A weight of +inf: the model imports; the compiler names the constant.
+    w = np.full((4, 3), 0.5, np.float32)
+    w[2, 1] = np.inf
+    save("gemm_inf_weight",
+         [helper.make_node("Gemm", ["x", "w"], ["y"], name="fc")],
+         [("x", [None, 4])], [("y", [None, 3])], [init("w", w)])
 
 
 # --------------------------------------------------------------------------

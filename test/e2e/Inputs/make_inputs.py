@@ -15,12 +15,14 @@ It writes:
     outputs numpy computes in float64 (mlp_expected.npy), plus a copy with
     one element off by 1e-3 (mlp_wrong.npy) and labels (mlp_labels.npy);
   - calib.mlir, an MLP whose weights and data are multiples of 1/4 so that
-    every value is exact, its data and the CHECK lines of the ranges numpy
-    observes (calibrate.check);
+    every value is exact, its data, the CHECK lines of the ranges numpy
+    observes (calibrate.check) and every statistic calibration records
+    (expected_observed_one_batch.mlir, expected_observed_batch3.mlir);
   - inputs of the other tests (several arguments and results, qfhe
     programs) and malformed .npy files for the error tests.
 """
 import io
+import math
 import os
 
 import numpy as np
@@ -234,6 +236,22 @@ def tiny_mlp():
     save("mlp_x_3d.npy", np.zeros((10, 4, 1), np.float32))
     save("mlp_x_empty.npy", np.zeros((0, 4), np.float32))
     save("mlp_labels_fractional.npy", labels + 0.5)
+    # Bad inputs of bad-inputs.test: non-finite data, labels that are not
+    # classes of the 3-class model, poor calibration sets.
+    nan = x.copy()
+    nan[3, 1] = np.nan
+    save("mlp_x_nan.npy", nan)
+    inf = x.copy()
+    inf[2, 0] = -np.inf
+    save("mlp_x_inf.npy", inf)
+    negative = labels.copy()
+    negative[4] = -1
+    save("mlp_labels_negative.npy", negative.astype(np.int64))
+    beyond = labels.copy()
+    beyond[5] = 3
+    save("mlp_labels_beyond.npy", beyond.astype(np.int64))
+    save("mlp_x_one.npy", x[:1])
+    save("mlp_x_same.npy", np.repeat(x[:1], 10, axis=0))
 
 
 # --------------------------------------------------------------------------
@@ -265,7 +283,8 @@ func.func @predict(%x: tensor<?x3xf32>) -> tensor<?x2xf32> {
     %r = arith.maximumf %in, %zero : f32
     linalg.yield %r : f32
   } -> tensor<?x4xf32>
-  // A 0-d value: the largest activation of the batch (not returned).
+  // A 0-d value: the largest activation of the batch (not returned; it
+  // only starts the last matmul from peak * 0, which is 0).
   %ninf = arith.constant 0xFF800000 : f32
   %e0 = tensor.empty() : tensor<f32>
   %init1 = linalg.fill ins(%ninf : f32) outs(%e0 : tensor<f32>) -> tensor<f32>
@@ -274,7 +293,9 @@ func.func @predict(%x: tensor<?x3xf32>) -> tensor<?x2xf32> {
       %m = arith.maximumf %in, %acc : f32
       linalg.yield %m : f32
     }
-  %init2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %peak_value = tensor.extract %peak[] : tensor<f32>
+  %start = arith.mulf %peak_value, %zero : f32
+  %init2 = linalg.fill ins(%start : f32) outs(%e2 : tensor<?x2xf32>) -> tensor<?x2xf32>
   %mm1 = linalg.matmul ins(%relu0, %w1 : tensor<?x4xf32>, tensor<4x2xf32>) outs(%init2 : tensor<?x2xf32>) -> tensor<?x2xf32>
   return %mm1 : tensor<?x2xf32>
 }
@@ -288,16 +309,72 @@ def fmt(v):
     return ("%.6e" % v).replace("-0.000000e+00", "0.000000e+00")
 
 
-def observed(v, channels):
-    """The CHECK pattern of a qfhe.observed dictionary of `v` ([N, C])."""
-    text = ""
+# The quantile levels quant-run calibrate records
+# (qfhe/Support/Statistics.h) and the bins of its histograms.
+LEVELS = [0.0001, 0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999, 0.9999]
+BINS = 1024
+
+
+def statistics(values):
+    """min, max, mean square and quantiles of `values` (a flat list in the
+    order calibration reads them), computed as TwoPassStatistics does: the
+    same float64 operations in the same order, so the very same numbers."""
+    values = [float(v) + 0.0 for v in values]
+    lo, hi = min(values), max(values)
+    squares = 0.0
+    for v in values:
+        squares += v * v
+    histogram = [0] * BINS
+    for v in values:
+        b = 0
+        if hi > lo:
+            position = (v - lo) / (hi - lo) * BINS
+            b = int(min(math.floor(position), BINS - 1)) if position >= 0 else 0
+        histogram[b] += 1
+    width = (hi - lo) / BINS
+    quantiles = []
+    for level in LEVELS:
+        target = level * len(values)
+        value, below = hi, 0
+        for b, count in enumerate(histogram):
+            if count > 0 and below + count >= target:
+                value = lo + width * (b + max((target - below) / count, 0.0))
+                break
+            below += count
+        quantiles.append(min(max(value, lo), hi))
+    return lo, hi, squares / len(values), quantiles
+
+
+def observed_attr(v, channels):
+    """The #qfhe.observed attribute of `v` ([N, C], or 0-d/1-d without
+    channels) with every number exact (Python's repr reads back the same)."""
+    lo, hi, ms, qs = statistics(np.ravel(v))
+    text = "#qfhe.observed<min = %r, max = %r, mean_square = %r, quantiles = {%s}" % (
+        lo, hi, ms, ", ".join("%r : %r" % (l, q) for l, q in zip(LEVELS, qs)))
     if channels:
-        text += ("axis = 1 : i64, channel_max = array<f64: %s>, "
-                 "channel_min = array<f64: %s>, " %
-                 (", ".join(fmt(c) for c in v.max(axis=0)),
-                  ", ".join(fmt(c) for c in v.min(axis=0))))
-    return "{%smax = %s : f64, min = %s : f64}" % (text, fmt(v.max()),
-                                                   fmt(v.min()))
+        per = [statistics(v[:, c]) for c in range(v.shape[1])]
+        text += (", axis = 1, channel_min = [%s], channel_max = [%s], "
+                 "channel_mean_square = [%s], channel_quantiles = [%s]" % (
+                     ", ".join("%r" % p[0] for p in per),
+                     ", ".join("%r" % p[1] for p in per),
+                     ", ".join("%r" % p[2] for p in per),
+                     ", ".join("[%s]" % ", ".join("%r" % q for q in p[3])
+                               for p in per)))
+    return text + ">"
+
+
+def observed(v, channels):
+    """The CHECK pattern of the start of a #qfhe.observed of `v` ([N, C]):
+    its range, exactly; the statistics that follow are compared by
+    calibrate.test with the expected_observed_*.mlir lists."""
+    text = "#qfhe.observed<min = %s, max = %s, mean_square = {{[^,]+}}, quantiles = {{[{][^}]+[}]}}" % (
+        fmt(v.min()), fmt(v.max()))
+    if channels:
+        text += (", axis = 1, channel_min = [%s], channel_max = [%s], "
+                 "channel_mean_square = " %
+                 (", ".join(fmt(c) for c in v.min(axis=0)),
+                  ", ".join(fmt(c) for c in v.max(axis=0))))
+    return text
 
 
 def calibration():
@@ -323,25 +400,42 @@ def calibration():
     # The 0-d value is the peak of a batch: what calibration sees of it
     # depends on how the samples are batched.
     def peaks(batch):
-        p = np.array([relu0[i:i + batch].max() for i in range(0, len(x), batch)])
-        return "{max = %s : f64, min = %s : f64}" % (fmt(p.max()), fmt(p.min()))
+        return np.array([relu0[i:i + batch].max() for i in range(0, len(x), batch)])
+    def peak_pattern(batch):
+        p = peaks(batch)
+        return "#qfhe.observed<min = %s, max = %s, mean_square = " % (
+            fmt(p.min()), fmt(p.max()))
     check = [
-        "// The ranges numpy observes on calib_x.npy for calib.mlir.",
+        "// The ranges numpy observes on calib_x.npy for calib.mlir; the other",
+        "// statistics are in expected_observed_*.mlir.",
         "// Generated by make_inputs.py.",
         "CHECK-LABEL: func.func @predict(",
         "CHECK-SAME: qfhe.observed = " + observed(x64, True),
         "CHECK-SAME: qfhe.calibration_samples = 10 : i64",
-        "CHECK: linalg.matmul {qfhe.observed = [" + observed(mm0, True) + "]}",
+        "CHECK: linalg.matmul {qfhe.observed = [" + observed(mm0, True),
         "CHECK: linalg.generic {indexing_maps = {{.*}}qfhe.observed = [" +
-        observed(lin0, True) + "]}",
+        observed(lin0, True),
         "CHECK: linalg.generic {indexing_maps = {{.*}}qfhe.observed = [" +
-        observed(relu0, True) + "]}",
-        "ONEBATCH: linalg.reduce {{.*}} {qfhe.observed = [" + peaks(10) + "]}",
-        "BATCH3: linalg.reduce {{.*}} {qfhe.observed = [" + peaks(3) + "]}",
-        "CHECK: linalg.matmul {qfhe.observed = [" + observed(mm1, True) + "]}",
+        observed(relu0, True),
+        "ONEBATCH: linalg.generic {{.*}}\"reduction\"{{.*}}qfhe.observed = [" + peak_pattern(10),
+        "BATCH3: linalg.generic {{.*}}\"reduction\"{{.*}}qfhe.observed = [" + peak_pattern(3),
+        "CHECK: linalg.matmul {qfhe.observed = [" + observed(mm1, True),
         "CHECK-NOT: qfhe.observed",
     ]
     write("calibrate.check", "\n".join(check) + "\n")
+    # Every statistic, in program order, as a list quant-opt prints the way
+    # it prints the calibrated program's.
+    for name, batch in (("one_batch", 10), ("batch3", 3)):
+        attrs = [observed_attr(x64, True), observed_attr(mm0, True),
+                 observed_attr(lin0, True), observed_attr(relu0, True),
+                 observed_attr(peaks(batch), False), observed_attr(mm1, True)]
+        write("expected_observed_%s.mlir" % name,
+              "// What quant-run calibrate records for calib.mlir on calib_x.npy\n"
+              "// (%s): every #qfhe.observed in program order.\n"
+              "// Generated by make_inputs.py.\n"
+              "module attributes {test.expected = [\n  %s\n]} {\n}\n" %
+              ("all samples in one call" if batch == 10 else "3 samples per call",
+               ",\n  ".join(attrs)))
 
 
 # --------------------------------------------------------------------------

@@ -4,12 +4,15 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Quantization parameters (`#qfhe.quant`).
+// Quantization parameters (`#qfhe.quant`) and calibration statistics
+// (`#qfhe.observed`).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QFHE_DIALECT_QFHE_IR_QFHEATTRS_H
 #define QFHE_DIALECT_QFHE_IR_QFHEATTRS_H
+
+#include "qfhe/Support/Statistics.h"
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -96,4 +96,6 @@ def QFHE_QuantParamsAttr : QFHE_Attr<"QuantParams", "quant"> {
   }];
 }
 
+include "qfhe/Dialect/QFHE/IR/QFHEObservedAttr.td"
+
 #endif // QFHE_DIALECT_QFHE_IR_QFHEATTRS_TD

@@ -32,6 +32,10 @@ def QFHE_Dialect : Dialect {
     the client: they model encryption and decryption.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // The discardable attributes `qfhe.range` and `qfhe.observed`
+  // (docs/attributes.md) are checked where they are attached.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Registers the dialect's attributes (QFHEAttrs.cpp).
     void registerAttributes();

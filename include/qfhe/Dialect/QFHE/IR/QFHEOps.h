@@ -11,10 +11,12 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferIntRangeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+#include "qfhe/Support/QuantMath.h"
 
 #define GET_OP_CLASSES
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h.inc"

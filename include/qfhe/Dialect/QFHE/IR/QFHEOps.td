@@ -8,6 +8,7 @@
 #define QFHE_DIALECT_QFHE_IR_QFHEOPS_TD
 
 include "qfhe/Dialect/QFHE/IR/QFHEAttrs.td"
+include "mlir/Interfaces/InferIntRangeInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/OpBase.td"
 
@@ -343,7 +344,8 @@ def QFHE_YieldOp : QFHE_Op<"yield", [Pure, Terminator, HasParent<"ApplyOp">]> {
 // Integer-only level
 //===----------------------------------------------------------------------===//
 
-def QFHE_LutOp : QFHE_Op<"lut", [Pure, SameOperandsAndResultShape]> {
+def QFHE_LutOp : QFHE_Op<"lut", [Pure, SameOperandsAndResultShape,
+    DeclareOpInterfaceMethods<InferIntRangeInterface, ["inferResultRanges"]>]> {
   let summary = "Table lookup: the one non-linear operation of TFHE";
   let description = [{
     Replaces each element `x` of the input by `table[x - min]`, where `min` is
@@ -359,6 +361,10 @@ def QFHE_LutOp : QFHE_Op<"lut", [Pure, SameOperandsAndResultShape]> {
     In TFHE this is a programmable bootstrap whose cost grows about twice per
     input bit; the input width `N` is what the bit-width cap limits.
 
+    Integer range inference (`InferIntRangeInterface`, used by upstream
+    `-int-range-optimizations` and by `qfhe-verify-bitwidth`): the result
+    lies in the range of the entries the input's range reaches.
+
     ```mlir
     // relu on 3-bit signed inputs, outputs in i3: table index 0 is -4.
     %y = qfhe.lut %x {table = dense<[0, 0, 0, 0, 0, 1, 2, 3]> : tensor<8xi3>}
@@ -372,9 +378,20 @@ def QFHE_LutOp : QFHE_Op<"lut", [Pure, SameOperandsAndResultShape]> {
     $input attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Number of table rows: the size of `axis`, or 1 without it.
+    int64_t getNumRows();
+    /// The hull of the entries of row `row` that inputs in `input` (read as
+    /// the input element type reads them) reach, read as the table element
+    /// type reads them; std::nullopt when `input` holds no value of the
+    /// input type.
+    std::optional<IntegerRange> getReachedRange(int64_t row,
+                                                IntegerRange input);
+  }];
 }
 
-def QFHE_RoundOp : QFHE_Op<"round", [Pure, SameOperandsAndResultShape]> {
+def QFHE_RoundOp : QFHE_Op<"round", [Pure, SameOperandsAndResultShape,
+    DeclareOpInterfaceMethods<InferIntRangeInterface, ["inferResultRanges"]>]> {
   let summary = "Drops low bits with round-to-nearest";
   let description = [{
     Computes `floor((x + 2^(k-1)) / 2^k)` exactly for each element, with `k` the
@@ -385,6 +402,10 @@ def QFHE_RoundOp : QFHE_Op<"round", [Pure, SameOperandsAndResultShape]> {
     bits and the same signedness as the input; rounding the largest input up
     can need one bit more than `N - k` (`7 >> 1` rounds to `4`), which
     `qfhe-verify-bitwidth` checks on the proven range.
+
+    Integer range inference (`InferIntRangeInterface`): the result lies in
+    the rounded bounds of the input's range, or anywhere in the result type
+    when they do not fit it (the program's value wraps).
 
     ```mlir
     %r = qfhe.round %acc drop 4 : tensor<1x64xi12> -> tensor<1x64xi9>

@@ -1,0 +1,681 @@
+//===- LinalgRules.cpp - structured linalg ops, read through their maps ---===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// One rule for every structured op (named or generic): its body must be a
+// sum of products of its operands' elements (each product with at most one
+// encrypted factor; TFHE multiplies encrypted values only through lookups),
+// `out + ` such a sum when it reduces, or a max/min reduction. Nothing else
+// is recognised.
+//
+// The exact range of an output element is the sum, over the iterations that
+// write it, of each product's range, with each factor read where the op's
+// indexing maps say: an element of a constant operand exactly, an element of
+// another operand through its fact (per index along its axis). Only the loop
+// dimensions that change a factor's range are enumerated; the others only
+// multiply the count of equal terms. The sum is computed exactly and placed
+// into the result type modulo 2^N (see placeInType).
+//
+// Modular arithmetic is exact here because every operation the body applies
+// between its leaves and the result is a ring homomorphism onto the
+// integers modulo 2^N (N the result width): additions, subtractions and
+// multiplications in N or more bits, truncations to N or more bits, and
+// extensions of an operand's element (whose value is its signed or unsigned
+// reading). An extension of anything computed in fewer than N bits is not,
+// and is rejected.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CircuitRules.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+/// At most this many points of the relevant loop dimensions are enumerated;
+/// beyond, every factor is bounded by its whole range.
+constexpr int64_t kMaxPoints = int64_t(1) << 24;
+/// At most this many products in a body.
+constexpr size_t kMaxMonomials = 256;
+
+//===----------------------------------------------------------------------===//
+// The body as a polynomial
+//===----------------------------------------------------------------------===//
+
+/// How a factor reads its bits.
+enum class Reading { Signed, Unsigned };
+
+/// A factor: an element of an operand (through the operand's indexing map),
+/// or a scalar the body uses from above.
+struct Leaf {
+  OpOperand *operand = nullptr;
+  Value captured;
+  Reading reading = Reading::Signed;
+  unsigned width = 0;
+
+  bool operator==(const Leaf &other) const {
+    return operand == other.operand && captured == other.captured &&
+           reading == other.reading && width == other.width;
+  }
+};
+
+/// coefficient * product of leaves (indices into the leaf table, sorted).
+struct Monomial {
+  WideInt coefficient;
+  SmallVector<unsigned, 2> leaves;
+};
+using Polynomial = SmallVector<Monomial, 4>;
+
+/// Adds like terms, drops zero ones.
+Polynomial normalize(Polynomial terms) {
+  Polynomial result;
+  for (Monomial &term : terms) {
+    llvm::sort(term.leaves);
+    auto same = llvm::find_if(result, [&](const Monomial &existing) {
+      return existing.leaves == term.leaves;
+    });
+    if (same != result.end())
+      same->coefficient += term.coefficient;
+    else
+      result.push_back(term);
+  }
+  llvm::erase_if(result,
+                 [](const Monomial &term) { return term.coefficient == 0; });
+  return result;
+}
+
+/// Reads a structured op's body as a polynomial over its leaves, modulo
+/// 2^R (R: the result width).
+class BodyParser {
+public:
+  BodyParser(linalg::LinalgOp op, unsigned resultWidth)
+      : op(op), resultWidth(resultWidth) {}
+
+  FailureOr<Polynomial> parse(Value value);
+  ArrayRef<Leaf> getLeaves() const { return leaves; }
+  const std::string &getError() const { return error; }
+
+private:
+  FailureOr<Polynomial> fail(const Twine &why) {
+    if (error.empty())
+      error = why.str();
+    return failure();
+  }
+  bool isInBody(Value value) const {
+    Region *region = value.getParentRegion();
+    return region && op->getRegion(0).isAncestor(region);
+  }
+  Polynomial constant(WideInt value) const {
+    return value == 0 ? Polynomial{} : Polynomial{Monomial{value, {}}};
+  }
+  Polynomial leaf(Leaf leafValue) {
+    auto it = llvm::find(leaves, leafValue);
+    unsigned index = it - leaves.begin();
+    if (it == leaves.end())
+      leaves.push_back(leafValue);
+    return {Monomial{1, {index}}};
+  }
+  /// A value read directly, or through an extension from `width` bits.
+  FailureOr<Polynomial> parseRead(Value value, Reading reading);
+  FailureOr<Polynomial> parseOp(Operation *def, Value value);
+
+  linalg::LinalgOp op;
+  unsigned resultWidth;
+  std::string error;
+  SmallVector<Leaf> leaves;
+  DenseMap<Value, Polynomial> memo;
+};
+
+unsigned getWidth(Value value) {
+  IntegerType type = getIntegerElementType(value.getType());
+  return type ? type.getWidth() : 0;
+}
+
+FailureOr<Polynomial> BodyParser::parseRead(Value value, Reading reading) {
+  unsigned width = getWidth(value);
+  if (width == 0 || width > 64)
+    return fail("reads a value that is not an integer of at most 64 bits");
+  APInt constant;
+  if (matchPattern(value, m_ConstantInt(&constant)))
+    return this->constant(reading == Reading::Signed
+                              ? static_cast<WideInt>(constant.getSExtValue())
+                              : static_cast<WideInt>(constant.getZExtValue()));
+  if (auto argument = dyn_cast<BlockArgument>(value);
+      argument && argument.getOwner() == op.getBlock())
+    return leaf(
+        Leaf{op.getMatchingOpOperand(argument), Value(), reading, width});
+  if (!isInBody(value))
+    return leaf(Leaf{nullptr, value, reading, width});
+  return fail("extends a value computed in fewer bits than its result "
+              "(the sum is then not exact modulo 2^" +
+              Twine(resultWidth) + ")");
+}
+
+FailureOr<Polynomial> BodyParser::parse(Value value) {
+  auto it = memo.find(value);
+  if (it != memo.end())
+    return it->second;
+  FailureOr<Polynomial> result;
+  Operation *def = value.getDefiningOp();
+  if (!def || !isInBody(value) || def->hasTrait<OpTrait::ConstantLike>())
+    result = parseRead(value, Reading::Signed);
+  else
+    result = parseOp(def, value);
+  if (succeeded(result))
+    memo[value] = *result;
+  return result;
+}
+
+FailureOr<Polynomial> BodyParser::parseOp(Operation *def, Value value) {
+  unsigned width = getWidth(value);
+  if (width < resultWidth)
+    return fail("computes in " + Twine(width) + " bits, fewer than its " +
+                Twine(resultWidth) + "-bit result");
+  if (isa<arith::ExtSIOp, arith::ExtUIOp>(def)) {
+    Value input = def->getOperand(0);
+    // Extending a value of at least R bits does not change it modulo 2^R.
+    if (getWidth(input) >= resultWidth)
+      return parse(input);
+    return parseRead(input, isa<arith::ExtSIOp>(def) ? Reading::Signed
+                                                     : Reading::Unsigned);
+  }
+  if (isa<arith::TruncIOp>(def))
+    return parse(def->getOperand(0));
+  if (isa<arith::AddIOp, arith::SubIOp, arith::MulIOp>(def)) {
+    FailureOr<Polynomial> lhs = parse(def->getOperand(0));
+    if (failed(lhs))
+      return failure();
+    FailureOr<Polynomial> rhs = parse(def->getOperand(1));
+    if (failed(rhs))
+      return failure();
+    Polynomial result;
+    if (isa<arith::MulIOp>(def)) {
+      for (const Monomial &a : *lhs)
+        for (const Monomial &b : *rhs) {
+          WideRange product = multiply(WideRange::point(a.coefficient),
+                                       WideRange::point(b.coefficient));
+          if (!product.isBounded())
+            return fail("multiplies constants beyond 125 bits");
+          Monomial term{product.min, a.leaves};
+          term.leaves.append(b.leaves.begin(), b.leaves.end());
+          result.push_back(term);
+        }
+    } else {
+      result = *lhs;
+      for (Monomial term : *rhs) {
+        if (isa<arith::SubIOp>(def))
+          term.coefficient = -term.coefficient;
+        result.push_back(term);
+      }
+    }
+    result = normalize(std::move(result));
+    if (result.size() > kMaxMonomials)
+      return fail("has more than " + Twine(kMaxMonomials) + " products");
+    return result;
+  }
+  return fail("computes '" + def->getName().getStringRef() +
+              "', not a sum of products");
+}
+
+//===----------------------------------------------------------------------===//
+// Bounds
+//===----------------------------------------------------------------------===//
+
+/// Evaluates an affine expression at a point of the loop dimensions.
+std::optional<int64_t> evaluate(AffineExpr expr, ArrayRef<int64_t> dims) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return dims[dim.getPosition()];
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return constant.getValue();
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return std::nullopt;
+  std::optional<int64_t> lhs = evaluate(binary.getLHS(), dims);
+  std::optional<int64_t> rhs = evaluate(binary.getRHS(), dims);
+  if (!lhs || !rhs)
+    return std::nullopt;
+  switch (expr.getKind()) {
+  case AffineExprKind::Add:
+    return *lhs + *rhs;
+  case AffineExprKind::Mul:
+    return *lhs * *rhs;
+  case AffineExprKind::Mod:
+    return *rhs > 0 ? llvm::mod(*lhs, *rhs) : std::optional<int64_t>();
+  case AffineExprKind::FloorDiv:
+    return *rhs > 0 ? llvm::divideFloorSigned(*lhs, *rhs)
+                    : std::optional<int64_t>();
+  case AffineExprKind::CeilDiv:
+    return *rhs > 0 ? llvm::divideCeilSigned(*lhs, *rhs)
+                    : std::optional<int64_t>();
+  default:
+    return std::nullopt;
+  }
+}
+
+/// The loop dimensions `expr` uses.
+void collectDims(AffineExpr expr, llvm::SmallSetVector<unsigned, 4> &dims) {
+  expr.walk([&](AffineExpr sub) {
+    if (auto dim = dyn_cast<AffineDimExpr>(sub))
+      dims.insert(dim.getPosition());
+  });
+}
+
+/// What a leaf's range is at a point of the loops.
+struct LeafBound {
+  bool encrypted = false;
+  AffineMap map;
+  /// A constant operand's elements in the leaf's reading, row-major with
+  /// `strides`; empty when the leaf is bounded by ranges.
+  SmallVector<WideInt> constant;
+  SmallVector<int64_t> strides;
+  /// Per index along `axis` (relevant when `axis` is set), else `whole`.
+  std::optional<int64_t> axis;
+  SmallVector<WideRange> ranges;
+  WideRange whole;
+  /// The loop dimensions that change the leaf's range.
+  llvm::SmallSetVector<unsigned, 4> dims;
+
+  WideRange at(ArrayRef<int64_t> point) const {
+    if (!constant.empty()) {
+      int64_t index = 0;
+      for (auto [result, stride] : llvm::zip(map.getResults(), strides))
+        index += *evaluate(result, point) * stride;
+      return WideRange::point(constant[index]);
+    }
+    if (axis) {
+      int64_t index = *evaluate(map.getResult(*axis), point);
+      if (index >= 0 && index < static_cast<int64_t>(ranges.size()))
+        return ranges[index];
+    }
+    return whole;
+  }
+  void useWhole() {
+    constant.clear();
+    axis.reset();
+    dims.clear();
+  }
+};
+
+/// Converts a range in its type's reading into the leaf's reading.
+WideRange toReading(WideRange range, bool typeUnsigned, Reading reading,
+                    unsigned width) {
+  if (reading == Reading::Unsigned && !typeUnsigned)
+    return toUnsignedReading(range, width);
+  if (reading == Reading::Signed && typeUnsigned)
+    return toSignedReading(range, width);
+  return range;
+}
+
+/// The bound of a leaf, or an error.
+FailureOr<LeafBound> boundLeaf(linalg::LinalgOp op, const Leaf &leaf,
+                               FactLookup facts, ArrayRef<int64_t> loopSizes,
+                               std::string &error) {
+  Value value = leaf.operand ? leaf.operand->get() : leaf.captured;
+  const CircuitFact *fact = facts(value);
+  IntegerType type = getIntegerElementType(value.getType());
+  if (!fact || !fact->hasRanges() || !type) {
+    error = "reads a value without an integer range";
+    return failure();
+  }
+  bool typeUnsigned = type.isUnsigned();
+  LeafBound bound;
+  bound.encrypted = fact->isEncrypted();
+  auto read = [&](WideRange range) {
+    return toReading(range, typeUnsigned, leaf.reading, leaf.width);
+  };
+  bound.whole = read(WideRange::of(fact->getWhole()));
+  if (!leaf.operand)
+    return bound;
+  bound.map = op.getMatchingIndexingMap(leaf.operand);
+  if (bound.map.getNumSymbols()) {
+    bound.useWhole();
+    return bound;
+  }
+  auto allStatic = [&]() {
+    return llvm::all_of(bound.dims, [&](unsigned dim) {
+      return !ShapedType::isDynamic(loopSizes[dim]);
+    });
+  };
+  if (std::optional<SmallVector<int64_t>> values =
+          readConstantIntegers(value)) {
+    auto shaped = dyn_cast<ShapedType>(value.getType());
+    if (shaped && shaped.hasStaticShape()) {
+      for (AffineExpr result : bound.map.getResults())
+        collectDims(result, bound.dims);
+      int64_t stride = 1;
+      bound.strides.assign(shaped.getRank(), 1);
+      for (int64_t dim = shaped.getRank() - 1; dim >= 0; --dim) {
+        bound.strides[dim] = stride;
+        stride *= shaped.getDimSize(dim);
+      }
+      for (int64_t v : *values)
+        bound.constant.push_back(read(WideRange::point(v)).min);
+      if (values->size() == 1 && shaped.getNumElements() != 1)
+        bound.useWhole(); // a splat
+      if (!allStatic())
+        bound.useWhole();
+      return bound;
+    }
+  }
+  if (std::optional<int64_t> axis = fact->getAxis();
+      axis && *axis < bound.map.getNumResults()) {
+    bound.axis = axis;
+    for (const IntegerRange &range : fact->getRanges())
+      bound.ranges.push_back(read(WideRange::of(range)));
+    collectDims(bound.map.getResult(*axis), bound.dims);
+    if (!allStatic())
+      bound.useWhole();
+  }
+  return bound;
+}
+
+/// Iterates over every point of `dims` (sizes from `loopSizes`), setting
+/// them in `point`.
+void forEachPoint(ArrayRef<unsigned> dims, ArrayRef<int64_t> loopSizes,
+                  SmallVectorImpl<int64_t> &point, function_ref<void()> body) {
+  for (unsigned dim : dims)
+    point[dim] = 0;
+  while (true) {
+    body();
+    size_t position = 0;
+    for (; position < dims.size(); ++position) {
+      unsigned dim = dims[position];
+      if (++point[dim] < loopSizes[dim])
+        break;
+      point[dim] = 0;
+    }
+    if (position == dims.size())
+      return;
+  }
+}
+
+/// The result of a structured op whose body is `out + sum` (reductions) or
+/// `sum` (no reduction), `sum` a polynomial over `leaves`.
+RuleOutcome boundSum(linalg::LinalgOp op, const Polynomial &terms,
+                     ArrayRef<LeafBound> leafBounds,
+                     std::optional<unsigned> initLeaf,
+                     ArrayRef<int64_t> loopSizes) {
+  Value result = op->getResult(0);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool encrypted = false;
+  for (const Monomial &term : terms)
+    for (unsigned leaf : term.leaves)
+      encrypted |= leafBounds[leaf].encrypted;
+  if (initLeaf)
+    encrypted |= leafBounds[*initLeaf].encrypted;
+
+  // The dimensions that change some factor's range, parallel first.
+  llvm::SmallSetVector<unsigned, 8> relevant;
+  for (const LeafBound &bound : leafBounds)
+    relevant.insert(bound.dims.begin(), bound.dims.end());
+  SmallVector<unsigned> parallel, reduction;
+  for (unsigned dim : relevant)
+    (iterators[dim] == utils::IteratorType::reduction ? reduction : parallel)
+        .push_back(dim);
+  // Terms along the other reduction dimensions are equal: they count.
+  WideInt count = 1;
+  for (auto [dim, iterator] : llvm::enumerate(iterators)) {
+    if (iterator != utils::IteratorType::reduction ||
+        llvm::is_contained(reduction, dim))
+      continue;
+    if (ShapedType::isDynamic(loopSizes[dim]))
+      return RuleOutcome::unrecognized(
+          op, encrypted,
+          "cannot verify: '" + op->getName().getStringRef().str() +
+              "' sums over a dynamic number of terms");
+    count *= loopSizes[dim];
+  }
+
+  // The output axis: a parallel dimension some factor depends on that
+  // indexes the result.
+  AffineMap outputMap = op.getIndexingMapMatchingResult(cast<OpResult>(result));
+  std::optional<int64_t> axis;
+  for (auto [position, expr] : llvm::enumerate(outputMap.getResults()))
+    if (auto dim = dyn_cast<AffineDimExpr>(expr);
+        dim && llvm::is_contained(parallel, dim.getPosition())) {
+      axis = position;
+      break;
+    }
+  int64_t channels =
+      axis ? loopSizes[cast<AffineDimExpr>(outputMap.getResult(*axis))
+                           .getPosition()]
+           : 1;
+  SmallVector<std::optional<WideRange>> exact(channels);
+
+  SmallVector<int64_t> point(loopSizes.size(), 0);
+  bool unbounded = false;
+  forEachPoint(parallel, loopSizes, point, [&] {
+    WideRange sum = WideRange::point(0);
+    forEachPoint(reduction, loopSizes, point, [&] {
+      for (const Monomial &term : terms) {
+        WideRange product = WideRange::point(term.coefficient);
+        for (unsigned leaf : term.leaves)
+          product = multiply(product, leafBounds[leaf].at(point));
+        sum = add(sum, multiply(product, WideRange::point(count)));
+      }
+    });
+    if (initLeaf)
+      sum = add(sum, leafBounds[*initLeaf].at(point));
+    unbounded |= !sum.isBounded();
+    int64_t channel = axis ? *evaluate(outputMap.getResult(*axis), point) : 0;
+    std::optional<WideRange> &slot = exact[channel];
+    slot = slot ? slot->join(sum) : sum;
+  });
+  if (unbounded)
+    return RuleOutcome::unrecognized(
+        op, encrypted,
+        "cannot verify: '" + op->getName().getStringRef().str() +
+            "' has a result range beyond 125 bits");
+  SmallVector<WideRange> ranges;
+  for (const std::optional<WideRange> &range : exact)
+    ranges.push_back(range.value_or(WideRange::point(0)));
+  return placeLinearResult(result.getType(), encrypted, axis, ranges);
+}
+
+/// `maxsi(out, x)` / `minsi(out, x)` (either order) with x one factor:
+/// the value of a max (min) reduction stays among its inputs and its init.
+std::optional<RuleOutcome> boundExtremum(linalg::LinalgOp op, FactLookup facts,
+                                         ArrayRef<int64_t> loopSizes,
+                                         std::string &error) {
+  Value yielded = op.getBlock()->getTerminator()->getOperand(0);
+  Operation *def = yielded.getDefiningOp();
+  if (!isa_and_nonnull<arith::MaxSIOp, arith::MinSIOp>(def))
+    return std::nullopt;
+  bool isMax = isa<arith::MaxSIOp>(def);
+  BlockArgument out = op.getBlock()->getArguments().back();
+  Value other;
+  if (def->getOperand(0) == out)
+    other = def->getOperand(1);
+  else if (def->getOperand(1) == out)
+    other = def->getOperand(0);
+  if (!other)
+    return std::nullopt;
+  unsigned width = getWidth(yielded);
+  BodyParser parser(op, width);
+  FailureOr<Polynomial> x = parser.parse(other);
+  if (failed(x) || x->size() != 1 || x->front().coefficient != 1 ||
+      x->front().leaves.size() != 1 ||
+      parser.getLeaves()[x->front().leaves.front()].reading !=
+          Reading::Signed) {
+    error = "compares values that are not elements of an operand";
+    return RuleOutcome::unrecognized(op, true);
+  }
+  const Leaf &leaf = parser.getLeaves()[x->front().leaves.front()];
+  FailureOr<LeafBound> input = boundLeaf(op, leaf, facts, loopSizes, error);
+  FailureOr<LeafBound> init = boundLeaf(
+      op, Leaf{op.getDpsInitOperand(0), Value(), Reading::Signed, width}, facts,
+      loopSizes, error);
+  if (failed(input) || failed(init))
+    return RuleOutcome::unrecognized(op, true);
+  bool encrypted = input->encrypted || init->encrypted;
+  // Per channel of the input where it maps to a dimension of the result.
+  Value result = op->getResult(0);
+  AffineMap outputMap = op.getIndexingMapMatchingResult(cast<OpResult>(result));
+  std::optional<int64_t> axis;
+  if (input->axis)
+    if (auto dim = dyn_cast<AffineDimExpr>(input->map.getResult(*input->axis)))
+      if (std::optional<unsigned> position = outputMap.getResultPosition(dim))
+        axis = *position;
+  if (!input->constant.empty() || (input->axis && !axis))
+    input->useWhole();
+  init->useWhole();
+  int64_t reductions = 1;
+  for (auto [dim, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction) {
+      if (ShapedType::isDynamic(loopSizes[dim]))
+        return RuleOutcome::unrecognized(op, encrypted);
+      reductions *= loopSizes[dim];
+    }
+  auto extremum = [&](WideRange x) -> WideRange {
+    WideRange i = init->whole;
+    if (isMax)
+      return {std::max(i.min, x.min), std::max(i.max, x.max)};
+    return {std::min(i.min, x.min), std::min(i.max, x.max)};
+  };
+  SmallVector<WideRange> ranges;
+  WideRange all = init->whole.join(input->whole);
+  if (axis)
+    for (const WideRange &range : input->ranges)
+      ranges.push_back(extremum(range));
+  else
+    ranges.push_back(extremum(input->whole));
+  RuleOutcome outcome = exactResult(result.getType(), encrypted, axis, ranges);
+  if (encrypted && reductions > 0) {
+    // FHE compares by differences: max(a, b) = b + relu(a - b). The first
+    // comparison is free when the init never wins.
+    bool initNeverWins = isMax ? init->whole.max <= input->whole.min
+                               : init->whole.min >= input->whole.max;
+    std::optional<IntegerRange> compared = toIntegerRange(all);
+    std::optional<IntegerRange> differences =
+        toIntegerRange({all.min - all.max, all.max - all.min});
+    if (!compared || !differences)
+      return RuleOutcome::unrecognized(op, encrypted);
+    outcome.bootstraps.push_back({Bootstrap::Kind::Comparison,
+                                  getSignedBitWidth(*differences),
+                                  getElementsPerSample(result.getType()) *
+                                      (reductions - (initNeverWins ? 1 : 0)),
+                                  compared});
+  }
+  return outcome;
+}
+
+std::string rejectionFor(linalg::LinalgOp op, const std::string &why) {
+  return "cannot verify: '" + op->getName().getStringRef().str() + "' " + why;
+}
+
+} // namespace
+
+std::optional<RuleOutcome> mlir::qfhe::applyLinalgRule(Operation *operation,
+                                                       FactLookup facts) {
+  auto op = dyn_cast<linalg::LinalgOp>(operation);
+  if (!op)
+    return std::nullopt;
+  bool encrypted = llvm::any_of(operation->getOperands(), [&](Value v) {
+    return facts(v)->isEncrypted();
+  });
+  if (!op.hasPureTensorSemantics() || op->getNumResults() != 1 ||
+      op.getNumDpsInits() != 1 ||
+      !getIntegerTypeRange(op->getResult(0).getType()) ||
+      op->getRegion(0).empty() || op.getBlock()->getNumArguments() == 0)
+    return RuleOutcome::unrecognized(
+        op, encrypted,
+        rejectionFor(op, "is not a single-result op on tensors of integers of "
+                         "at most 64 bits"));
+  // Each output element is written by the iterations of the reduction
+  // dimensions at one point of the parallel ones: the rules sum those.
+  AffineMap outputMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool exactWrites = outputMap.isProjectedPermutation();
+  for (auto [dim, iterator] : llvm::enumerate(iterators))
+    exactWrites &= outputMap.isFunctionOfDim(dim) ==
+                   (iterator == utils::IteratorType::parallel);
+  if (!exactWrites)
+    return RuleOutcome::unrecognized(
+        op, encrypted,
+        rejectionFor(op, "writes its result through a map that is not a "
+                         "permutation of its parallel dimensions"));
+  SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
+  bool reduces = op.getNumReductionLoops() > 0;
+  std::string error;
+  if (std::optional<RuleOutcome> extremum =
+          boundExtremum(op, facts, loopSizes, error)) {
+    if (!extremum->recognized)
+      return RuleOutcome::unrecognized(op, encrypted, rejectionFor(op, error));
+    return extremum;
+  }
+
+  Value yielded = op.getBlock()->getTerminator()->getOperand(0);
+  unsigned width = getWidth(yielded);
+  BodyParser parser(op, width);
+  FailureOr<Polynomial> body = parser.parse(yielded);
+  if (failed(body))
+    return RuleOutcome::unrecognized(
+        op, encrypted, rejectionFor(op, "body " + parser.getError()));
+
+  std::vector<LeafBound> bounds;
+  for (const Leaf &leaf : parser.getLeaves()) {
+    FailureOr<LeafBound> bound = boundLeaf(op, leaf, facts, loopSizes, error);
+    if (failed(bound))
+      return RuleOutcome::unrecognized(op, encrypted, rejectionFor(op, error));
+    bounds.push_back(*bound);
+  }
+  for (const Monomial &term : *body) {
+    int64_t encryptedFactors = llvm::count_if(
+        term.leaves, [&](unsigned leaf) { return bounds[leaf].encrypted; });
+    if (encryptedFactors > 1)
+      return RuleOutcome::unrecognized(
+          op, true,
+          rejectionFor(op, "multiplies encrypted values (a product of "
+                           "encrypted values needs lookups in TFHE)"));
+  }
+
+  // A reduction accumulates into its init: the body must be `out + sum`
+  // with `out` nowhere else.
+  std::optional<unsigned> initLeaf;
+  Polynomial terms = *body;
+  if (reduces) {
+    OpOperand *init = op.getDpsInitOperand(0);
+    auto readsInit = [&](unsigned leaf) {
+      return parser.getLeaves()[leaf].operand == init;
+    };
+    auto plainInit = llvm::find_if(terms, [&](const Monomial &term) {
+      return term.coefficient == 1 && term.leaves.size() == 1 &&
+             readsInit(term.leaves.front()) &&
+             parser.getLeaves()[term.leaves.front()].reading == Reading::Signed;
+    });
+    if (plainInit != terms.end()) {
+      initLeaf = plainInit->leaves.front();
+      terms.erase(plainInit);
+    }
+    bool initElsewhere = llvm::any_of(terms, [&](const Monomial &term) {
+      return llvm::any_of(term.leaves, readsInit);
+    });
+    if (!initLeaf || initElsewhere)
+      return RuleOutcome::unrecognized(
+          op, encrypted,
+          rejectionFor(op, "reduces with a body that is not `out + ` a sum "
+                           "of products of its inputs"));
+  }
+
+  // Too many points to enumerate: bound every factor by its whole range.
+  int64_t points = 1;
+  llvm::SmallSetVector<unsigned, 8> relevant;
+  for (const LeafBound &bound : bounds)
+    relevant.insert(bound.dims.begin(), bound.dims.end());
+  for (unsigned dim : relevant) {
+    points *= std::max<int64_t>(loopSizes[dim], 1);
+    if (points > kMaxPoints) {
+      for (LeafBound &bound : bounds)
+        bound.useWhole();
+      break;
+    }
+  }
+  return boundSum(op, terms, bounds, initLeaf, loopSizes);
+}

@@ -1,0 +1,178 @@
+//===- DiscardableAttrs.cpp - checks of qfhe.range and qfhe.observed ------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The verifier hooks of the qfhe dialect for the discardable attributes
+// users and tools attach to float programs (docs/attributes.md): a declared
+// range (`qfhe.range`) or a calibration range (`qfhe.observed`) that is not
+// finite, inverted, or of the wrong shape is an error at the argument or op
+// it is attached to, rather than a range the passes silently ignore.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qfhe;
+
+namespace {
+
+constexpr StringLiteral kRange = "qfhe.range";
+constexpr StringLiteral kObserved = "qfhe.observed";
+
+using EmitFn = function_ref<InFlightDiagnostic()>;
+
+/// `[lo, hi]` with 9 significant digits.
+std::string formatInterval(double lo, double hi) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("[%.9g, %.9g]", lo, hi);
+  return text;
+}
+
+/// A non-inverted interval, finite unless `allowInfinite`, or an error
+/// (`what` names it when it is not the whole range).
+LogicalResult checkInterval(double lo, double hi, bool allowInfinite,
+                            EmitFn emit, const Twine &what = "") {
+  if (std::isnan(lo) || std::isnan(hi) ||
+      (!allowInfinite && (std::isinf(lo) || std::isinf(hi))))
+    return emit() << what << formatInterval(lo, hi) << " is not finite";
+  if (lo > hi)
+    return emit() << what << formatInterval(lo, hi)
+                  << " is inverted (its minimum is above its maximum)";
+  return success();
+}
+
+/// `array<f64: lo, hi>` with lo <= hi, both finite.
+LogicalResult verifyDeclaredRange(Attribute attr, EmitFn emit) {
+  auto bounds = dyn_cast<DenseF64ArrayAttr>(attr);
+  if (!bounds || bounds.size() != 2)
+    return emit() << "must be array<f64: lo, hi> (two bounds), not " << attr;
+  return checkInterval(bounds[0], bounds[1], /*allowInfinite=*/false, emit);
+}
+
+std::optional<double> getReal(Attribute attr) {
+  if (auto real = dyn_cast_or_null<FloatAttr>(attr))
+    return real.getValueAsDouble();
+  if (auto integer = dyn_cast_or_null<IntegerAttr>(attr))
+    return static_cast<double>(integer.getInt());
+  return std::nullopt;
+}
+
+/// One observed range: empty (nothing observed), or `min` and `max`, with
+/// per-channel `channel_min` and `channel_max` along `axis` of `type`. The
+/// bounds may be infinite (max pooling pads with -inf), never NaN.
+LogicalResult verifyObservedRange(Attribute attr, Type type, EmitFn emit) {
+  auto dict = dyn_cast<DictionaryAttr>(attr);
+  if (!dict)
+    return emit() << "must be a dictionary, not " << attr;
+  if (dict.empty())
+    return success();
+  for (NamedAttribute entry : dict)
+    if (!llvm::is_contained(
+            {"min", "max", "axis", "channel_min", "channel_max"},
+            entry.getName().strref()))
+      return emit() << "has unexpected key '" << entry.getName().strref()
+                    << "' (expected min, max, axis, channel_min, channel_max)";
+  std::optional<double> lo = getReal(dict.get("min"));
+  std::optional<double> hi = getReal(dict.get("max"));
+  if (!lo || !hi)
+    return emit() << "needs numbers 'min' and 'max'";
+  if (failed(checkInterval(*lo, *hi, /*allowInfinite=*/true, emit)))
+    return failure();
+
+  Attribute axisAttr = dict.get("axis");
+  auto lows = dyn_cast_or_null<DenseF64ArrayAttr>(dict.get("channel_min"));
+  auto highs = dyn_cast_or_null<DenseF64ArrayAttr>(dict.get("channel_max"));
+  if (!axisAttr && !dict.get("channel_min") && !dict.get("channel_max"))
+    return success();
+  auto axis = dyn_cast_or_null<IntegerAttr>(axisAttr);
+  if (!axis || !lows || !highs)
+    return emit() << "per-channel ranges need an integer 'axis' and "
+                     "'channel_min' and 'channel_max' as array<f64>";
+  if (lows.size() != highs.size())
+    return emit() << "has " << lows.size() << " channel minima but "
+                  << highs.size() << " channel maxima";
+  if (auto shaped = dyn_cast<RankedTensorType>(type)) {
+    int64_t dim = axis.getInt();
+    if (dim < 0 || dim >= shaped.getRank())
+      return emit() << "axis " << dim << " is not a dimension of " << type;
+    if (!shaped.isDynamicDim(dim) &&
+        shaped.getDimSize(dim) != static_cast<int64_t>(lows.size()))
+      return emit() << "has " << lows.size() << " channels but dimension "
+                    << dim << " of " << type << " has "
+                    << shaped.getDimSize(dim);
+  }
+  for (int64_t c = 0; c < lows.size(); ++c)
+    if (failed(checkInterval(lows[c], highs[c], /*allowInfinite=*/true, emit,
+                             "channel " + Twine(c) + " range ")))
+      return failure();
+  return success();
+}
+
+} // namespace
+
+LogicalResult QFHEDialect::verifyRegionArgAttribute(Operation *op,
+                                                    unsigned regionIndex,
+                                                    unsigned argIndex,
+                                                    NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  if (name != kRange && name != kObserved)
+    return success();
+  // Errors go to the argument (not to the op, which would be printed whole).
+  Location loc = op->getLoc();
+  Type type;
+  if (regionIndex < op->getNumRegions() &&
+      !op->getRegion(regionIndex).empty() &&
+      argIndex < op->getRegion(regionIndex).getNumArguments()) {
+    BlockArgument argument = op->getRegion(regionIndex).getArgument(argIndex);
+    loc = argument.getLoc();
+    type = argument.getType();
+  } else if (auto function = dyn_cast<FunctionOpInterface>(op)) {
+    if (argIndex < function.getNumArguments())
+      type = function.getArgumentTypes()[argIndex];
+  }
+  auto emit = [&]() {
+    return emitError(loc) << "argument #" << argIndex << ": " << name << " ";
+  };
+  if (name == kRange)
+    return verifyDeclaredRange(attribute.getValue(), emit);
+  return verifyObservedRange(attribute.getValue(), type, emit);
+}
+
+LogicalResult QFHEDialect::verifyOperationAttribute(Operation *op,
+                                                    NamedAttribute attribute) {
+  StringRef name = attribute.getName().strref();
+  if (name != kObserved)
+    return success();
+  // Bufferized ops keep the attribute of the tensors they no longer return.
+  if (op->getNumResults() == 0)
+    return success();
+  auto perResult = dyn_cast<ArrayAttr>(attribute.getValue());
+  if (!perResult || perResult.size() != op->getNumResults())
+    return emitError(op->getLoc())
+           << "'" << op->getName() << "': " << name
+           << " must be an array of one dictionary per result ("
+           << op->getNumResults() << "), not " << attribute.getValue();
+  for (auto [index, entry] : llvm::enumerate(perResult)) {
+    auto emit = [&, index = index]() {
+      return emitError(op->getLoc()) << "'" << op->getName() << "' result #"
+                                     << index << ": " << name << " ";
+    };
+    if (failed(
+            verifyObservedRange(entry, op->getResult(index).getType(), emit)))
+      return failure();
+  }
+  return success();
+}

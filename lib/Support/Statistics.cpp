@@ -1,0 +1,170 @@
+//===- Statistics.cpp - statistics of observed values ---------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Support/Statistics.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+using namespace mlir::qfhe;
+
+const std::vector<double> &mlir::qfhe::getCalibrationQuantileLevels() {
+  static const std::vector<double> levels = {
+      0.0001, 0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999, 0.9999};
+  return levels;
+}
+
+void TwoPassStatistics::addToRange(double value) {
+  if (!std::isfinite(value))
+    return;
+  // Adding 0 turns -0 into +0.
+  value += 0.0;
+  if (count == 0) {
+    min = max = value;
+  } else {
+    min = std::min(min, value);
+    max = std::max(max, value);
+  }
+  sumOfSquares += value * value;
+  ++count;
+}
+
+unsigned TwoPassStatistics::binOf(double value) const {
+  if (!(max > min))
+    return 0;
+  double position = (value - min) / (max - min) * kBins;
+  if (!(position >= 0))
+    return 0;
+  return static_cast<unsigned>(
+      std::min(std::floor(position), static_cast<double>(kBins - 1)));
+}
+
+void TwoPassStatistics::addToHistogram(double value) {
+  if (!std::isfinite(value))
+    return;
+  if (histogram.empty())
+    histogram.assign(kBins, 0);
+  ++histogram[binOf(value)];
+}
+
+SummaryStatistics
+TwoPassStatistics::summarize(const std::vector<double> &levels) const {
+  SummaryStatistics stats;
+  stats.count = count;
+  if (count == 0)
+    return stats;
+  stats.min = min;
+  stats.max = max;
+  stats.meanSquare = sumOfSquares / static_cast<double>(count);
+  uint64_t total = 0;
+  for (uint64_t binCount : histogram)
+    total += binCount;
+  if (total == 0)
+    return stats;
+  double width = (max - min) / kBins;
+  for (double level : levels) {
+    assert(level >= 0 && level <= 1 && "a quantile level is in [0, 1]");
+    double target = level * static_cast<double>(total);
+    double value = max;
+    uint64_t below = 0;
+    for (unsigned bin = 0; bin < kBins; ++bin) {
+      uint64_t inBin = histogram[bin];
+      if (inBin > 0 && static_cast<double>(below + inBin) >= target) {
+        // Spread evenly over the bin.
+        double fraction =
+            (target - static_cast<double>(below)) / static_cast<double>(inBin);
+        value = min + width * (bin + std::max(fraction, 0.0));
+        break;
+      }
+      below += inBin;
+    }
+    stats.quantiles.push_back(std::clamp(value, min, max));
+  }
+  return stats;
+}
+
+SummaryStatistics
+mlir::qfhe::computeStatistics(const std::vector<double> &values,
+                              const std::vector<double> &levels) {
+  TwoPassStatistics statistics;
+  for (double value : values)
+    statistics.addToRange(value);
+  for (double value : values)
+    statistics.addToHistogram(value);
+  return statistics.summarize(levels);
+}
+
+/// The cumulative distribution at `x` of a distribution known by the points
+/// (values[i], cumulative[i]), interpolated linearly between points where
+/// values increase; where values repeat it jumps. `left` asks for the limit
+/// from below (the mass strictly below `x`), else the mass at or below.
+static double interpolateCumulative(const std::vector<double> &values,
+                                    const std::vector<double> &cumulative,
+                                    double x, bool left) {
+  double result = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (left ? values[i] < x : values[i] <= x) {
+      result = cumulative[i];
+      continue;
+    }
+    // values[i - 1] < x < values[i] (or x is below every point).
+    if (i > 0 && values[i] > values[i - 1] && x > values[i - 1])
+      result = cumulative[i - 1] + (cumulative[i] - cumulative[i - 1]) *
+                                       (x - values[i - 1]) /
+                                       (values[i] - values[i - 1]);
+    break;
+  }
+  return result;
+}
+
+double mlir::qfhe::estimateMixtureQuantile(
+    const std::vector<double> &levels,
+    const std::vector<std::vector<double>> &distributions, double level) {
+  assert(!distributions.empty() && "a mixture of at least one distribution");
+  std::vector<double> cumulative = {0.0};
+  cumulative.insert(cumulative.end(), levels.begin(), levels.end());
+  cumulative.push_back(1.0);
+  assert(std::all_of(distributions.begin(), distributions.end(),
+                     [&](const std::vector<double> &distribution) {
+                       return distribution.size() == cumulative.size();
+                     }) &&
+         "min, one quantile per level, max");
+  auto mixture = [&](double x, bool left) {
+    double sum = 0;
+    for (const std::vector<double> &distribution : distributions)
+      sum += interpolateCumulative(distribution, cumulative, x, left);
+    return sum / static_cast<double>(distributions.size());
+  };
+  // The mixture's cumulative distribution is linear between the points of
+  // all distributions and may jump at them: find the first point where it
+  // reaches `level`; the answer is on the segment before it, or the point
+  // itself when the jump there reaches it.
+  std::vector<double> points;
+  for (const std::vector<double> &distribution : distributions)
+    points.insert(points.end(), distribution.begin(), distribution.end());
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  double previous = points.front();
+  if (mixture(previous, /*left=*/false) >= level)
+    return previous;
+  double previousCumulative = mixture(previous, /*left=*/false);
+  for (size_t i = 1; i < points.size(); ++i) {
+    double point = points[i];
+    double below = mixture(point, /*left=*/true);
+    if (below >= level) {
+      double fraction =
+          (level - previousCumulative) / (below - previousCumulative);
+      return fraction >= 1 ? point : previous + fraction * (point - previous);
+    }
+    double atPoint = mixture(point, /*left=*/false);
+    if (atPoint >= level)
+      return point;
+    previous = point;
+    previousCumulative = atPoint;
+  }
+  return points.back();
+}

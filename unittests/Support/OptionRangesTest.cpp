@@ -1,0 +1,109 @@
+//===- OptionRangesTest.cpp - tests of the option checks ------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Support/OptionRanges.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir::qfhe;
+
+namespace {
+
+TEST(OptionRanges, ValuesInsideTheRangesPass) {
+  OptionChecker checker;
+  checker.bitWidths(2, 0)
+      .bitWidths(32, 16)
+      .bitWidths(8, 2)
+      .inRange("weight-bits", 16, kWeightBitsRange)
+      .powerOfTwo("max-chunks", 1, kChunksRange)
+      .powerOfTwo("max-chunks", 1024, kChunksRange)
+      .oneOf("strategy", "uniform", {"a2q", "uniform"});
+  EXPECT_TRUE(checker.ok()) << checker.getMessage();
+  EXPECT_EQ(checker.getMessage(), "");
+}
+
+TEST(OptionRanges, MessagesGiveTheValueAndTheRange) {
+  auto message = [](auto check) {
+    OptionChecker checker;
+    check(checker);
+    EXPECT_FALSE(checker.ok());
+    return checker.getMessage();
+  };
+  EXPECT_EQ(message([](OptionChecker &c) { c.bitWidths(40, 0); }),
+            "max-bit-width=40 is outside [2, 32]");
+  EXPECT_EQ(message([](OptionChecker &c) { c.bitWidths(1, 0); }),
+            "max-bit-width=1 is outside [2, 32]");
+  EXPECT_EQ(message([](OptionChecker &c) { c.bitWidths(24, 17); }),
+            "tlu-bit-width=17 is outside [2, 16]");
+  EXPECT_EQ(message([](OptionChecker &c) { c.bitWidths(8, 1); }),
+            "tlu-bit-width=1 is outside [2, 16]");
+  EXPECT_EQ(message([](OptionChecker &c) { c.bitWidths(8, 9); }),
+            "tlu-bit-width=9 is above max-bit-width=8: a lookup input is an "
+            "encrypted value under the cap");
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.powerOfTwo("max-chunks", 0, kChunksRange);
+            }),
+            "max-chunks=0 is outside [1, 1024]");
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.powerOfTwo("max-chunks", 6, kChunksRange);
+            }),
+            "max-chunks=6 is not a power of two (1, 2, 4, ... 1024)");
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.oneOf("strategy", "best", {"a2q", "uniform"});
+            }),
+            "strategy='best' is not one of a2q, uniform");
+}
+
+TEST(OptionRanges, EveryProblemIsListed) {
+  OptionChecker checker;
+  checker.bitWidths(0, 0).inRange("weight-bits", 1, kWeightBitsRange);
+  EXPECT_EQ(checker.getMessage(), "max-bit-width=0 is outside [2, 32]; "
+                                  "weight-bits=1 is outside [2, 16]");
+}
+
+TEST(OptionRanges, TheDefaultLookupWidthIsTheCapUpTo16) {
+  EXPECT_EQ(getDefaultTluBitWidth(6), 6u);
+  EXPECT_EQ(getDefaultTluBitWidth(16), 16u);
+  EXPECT_EQ(getDefaultTluBitWidth(24), 16u);
+  EXPECT_EQ(getTluBitWidth(24, 0), 16u);
+  EXPECT_EQ(getTluBitWidth(24, 10), 10u);
+}
+
+TEST(OptionRanges, FilesAreCheckedBeforeAnyWork) {
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qfhe-options", directory));
+  llvm::SmallString<128> missing(directory);
+  llvm::sys::path::append(missing, "none", "x.npy");
+
+  OptionChecker inputs;
+  inputs.inputFile("calibration-data", "")
+      .inputFile("calibration-data", missing)
+      .inputFile("calibration-data", directory);
+  EXPECT_EQ(inputs.getMessage(),
+            ("calibration-data: cannot read '" + missing +
+             "': No such file or directory; calibration-data: cannot read '" +
+             directory + "': it is a directory")
+                .str());
+
+  OptionChecker outputs;
+  llvm::SmallString<128> fine(directory);
+  llvm::sys::path::append(fine, "report.json");
+  outputs.outputFile("report", "")
+      .outputFile("report", "-")
+      .outputFile("report", fine);
+  EXPECT_TRUE(outputs.ok()) << outputs.getMessage();
+  outputs.outputFile("report", missing);
+  EXPECT_EQ(outputs.getMessage(),
+            ("report: cannot write '" + missing + "': directory '" +
+             llvm::sys::path::parent_path(missing) + "' does not exist")
+                .str());
+  llvm::sys::fs::remove_directories(directory);
+}
+
+} // namespace
