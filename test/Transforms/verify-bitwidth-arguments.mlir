@@ -75,7 +75,8 @@ func.func @declared_fractions(%x: tensor<4xi3> {qfhe.range = array<f64: 0.5, 3.0
 
 // -----
 
-// expected-error @below {{qfhe.range of argument #0 has its bounds in the wrong order}}
+// The dialect rejects it where it is attached, before any pass.
+// expected-error @below {{argument #0: qfhe.range [3, 0] is inverted (its minimum is above its maximum)}}
 func.func @declared_backwards(%x: tensor<4xi3> {qfhe.range = array<i64: 3, 0>}) -> tensor<4xi3> {
   return %x : tensor<4xi3>
 }

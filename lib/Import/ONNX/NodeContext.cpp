@@ -134,7 +134,7 @@ LogicalResult NodeContext::fail(const Twine &message) {
 }
 
 void NodeContext::warn(const Twine &message) {
-  emitWarning(loc) << message << " (node '" << displayName << "', opset "
+  emitWarning(errorLoc) << message << " (node '" << displayName << "', opset "
                    << opset << ")";
 }
 

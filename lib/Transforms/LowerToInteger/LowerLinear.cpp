@@ -46,12 +46,16 @@ struct ChannelBound {
   }
 };
 
+/// Linalg's named contractions compute on i1 with and/or (a boolean
+/// semiring), not with a sum: accumulators have at least 2 bits.
+constexpr unsigned kMinAccumulatorWidth = 2;
+
 /// The accumulator form of per-channel bounds (constant already added):
 /// centered ranges, scales and offsets; returns the beta vector.
 struct Accumulator {
   IntegerForm form;
   SmallVector<int64_t> beta;
-  unsigned width = 1;
+  unsigned width = kMinAccumulatorWidth;
 };
 
 Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
@@ -97,7 +101,7 @@ makeChunkedAccumulator(ArrayRef<SmallVector<ChannelBound>> parts,
   size_t channels = parts.front().size();
   SmallVector<IntegerRange> sums(channels, IntegerRange{0, 0});
   SmallVector<int64_t> offsets(channels, 0);
-  unsigned width = 1, sumWidth = 1;
+  unsigned width = kMinAccumulatorWidth, sumWidth = kMinAccumulatorWidth;
   for (auto [bounds, partConstants] : llvm::zip(parts, constants)) {
     SmallVector<int64_t> beta;
     for (auto [channel, bound] : llvm::enumerate(bounds)) {

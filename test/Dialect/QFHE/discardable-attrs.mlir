@@ -38,21 +38,43 @@ func.func @infinite(%x: tensor<4xf32> {qfhe.range = array<f64: 0.0, 0x7FF0000000
 
 // -----
 
-// expected-error @below {{argument #0: qfhe.range must be array<f64: lo, hi> (two bounds), not array<f64: 0.000000e+00, 1.000000e+00, 2.000000e+00>}}
+// On an integer argument, qfhe.range may declare its integers.
+// CHECK-LABEL: func.func @integer_range
+func.func @integer_range(%x: tensor<4xi8> {qfhe.range = array<i64: -8, 7>}) -> tensor<4xi8> {
+  return %x : tensor<4xi8>
+}
+
+// -----
+
+// expected-error @below {{argument #0: qfhe.range [7, -8] is inverted (its minimum is above its maximum)}}
+func.func @integer_range_inverted(%x: tensor<4xi8> {qfhe.range = array<i64: 7, -8>}) -> tensor<4xi8> {
+  return %x : tensor<4xi8>
+}
+
+// -----
+
+// expected-error @below {{argument #0: qfhe.range array<i64: lo, hi> declares integers, but the argument is 'tensor<4xf32>' (declare its reals as array<f64: lo, hi>)}}
+func.func @integer_range_on_floats(%x: tensor<4xf32> {qfhe.range = array<i64: 0, 1>}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @below {{argument #0: qfhe.range must be array<f64: lo, hi> or array<i64: lo, hi> (two bounds), not array<f64: 0.000000e+00, 1.000000e+00, 2.000000e+00>}}
 func.func @three_bounds(%x: tensor<4xf32> {qfhe.range = array<f64: 0.0, 1.0, 2.0>}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
 
 // -----
 
-// expected-error @below {{argument #0: qfhe.range must be array<f64: lo, hi> (two bounds), not array<f64>}}
+// expected-error @below {{argument #0: qfhe.range must be array<f64: lo, hi> or array<i64: lo, hi> (two bounds), not array<f64>}}
 func.func @empty(%x: tensor<4xf32> {qfhe.range = array<f64>}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
 
 // -----
 
-// expected-error @below {{argument #0: qfhe.range must be array<f64: lo, hi> (two bounds), not [0.000000e+00, 1.000000e+00]}}
+// expected-error @below {{argument #0: qfhe.range must be array<f64: lo, hi> or array<i64: lo, hi> (two bounds), not [0.000000e+00, 1.000000e+00]}}
 func.func @not_an_array(%x: tensor<4xf32> {qfhe.range = [0.0, 1.0]}) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
@@ -99,7 +121,7 @@ func.func @observed_per_result(%x: tensor<4xf32>) -> tensor<4xf32> {
 // -----
 
 func.func @observed_not_a_dictionary(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @below {{'arith.addf' result #0: qfhe.observed must be a dictionary, not 1.000000e+00 : f64}}
+  // expected-error @below {{'arith.addf' result #0: qfhe.observed must be #qfhe.observed<...> or a dictionary, not 1.000000e+00 : f64}}
   %s = arith.addf %x, %x {qfhe.observed = [1.0 : f64]} : tensor<4xf32>
   return %s : tensor<4xf32>
 }
@@ -142,4 +164,12 @@ func.func @channel_inverted(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   // expected-error @below {{'arith.addf' result #0: qfhe.observed channel 1 range [1, 0] is inverted (its minimum is above its maximum)}}
   %s = arith.addf %x, %x {qfhe.observed = [{min = 0.0 : f64, max = 1.0 : f64, axis = 1 : i64, channel_min = array<f64: 0.0, 1.0>, channel_max = array<f64: 1.0, 0.0>}]} : tensor<4x2xf32>
   return %s : tensor<4x2xf32>
+}
+
+// -----
+
+// Calibration's statistics per channel have one entry per channel.
+// expected-error @below {{argument #0: qfhe.observed has 2 channels but dimension 1 of 'tensor<1x3xf32>' has 3}}
+func.func @observed_channels(%x: tensor<1x3xf32> {qfhe.observed = #qfhe.observed<min = 0.0, max = 4.0, axis = 1, channel_min = [0.0, 0.0], channel_max = [4.0, 2.0]>}) -> tensor<1x3xf32> {
+  return %x : tensor<1x3xf32>
 }

@@ -12,12 +12,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -54,11 +56,27 @@ LogicalResult checkInterval(double lo, double hi, bool allowInfinite,
   return success();
 }
 
-/// `array<f64: lo, hi>` with lo <= hi, both finite.
-LogicalResult verifyDeclaredRange(Attribute attr, EmitFn emit) {
+/// `array<f64: lo, hi>` with lo <= hi, both finite; or, the integers an
+/// integer argument holds, `array<i64: lo, hi>` with lo <= hi
+/// (qfhe-verify-bitwidth checks them against the argument's type).
+LogicalResult verifyDeclaredRange(Attribute attr, Type type, EmitFn emit) {
+  if (auto integers = dyn_cast<DenseI64ArrayAttr>(attr);
+      integers && integers.size() == 2) {
+    Type element = type ? getElementTypeOrSelf(type) : Type();
+    if (element && !isa<IntegerType>(element))
+      return emit() << "array<i64: lo, hi> declares integers, but the "
+                       "argument is "
+                    << type << " (declare its reals as array<f64: lo, hi>)";
+    if (integers[0] > integers[1])
+      return emit() << "[" << integers[0] << ", " << integers[1]
+                    << "] is inverted (its minimum is above its maximum)";
+    return success();
+  }
   auto bounds = dyn_cast<DenseF64ArrayAttr>(attr);
   if (!bounds || bounds.size() != 2)
-    return emit() << "must be array<f64: lo, hi> (two bounds), not " << attr;
+    return emit() << "must be array<f64: lo, hi> or array<i64: lo, hi> (two "
+                     "bounds), not "
+                  << attr;
   return checkInterval(bounds[0], bounds[1], /*allowInfinite=*/false, emit);
 }
 
@@ -70,13 +88,35 @@ std::optional<double> getReal(Attribute attr) {
   return std::nullopt;
 }
 
+/// Per-channel statistics along `axis` (if any) have one entry per index of
+/// that dimension of `type`.
+LogicalResult verifyChannelCount(std::optional<int64_t> axis,
+                                 int64_t channels, Type type, EmitFn emit) {
+  auto shaped = dyn_cast_or_null<RankedTensorType>(type);
+  if (!axis || !shaped)
+    return success();
+  int64_t dim = *axis;
+  if (dim < 0 || dim >= shaped.getRank())
+    return emit() << "axis " << dim << " is not a dimension of " << type;
+  if (!shaped.isDynamicDim(dim) && shaped.getDimSize(dim) != channels)
+    return emit() << "has " << channels << " channels but dimension " << dim
+                  << " of " << type << " has " << shaped.getDimSize(dim);
+  return success();
+}
+
 /// One observed range: empty (nothing observed), or `min` and `max`, with
 /// per-channel `channel_min` and `channel_max` along `axis` of `type`. The
 /// bounds may be infinite (max pooling pads with -inf), never NaN.
 LogicalResult verifyObservedRange(Attribute attr, Type type, EmitFn emit) {
+  // Calibration's statistics verify themselves (ObservedAttr::verify); what
+  // is left is their agreement with the value's shape.
+  if (auto observed = dyn_cast<ObservedAttr>(attr))
+    return verifyChannelCount(observed.getAxis(), observed.getNumChannels(),
+                              type, emit);
   auto dict = dyn_cast<DictionaryAttr>(attr);
   if (!dict)
-    return emit() << "must be a dictionary, not " << attr;
+    return emit() << "must be #qfhe.observed<...> or a dictionary, not "
+                  << attr;
   if (dict.empty())
     return success();
   for (NamedAttribute entry : dict)
@@ -104,16 +144,8 @@ LogicalResult verifyObservedRange(Attribute attr, Type type, EmitFn emit) {
   if (lows.size() != highs.size())
     return emit() << "has " << lows.size() << " channel minima but "
                   << highs.size() << " channel maxima";
-  if (auto shaped = dyn_cast<RankedTensorType>(type)) {
-    int64_t dim = axis.getInt();
-    if (dim < 0 || dim >= shaped.getRank())
-      return emit() << "axis " << dim << " is not a dimension of " << type;
-    if (!shaped.isDynamicDim(dim) &&
-        shaped.getDimSize(dim) != static_cast<int64_t>(lows.size()))
-      return emit() << "has " << lows.size() << " channels but dimension "
-                    << dim << " of " << type << " has "
-                    << shaped.getDimSize(dim);
-  }
+  if (failed(verifyChannelCount(axis.getInt(), lows.size(), type, emit)))
+    return failure();
   for (int64_t c = 0; c < lows.size(); ++c)
     if (failed(checkInterval(lows[c], highs[c], /*allowInfinite=*/true, emit,
                              "channel " + Twine(c) + " range ")))
@@ -147,7 +179,7 @@ LogicalResult QFHEDialect::verifyRegionArgAttribute(Operation *op,
     return emitError(loc) << "argument #" << argIndex << ": " << name << " ";
   };
   if (name == kRange)
-    return verifyDeclaredRange(attribute.getValue(), emit);
+    return verifyDeclaredRange(attribute.getValue(), type, emit);
   return verifyObservedRange(attribute.getValue(), type, emit);
 }
 
