@@ -203,9 +203,11 @@ struct CastWidening : ConversionPattern {
                             ? result.getIntOrFloatBitWidth()
                             : 0;
     if (isa<arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp>(op)) {
-      // Between storage widths: extend (the input is in normal form, or
-      // masked), truncate, or nothing.
-      if (outWidth > inWidth)
+      // Between storage widths: extend (a normal form by its sign; a byte
+      // or a masked value read as unsigned by zeros), truncate, or nothing.
+      if (outWidth > inWidth && isa<arith::ExtUIOp>(op))
+        converted = arith::ExtUIOp::create(rewriter, loc, result, input);
+      else if (outWidth > inWidth)
         converted = arith::ExtSIOp::create(rewriter, loc, result, input);
       else if (outWidth < inWidth)
         converted = arith::TruncIOp::create(rewriter, loc, result, input);

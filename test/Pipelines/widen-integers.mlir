@@ -29,12 +29,25 @@ func.func @add(%a: i3, %b: i3) -> i3 {
 // CHECK: %[[S:.+]] = arith.extsi %[[N]] : i8 to i16
 // CHECK: %[[MASK:.+]] = arith.constant 127 : i8
 // CHECK: %[[LOW:.+]] = arith.andi %[[N]], %[[MASK]] : i8
-// CHECK: %[[U:.+]] = arith.extsi %[[LOW]] : i8 to i16
+// CHECK: %[[U:.+]] = arith.extui %[[LOW]] : i8 to i16
 // CHECK: return %[[S]], %[[U]]
 func.func @ext(%a: i7) -> (i16, i16) {
   %0 = arith.extsi %a : i7 to i16
   %1 = arith.extui %a : i7 to i16
   return %0, %1 : i16, i16
+}
+
+// -----
+
+// A byte read as unsigned into a narrow type stays a zero extension (200
+// stays 200 in i13, not -56).
+// CHECK-LABEL: func.func @ext_byte
+// CHECK-SAME: (%[[A:.+]]: i8) -> i16
+// CHECK-NEXT: %[[U:.+]] = arith.extui %[[A]] : i8 to i16
+// CHECK-NEXT: return %[[U]] : i16
+func.func @ext_byte(%a: i8) -> i13 {
+  %0 = arith.extui %a : i8 to i13
+  return %0 : i13
 }
 
 // -----
