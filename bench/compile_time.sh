@@ -49,6 +49,11 @@ median() {
   awk -v w="$1" '$1 == w && $2 == "wall" { print ($3 == "s" ? $5 : $4); exit }' "$2"
 }
 
+# ok WHAT FILE: whether every counted run of A or B exited with 0.
+ok() {
+  grep -Eq "^$1 exit 0 \(([0-9]+) of \1\)" "$2"
+}
+
 # bench NAME TIMEOUT A... : runs farm-bench with B in $BASELINE, keeps its
 # output in $TMP/NAME.txt.
 bench() {
@@ -98,6 +103,8 @@ PY
     a=$(median "A" "$file")
     b=$(median "B" "$file")
     r=$(median "A/B" "$file")
+    ok A "$file" || { a="failed"; r="-"; }
+    ok B "$file" || { b="failed"; r="-"; }
     echo "| $sizes | $params | ${b:-?} | $cap | ${a:-?} | ${r:-?}x |"
   done
 done
@@ -140,7 +147,11 @@ echo "|---|---|---|---|"
 echo "| float | $(median B "$file") | $(loop "$TMP/fashion.cal.mlir" samples_per_second) | $(loop "$TMP/fashion.cal.mlir" compile_seconds) |"
 echo "| integer, cap 8 | $(median A "$file") | $(loop "$TMP/fashion.int8.mlir" samples_per_second) | $(loop "$TMP/fashion.int8.mlir" compile_seconds) |"
 echo
-echo "Whole-process ratio integer / float: $(median A/B "$file")x."
+if ok A "$file" && ok B "$file"; then
+  echo "Whole-process ratio integer / float: $(median A/B "$file")x."
+else
+  echo "A run failed: see the farm-bench output below."
+fi
 echo
 echo "<details><summary>farm-bench output</summary>"
 echo
