@@ -35,6 +35,8 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // Front ends: qfhe, tosa and tensor arithmetic into linalg on tensors.
   pm.addPass(createConvertQFHEToLinalg());
   buildTensorFrontEndPipeline(pm);
+  // Odd integer widths in bytes: vectorizable loops, same values.
+  pm.addPass(createWidenIntegers());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   // After fusion: vectorizable loops for contractions.

@@ -14,10 +14,14 @@
 
 #include "Classify.h"
 #include "Quantizer.h"
+#include "WeightCache.h"
+
+#include "qfhe/Analysis/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/IR/Verifier.h"
 #include "qfhe/Support/QuantMath.h"
 
@@ -30,6 +34,13 @@ namespace {
 struct QuantizedWeights {
   Value value;
   QuantParamsAttr params;
+};
+
+/// The importance of the weights of an output channel: weight i (in the
+/// order of the flat index) has importance perInput[i / repeat].
+struct WeightImportance {
+  std::vector<double> perInput;
+  int64_t repeat = 1;
 };
 
 /// How the weights of one op are quantized: the options, overridden by the
@@ -68,31 +79,29 @@ struct WeightPolicy {
   }
 };
 
-/// Quantizes the float constant `weights`, laid out as `shape` (same number
-/// of elements), per index along `axis` or per tensor, under an l1 budget
-/// per channel when the allocation sets one.
 /// The importance of each weight under a budget: the mean square of the
 /// input it multiplies, when weight dimension `inputDim` indexes channel
-/// `dataAxis` of the layer's input `data`.
-std::vector<double> getWeightImportance(Quantizer &quantizer,
-                                        ArrayRef<int64_t> shape,
-                                        std::optional<int64_t> inputDim,
-                                        Value data, int64_t dataAxis) {
+/// `dataAxis` of the layer's input `data` (all 1 without one). The weights
+/// of an output channel (an index along `axis`, outside `inputDim`), in the
+/// order of their flat index, run over the inputs in order, each input's
+/// `repeat` weights together (a convolution's window).
+WeightImportance getWeightImportance(Quantizer &quantizer,
+                                     ArrayRef<int64_t> shape, int64_t axis,
+                                     std::optional<int64_t> inputDim,
+                                     Value data, int64_t dataAxis) {
   int64_t count = 1;
   for (int64_t size : shape)
     count *= size;
   if (!inputDim)
-    return std::vector<double>(count, 1.0);
+    return {{1.0}, count};
   int64_t inner = 1;
   for (int64_t dim = *inputDim + 1; dim < static_cast<int64_t>(shape.size());
        ++dim)
-    inner *= shape[dim];
-  std::vector<double> squares = getChannelMeanSquares(
-      quantizer.getRange(data), dataAxis, shape[*inputDim]);
-  std::vector<double> importance(count);
-  for (int64_t index = 0; index < count; ++index)
-    importance[index] = squares[(index / inner) % shape[*inputDim]];
-  return importance;
+    if (dim != axis)
+      inner *= shape[dim];
+  return {getChannelMeanSquares(quantizer.getRange(data), dataAxis,
+                                shape[*inputDim]),
+          inner};
 }
 
 /// The number of weights per channel in each part of a chunked dot
@@ -117,16 +126,61 @@ IntegerAttr getChunksAttr(OpBuilder &b, const WeightPolicy &policy) {
   return policy.chunks > 1 ? b.getI64IntegerAttr(policy.chunks) : IntegerAttr();
 }
 
-FailureOr<QuantizedWeights>
-quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
-                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
-                const std::vector<double> &importance,
-                std::optional<int64_t> termsDim) {
+/// The quantized weights of `entry` as a constant of `shape` (channels
+/// along `axis`, or one), built once per cache entry.
+QuantizedWeights
+materializeWeights(Quantizer &quantizer, QuantizedWeightCache *cache,
+                   const QuantizedChannels &entry, const WeightPolicy &policy,
+                   ArrayRef<int64_t> shape, int64_t axis, Operation *user) {
+  MLIRContext *ctx = user->getContext();
+  int64_t channels = static_cast<int64_t>(entry.scales.size());
+  QuantParamsAttr params =
+      channels == 1
+          ? QuantParamsAttr::get(ctx, policy.bits, true, entry.scales[0],
+                                 entry.zeroPoints[0], policy.narrow)
+          : QuantParamsAttr::get(ctx, policy.bits, true, policy.narrow, axis,
+                                 entry.scales, entry.zeroPoints);
+  auto type = RankedTensorType::get(shape, params.getStorageType());
+  auto constant =
+      cache ? dyn_cast_or_null<DenseElementsAttr>(cache->getConstant(entry))
+            : DenseElementsAttr();
+  if (!constant || constant.getType() != type) {
+    // The cache holds each channel's integers contiguously; the tensor
+    // interleaves them along `axis`.
+    int64_t inner = 1;
+    for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size());
+         ++dim)
+      inner *= shape[dim];
+    int64_t count = static_cast<int64_t>(entry.integers.size());
+    int64_t perChannel = count / channels;
+    SmallVector<APInt> integers(count, APInt(policy.bits, 0));
+    std::vector<int64_t> next(channels, 0);
+    for (int64_t index = 0; index < count; ++index) {
+      int64_t c = channels == 1 ? 0 : (index / inner) % channels;
+      integers[index] =
+          APInt(policy.bits, entry.integers[c * perChannel + next[c]++],
+                /*isSigned=*/true);
+    }
+    constant = DenseElementsAttr::get(type, integers);
+    if (cache)
+      cache->setConstant(entry, constant);
+  }
+  Value value = arith::ConstantOp::create(quantizer.getBuilder(),
+                                          user->getLoc(), type, constant);
+  return QuantizedWeights{value, params};
+}
+
+/// Quantizes the float constant `weights`, laid out as `shape` (same number
+/// of elements), per index along `axis` or per tensor, under an l1 budget
+/// per channel when the allocation sets one.
+FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
+                                            DenseFPElementsAttr weights,
+                                            ArrayRef<int64_t> shape,
+                                            int64_t axis, Operation *user,
+                                            const WeightImportance &importance,
+                                            std::optional<int64_t> termsDim) {
   WeightPolicy policy(quantizer.getOptions(), user);
   size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
-  SmallVector<double> values;
-  for (const APFloat &value : weights.getValues<APFloat>())
-    values.push_back(value.convertToDouble());
   int64_t channels = policy.perChannel ? shape[axis] : 1;
   int64_t inner = 1;
   for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
@@ -134,6 +188,28 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
   auto channelOf = [&](int64_t index) {
     return channels == 1 ? 0 : (index / inner) % channels;
   };
+  // Every layer and allocation is quantized once (the measured search
+  // quantizes the same layers for many candidates; qfhe-allocate-bits
+  // records what its estimates computed).
+  QuantizedWeightCache *cache = quantizer.getWeightCache();
+  WeightQuantizationKey key;
+  key.weights = weights.getAsOpaquePointer();
+  key.channels = channels;
+  key.bits = policy.bits;
+  key.perChannel = policy.perChannel;
+  key.symmetric = policy.symmetric;
+  key.narrow = policy.narrow;
+  key.weightedRounding = policy.l1Budget > 0 && policy.weightedRounding;
+  key.l1Budget = policy.l1Budget;
+  key.segmentSize = segmentSize;
+  if (key.weightedRounding)
+    key.importance = WeightQuantizationKey::hashImportance(importance.perInput,
+                                                           importance.repeat);
+  if (cache)
+    if (std::shared_ptr<QuantizedChannels> entry = cache->lookup(key))
+      return materializeWeights(quantizer, cache, *entry, policy, shape, axis,
+                                user);
+  SmallVector<double> values = getElementsAsDoubles(weights);
   SmallVector<Interval> ranges(channels, Interval::point(0.0));
   for (auto [index, value] : llvm::enumerate(values)) {
     if (!std::isfinite(value))
@@ -143,32 +219,35 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
         ranges[channelOf(index)].join(Interval::point(value));
   }
   IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
-  SmallVector<double> scales;
-  SmallVector<int64_t> zeroPoints;
-  SmallVector<APInt> integers(values.size(), APInt(policy.bits, 0));
+  // Each channel's integers go to their own run of entry.integers.
+  QuantizedChannels entry;
+  int64_t perChannel = static_cast<int64_t>(values.size()) / channels;
+  entry.integers.resize(values.size());
+  std::vector<std::vector<int64_t>> indices(channels);
+  for (int64_t index = 0, e = values.size(); index < e; ++index)
+    indices[channelOf(index)].push_back(index);
   if (policy.l1Budget > 0) {
-    // Accumulator-aware: each channel's integers meet the l1 budget.
-    std::vector<std::vector<double>> perChannel(channels), weightOf(channels);
-    std::vector<std::vector<int64_t>> indices(channels);
-    for (auto [index, value] : llvm::enumerate(values)) {
-      perChannel[channelOf(index)].push_back(value);
-      weightOf[channelOf(index)].push_back(importance[index]);
-      indices[channelOf(index)].push_back(index);
-    }
-    for (int64_t c = 0; c < channels; ++c) {
+    // Accumulator-aware: each channel's integers meet the l1 budget. The
+    // channels are independent: quantized in parallel.
+    entry.scales.resize(channels);
+    entry.zeroPoints.assign(channels, 0);
+    parallelFor(user->getContext(), 0, channels, [&](size_t c) {
+      std::vector<double> channel, weightOf;
+      for (auto [position, index] : llvm::enumerate(indices[c])) {
+        channel.push_back(values[index]);
+        weightOf.push_back(importance.perInput[std::min<size_t>(
+            position / importance.repeat, importance.perInput.size() - 1)]);
+      }
       std::vector<int64_t> q;
-      scales.push_back(
+      entry.scales[c] =
           policy.weightedRounding
-              ? quantizeChannelWeighted(perChannel[c], weightOf[c], policy.bits,
+              ? quantizeChannelWeighted(channel, weightOf, policy.bits,
                                         policy.narrow, policy.l1Budget, q,
                                         nullptr, segmentSize)
-              : quantizeChannelWithBudget(perChannel[c], policy.bits,
-                                          policy.narrow, policy.l1Budget, q,
-                                          segmentSize));
-      zeroPoints.push_back(0);
-      for (auto [i, index] : llvm::enumerate(indices[c]))
-        integers[index] = APInt(policy.bits, q[i], /*isSigned=*/true);
-    }
+              : quantizeChannelWithBudget(channel, policy.bits, policy.narrow,
+                                          policy.l1Budget, q, segmentSize);
+      std::copy(q.begin(), q.end(), entry.integers.begin() + c * perChannel);
+    });
   } else {
     for (const Interval &range : ranges) {
       std::optional<AffineParams> params = computeAffineParams(
@@ -178,29 +257,19 @@ quantizeWeights(Quantizer &quantizer, DenseFPElementsAttr weights,
         return user->emitError()
                << "cannot quantize weights of range " << range.str() << " to "
                << policy.bits << " bits";
-      scales.push_back(params->scale);
-      zeroPoints.push_back(params->zeroPoint);
+      entry.scales.push_back(params->scale);
+      entry.zeroPoints.push_back(params->zeroPoint);
     }
-    for (auto [index, value] : llvm::enumerate(values)) {
-      int64_t channel = channelOf(index);
-      integers[index] = APInt(
-          policy.bits,
-          quantizeValue(value, scales[channel], zeroPoints[channel], storage),
-          /*isSigned=*/true);
-    }
+    for (int64_t c = 0; c < channels; ++c)
+      for (auto [i, index] : llvm::enumerate(indices[c]))
+        entry.integers[c * perChannel + i] = quantizeValue(
+            values[index], entry.scales[c], entry.zeroPoints[c], storage);
   }
-  MLIRContext *ctx = user->getContext();
-  QuantParamsAttr params =
-      channels == 1
-          ? QuantParamsAttr::get(ctx, policy.bits, true, scales[0],
-                                 zeroPoints[0], policy.narrow)
-          : QuantParamsAttr::get(ctx, policy.bits, true, policy.narrow, axis,
-                                 scales, zeroPoints);
-  auto type = RankedTensorType::get(shape, params.getStorageType());
-  Value constant =
-      arith::ConstantOp::create(quantizer.getBuilder(), user->getLoc(), type,
-                                DenseElementsAttr::get(type, integers));
-  return QuantizedWeights{constant, params};
+  if (!cache)
+    return materializeWeights(quantizer, nullptr, entry, policy, shape, axis,
+                              user);
+  return materializeWeights(quantizer, cache, *cache->insert(key, entry),
+                            policy, shape, axis, user);
 }
 
 /// The constant float weights of an operand.
@@ -270,10 +339,10 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   // channels along dimension 1 only.
   std::optional<int64_t> inputDim =
       rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
-  FailureOr<QuantizedWeights> w =
-      quantizeWeights(quantizer, weights, shape, 1, op,
-                      getWeightImportance(quantizer, shape, inputDim, data, 1),
-                      /*termsDim=*/0);
+  FailureOr<QuantizedWeights> w = quantizeWeights(
+      quantizer, weights, shape, 1, op,
+      getWeightImportance(quantizer, shape, 1, inputDim, data, 1),
+      /*termsDim=*/0);
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator = quantizer.accumulatorParams(
@@ -325,7 +394,7 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
       depthwise ? std::nullopt : std::optional<int64_t>(1);
   FailureOr<QuantizedWeights> w = quantizeWeights(
       quantizer, weights, shape, 0, op,
-      getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim);
+      getWeightImportance(quantizer, shape, 0, inputDim, data, 1), inputDim);
   if (failed(w))
     return failure();
   QuantParamsAttr accumulator =

@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Quantizer.h"
+#include "WeightCache.h"
 
+#include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
@@ -49,19 +51,34 @@ struct QuantizePass
         symmetricWeights, narrowRange,     symmetricActivations,
         useObserved,      floatFallback};
 
-    RangeSolver solver;
-    if (failed(solver.run(getOperation())))
+    // The range analysis and the weights qfhe-allocate-bits quantized, when
+    // it ran just before.
+    ModuleRanges &ranges = getAnalysis<ModuleRanges>();
+    if (!ranges.succeeded())
       return signalPassFailure();
-    bool failedAny = false;
-    getOperation().walk([&](func::FuncOp func) {
-      if (func.isExternal())
-        return;
-      Quantizer quantizer(func, options, solver);
-      failedAny |= failed(quantizer.run());
-    });
-    if (failedAny)
+    QuantizedWeightCache *cache = nullptr;
+    if (auto cached = getCachedAnalysis<QuantizedWeightCache>())
+      cache = &cached->get();
+    const RangeSolver &solver = ranges.getSolver();
+    if (failed(quantizeModule(
+            getOperation(), options,
+            [&](Value value) { return solver.getRange(value); }, cache)))
       signalPassFailure();
   }
 };
 
 } // namespace
+
+LogicalResult mlir::qfhe::quantizeModule(ModuleOp module,
+                                         const QuantizeOptions &options,
+                                         const SoundRangeFn &soundRange,
+                                         QuantizedWeightCache *weightCache) {
+  bool failedAny = false;
+  module.walk([&](func::FuncOp func) {
+    if (func.isExternal())
+      return;
+    Quantizer quantizer(func, options, soundRange, weightCache);
+    failedAny |= failed(quantizer.run());
+  });
+  return failure(failedAny);
+}

@@ -17,8 +17,9 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 Quantizer::Quantizer(func::FuncOp func, const QuantizeOptions &options,
-                     const RangeSolver &solver)
-    : func(func), options(options), solver(solver), builder(func.getContext()) {
+                     SoundRangeFn soundRange, QuantizedWeightCache *weightCache)
+    : func(func), options(options), soundRange(std::move(soundRange)),
+      weightCache(weightCache), builder(func.getContext()) {
   if (auto module = func->getParentOfType<ModuleOp>()) {
     if (auto bits = module->getAttrOfType<IntegerAttr>(kDefaultBitsAttr))
       moduleDefaultBits = bits.getInt();
@@ -94,7 +95,7 @@ TensorRange Quantizer::getRange(Value value) const {
   if (options.useObserved)
     if (std::optional<TensorRange> observed = getObservedRange(value))
       return *observed;
-  return solver.getRange(value);
+  return soundRange(value);
 }
 
 FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,

@@ -24,6 +24,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <functional>
+
 namespace mlir {
 namespace qfhe {
 
@@ -47,16 +49,26 @@ struct QValue {
   bool isAccumulator = false;
 };
 
+class QuantizedWeightCache;
+
+/// The sound range of a value (the range analysis' answer).
+using SoundRangeFn = std::function<TensorRange(Value)>;
+
 /// Rewrites one function.
 class Quantizer {
 public:
+  /// `weightCache` (optional) holds weights already quantized.
   Quantizer(func::FuncOp func, const QuantizeOptions &options,
-            const RangeSolver &solver);
+            SoundRangeFn soundRange,
+            QuantizedWeightCache *weightCache = nullptr);
 
   /// Rewrites the function; reports errors on the offending ops.
   LogicalResult run();
 
   OpBuilder &getBuilder() { return builder; }
+  /// Weights quantized before (by qfhe-allocate-bits, other candidates of
+  /// the measured search), or null.
+  QuantizedWeightCache *getWeightCache() const { return weightCache; }
   const QuantizeOptions &getOptions() const { return options; }
 
   /// The quantized representation of `value`, creating the client-side
@@ -126,7 +138,8 @@ private:
   QuantizeOptions options;
   std::optional<unsigned> moduleDefaultBits;
   std::optional<unsigned> moduleOutputBits;
-  const RangeSolver &solver;
+  SoundRangeFn soundRange;
+  QuantizedWeightCache *weightCache;
   OpBuilder builder;
   DenseMap<Value, QValue> quantized;
   DenseMap<Value, Value> dequantized;
@@ -146,6 +159,11 @@ RewriteResult quantizeLinearOp(Quantizer &quantizer, Operation *op);
 RewriteResult quantizeElementwiseOp(Quantizer &quantizer, Operation *op);
 /// Reshapes, slices, transposes, broadcasts and concatenation.
 RewriteResult quantizeMovementOp(Quantizer &quantizer, Operation *op);
+
+/// Rewrites every function of `module` with Quantizer (qfhe-quantize).
+LogicalResult quantizeModule(ModuleOp module, const QuantizeOptions &options,
+                             const SoundRangeFn &soundRange,
+                             QuantizedWeightCache *weightCache);
 
 /// Whether `op` only moves elements (the client may run it in float).
 bool isDataMovement(Operation *op);
