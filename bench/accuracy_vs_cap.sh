@@ -8,7 +8,7 @@
 # a Markdown table: accuracy, widest encrypted value, lookups per sample,
 # compile seconds, how often each program predicts what the float
 # program predicts (agreement), and each program's estimated FHE cost per
-# sample in 8-bit bootstraps (quant-cost, docs/cost.md).
+# sample in 8-bit bootstraps (quant-run summary, docs/cost.md).
 #
 # Usage: bench/accuracy_vs_cap.sh [build-dir] > bench/ACCURACY.md
 #

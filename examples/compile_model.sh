@@ -66,10 +66,10 @@ echo "  float accuracy:   $float"
 echo "  integer accuracy: $integer"
 # What the allocation measured, from the verifier's report (docs/pipeline.md).
 source "$ROOT/scripts/report.sh"
-# What the bootstraps cost (docs/cost.md).
-cost=$("$BIN/quant-cost" "$WORK/report.json")
-echo "  FHE cost:         $(echo "$cost" | sed -n 's/^cost: //p')"
+# The per-layer summary, and what the bootstraps cost (docs/cost.md).
+summary=$("$BIN/quant-run" summary "$WORK/report.json")
+echo "  FHE cost:         $(echo "$summary" | sed -n 's/.*, FHE cost \([0-9.]*\)$/\1/p') per sample, in 8-bit bootstraps"
 search=$(report_search "$WORK/report.json")
 [ -n "$search" ] && echo "  search:           $search"
-"$BIN/quant-run" summary "$WORK/report.json"
+echo "$summary"
 echo "  programs and reports in $WORK"

@@ -12,7 +12,8 @@
 #     agreement with float: a2q AGREE, uniform AGREE | -;
 #     cost: a2q COST, uniform COST | -
 #
-# (COST: the estimated FHE cost per sample in 8-bit bootstraps, quant-cost,
+# (COST: the estimated FHE cost per sample in 8-bit bootstraps, quant-run
+# summary,
 # docs/cost.md.)
 #
 # It fails when the a2q program's accuracy is below MIN_ACCURACY, or its
@@ -58,7 +59,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 widest=$(report_field "$work.a2q.json" widest bits)
 lookups=$(report_field "$work.a2q.json" lookups per_sample)
 roundings=$(report_field "$work.a2q.json" roundings per_sample)
-cost() { quant-cost "$1" | sed -n 's/^cost: \([0-9.]*\) .*/\1/p'; }
+cost() { quant-run summary "$1" | sed -n 's/.*, FHE cost \([0-9.]*\)$/\1/p'; }
 a2q_cost=$(cost "$work.a2q.json")
 
 if quant-opt "$calibrated" -o "$work.uniform.mlir" \

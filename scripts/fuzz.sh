@@ -13,6 +13,11 @@
 # BUILD/fuzz/runs/TARGET/corpus. Replay one with
 # `BUILD/bin/qfhe-fuzz-TARGET FILE`.
 #
+# The mutations are seeded (FUZZ_SEED, default 1) so that CI explores the
+# same inputs on every run and a landing fails only for what it changed;
+# FUZZ_SEED=0 lets libFuzzer pick a seed, for longer campaigns that look
+# further (docs/development.md).
+#
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 
@@ -35,7 +40,7 @@ for target in "${targets[@]}"; do
   rm -rf "$work"
   mkdir -p "$work/corpus"
   # A dictionary of the format's tokens, where there is one (fuzz/*.dict).
-  options=()
+  options=(-seed="${FUZZ_SEED:-1}")
   if [ -f "$ROOT/fuzz/$target.dict" ]; then
     options+=(-dict="$ROOT/fuzz/$target.dict")
   fi

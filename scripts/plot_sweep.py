@@ -5,7 +5,8 @@
 #
 # Plots what scripts/sweep.sh measured: the integer program's accuracy (and
 # the float program's, dashed) against the bit-width cap on the left axis,
-# and the bootstraps per sample (lookups and roundings) on a logarithmic
+# and the bootstraps per sample (lookups and roundings) and their FHE cost
+# (fhe_cost, docs/cost.md) on a logarithmic
 # right axis. Caps the model could not be compiled under are marked on the
 # cap axis. Needs matplotlib (Debian's python3-matplotlib).
 #
@@ -60,6 +61,13 @@ def main(argv):
             [int(rows[i][key]) for i in compiled],
             "s-" if key == "bootstraps" else "^:", color=color,
             label=f"{key} per sample")
+    # The estimated FHE cost (in 8-bit bootstraps, docs/cost.md) weighs
+    # each bootstrap by its input width.
+    if "fhe_cost" in rows[0]:
+        cost_axis.plot(
+            [positions[i] for i in compiled],
+            [float(rows[i]["fhe_cost"]) for i in compiled],
+            "D--", color="tab:purple", label="FHE cost per sample")
     cost_axis.set_yscale("log")
     cost_axis.set_ylabel("per sample (log scale)")
 
@@ -67,7 +75,7 @@ def main(argv):
                cost_axis.get_legend_handles_labels()[0])
     accuracy_axis.legend(handles, [h.get_label() for h in handles],
                          loc="center right", fontsize="small")
-    accuracy_axis.set_title("accuracy and bootstraps against the bit-width cap")
+    accuracy_axis.set_title("accuracy, bootstraps and FHE cost against the cap")
     fig.tight_layout()
     fig.savefig(argv[2], dpi=120)
 

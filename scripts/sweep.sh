@@ -10,7 +10,8 @@
 #   OUT_DIR/sweep.csv  one row per cap: cap, tlu, float_accuracy, accuracy,
 #                      agreement (how often it predicts what the float
 #                      program does), widest_bits, lookups, roundings and
-#                      bootstraps per sample, compile_seconds, error
+#                      bootstraps per sample, their FHE cost (8-bit
+#                      bootstraps, docs/cost.md), compile_seconds, error
 #   OUT_DIR/sweep.md   the same as a Markdown table
 #   OUT_DIR/sweep.png  accuracy and bootstraps per sample against the cap
 #                      (scripts/plot_sweep.py; needs matplotlib, Debian's
@@ -71,7 +72,7 @@ accuracy() {
 float=$(accuracy "$OUT/float.mlir" "" --predictions "$OUT/float-classes.npy")
 
 CSV=$OUT/sweep.csv
-echo "cap,tlu,float_accuracy,accuracy,agreement,widest_bits,lookups,roundings,bootstraps,compile_seconds,error" > "$CSV"
+echo "cap,tlu,float_accuracy,accuracy,agreement,widest_bits,lookups,roundings,bootstraps,fhe_cost,compile_seconds,error" > "$CSV"
 for cap in "${CAPS[@]}"; do
   max=${cap%/*}
   tlu=$max
@@ -85,34 +86,34 @@ for cap in "${CAPS[@]}"; do
       --mlir-print-debuginfo --qfhe-pipeline="$options" 2> "$work/errors.txt"; then
     # The first error, without its location, quoted for CSV.
     reason=$({ grep -m1 -o 'error: .*' "$work/errors.txt" || true; } | cut -c8- | sed 's/"/""/g')
-    echo "$max,$tlu,$float,,,,,,,,\"${reason:-quant-opt failed}\"" >> "$CSV"
+    echo "$max,$tlu,$float,,,,,,,,,\"${reason:-quant-opt failed}\"" >> "$CSV"
     continue
   fi
   seconds=$(awk "BEGIN { printf \"%.1f\", ($(date +%s%N) - $start) / 1e9 }")
   "$BIN/quant-run" summary "$work/report.json" > "$work/summary.txt"
-  # "per sample: L lookups (...) + R roundings (...) = B bootstraps" and
-  # "widest value: W bits (...)" of the summary.
-  read -r lookups roundings bootstraps < <(sed -n \
-    's/^ *per sample: \([0-9]*\) lookups\{0,1\}.* + \([0-9]*\) roundings\{0,1\}.* = \([0-9]*\) bootstraps$/\1 \2 \3/p' \
+  # "per sample: L lookups (...) + R roundings (...) = B bootstraps, FHE
+  # cost C" and "widest value: W bits (...)" of the summary.
+  read -r lookups roundings bootstraps cost < <(sed -n \
+    's/^ *per sample: \([0-9]*\) lookups\{0,1\}.* + \([0-9]*\) roundings\{0,1\}.* = \([0-9]*\) bootstraps, FHE cost \([0-9.]*\)$/\1 \2 \3 \4/p' \
     "$work/summary.txt")
   widest=$(sed -n 's/^ *widest value: \([0-9]*\) bits.*/\1/p' "$work/summary.txt")
   widest=${widest:-0}
   integer=$(accuracy "$work/integer.mlir")
   agreement=$(accuracy "$work/integer.mlir" "$OUT/float-classes.npy")
-  echo "$max,$tlu,$float,$integer,$agreement,$widest,$lookups,$roundings,$bootstraps,$seconds," >> "$CSV"
+  echo "$max,$tlu,$float,$integer,$agreement,$widest,$lookups,$roundings,$bootstraps,$cost,$seconds," >> "$CSV"
 done
 
 # The Markdown table, from the CSV.
 {
   echo "Model \`$(basename "$DATA")\`: the qfhe pipeline under each bit-width cap (scripts/sweep.sh)."
   echo
-  echo "| cap | tlu | float accuracy | accuracy | agreement with float | widest bits | lookups | roundings | bootstraps | compile s | error |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| cap | tlu | float accuracy | accuracy | agreement with float | widest bits | lookups | roundings | bootstraps | FHE cost | compile s | error |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   tail -n +2 "$CSV" | awk -F, '{
-    error = $11; for (i = 12; i <= NF; i++) error = error "," $i
+    error = $12; for (i = 13; i <= NF; i++) error = error "," $i
     gsub(/^"|"$/, "", error); gsub(/""/, "\"", error); gsub(/\|/, "\\|", error)
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, error }'
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, error }'
 } > "$OUT/sweep.md"
 echo "wrote $CSV and $OUT/sweep.md" >&2
 

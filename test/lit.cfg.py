@@ -34,7 +34,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qfhe_tools_dir, append_path=True)
 
-tools = ["quant-opt", "quant-cost", "mlir-opt", "mlir-runner"]
+tools = ["quant-opt", "mlir-opt", "mlir-runner"]
 for optional in ["quant-run", "quant-translate", "qfhe-range-check"]:
     if os.path.exists(os.path.join(config.qfhe_tools_dir, optional)):
         tools.append(optional)

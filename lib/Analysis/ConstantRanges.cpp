@@ -22,6 +22,17 @@ ElementsAttr mlir::qfhe::getConstantElements(Value value) {
 SmallVector<double> mlir::qfhe::getElementsAsDoubles(ElementsAttr attr) {
   SmallVector<double> values;
   Type elementType = attr.getElementType();
+  // Dense f32 and f64 elements are read as they are stored.
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (elementType.isF32()) {
+      auto floats = dense.getValues<float>();
+      return SmallVector<double>(floats.begin(), floats.end());
+    }
+    if (elementType.isF64()) {
+      auto doubles = dense.getValues<double>();
+      return SmallVector<double>(doubles.begin(), doubles.end());
+    }
+  }
   if (isa<FloatType>(elementType)) {
     auto floats = attr.tryGetValues<APFloat>();
     if (!floats)

@@ -13,6 +13,7 @@
 #ifndef QFHE_LIB_ANALYSIS_RANGERULES_H
 #define QFHE_LIB_ANALYSIS_RANGERULES_H
 
+#include "qfhe/Analysis/ConstantValues.h"
 #include "qfhe/Analysis/TensorRange.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -73,9 +74,6 @@ ElementsAttr getConstantElements(Value value);
 Interval getElementsRange(ElementsAttr attr);
 /// Exact range per index along `axis` of `attr`.
 SmallVector<Interval> getElementsRangePerAxis(ElementsAttr attr, int64_t axis);
-/// The elements of `attr` as doubles, in row-major order (empty if not a
-/// float or integer elements attribute).
-SmallVector<double> getElementsAsDoubles(ElementsAttr attr);
 
 //===----------------------------------------------------------------------===//
 // Op families

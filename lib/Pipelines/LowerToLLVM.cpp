@@ -46,6 +46,8 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertQFHEToLinalg());
   buildTensorFrontEndPipeline(pm);
   addApplyScaleLowering(pm);
+  // Odd integer widths in bytes: vectorizable loops, same values.
+  pm.addPass(createWidenIntegers());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   // After fusion: vectorizable loops for contractions.

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qfhe/Report/LayerSummary.h"
+#include "qfhe/Support/FheCost.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -222,7 +223,29 @@ private:
     return llvm::Error::success();
   }
 
-  /// One function: its values, and its lookups and roundings per sample.
+  /// One op's bootstraps: counted, with their cost, at its location's row.
+  llvm::Error readBootstrap(const llvm::json::Object &bootstrap,
+                            llvm::StringRef path, ReportSummary &summary) {
+    std::string loc;
+    int64_t bits, perSample;
+    if (llvm::Error error = readString(bootstrap, "loc", path, loc))
+      return error;
+    if (llvm::Error error = readInt(bootstrap, "input_bits", path, bits))
+      return error;
+    if (llvm::Error error = readInt(bootstrap, "per_sample", path, perSample))
+      return error;
+    if (bits < 0 || bits > 64 || perSample < 0)
+      return fail(path, "a count of bootstraps on 0 to 64 bits");
+    LayerSummary &layer = layerNamed(summary, nameOf(loc));
+    layer.bootstrapsPerSample += perSample;
+    layer.cost += static_cast<double>(perSample) *
+                  getBootstrapCost(static_cast<unsigned>(bits));
+    return llvm::Error::success();
+  }
+
+  /// One function: its values, its bootstrapping ops (reports written
+  /// before they were listed have none), and its lookups and roundings per
+  /// sample.
   llvm::Error readFunction(const llvm::json::Object &function,
                            llvm::StringRef path, ReportSummary &summary) {
     if (llvm::Error error = forEachObject(
@@ -231,6 +254,14 @@ private:
               return readValue(value, valuePath, summary);
             }))
       return error;
+    if (function.get("bootstraps"))
+      if (llvm::Error error = forEachObject(
+              function, "bootstraps", path,
+              [&](const llvm::json::Object &bootstrap,
+                  llvm::StringRef bootstrapPath) {
+                return readBootstrap(bootstrap, bootstrapPath, summary);
+              }))
+        return error;
     for (auto [key, total, byBits] :
          {std::make_tuple("lookups", &summary.lookupsPerSample,
                           &summary.lookupsByInputBits),
@@ -255,7 +286,12 @@ private:
         if (!llvm::to_integer(bits.str(), width) || !number)
           return fail(countsPath + ".per_sample_by_input_bits." + bits.str(),
                       "a count under a bit width");
+        if (width < 0 || width > 64 || *number < 0)
+          return fail(countsPath + ".per_sample_by_input_bits." + bits.str(),
+                      "a count of at least 0 under a width of 0 to 64 bits");
         (*byBits)[width] += *number;
+        summary.cost += static_cast<double>(*number) *
+                        getBootstrapCost(static_cast<unsigned>(width));
       }
     }
     return llvm::Error::success();
@@ -285,12 +321,12 @@ void mlir::qfhe::printReportSummary(const ReportSummary &summary,
                 : std::string("-");
   };
   std::vector<std::array<std::string, 7>> rows{
-      {"layer", "op", "input bits", "parts", "lookups", "roundings", "widest"}};
+      {"layer", "op", "input bits", "parts", "bootstraps", "cost", "widest"}};
   for (const LayerSummary &layer : summary.layers)
     rows.push_back({layer.name, layer.op.empty() ? "-" : layer.op,
                     optional(layer.inputBits), optional(layer.chunks),
-                    std::to_string(layer.lookupOps),
-                    std::to_string(layer.roundingOps),
+                    std::to_string(layer.bootstrapsPerSample),
+                    llvm::formatv("{0:F2}", layer.cost).str(),
                     widest(layer.widestBits, layer.widestOp)});
   std::array<size_t, 7> widths{};
   for (const auto &row : rows)
@@ -309,8 +345,8 @@ void mlir::qfhe::printReportSummary(const ReportSummary &summary,
     }
     os << "\n";
   }
-  os << "  (lookups and roundings: ops, each bootstrapping every element of "
-        "its tensor)\n";
+  os << "  (bootstraps per sample; cost in " << kCostUnitBits
+     << "-bit bootstraps, docs/cost.md)\n";
   // "N lookups (n on b-bit inputs, ...)".
   auto perSample = [](int64_t total, const std::map<int64_t, int64_t> &byBits,
                       llvm::StringRef what) {
@@ -330,7 +366,8 @@ void mlir::qfhe::printReportSummary(const ReportSummary &summary,
      << perSample(summary.roundingsPerSample, summary.roundingsByInputBits,
                   "rounding")
      << " = " << summary.lookupsPerSample + summary.roundingsPerSample
-     << " bootstraps\n";
+     << " bootstraps, FHE cost " << llvm::formatv("{0:F2}", summary.cost)
+     << "\n";
   if (summary.widestBits)
     os << llvm::formatv("  widest value: {0} bits ({1}, {2}), ",
                         summary.widestBits, summary.widestName,

@@ -74,29 +74,10 @@ std::optional<DType> mlir::qfhe::getDTypeOfKind(char kind, unsigned size) {
   return std::nullopt;
 }
 
-std::string mlir::qfhe::formatShape(llvm::ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << '[';
-  llvm::interleaveComma(shape, os);
-  os << ']';
-  return text;
-}
-
 std::string mlir::qfhe::formatNumber(double value) {
   std::string text;
   llvm::raw_string_ostream(text) << llvm::format("%.9g", value);
   return text;
-}
-
-std::string mlir::qfhe::formatIndex(llvm::ArrayRef<int64_t> shape,
-                                    int64_t flatIndex) {
-  llvm::SmallVector<int64_t, 4> index(shape.size());
-  for (size_t dim = shape.size(); dim-- > 0;) {
-    index[dim] = flatIndex % shape[dim];
-    flatIndex /= shape[dim];
-  }
-  return formatShape(index);
 }
 
 int64_t mlir::qfhe::getNumElements(llvm::ArrayRef<int64_t> shape) {

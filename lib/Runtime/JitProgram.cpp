@@ -49,7 +49,7 @@ llvm::Error lowerToLLVM(ModuleOp module, llvm::StringRef entry) {
   PassManager pm(module.getContext());
   buildLowerToLLVMPipeline(pm);
   if (failed(pm.run(module)))
-    return llvm::createStringError("cannot lower @" + entry +
+    return llvm::createStringError("cannot lower " + entry +
                                    " to LLVM: " + diagnostics);
   return llvm::Error::success();
 }
@@ -78,13 +78,29 @@ JitProgram::~JitProgram() = default;
 
 llvm::Expected<std::unique_ptr<JitProgram>>
 JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
+  llvm::Expected<std::vector<std::unique_ptr<JitProgram>>> programs =
+      compileAll(module, {entry.str()}, optLevel);
+  if (!programs)
+    return programs.takeError();
+  return std::move(programs->front());
+}
+
+llvm::Expected<std::vector<std::unique_ptr<JitProgram>>>
+JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
+                       unsigned optLevel) {
   auto start = std::chrono::steady_clock::now();
-  llvm::Expected<func::FuncOp> function = findEntryFunction(module, entry);
-  if (!function)
-    return function.takeError();
-  llvm::Expected<FunctionSpec> spec = getFunctionSpec(*function);
-  if (!spec)
-    return spec.takeError();
+  std::vector<FunctionSpec> specs;
+  std::vector<LargestTensors> largest;
+  for (const std::string &entry : entries) {
+    llvm::Expected<func::FuncOp> function = findEntryFunction(module, entry);
+    if (!function)
+      return function.takeError();
+    llvm::Expected<FunctionSpec> spec = getFunctionSpec(*function);
+    if (!spec)
+      return spec.takeError();
+    specs.push_back(std::move(*spec));
+    largest.push_back(LargestTensors::measure(*function));
+  }
 
   OwningOpRef<ModuleOp> lowered = module.clone();
   // Argument and result attributes (ranges, names) mean nothing to the
@@ -95,11 +111,15 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
     for (unsigned i = 0, e = function.getNumResults(); i < e; ++i)
       function.setResultAttrs(i, ArrayRef<NamedAttribute>{});
   });
-  prepareEntry(lowered->lookupSymbol<func::FuncOp>(entry));
+  for (const std::string &entry : entries)
+    prepareEntry(lowered->lookupSymbol<func::FuncOp>(entry));
   MLIRContext *ctx = module.getContext();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
-  if (llvm::Error error = lowerToLLVM(*lowered, entry))
+  std::string names;
+  for (const std::string &entry : entries)
+    names += (names.empty() ? "@" : ", @") + entry;
+  if (llvm::Error error = lowerToLLVM(*lowered, names))
     return std::move(error);
 
   static std::once_flag nativeTargetInitialized;
@@ -132,25 +152,31 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
   SmallVector<StringRef, 1> libraries{runnerUtils};
   options.sharedLibPaths = libraries;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  llvm::Expected<std::unique_ptr<ExecutionEngine>> engine =
+  llvm::Expected<std::unique_ptr<ExecutionEngine>> created =
       ExecutionEngine::create(*lowered, options, std::move(*targetMachine));
-  if (!engine)
-    return llvm::createStringError("cannot compile @" + entry + ": " +
-                                   llvm::toString(engine.takeError()));
-  // Looking the function up compiles the module.
-  llvm::Expected<void (*)(void **)> packed =
-      (*engine)->lookupPacked(("_mlir_ciface_" + entry).str());
-  if (!packed)
-    return llvm::createStringError("cannot compile @" + entry + ": " +
-                                   llvm::toString(packed.takeError()));
-
-  std::unique_ptr<JitProgram> program(new JitProgram());
-  program->spec = std::move(*spec);
-  program->largestTensors = LargestTensors::measure(*function);
-  program->engine = std::move(*engine);
-  program->packedEntry = *packed;
-  program->compileSeconds = secondsSince(start);
-  return program;
+  if (!created)
+    return llvm::createStringError("cannot compile " + names + ": " +
+                                   llvm::toString(created.takeError()));
+  std::shared_ptr<ExecutionEngine> engine = std::move(*created);
+  std::vector<std::unique_ptr<JitProgram>> programs;
+  for (auto [entry, spec, tensors] : llvm::zip_equal(entries, specs, largest)) {
+    // Looking the function up compiles the module (once).
+    llvm::Expected<void (*)(void **)> packed =
+        engine->lookupPacked("_mlir_ciface_" + entry);
+    if (!packed)
+      return llvm::createStringError("cannot compile @" + entry + ": " +
+                                     llvm::toString(packed.takeError()));
+    std::unique_ptr<JitProgram> program(new JitProgram());
+    program->spec = std::move(spec);
+    program->largestTensors = std::move(tensors);
+    program->engine = engine;
+    program->packedEntry = *packed;
+    programs.push_back(std::move(program));
+  }
+  double seconds = secondsSince(start);
+  for (std::unique_ptr<JitProgram> &program : programs)
+    program->compileSeconds = seconds;
+  return programs;
 }
 
 llvm::Expected<llvm::SmallVector<HostArray>>

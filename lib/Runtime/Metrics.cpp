@@ -6,6 +6,8 @@
 
 #include "qfhe/Runtime/Metrics.h"
 
+#include "qfhe/Support/ClassMetrics.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,26 +15,23 @@
 using namespace mlir;
 using namespace mlir::qfhe;
 
+/// Row `row` of `array` (`columns` elements) as doubles into `values`.
+static void readRow(const HostArray &array, int64_t row, int64_t columns,
+                    std::vector<double> &values) {
+  values.resize(columns);
+  for (int64_t column = 0; column < columns; ++column)
+    values[column] = array.getAsDouble(row * columns + column);
+}
+
 std::vector<int64_t> mlir::qfhe::predictClasses(const HostArray &outputs,
                                                 double threshold) {
   int64_t columns = outputs.getRank() < 2 ? 1 : outputs.getShape().back();
   int64_t rows = columns == 0 ? 0 : outputs.getNumElements() / columns;
   std::vector<int64_t> classes(rows);
+  std::vector<double> scores;
   for (int64_t row = 0; row < rows; ++row) {
-    if (columns == 1) {
-      classes[row] = outputs.getAsDouble(row) > threshold ? 1 : 0;
-      continue;
-    }
-    int64_t best = 0;
-    double bestValue = outputs.getAsDouble(row * columns);
-    for (int64_t column = 1; column < columns; ++column) {
-      double value = outputs.getAsDouble(row * columns + column);
-      if (value > bestValue || (std::isnan(bestValue) && !std::isnan(value))) {
-        best = column;
-        bestValue = value;
-      }
-    }
-    classes[row] = best;
+    readRow(outputs, row, columns, scores);
+    classes[row] = predictClass(scores.data(), columns, threshold);
   }
   return classes;
 }
@@ -105,15 +104,6 @@ llvm::Expected<Comparison> mlir::qfhe::compareArrays(const HostArray &actual,
   return comparison;
 }
 
-/// log(sum exp(row)) of `count` logits, stably.
-static double logSumExp(const double *row, int64_t count) {
-  double largest = *std::max_element(row, row + count);
-  double sum = 0;
-  for (int64_t i = 0; i < count; ++i)
-    sum += std::exp(row[i] - largest);
-  return largest + std::log(sum);
-}
-
 double mlir::qfhe::meanClassDivergence(const HostArray &reference,
                                        const HostArray &candidate) {
   int64_t rows = reference.getRank() ? reference.getShape()[0] : 1;
@@ -123,26 +113,12 @@ double mlir::qfhe::meanClassDivergence(const HostArray &reference,
   if (rows == 0 || total == 0)
     return 0;
   int64_t classes = total / rows;
-  std::vector<double> p(std::max<int64_t>(classes, 2)),
-      q(std::max<int64_t>(classes, 2));
+  std::vector<double> p, q;
   double sum = 0;
   for (int64_t r = 0; r < rows; ++r) {
-    if (classes == 1) {
-      // One logit: the two classes of a sigmoid.
-      p = {0.0, reference.getAsDouble(r)};
-      q = {0.0, candidate.getAsDouble(r)};
-    } else {
-      for (int64_t c = 0; c < classes; ++c) {
-        p[c] = reference.getAsDouble(r * classes + c);
-        q[c] = candidate.getAsDouble(r * classes + c);
-      }
-    }
-    int64_t n = static_cast<int64_t>(p.size());
-    double pNorm = logSumExp(p.data(), n), qNorm = logSumExp(q.data(), n);
-    for (int64_t c = 0; c < n; ++c) {
-      double logP = p[c] - pNorm, logQ = q[c] - qNorm;
-      sum += std::exp(logP) * (logP - logQ);
-    }
+    readRow(reference, r, classes, p);
+    readRow(candidate, r, classes, q);
+    addClassDivergence(p.data(), q.data(), classes, sum);
   }
   // Non-finite outputs are as far as can be.
   return std::isfinite(sum) ? sum / rows

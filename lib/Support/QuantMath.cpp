@@ -187,11 +187,29 @@ static int64_t roundChannel(const std::vector<double> &weights, double scale,
                             std::vector<int64_t> &integers,
                             size_t segmentSize = 0) {
   integers.resize(weights.size());
+  // quantizeValue(w, scale, 0, storage), inlined: the quotient is clamped
+  // to one past the storage (where rounding cannot reach back inside), so
+  // adding and subtracting 1.5 * 2^52 rounds it half to even, as nearbyint
+  // does in the default rounding mode.
+  double low = static_cast<double>(storage.min) - 1.0;
+  double high = static_cast<double>(storage.max) + 1.0;
+  double min = static_cast<double>(storage.min);
+  double max = static_cast<double>(storage.max);
+  constexpr double kRounder = 6755399441055744.0; // 1.5 * 2^52
   int64_t largest = 0;
-  for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
+  size_t size = segmentSize ? segmentSize : std::max<size_t>(weights.size(), 1);
+  for (size_t begin = 0; begin < weights.size(); begin += size) {
     int64_t norm = 0;
-    for (size_t i = begin; i < end; ++i) {
-      integers[i] = quantizeValue(weights[i], scale, 0, storage);
+    for (size_t i = begin, end = std::min(weights.size(), begin + size);
+         i < end; ++i) {
+      double quotient = weights[i] / scale;
+      if (std::isnan(quotient)) {
+        integers[i] = 0;
+        continue;
+      }
+      quotient = std::clamp(quotient, low, high);
+      double rounded = std::clamp((quotient + kRounder) - kRounder, min, max);
+      integers[i] = static_cast<int64_t>(rounded);
       norm += integers[i] < 0 ? -integers[i] : integers[i];
     }
     largest = std::max(largest, norm);
@@ -231,16 +249,40 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
   }
   // The scale covering the largest weight, then coarser until the rounded
   // integers meet the budget (the real-valued l1 bound first, then small
-  // steps: rounding can add up to half a step per weight).
+  // steps: rounding can add up to half a step per weight). The steps form a
+  // fixed sequence and the rounded norm never grows along it, so the first
+  // scale of the sequence that meets the budget is found by doubling, then
+  // bisecting, the number of steps: a few roundings instead of one per step.
   double scale = magnitude / static_cast<double>(storage.max);
   if (l1Budget > 0)
     scale = std::max(scale, l1 / static_cast<double>(l1Budget));
   scale = roundScaleToFloat(scale);
-  while (l1Budget > 0 && roundChannel(weights, scale, storage, integers,
-                                      segmentSize) > l1Budget)
-    scale = roundScaleToFloat(
-        std::nextafter(static_cast<float>(scale * (1.0 + 1.0 / 64)),
-                       std::numeric_limits<float>::infinity()));
+  auto meets = [&](double candidate) {
+    return roundChannel(weights, candidate, storage, integers, segmentSize) <=
+           l1Budget;
+  };
+  if (l1Budget > 0 && !meets(scale)) {
+    // Scales k steps after the first; known[k] once computed.
+    std::vector<double> known{scale};
+    auto stepsAfter = [&](size_t steps) {
+      while (known.size() <= steps)
+        known.push_back(roundScaleToFloat(
+            std::nextafter(static_cast<float>(known.back() * (1.0 + 1.0 / 64)),
+                           std::numeric_limits<float>::infinity())));
+      return known[steps];
+    };
+    // Invariant: `failing` steps miss the budget, `passing` steps meet it.
+    size_t failing = 0, passing = 1;
+    while (!meets(stepsAfter(passing))) {
+      failing = passing;
+      passing *= 2;
+    }
+    while (passing - failing > 1) {
+      size_t middle = failing + (passing - failing) / 2;
+      (meets(stepsAfter(middle)) ? passing : failing) = middle;
+    }
+    scale = stepsAfter(passing);
+  }
   roundChannel(weights, scale, storage, integers, segmentSize);
   return scale;
 }
@@ -275,48 +317,199 @@ static double refitScale(const std::vector<double> &weights,
   return roundScaleToFloat(cross / squares);
 }
 
-/// Rounds to nearest at `scale`, then removes units of magnitude where the
-/// weighted error grows the least until sum |q| <= budget in every segment.
-static void roundUnderBudget(const std::vector<double> &weights,
-                             const std::vector<double> &importance,
-                             double scale, IntegerRange storage, int64_t budget,
-                             std::vector<int64_t> &integers,
-                             size_t segmentSize) {
+namespace {
+/// The units a segment's integers may give up, as a separable convex
+/// problem: taking the j-th unit (j = 1, 2, ...) off |q_i| raises the
+/// weighted error by first_k + (j - 1) * step_k, with step_k > 0, at most
+/// `units_k` times (item k stands for weight index[k]).
+struct UnitCosts {
+  std::vector<size_t> index;
+  std::vector<double> first, step, inverseStep;
+  std::vector<int32_t> units;
+
+  void clear() {
+    index.clear();
+    first.clear();
+    step.clear();
+    inverseStep.clear();
+    units.clear();
+  }
+  size_t size() const { return index.size(); }
+  void reserve(size_t count) {
+    index.reserve(count);
+    first.reserve(count);
+    step.reserve(count);
+    inverseStep.reserve(count);
+    units.reserve(count);
+  }
+
+  /// Units of item k whose cost is at most `threshold`: floor((threshold -
+  /// first) / step) + 1, between 0 and units (units < 2^31).
+  int32_t countAtMost(size_t k, double threshold) const {
+    double steps = (threshold - first[k]) * inverseStep[k];
+    double bounded = steps > -1.0 ? std::min(steps, double(units[k])) : -1.0;
+    int32_t count = std::min(static_cast<int32_t>(bounded) + 1, units[k]);
+    return bounded >= 0 ? count : 0;
+  }
+
+  /// Units of all items whose cost is at most `threshold`, and in `slope`
+  /// the sum of 1 / step over the items with units left at it (one pass,
+  /// which the compiler vectorizes).
+  int64_t countAtMost(double threshold, double &slope) const {
+    int64_t total = 0;
+    double inverse = 0;
+    for (size_t k = 0, e = size(); k < e; ++k) {
+      int32_t count = countAtMost(k, threshold);
+      total += count;
+      inverse += count < units[k] ? inverseStep[k] : 0.0;
+    }
+    slope = inverse;
+    return total;
+  }
+
+  /// Units of all items whose cost is at most `threshold` (one pass, which
+  /// the compiler vectorizes).
+  int64_t countAtMost(double threshold) const {
+    int64_t total = 0;
+    for (size_t k = 0, e = size(); k < e; ++k)
+      total += countAtMost(k, threshold);
+    return total;
+  }
+};
+
+/// How many units each item gives up so that the `excess` cheapest units
+/// of `costs` go (fewer than all units): `taken[k]`.
+void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
+                       std::vector<int32_t> &taken) {
+  // A bracket [low, high] of the threshold cost: lowCount < excess <=
+  // highCount units cost at most low and high; low starts below every
+  // unit (nothing counts there). Newton steps on the count, whose slope is
+  // about the sum of 1 / step over the items not used up, from the guess
+  // of the continuous relaxation (floor(x) + 1 is x + 1/2 on average);
+  // bisection when a step leaves the bracket; until the bracket holds a
+  // few units per 16 items.
+  double high = -std::numeric_limits<double>::infinity();
+  double low = std::numeric_limits<double>::infinity();
+  double sumInverse = 0, sumFirstInverse = 0;
+  int64_t highCount = 0;
+  for (size_t k = 0, e = costs.size(); k < e; ++k) {
+    low = std::min(low, costs.first[k]);
+    high =
+        std::max(high, costs.first[k] + (costs.units[k] - 1) * costs.step[k]);
+    sumInverse += costs.inverseStep[k];
+    sumFirstInverse += costs.first[k] * costs.inverseStep[k];
+    highCount += costs.units[k];
+  }
+  bool lowCounts = false;
+  int64_t lowCount = 0;
+  double guess = (static_cast<double>(excess) -
+                  0.5 * static_cast<double>(costs.size()) + sumFirstInverse) /
+                 sumInverse;
+  int64_t gatherLimit =
+      std::max<int64_t>(32, static_cast<int64_t>(costs.size() / 16));
+  while (highCount != excess && highCount - lowCount > gatherLimit) {
+    double middle = guess;
+    if (!(middle > low && middle < high))
+      middle = low + (high - low) * 0.5;
+    if (!(middle > low && middle < high)) {
+      if (!lowCounts && middle == low) {
+        // Every unit up to the cheapest is a tie: count them.
+        lowCounts = true;
+        lowCount = costs.countAtMost(low);
+        if (lowCount >= excess) {
+          high = low;
+          highCount = lowCount;
+          lowCounts = false;
+          lowCount = 0;
+        }
+        continue;
+      }
+      break; // adjacent doubles: the units between are ties
+    }
+    double slope = 0;
+    int64_t count = costs.countAtMost(middle, slope);
+    if (count < excess) {
+      low = middle;
+      lowCount = count;
+      lowCounts = true;
+    } else {
+      high = middle;
+      highCount = count;
+    }
+    guess = slope > 0 ? middle + static_cast<double>(excess - count) / slope
+                      : std::numeric_limits<double>::quiet_NaN();
+  }
+  // Every unit up to `low`, then the cheapest of those between low and
+  // high, listed with their costs.
+  taken.resize(costs.size());
+  std::vector<std::pair<double, size_t>> between;
+  for (size_t k = 0, e = costs.size(); k < e; ++k) {
+    taken[k] = lowCounts ? costs.countAtMost(k, low) : 0;
+    for (int32_t j = taken[k], last = costs.countAtMost(k, high); j < last; ++j)
+      between.push_back({costs.first[k] + j * costs.step[k], k});
+  }
+  auto remaining = static_cast<size_t>(excess - lowCount);
+  if (remaining < between.size())
+    std::nth_element(between.begin(), between.begin() + remaining,
+                     between.end());
+  for (size_t u = 0; u < remaining && u < between.size(); ++u)
+    ++taken[between[u].second];
+}
+} // namespace
+
+void roundUnderL1Budget(const std::vector<double> &weights,
+                        const std::vector<double> &importance, double scale,
+                        IntegerRange storage, int64_t l1Budget,
+                        std::vector<int64_t> &integers, size_t segmentSize) {
   roundChannel(weights, scale, storage, integers, segmentSize);
-  if (budget <= 0)
+  if (l1Budget <= 0)
     return;
-  // Cost of taking one unit off |q_i|.
-  auto cost = [&](size_t i) {
-    double magnitude = std::fabs(weights[i]);
-    double q =
-        static_cast<double>(integers[i] < 0 ? -integers[i] : integers[i]);
-    double before = magnitude - scale * q, after = magnitude - scale * (q - 1);
-    return importance[i] * (after * after - before * before);
-  };
-  using Entry = std::pair<double, size_t>;
-  auto greater = [](const Entry &a, const Entry &b) {
-    return a.first > b.first;
+  // With q_i rounded to nearest and r_i = |w_i| - scale |q_i|, the j-th
+  // unit taken off |q_i| costs importance_i * ((r_i + j scale)^2 -
+  // (r_i + (j - 1) scale)^2) = importance_i * scale * (2 r_i + scale) +
+  // (j - 1) * 2 importance_i scale^2: nondecreasing in j. Taking the
+  // `excess` cheapest units over all weights is therefore optimal (what
+  // taking them one at a time from a heap computes). Units of weights whose
+  // inputs never vary (importance 0) cost nothing and go first; the others'
+  // cost threshold is bracketed by counting the units under a threshold in
+  // passes over the weights, then the units inside the bracket are sorted.
+  UnitCosts costs;
+  std::vector<int32_t> taken;
+  auto takeUnits = [&](size_t i, int64_t units) {
+    integers[i] += integers[i] > 0 ? -units : units;
   };
   for (auto [begin, end] : getSegments(weights.size(), segmentSize)) {
     int64_t norm = 0;
-    std::vector<Entry> heap;
-    for (size_t i = begin; i < end; ++i) {
+    for (size_t i = begin; i < end; ++i)
       norm += integers[i] < 0 ? -integers[i] : integers[i];
-      if (integers[i] != 0)
-        heap.push_back({cost(i), i});
-    }
-    std::make_heap(heap.begin(), heap.end(), greater);
-    while (norm > budget && !heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), greater);
-      size_t i = heap.back().second;
-      heap.pop_back();
-      integers[i] += integers[i] > 0 ? -1 : 1;
-      --norm;
-      if (integers[i] != 0) {
-        heap.push_back({cost(i), i});
-        std::push_heap(heap.begin(), heap.end(), greater);
+    int64_t excess = norm - l1Budget;
+    if (excess <= 0)
+      continue;
+    costs.clear();
+    costs.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
+      if (magnitude == 0)
+        continue;
+      if (!(importance[i] > 0)) {
+        int64_t units = std::min(magnitude, std::max<int64_t>(excess, 0));
+        takeUnits(i, units);
+        excess -= units;
+        continue;
       }
+      double remainder = std::fabs(weights[i]) - scale * magnitude;
+      double step = 2.0 * importance[i] * scale * scale;
+      costs.index.push_back(i);
+      costs.first.push_back(importance[i] * scale * (2.0 * remainder + scale));
+      costs.step.push_back(step);
+      costs.inverseStep.push_back(1.0 / step);
+      costs.units.push_back(static_cast<int32_t>(magnitude));
     }
+    if (excess <= 0)
+      continue;
+    takeCheapestUnits(costs, excess, taken);
+    for (size_t k = 0, e = costs.size(); k < e; ++k)
+      takeUnits(costs.index[k], taken[k]);
   }
 }
 
@@ -359,8 +552,8 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
     double grid = roundScaleToFloat(
         finest *
         std::pow(coarsest / finest, static_cast<double>(step) / kScales));
-    roundUnderBudget(weights, importance, grid, storage, l1Budget, candidate,
-                     segmentSize);
+    roundUnderL1Budget(weights, importance, grid, storage, l1Budget, candidate,
+                       segmentSize);
     double scale = refitScale(weights, importance, grid, candidate);
     double candidateError =
         weightedError(weights, importance, scale, candidate);

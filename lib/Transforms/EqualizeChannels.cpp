@@ -303,6 +303,18 @@ Value scaledConstant(OpBuilder &b, Location loc, DenseFPElementsAttr elements,
   for (int64_t d = dim + 1; d < type.getRank(); ++d)
     inner *= type.getDimSize(d);
   int64_t size = type.getDimSize(dim);
+  if (type.getElementType().isF32()) {
+    // The common case, without APFloat: the product is rounded to float
+    // (to nearest, ties to even) as APFloat::convert would.
+    SmallVector<float> values;
+    values.reserve(type.getNumElements());
+    int64_t index = 0;
+    for (float value : elements.getValues<float>())
+      values.push_back(static_cast<float>(static_cast<double>(value) *
+                                          factorOf[(index++ / inner) % size]));
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
+  }
   SmallVector<APFloat> values;
   int64_t index = 0;
   for (APFloat value : elements.getValues<APFloat>()) {

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Analysis/RangeAnalysis.h"
 #include "qfhe/Transforms/Passes.h"
 
@@ -63,11 +64,24 @@ struct InferRangesPass : qfhe::impl::InferRangesBase<InferRangesPass> {
   using InferRangesBase::InferRangesBase;
 
   void runOnOperation() override {
-    RangeAnalysisOptions options;
-    options.useObserved = useObserved;
-    RangeSolver solver(options);
-    if (failed(solver.run(getOperation())))
-      return signalPassFailure();
+    // Without calibration ranges this is the analysis later passes use:
+    // shared through the AnalysisManager (attributes do not change it).
+    std::optional<RangeSolver> own;
+    const RangeSolver *shared = nullptr;
+    if (useObserved) {
+      RangeAnalysisOptions options;
+      options.useObserved = true;
+      own.emplace(options);
+      if (failed(own->run(getOperation())))
+        return signalPassFailure();
+    } else {
+      ModuleRanges &ranges = getAnalysis<ModuleRanges>();
+      if (!ranges.succeeded())
+        return signalPassFailure();
+      shared = &ranges.getSolver();
+      markAnalysesPreserved<ModuleRanges>();
+    }
+    const RangeSolver &solver = shared ? *shared : *own;
     MLIRContext *ctx = &getContext();
     bool failedCheck = false;
 

@@ -7,7 +7,10 @@
 // Runs qfhe and upstream MLIR passes on .mlir files, like mlir-opt, with the
 // qfhe dialect and passes registered. The output (-o) is written whole or
 // not at all: a write that fails is an error naming the file, and a failed
-// run leaves an existing output file as it was.
+// run leaves an existing output file as it was. The measured allocation
+// search (`calibration-data`) runs its candidates with the runtime's
+// evaluator, which this tool installs: the compiler libraries do not
+// execute programs or read data files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,11 +21,37 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qfhe/InitQFHE.h"
+#include "qfhe/Runtime/PieceEvaluator.h"
 #include "qfhe/Support/OutputFile.h"
 #include "qfhe/Support/ParserWorkarounds.h"
+#include "qfhe/Support/Progress.h"
+
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/WithColor.h"
+
+namespace {
+
+/// --quiet and --progress set the process' progress mode when parsed.
+llvm::cl::opt<bool> quiet(
+    "quiet",
+    llvm::cl::desc("Print no progress on standard error (by default it shows "
+                   "on a terminal; QFHE_PROGRESS=1 shows it anywhere)"),
+    llvm::cl::cb<void, bool>([](bool value) {
+      if (value)
+        mlir::qfhe::setProgressMode(mlir::qfhe::ProgressMode::Never);
+    }));
+llvm::cl::opt<bool> progress(
+    "progress",
+    llvm::cl::desc("Print the progress of long stages on standard error even "
+                   "when it is not a terminal"),
+    llvm::cl::cb<void, bool>([](bool value) {
+      if (value && !quiet)
+        mlir::qfhe::setProgressMode(mlir::qfhe::ProgressMode::Always);
+    }));
+
+} // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
@@ -32,6 +61,7 @@ int main(int argc, char **argv) {
   mlir::qfhe::registerQFHEDialects(registry);
   mlir::registerAllPasses();
   mlir::qfhe::registerQFHEPasses();
+  mlir::qfhe::installPieceEvaluator();
   auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "qfhe optimizer driver: quantization passes for FHE\n",
       registry);

@@ -14,6 +14,8 @@
 
 #include "Commands.h"
 
+#include "qfhe/Support/Progress.h"
+
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -66,6 +68,20 @@ cl::opt<int64_t>
                        "dimension of 1 runs one sample per call"),
               cl::sub(cl::SubCommand::getTopLevel()), cl::sub(calibrateSub),
               cl::cat(category));
+
+// Progress of the sample loop on standard error (qfhe/Support/Progress.h).
+cl::opt<bool> quiet("quiet",
+                    cl::desc("Print no progress on standard error (by "
+                             "default it shows on a terminal; "
+                             "QFHE_PROGRESS=1 shows it anywhere)"),
+                    cl::sub(cl::SubCommand::getTopLevel()),
+                    cl::sub(calibrateSub), cl::cat(category));
+cl::opt<bool>
+    progress("progress",
+             cl::desc("Print progress on standard error even when it is not "
+                      "a terminal"),
+             cl::sub(cl::SubCommand::getTopLevel()), cl::sub(calibrateSub),
+             cl::cat(category));
 
 // Options of the run command.
 cl::list<std::string>
@@ -163,6 +179,10 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category, calibrateSub);
   cl::HideUnrelatedOptions(category, summarySub);
   cl::ParseCommandLineOptions(argc, argv, kOverview);
+  if (quiet)
+    setProgressMode(ProgressMode::Never);
+  else if (progress)
+    setProgressMode(ProgressMode::Always);
 
   llvm::Error error = llvm::Error::success();
   // Options of the top level are also found after a subcommand: refuse

@@ -59,7 +59,8 @@ TEST_F(LocationNameTest, UnknownLocation) {
 /// A report as qfhe-verify-bitwidth writes it, with `values` and
 /// `allocation` spliced in.
 llvm::json::Value makeReport(llvm::json::Array values,
-                             std::optional<llvm::json::Array> layers = {}) {
+                             std::optional<llvm::json::Array> layers = {},
+                             std::optional<llvm::json::Array> bootstraps = {}) {
   auto counts = [](int64_t perSample, llvm::json::Object byBits) {
     return llvm::json::Object{{"ops", 1},
                               {"per_sample", perSample},
@@ -75,6 +76,9 @@ llvm::json::Value makeReport(llvm::json::Array values,
            {"values", std::move(values)},
            {"lookups", counts(12, llvm::json::Object{{"6", 10}, {"4", 2}})},
            {"roundings", counts(32, llvm::json::Object{{"8", 32}})}}}}};
+  if (bootstraps)
+    (*report.getArray("functions"))[0].getAsObject()->try_emplace(
+        "bootstraps", std::move(*bootstraps));
   if (layers)
     report["allocation"] =
         llvm::json::Object{{"strategy", "a2q"}, {"layers", std::move(*layers)}};
@@ -111,10 +115,31 @@ TEST(SummarizeReport, GroupsValuesByLocationNameInProgramOrder) {
       llvm::json::Object{{"op", "linalg.conv_2d_nchw_fchw"},
                          {"loc", R"(loc("conv"))"},
                          {"input_bits", 2}}};
+  // Each op's bootstraps are costed by their input bits (docs/cost.md):
+  // 8 bits cost 1, 6 bits 236/1761, 4 bits 76/1761.
+  auto bootstrap = [](llvm::StringRef loc, int64_t bits, int64_t perSample) {
+    return llvm::json::Object{{"op", "qfhe.lut"},
+                              {"loc", loc},
+                              {"kind", "lookup"},
+                              {"input_bits", bits},
+                              {"per_sample", perSample}};
+  };
+  llvm::json::Array bootstraps{bootstrap(R"(loc("fc2"))", 8, 32),
+                               bootstrap(R"(loc("fc1"))", 6, 10),
+                               bootstrap(R"(loc("fc1"))", 4, 2)};
   llvm::Expected<ReportSummary> summary = summarizeReport(
-      makeReport(std::move(values), std::move(layers)), context);
+      makeReport(std::move(values), std::move(layers), std::move(bootstraps)),
+      context);
   ASSERT_TRUE(static_cast<bool>(summary)) << toString(summary.takeError());
   ASSERT_EQ(summary->layers.size(), 5u);
+  EXPECT_EQ(summary->layers[0].bootstrapsPerSample, 32);
+  EXPECT_DOUBLE_EQ(summary->layers[0].cost, 32.0);
+  EXPECT_EQ(summary->layers[1].bootstrapsPerSample, 12);
+  EXPECT_DOUBLE_EQ(summary->layers[1].cost, (10 * 236 + 2 * 76) / 1761.0);
+  EXPECT_EQ(summary->layers[2].bootstrapsPerSample, 0);
+  // The total: every bootstrap the function counts (12 lookups, 32
+  // roundings on 8 bits).
+  EXPECT_DOUBLE_EQ(summary->cost, (10 * 236 + 2 * 76) / 1761.0 + 32);
   const LayerSummary &fc2 = summary->layers[0];
   EXPECT_EQ(fc2.name, "fc2");
   EXPECT_EQ(fc2.op, "linalg.matmul");
@@ -215,6 +240,8 @@ TEST(PrintReportSummary, TableThenTotals) {
   fc1.chunks = 4;
   fc1.lookupOps = 1;
   fc1.roundingOps = 4;
+  fc1.bootstrapsPerSample = 129;
+  fc1.cost = 127.5;
   fc1.widestBits = 8;
   fc1.widestOp = "linalg.matmul";
   LayerSummary flatten;
@@ -229,17 +256,19 @@ TEST(PrintReportSummary, TableThenTotals) {
   summary.widestBits = 8;
   summary.widestOp = "linalg.matmul";
   summary.widestName = "/net/fc1/Gemm";
+  summary.cost = 127.5;
   EXPECT_EQ(print(summary),
-            "  layer          op             input bits  parts  lookups  "
-            "roundings  widest\n"
-            "  /net/fc1/Gemm  linalg.matmul           3      4        1  "
-            "        4  8 bits (linalg.matmul)\n"
-            "  flat           -                       -      -        0  "
-            "        0  3 bits (tensor.collapse_shape)\n"
-            "  (lookups and roundings: ops, each bootstrapping every element "
-            "of its tensor)\n"
+            "  layer          op             input bits  parts  bootstraps  "
+            "  cost  widest\n"
+            "  /net/fc1/Gemm  linalg.matmul           3      4         129  "
+            "127.50  8 bits (linalg.matmul)\n"
+            "  flat           -                       -      -           0  "
+            "  0.00  3 bits (tensor.collapse_shape)\n"
+            "  (bootstraps per sample; cost in 8-bit bootstraps, "
+            "docs/cost.md)\n"
             "  per sample: 1 lookup (1 on 8-bit inputs) + 128 roundings (32 "
-            "on 7-bit inputs, 96 on 8-bit inputs) = 129 bootstraps\n"
+            "on 7-bit inputs, 96 on 8-bit inputs) = 129 bootstraps, FHE cost "
+            "127.50\n"
             "  widest value: 8 bits (/net/fc1/Gemm, linalg.matmul), proven "
             "to fit max-bit-width=8 (lookups of at most 8 bits)\n");
 }
@@ -249,7 +278,8 @@ TEST(PrintReportSummary, NoEncryptedValue) {
   summary.maxBitWidth = 4;
   summary.tluBitWidth = 4;
   std::string text = print(summary);
-  EXPECT_NE(text.find("  per sample: 0 lookups + 0 roundings = 0 bootstraps\n"
+  EXPECT_NE(text.find("  per sample: 0 lookups + 0 roundings = 0 "
+                      "bootstraps, FHE cost 0.00\n"
                       "  no encrypted value, NOT proven to fit "
                       "max-bit-width=4"),
             std::string::npos)

@@ -84,6 +84,26 @@ struct BootstrapSummary {
 };
 
 /// The proof of one function.
+/// The programmable bootstraps of one op of the integer program.
+struct BootstrapOpRecord {
+  /// Table lookup (qfhe.lut), rounding (qfhe.round) or comparison of a max
+  /// (a lookup in TFHE).
+  enum class Kind { Lookup, Rounding, Comparison };
+  BootstrapOpRecord(Kind kind, std::string opName, Location loc,
+                    unsigned inputBits, int64_t perSample)
+      : kind(kind), opName(std::move(opName)), loc(loc), inputBits(inputBits),
+        perSample(perSample) {}
+
+  Kind kind;
+  /// The op's name and location.
+  std::string opName;
+  Location loc;
+  /// Bits of each bootstrap's input.
+  unsigned inputBits = 0;
+  /// Bootstraps per sample.
+  int64_t perSample = 0;
+};
+
 struct FunctionBitWidthReport {
   std::string name;
   /// Whether every check of this function passed.
@@ -96,6 +116,8 @@ struct FunctionBitWidthReport {
   BootstrapSummary lookups;
   /// qfhe.round ops (bootstraps too in TFHE).
   BootstrapSummary roundings;
+  /// Every op that bootstraps, in program order.
+  std::vector<BootstrapOpRecord> bootstraps;
 };
 
 /// A check that failed.

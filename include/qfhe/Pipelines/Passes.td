@@ -48,4 +48,31 @@ def DecomposeAggregates : Pass<"qfhe-decompose-aggregates"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def WidenIntegers : Pass<"qfhe-widen-integers", "::mlir::ModuleOp"> {
+  let summary = "Store odd-width integers in bytes for simulation";
+  let description = [{
+    An integer program states the proven width of every value (`i3`, `i7`,
+    `i12`); CPUs compute on bytes, and LLVM vectorizes odd widths badly. For
+    execution on a CPU (`qfhe-lower-to-llvm`, quant-run), this pass stores
+    every signless integer whose width is not 1, 8, 16, 32 or 64 bits in the
+    next of i8, i16, i32, i64, sign-extended, and keeps the arithmetic of
+    the narrow type exactly: results that may leave it (sums, products,
+    shifts left, truncations, the results of matmuls and convolutions) are
+    brought back by sign-extending their low bits, and ops that read bits
+    as unsigned (`extui`, `divui`, unsigned comparisons...) clear the high
+    bits first. Arithmetic modulo 2^N is a ring, so every value is exactly
+    what the narrow program computes, wrap-arounds included. Narrow function
+    arguments are brought into that form on entry.
+
+    Run it on upstream dialects (after `qfhe-to-linalg`), before
+    bufferization. A program it cannot widen (an op whose meaning depends
+    on the width, such as `math.ctlz`, on an odd width) is left unchanged.
+    The narrow program stays what `--qfhe-to-linalg` emits: this is a step
+    of simulation only.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // QFHE_PIPELINES_PASSES_TD

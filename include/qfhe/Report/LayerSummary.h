@@ -57,6 +57,10 @@ struct LayerSummary {
   /// its tensor (a max pooling, once per comparison).
   int64_t lookupOps = 0;
   int64_t roundingOps = 0;
+  /// Programmable bootstraps per sample of the ops at this location, and
+  /// their estimated cost in 8-bit bootstraps (qfhe/Support/FheCost.h).
+  int64_t bootstrapsPerSample = 0;
+  double cost = 0;
   /// The widest encrypted value at this location, and its op.
   int64_t widestBits = 0;
   std::string widestOp;
@@ -74,6 +78,8 @@ struct ReportSummary {
   int64_t roundingsPerSample = 0;
   std::map<int64_t, int64_t> lookupsByInputBits;
   std::map<int64_t, int64_t> roundingsByInputBits;
+  /// Estimated cost per sample of every bootstrap, in 8-bit bootstraps.
+  double cost = 0;
   /// The widest encrypted value of the program (0 when it has none).
   int64_t widestBits = 0;
   std::string widestOp;

@@ -12,6 +12,8 @@
 #ifndef QFHE_RUNTIME_HOSTARRAY_H
 #define QFHE_RUNTIME_HOSTARRAY_H
 
+#include "qfhe/Support/ShapeFormat.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -53,16 +55,9 @@ char getDTypeKind(DType dtype);
 /// The dtype of NumPy kind `kind` and `size` bytes, if there is one.
 std::optional<DType> getDTypeOfKind(char kind, unsigned size);
 
-/// Formats a shape as NumPy prints it in messages: `[360, 64]`, `[]`.
-std::string formatShape(llvm::ArrayRef<int64_t> shape);
-
 /// Formats a number for messages, with up to 9 significant digits: `0.5`,
 /// `16777217`, `-1.5e-07`.
 std::string formatNumber(double value);
-
-/// Formats the position of element `flatIndex` (in C order) of an array of
-/// `shape` as NumPy indexes it: `[3, 17]`.
-std::string formatIndex(llvm::ArrayRef<int64_t> shape, int64_t flatIndex);
 
 /// Number of elements of an array of this shape (1 for rank 0).
 int64_t getNumElements(llvm::ArrayRef<int64_t> shape);

@@ -21,6 +21,8 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace mlir {
 class ExecutionEngine;
@@ -43,6 +45,13 @@ public:
   static llvm::Expected<std::unique_ptr<JitProgram>>
   compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel = 3);
 
+  /// Compiles the functions `entries` of `module` at once (one lowering,
+  /// one native module): one program per entry, in order, sharing the
+  /// compiled code. Each entry as for compile.
+  static llvm::Expected<std::vector<std::unique_ptr<JitProgram>>>
+  compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
+             unsigned optLevel = 3);
+
   /// The signature of the entry function.
   const FunctionSpec &getSpec() const { return spec; }
 
@@ -63,7 +72,7 @@ private:
   /// The largest tensors of the entry function, checked on every call.
   LargestTensors largestTensors;
   double compileSeconds = 0;
-  std::unique_ptr<ExecutionEngine> engine;
+  std::shared_ptr<ExecutionEngine> engine;
   void (*packedEntry)(void **) = nullptr;
 };
 

@@ -137,6 +137,18 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
                                  std::vector<int64_t> &integers,
                                  size_t segmentSize = 0);
 
+/// Rounds `weights` to nearest integers at `scale` (symmetric, clamped to
+/// `storage`), then takes units of magnitude off the integers until sum |q_i|
+/// <= `l1Budget` in every run of `segmentSize` weights (the whole channel
+/// when 0; no budget when `l1Budget` is 0), choosing the units whose removal
+/// adds the least weighted error sum_i importance_i * (w_i - scale * q_i)^2:
+/// the optimum over integers between 0 and the nearest ones. Runs in a few
+/// passes over the weights (a threshold on the cost of a unit).
+void roundUnderL1Budget(const std::vector<double> &weights,
+                        const std::vector<double> &importance, double scale,
+                        IntegerRange storage, int64_t l1Budget,
+                        std::vector<int64_t> &integers, size_t segmentSize = 0);
+
 /// Like quantizeChannelWithBudget, but chooses the integers that minimize
 /// the error the layer's output sees, sum_i importance_i * (w_i - s*q_i)^2
 /// (importance_i: the mean square of the input weight i multiplies), under

@@ -10,6 +10,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <memory>
+
 namespace mlir {
 namespace qfhe {
 
@@ -21,6 +23,15 @@ namespace qfhe {
 /// location and its qfhe.allocation) and, after a measured search, what it
 /// measured. qfhe-verify-bitwidth copies it into its report.
 constexpr StringLiteral kAllocationSummaryAttr = "qfhe.allocation_summary";
+
+class ProgramEvaluator;
+
+/// qfhe-allocate-bits measuring its candidates with `evaluator` (an
+/// embedder's, or the runtime's) instead of one the installed factory makes
+/// for `calibration-data` (qfhe/Transforms/ProgramEvaluator.h).
+std::unique_ptr<Pass>
+createAllocateBits(const AllocateBitsOptions &options,
+                   std::shared_ptr<ProgramEvaluator> evaluator);
 
 #define GEN_PASS_REGISTRATION
 #include "qfhe/Transforms/Passes.h.inc"

@@ -149,6 +149,9 @@ void FunctionChecker::checkBootstrap(Operation *op,
                                   : result.lookups;
   ++summary.ops;
   summary.perSample += bootstrap.perSample;
+  result.bootstraps.emplace_back(
+      bootstrap.kind, op->getName().getStringRef().str(), op->getLoc(),
+      bootstrap.inputBits, bootstrap.perSample);
   summary.perSampleByInputBits[bootstrap.inputBits] += bootstrap.perSample;
   unsigned tlu =
       options.tluBitWidth ? options.tluBitWidth : options.maxBitWidth;

@@ -16,6 +16,7 @@
 #ifndef QFHE_LIB_ANALYSIS_BITWIDTH_CIRCUITRULES_H
 #define QFHE_LIB_ANALYSIS_BITWIDTH_CIRCUITRULES_H
 
+#include "qfhe/Analysis/BitWidthReport.h"
 #include "qfhe/Analysis/CircuitAnalysis.h"
 
 #include "mlir/IR/Operation.h"
@@ -31,7 +32,7 @@ using FactLookup = function_ref<const CircuitFact *(Value)>;
 
 /// A programmable bootstrap an op performs.
 struct Bootstrap {
-  enum class Kind { Lookup, Rounding, Comparison };
+  using Kind = BootstrapOpRecord::Kind;
   Kind kind;
   /// Bits of its input: the lookup's input type, or the comparison's
   /// differences.

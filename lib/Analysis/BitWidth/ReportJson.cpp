@@ -79,6 +79,26 @@ llvm::json::Object valueToJson(const EncryptedValueRecord &value) {
   return object;
 }
 
+llvm::StringRef kindName(BootstrapOpRecord::Kind kind) {
+  switch (kind) {
+  case BootstrapOpRecord::Kind::Lookup:
+    return "lookup";
+  case BootstrapOpRecord::Kind::Rounding:
+    return "rounding";
+  case BootstrapOpRecord::Kind::Comparison:
+    return "comparison";
+  }
+  llvm_unreachable("unknown bootstrap kind");
+}
+
+llvm::json::Object bootstrapToJson(const BootstrapOpRecord &record) {
+  return llvm::json::Object{{"op", record.opName},
+                            {"loc", formatLocation(record.loc)},
+                            {"kind", kindName(record.kind)},
+                            {"input_bits", record.inputBits},
+                            {"per_sample", record.perSample}};
+}
+
 } // namespace
 
 llvm::json::Value mlir::qfhe::toJson(const BitWidthReport &report) {
@@ -87,9 +107,13 @@ llvm::json::Value mlir::qfhe::toJson(const BitWidthReport &report) {
     llvm::json::Array values;
     for (const EncryptedValueRecord &value : function.values)
       values.push_back(valueToJson(value));
+    llvm::json::Array bootstraps;
+    for (const BootstrapOpRecord &record : function.bootstraps)
+      bootstraps.push_back(bootstrapToJson(record));
     llvm::json::Object entry{{"function", function.name},
                              {"proven", function.proven},
                              {"values", std::move(values)},
+                             {"bootstraps", std::move(bootstraps)},
                              {"lookups", summaryToJson(function.lookups)},
                              {"roundings", summaryToJson(function.roundings)}};
     if (function.widest) {

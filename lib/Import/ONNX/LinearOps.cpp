@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::qfhe::onnx_import;
@@ -195,11 +196,19 @@ LogicalResult emitMatMul(NodeContext &ctx) {
     // [B, M, K] x [K, N]: one matmul on the rows of all batches.
     int64_t batch = lhsShape[0];
     int64_t rows = ShapedType::isDynamic(batch) ? batch : batch * m;
-    Value flat = buildReshape(builder, loc, lhs, {rows, k});
+    // The groups are explicit: inferred from the shapes alone they are
+    // ambiguous when M = K or M = N (a [?, 4, 4] input), and MLIR's
+    // expand_shape builder crashes on a wrong one.
+    SmallVector<ReassociationIndices> rowsOfBatches{{0, 1}, {2}};
+    Value flat = tensor::CollapseShapeOp::create(
+        builder, loc, RankedTensorType::get({rows, k}, f32), lhs,
+        rowsOfBatches);
     Value product = buildMatmul<linalg::MatmulOp>(
         builder, loc, flat, rhs, RankedTensorType::get({rows, n}, f32));
     resultShape = {batch, m, n};
-    result = buildReshape(builder, loc, product, resultShape);
+    result = tensor::ExpandShapeOp::create(
+        builder, loc, RankedTensorType::get(resultShape, f32), product,
+        rowsOfBatches);
   } else {
     int64_t batch = rhsShape[0];
     if (lhsShape.size() == 2) {

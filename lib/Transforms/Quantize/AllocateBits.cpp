@@ -10,16 +10,22 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Allocation.h"
 #include "AllocationSearch.h"
 #include "Classify.h"
 #include "QuantizationPlan.h"
+#include "WeightCache.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
+#include "qfhe/Analysis/ConstantValues.h"
+#include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Passes.h"
+#include "qfhe/Transforms/ProgramEvaluator.h"
 
 #include <cmath>
 #include <cstdio>
@@ -51,7 +57,8 @@ struct LinearLayer {
   /// the data holding those channels; none when not known.
   int64_t weightsPerInputChannel = 0;
   std::optional<int64_t> dataChannelAxis;
-  /// The constant weights (none for pools and sums).
+  /// The constant weights (none for pools and sums), uniqued: the key of
+  /// their quantizations.
   Value weightsValue;
   DenseFPElementsAttr weights;
 
@@ -92,8 +99,8 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
     inner *= type.getDimSize(dim);
   std::vector<std::vector<double>> result(channels);
   int64_t index = 0;
-  for (const APFloat &value : weights.getValues<APFloat>())
-    result[(index++ / inner) % channels].push_back(value.convertToDouble());
+  for (double value : getElementsAsDoubles(weights))
+    result[(index++ / inner) % channels].push_back(value);
   return result;
 }
 
@@ -163,18 +170,6 @@ std::string formatNumber(double value, int digits) {
 /// The most integers a P-bit value can take: 2^P - 1 (as the span).
 double span(unsigned bits) { return std::ldexp(1.0, bits) - 1.0; }
 
-/// The l1 budget of each part's integer weights over `inputBits`-bit
-/// inputs under cap P. One part: its accumulator spans L (2^n - 1) + 1
-/// values, so L <= (2^P - 1) / (2^n - 1). With c = 2^d parts, each part is
-/// centered on a multiple of 2^d and drops d bits: each part and the sum
-/// of the c rounded parts fit P bits when L (2^n - 1) <= 2^P - 2c - 2.
-int64_t partBudget(unsigned cap, unsigned inputBits, int64_t chunks) {
-  double room =
-      chunks > 1 ? std::ldexp(1.0, cap) - 2.0 * chunks - 2.0 : span(cap);
-  return std::max<int64_t>(
-      0, static_cast<int64_t>(std::floor(room / span(inputBits))));
-}
-
 struct AllocateBitsPass
     : CheckedOptionsPass<qfhe::impl::AllocateBitsBase<AllocateBitsPass>> {
   using CheckedOptionsPass::CheckedOptionsPass;
@@ -198,6 +193,10 @@ struct AllocateBitsPass
   DenseSet<Operation *> splittable;
   /// What the measured search found, for the module's summary.
   DictionaryAttr searchSummary;
+  /// Quantized weights, shared with qfhe-quantize.
+  QuantizedWeightCache *weightCache = nullptr;
+  /// The evaluator given to the pass (createAllocateBits), if any.
+  std::shared_ptr<ProgramEvaluator> evaluator;
 
   /// Records the choices on the module (kAllocationSummaryAttr).
   void recordSummary(ArrayRef<LinearLayer> layers) {
@@ -252,42 +251,129 @@ struct AllocateBitsPass
     return importance;
   }
 
+  /// What the estimates of one weighted layer share: its input range, the
+  /// importance of each weight of a channel, each channel's sum of squared
+  /// weights, the signal power, and the channels the estimates quantize.
+  struct LayerStatistics {
+    Interval input;
+    std::vector<double> importance;
+    /// The importance per input (importance[i] = perInput[i / repeat]).
+    std::vector<double> perInput;
+    int64_t repeat = 1;
+    std::vector<double> squares;
+    double signal = 0;
+    /// At most kEstimateChannels channels, evenly spaced (all of a layer
+    /// with fewer).
+    std::vector<size_t> sampled;
+    bool sampledAll = true;
+  };
+
+  /// The most output channels an estimate quantizes. A layer's noise is a
+  /// sum over its channels: larger layers are estimated from evenly spaced
+  /// channels, scaled to all, so that an estimate costs the same whatever
+  /// the layer's width (the quantizer then quantizes every channel once).
+  static constexpr size_t kEstimateChannels = 64;
+
+  LayerStatistics getStatistics(const LinearLayer &layer,
+                                const TensorRange &input) {
+    LayerStatistics stats;
+    stats.input = input.getWhole();
+    stats.importance = getImportance(layer, input);
+    size_t weightsPerChannel = layer.channels.front().size();
+    if (layer.weightsPerInputChannel) {
+      stats.repeat = layer.weightsPerInputChannel;
+      stats.perInput = getChannelMeanSquares(input, layer.dataChannelAxis,
+                                             weightsPerChannel / stats.repeat);
+    } else {
+      stats.repeat = static_cast<int64_t>(weightsPerChannel);
+      stats.perInput = {stats.importance.front()};
+    }
+    for (const std::vector<double> &channel : layer.channels) {
+      double squares = 0;
+      for (size_t i = 0; i < channel.size(); ++i) {
+        squares += channel[i] * channel[i];
+        stats.signal += channel[i] * channel[i] * stats.importance[i];
+      }
+      stats.squares.push_back(squares);
+    }
+    size_t count = layer.channels.size();
+    size_t sampled = std::min(count, kEstimateChannels);
+    stats.sampledAll = sampled == count;
+    for (size_t k = 0; k < sampled; ++k)
+      stats.sampled.push_back(k * count / sampled);
+    return stats;
+  }
+
   /// Estimated output noise power and signal power of a weighted layer with
   /// `inputBits`-bit inputs under cap P, its dot products in `chunks` parts:
   /// input rounding noise through the weights, the weights' rounding error
   /// (quantized as the quantizer will) through the inputs' mean squares,
-  /// and with parts, their rounding to multiples of 2^d.
+  /// and with parts, their rounding to multiples of 2^d. When the estimate
+  /// quantized every channel, the quantizer reuses its integers (`cache`).
   std::pair<double, double> estimate(const LinearLayer &layer,
-                                     const TensorRange &input,
+                                     const LayerStatistics &stats,
                                      unsigned inputBits, unsigned cap,
                                      int64_t chunks = 1) {
-    Interval whole = input.getWhole();
-    double step = (whole.getHi() - whole.getLo()) / span(inputBits);
-    int64_t budget = partBudget(cap, inputBits, chunks);
+    double step = (stats.input.getHi() - stats.input.getLo()) / span(inputBits);
+    int64_t budget = getPartBudget(cap, inputBits, chunks);
     size_t segmentSize = layer.getSegmentSize(chunks);
     int64_t parts =
         chunks > 1 ? static_cast<int64_t>(
                          getChunkParts(layer.getMaxChunks(), chunks).size())
                    : 0;
     double partUnit = std::ldexp(1.0, getChunkDropBits(chunks));
-    std::vector<double> importance = getImportance(layer, input);
-    double noise = 0, signal = 0;
-    std::vector<int64_t> integers;
-    for (const std::vector<double> &channel : layer.channels) {
+    size_t perChannel = layer.channels.front().size();
+    size_t sampled = stats.sampled.size();
+    std::vector<double> noise(sampled), scales(sampled);
+    std::vector<int32_t> integers(stats.sampledAll ? sampled * perChannel : 0);
+    parallelFor(&getContext(), 0, sampled, [&](size_t k) {
+      size_t c = stats.sampled[k];
       double weightError = 0;
-      double scale =
-          quantizeChannelWeighted(channel, importance, weightBits, true, budget,
-                                  integers, &weightError, segmentSize);
-      double squares = 0;
-      for (size_t i = 0; i < channel.size(); ++i) {
-        squares += channel[i] * channel[i];
-        signal += channel[i] * channel[i] * importance[i];
-      }
+      std::vector<int64_t> q;
+      double scale = quantizeChannelWeighted(
+          layer.channels[c], stats.importance, weightBits, true, budget, q,
+          &weightError, segmentSize);
       double partStep = partUnit * step * scale;
-      noise += step * step / 12.0 * squares + weightError +
-               static_cast<double>(parts) * partStep * partStep / 12.0;
+      noise[k] = step * step / 12.0 * stats.squares[c] + weightError +
+                 static_cast<double>(parts) * partStep * partStep / 12.0;
+      scales[k] = scale;
+      if (stats.sampledAll)
+        std::copy(q.begin(), q.end(), integers.begin() + k * perChannel);
+    });
+    double total = 0;
+    for (double n : noise)
+      total += n;
+    if (stats.sampledAll && weightCache && cap == maxBitWidth) {
+      // What the quantizer computes for this allocation (see
+      // QuantizeLinear's quantizeWeights): recorded once.
+      QuantizedChannels entry;
+      entry.scales = std::move(scales);
+      entry.zeroPoints.assign(sampled, 0);
+      entry.integers = std::move(integers);
+      weightCache->insert(getWeightKey(layer, stats, inputBits, chunks),
+                          std::move(entry));
     }
-    return {noise, signal};
+    return {total * static_cast<double>(layer.channels.size()) /
+                static_cast<double>(sampled),
+            stats.signal};
+  }
+
+  /// The key under which qfhe-quantize looks up the weights of `layer`
+  /// under the weighted allocation of `inputBits`-bit inputs and `chunks`.
+  WeightQuantizationKey getWeightKey(const LinearLayer &layer,
+                                     const LayerStatistics &stats,
+                                     unsigned inputBits, int64_t chunks) {
+    WeightQuantizationKey key;
+    key.weights = layer.weights.getAsOpaquePointer();
+    key.channels = static_cast<int64_t>(layer.channels.size());
+    key.bits = weightBits;
+    key.perChannel = key.symmetric = key.narrow = true;
+    key.weightedRounding = true;
+    key.l1Budget = getPartBudget(maxBitWidth, inputBits, chunks);
+    key.segmentSize = layer.getSegmentSize(chunks);
+    key.importance =
+        WeightQuantizationKey::hashImportance(stats.perInput, stats.repeat);
+    return key;
   }
 
   /// The chunk counts to consider for a layer: powers of two up to
@@ -305,10 +391,10 @@ struct AllocateBitsPass
 
   /// The smallest cap with a useful choice for a weighted layer.
   unsigned smallestUsefulCap(const LinearLayer &layer,
-                             const TensorRange &input) {
+                             const LayerStatistics &stats) {
     for (unsigned cap = maxBitWidth + 1; cap <= 32; ++cap)
       for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-        auto [noise, signal] = estimate(layer, input, n, cap);
+        auto [noise, signal] = estimate(layer, stats, n, cap);
         if (noise < signal)
           return cap;
       }
@@ -340,20 +426,21 @@ struct AllocateBitsPass
                << layer.terms << " values; the smallest cap that would is "
                << needed;
       }
-      return poolAllocation(best);
+      return getBuilder().pool(best);
     }
     std::optional<TensorRange> input = rangeOf(layer.data, solver);
     if (!input)
       return layer.op->emitError()
              << "cannot allocate bits: the input of this op has no finite "
                 "range (declare qfhe.range or calibrate)";
+    LayerStatistics stats = getStatistics(layer, *input);
     unsigned best = 0;
     int64_t bestChunks = 1;
     double bestNoise = 0, bestSignal = 1;
     // Splitting costs a rounding per part and output: only layers whose
     // unsplit noise is worth it (above kSplitNoise of the signal) may split.
     for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
-      auto [noise, signal] = estimate(layer, *input, n, cap);
+      auto [noise, signal] = estimate(layer, stats, n, cap);
       if (!best || noise < bestNoise) {
         best = n;
         bestNoise = noise;
@@ -363,13 +450,16 @@ struct AllocateBitsPass
     if (bestNoise > kSplitNoise * bestSignal)
       splittable.insert(layer.op);
     // The candidates outlive the loops: drop_begin keeps a reference to
-    // its range, so it must not be a temporary.
+    // its range, so it must not be a temporary. Parts give each weight more
+    // room, so they are tried around the unsplit choice and above it.
     SmallVector<int64_t> splits = chunkCandidates(layer);
-    for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+    unsigned unsplit = best;
+    for (unsigned n = std::max(unsplit, 2u) - 1;
+         n <= unsplit + 2 && n <= maxActivationBits && n <= cap; ++n) {
       for (int64_t chunks : llvm::drop_begin(splits)) {
-        if (partBudget(cap, n, chunks) < 1)
+        if (getPartBudget(cap, n, chunks) < 1)
           continue;
-        auto [noise, signal] = estimate(layer, *input, n, cap, chunks);
+        auto [noise, signal] = estimate(layer, stats, n, cap, chunks);
         // More parts cost more roundings: only for a clear gain.
         if (!best || noise < bestNoise * (chunks > bestChunks ? 0.8 : 1.0)) {
           best = n;
@@ -385,161 +475,66 @@ struct AllocateBitsPass
              << " with a useful layer: at best the rounding noise is "
              << formatNumber(100.0 * bestNoise / bestSignal, 3)
              << "% of the signal; the smallest cap that would do is "
-             << smallestUsefulCap(layer, *input);
+             << smallestUsefulCap(layer, stats);
     if (printChoices)
       layer.op->emitRemark()
           << "estimated: input_bits = " << best << ", chunks = " << bestChunks
           << ", estimated noise " << formatNumber(bestNoise / bestSignal, 3)
           << " of the signal";
-    return weightedAllocation(best, true, bestChunks);
+    return getBuilder().weighted(best, true, bestChunks);
   }
 
-  /// The allocation of a pool or sum reading `inputBits`-bit inputs from
-  /// the input range shrunk by `clip`.
-  DictionaryAttr poolAllocation(unsigned inputBits, double clip = 1.0) {
-    Builder b(&getContext());
-    SmallVector<NamedAttribute> entries{
-        b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits))};
-    if (clip < 1.0)
-      entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
-    return b.getDictionaryAttr(entries);
+  /// Builds the allocations of this cap.
+  AllocationBuilder getBuilder() {
+    return AllocationBuilder(&getContext(), maxBitWidth, weightBits);
   }
 
-  /// The allocation of a weighted layer reading `inputBits`-bit inputs: the
-  /// weights' l1 budget that makes the accumulator fit, and how weights are
-  /// rounded under it (`weighted`: by the importance of their inputs, else
-  /// to nearest at the scale that meets the budget).
-  DictionaryAttr weightedAllocation(unsigned inputBits,
-                                    bool weightedRounding = true,
-                                    int64_t chunks = 1, double clip = 1.0) {
-    Builder b(&getContext());
-    SmallVector<NamedAttribute> entries{
-        b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
-        b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
-        b.getNamedAttr("weight_l1", b.getI64IntegerAttr(partBudget(
-                                        maxBitWidth, inputBits, chunks))),
-        b.getNamedAttr("per_channel", b.getBoolAttr(true)),
-        b.getNamedAttr(
-            "rounding",
-            b.getStringAttr(weightedRounding ? "weighted" : "nearest"))};
-    if (chunks > 1)
-      entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
-    if (clip < 1.0)
-      entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
-    return b.getDictionaryAttr(entries);
+  /// The evaluator of the measured search: the one given to the pass,
+  /// else the installed factory's for `calibration-data`.
+  FailureOr<std::shared_ptr<ProgramEvaluator>> getEvaluator() {
+    if (evaluator)
+      return evaluator;
+    const ProgramEvaluatorFactory &factory = getProgramEvaluatorFactory();
+    if (!factory)
+      return emitError(getOperation().getLoc())
+             << "qfhe-allocate-bits: calibration-data needs a program "
+                "evaluator, and none is installed (quant-opt installs the "
+                "runtime's; an embedder calls setProgramEvaluatorFactory or "
+                "passes one to createAllocateBits)";
+    llvm::Expected<std::shared_ptr<ProgramEvaluator>> made =
+        factory(calibrationData, searchSamples);
+    if (!made)
+      return emitError(getOperation().getLoc())
+             << "qfhe-allocate-bits: " << llvm::toString(made.takeError());
+    return *made;
   }
 
   /// Improves the estimated choices by measuring candidates on the
-  /// calibration data. The classic uniform allocation (`uniformBits`, when
-  /// it fits) is measured too, and the search starts from the better of the
-  /// two: coordinate descent over the weighted layers' input bits (within
-  /// two bits of the current choice) and weight rounding, two sweeps at
-  /// most.
+  /// calibration data (searchAllocations), and records what it measured.
   LogicalResult search(ArrayRef<LinearLayer> layers,
-                       std::optional<unsigned> uniformBits) {
+                       std::optional<unsigned> uniformBits,
+                       const RangeSolver &solver) {
+    FailureOr<std::shared_ptr<ProgramEvaluator>> programs = getEvaluator();
+    if (failed(programs))
+      return failure();
     unsigned tlu = getTluBitWidth(maxBitWidth, tluBitWidth);
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
-        AllocationScorer::create(getOperation(), calibrationData, searchSamples,
-                                 maxBitWidth, tlu);
+        AllocationScorer::create(getOperation(), *programs, maxBitWidth, tlu,
+                                 *weightCache, solver);
     if (failed(scorer))
       return failure();
-    auto allocationOf = [](Operation *op) {
-      return op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-    };
-    auto bitsOf = [](DictionaryAttr allocation) {
-      return static_cast<unsigned>(
-          allocation.getAs<IntegerAttr>("input_bits").getInt());
-    };
-    auto chunksOf = [](DictionaryAttr allocation) {
-      auto chunks = allocation.getAs<IntegerAttr>("chunks");
-      return chunks ? chunks.getInt() : int64_t(1);
-    };
-    auto weightedOf = [](DictionaryAttr allocation) {
-      auto rounding = allocation.getAs<StringAttr>("rounding");
-      return rounding && rounding.getValue() == "weighted";
-    };
-    auto clipOf = [](DictionaryAttr allocation) {
-      auto clip = allocation.getAs<FloatAttr>("input_clip");
-      return clip ? clip.getValueAsDouble() : 1.0;
-    };
-    std::optional<AllocationScore> best = (*scorer)->score(getOperation());
-    bool uniformIsBest = false;
-    if (uniformBits) {
-      SmallVector<DictionaryAttr> estimated;
-      for (const LinearLayer &layer : layers)
-        estimated.push_back(allocationOf(layer.op));
-      Attribute estimatedDefault = getOperation()->getAttr(kDefaultBitsAttr);
-      Attribute estimatedOutput = getOperation()->getAttr(kOutputBitsAttr);
-      // Exactly the baseline's program, outputs included.
-      getOperation()->removeAttr(kOutputBitsAttr);
-      setUniform(layers, *uniformBits);
-      std::optional<AllocationScore> uniform = (*scorer)->score(getOperation());
-      uniformIsBest = uniform && (!best || uniform->isBetterThan(*best));
-      if (uniformIsBest) {
-        best = uniform;
-      } else {
-        for (auto [layer, allocation] : llvm::zip(layers, estimated))
-          layer.op->setAttr(kAllocationAttr, allocation);
-        getOperation()->setAttr(kDefaultBitsAttr, estimatedDefault);
-        getOperation()->setAttr(kOutputBitsAttr, estimatedOutput);
-      }
-    }
-    // An estimate that already matches the float program is kept.
-    for (int sweep = 0; sweep < 2 && !(best && best->isNearlyExact());
-         ++sweep) {
-      bool improved = false;
-      for (const LinearLayer &layer : layers) {
-        DictionaryAttr chosen = allocationOf(layer.op);
-        // Measures `candidate` in place of the layer's allocation; keeps it
-        // when it scores better.
-        auto tryCandidate = [&](DictionaryAttr candidate) {
-          if (candidate == chosen)
-            return;
-          layer.op->setAttr(kAllocationAttr, candidate);
-          std::optional<AllocationScore> score =
-              (*scorer)->score(getOperation());
-          if (score && (!best || score->isBetterThan(*best))) {
-            best = score;
-            chosen = candidate;
-            improved = true;
-          }
-        };
-        // Pools and sums keep their bits; their input range may shrink
-        // (max pooling passes it on to its users, which decide).
-        if (layer.channels.empty()) {
-          if (!layer.isMax)
-            for (double clip : {0.85, 0.7, 0.55, 0.4})
-              tryCandidate(poolAllocation(bitsOf(chosen), clip));
-          layer.op->setAttr(kAllocationAttr, chosen);
-          continue;
-        }
-        unsigned current = bitsOf(chosen);
-        unsigned low = current > 2 ? current - 2 : 1;
-        unsigned high =
-            std::min<unsigned>({current + 2, maxActivationBits, maxBitWidth});
-        // Weighted or nearest rounding in one part, weighted in more.
-        SmallVector<std::pair<int64_t, bool>> shapes{{1, true}, {1, false}};
-        SmallVector<int64_t> splits = chunkCandidates(layer);
-        for (int64_t chunks : llvm::drop_begin(splits))
-          shapes.push_back({chunks, true});
-        for (unsigned n = low; n <= high; ++n) {
-          for (auto [chunks, weighted] : shapes) {
-            if (partBudget(maxBitWidth, n, chunks) < 1)
-              continue;
-            tryCandidate(
-                weightedAllocation(n, weighted, chunks, clipOf(chosen)));
-          }
-        }
-        // Then the input range: clipping its outliers gives the values
-        // that matter a finer step.
-        for (double clip : {0.85, 0.7, 0.55, 0.4})
-          tryCandidate(weightedAllocation(bitsOf(chosen), weightedOf(chosen),
-                                          chunksOf(chosen), clip));
-        layer.op->setAttr(kAllocationAttr, chosen);
-      }
-      if (!improved)
-        break;
-    }
+    SmallVector<SearchLayer> searchLayers;
+    for (const LinearLayer &layer : layers)
+      searchLayers.push_back({layer.op, !layer.channels.empty(), layer.isMax,
+                              chunkCandidates(layer)});
+    SearchOptions options;
+    options.maxBitWidth = maxBitWidth;
+    options.maxInputBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
+    options.uniformBits = uniformBits;
+    AllocationBuilder builder = getBuilder();
+    SearchResult result = searchAllocations(getOperation(), searchLayers,
+                                            builder, options, **scorer);
+    std::optional<AllocationScore> best = result.best;
     if (best) {
       Builder b(&getContext());
       searchSummary = b.getDictionaryAttr(
@@ -551,25 +546,29 @@ struct AllocateBitsPass
            b.getNamedAttr("divergence", b.getF64FloatAttr(best->divergence)),
            b.getNamedAttr("relative_rms_error",
                           b.getF64FloatAttr(std::sqrt(best->relativeError))),
-           b.getNamedAttr("uniform_is_best", b.getBoolAttr(uniformIsBest))});
+           b.getNamedAttr("uniform_is_best",
+                          b.getBoolAttr(result.uniformIsBest))});
     }
     if (printChoices) {
-      if (uniformIsBest)
+      if (result.uniformIsBest)
         emitRemark(getOperation().getLoc())
             << "measured: the uniform " << *uniformBits
             << "-bit allocation beats the estimate";
-      for (const LinearLayer &layer : layers)
-        if (!layer.channels.empty())
-          layer.op->emitRemark()
-              << "measured: input_bits = " << bitsOf(allocationOf(layer.op))
-              << ", "
-              << (allocationOf(layer.op).get("rounding")
-                      ? (weightedOf(allocationOf(layer.op)) ? "weighted"
-                                                            : "nearest")
-                      : "uniform per-tensor")
-              << " rounding, chunks = " << chunksOf(allocationOf(layer.op))
-              << ", input range x "
-              << formatNumber(clipOf(allocationOf(layer.op)), 3);
+      for (const LinearLayer &layer : layers) {
+        if (layer.channels.empty())
+          continue;
+        auto allocation =
+            layer.op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+        layer.op->emitRemark()
+            << "measured: input_bits = " << getAllocatedInputBits(allocation)
+            << ", "
+            << (hasRounding(allocation)
+                    ? (hasWeightedRounding(allocation) ? "weighted" : "nearest")
+                    : "uniform per-tensor")
+            << " rounding, chunks = " << getAllocatedChunks(allocation)
+            << ", input range x "
+            << formatNumber(getAllocatedInputClip(allocation), 3);
+      }
       if (best)
         emitRemark(getOperation().getLoc())
             << (*scorer)->getEvaluations() << " candidates measured; best "
@@ -598,16 +597,10 @@ struct AllocateBitsPass
   /// activation on n bits, weights per tensor (min/max, asymmetric); the
   /// decrypted outputs take the cap, as in classic PTQ and for a2q.
   void setUniform(ArrayRef<LinearLayer> layers, unsigned n) {
-    Builder b(&getContext());
+    AllocationBuilder builder = getBuilder();
     for (const LinearLayer &layer : layers)
-      layer.op->setAttr(
-          kAllocationAttr,
-          b.getDictionaryAttr(
-              {b.getNamedAttr("input_bits", b.getI64IntegerAttr(n)),
-               b.getNamedAttr("weight_bits", b.getI64IntegerAttr(n)),
-               b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
-               b.getNamedAttr("per_channel", b.getBoolAttr(false)),
-               b.getNamedAttr("symmetric", b.getBoolAttr(false))}));
+      layer.op->setAttr(kAllocationAttr, builder.uniform(n));
+    Builder b(&getContext());
     getOperation()->setAttr(kDefaultBitsAttr, b.getI64IntegerAttr(n));
     getOperation()->setAttr(
         kOutputBitsAttr,
@@ -654,9 +647,13 @@ struct AllocateBitsPass
   void runOnOperation() override {
     if (failed(checkOptionsBeforeRunning()))
       return signalPassFailure();
-    RangeSolver solver;
-    if (failed(solver.run(getOperation())))
+    ModuleRanges &ranges = getAnalysis<ModuleRanges>();
+    if (!ranges.succeeded())
       return signalPassFailure();
+    const RangeSolver &solver = ranges.getSolver();
+    // The weights the estimates quantize are kept for qfhe-quantize.
+    weightCache = &getAnalysis<QuantizedWeightCache>();
+    markAnalysesPreserved<ModuleRanges, QuantizedWeightCache>();
     SmallVector<LinearLayer> layers;
     bool badWeights = false;
     getOperation().walk([&](Operation *op) {
@@ -706,11 +703,19 @@ struct AllocateBitsPass
     getOperation()->setAttr(
         kOutputBitsAttr,
         b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
-    if (!std::string(calibrationData).empty() &&
-        failed(search(layers, uniformBits)))
+    if ((evaluator || !std::string(calibrationData).empty()) &&
+        failed(search(layers, uniformBits, solver)))
       return signalPassFailure();
     recordSummary(layers);
   }
 };
 
 } // namespace
+
+std::unique_ptr<Pass>
+mlir::qfhe::createAllocateBits(const AllocateBitsOptions &options,
+                               std::shared_ptr<ProgramEvaluator> evaluator) {
+  auto pass = std::make_unique<AllocateBitsPass>(options);
+  pass->evaluator = std::move(evaluator);
+  return pass;
+}

@@ -5,24 +5,43 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Scores a bit allocation by compiling the integer program it gives and
-// running it, with MLIR's JIT, on calibration data next to the float
-// program: how often their predictions agree, and how far their outputs
-// are. qfhe-allocate-bits uses it to choose among candidates by measuring.
+// The measured search of qfhe-allocate-bits, in three parts that change
+// independently:
+//
+//  - the candidates (getCandidateSteps): which allocations of a layer are
+//    measured in place of its current one;
+//  - the score (AllocationScore, OutputScorer): how close a candidate's
+//    outputs are to the float program's, and when a partial run shows that
+//    a candidate cannot win;
+//  - the measurement (AllocationScorer): the candidate's program (the float
+//    module quantized under the candidate allocation, with the weights of
+//    every (layer, allocation) quantized once, and lowered to integers when
+//    lookups round) run by a ProgramEvaluator on the calibration samples.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATIONSEARCH_H
 #define QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATIONSEARCH_H
 
-#include "qfhe/Runtime/HostArray.h"
+#include "Allocation.h"
+
+#include "qfhe/Analysis/RangeAnalysis.h"
+#include "qfhe/Transforms/ProgramEvaluator.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace mlir {
 namespace qfhe {
+
+class QuantizedWeightCache;
+
+//===----------------------------------------------------------------------===//
+// Score
+//===----------------------------------------------------------------------===//
 
 /// How close a candidate's outputs are to the float program's.
 struct AllocationScore {
@@ -46,45 +65,133 @@ struct AllocationScore {
   bool isBetterThan(const AllocationScore &other) const;
 };
 
-/// Compiles and runs candidate allocations of one float module.
+/// Scores outputs against the float program's (the reference).
+class OutputScorer {
+public:
+  explicit OutputScorer(EvaluatedOutputs reference);
+
+  /// The score of outputs on every sample of the reference.
+  AllocationScore score(const EvaluatedOutputs &outputs) const;
+
+  /// Whether outputs on the first samples already show that the whole run
+  /// cannot be better than `best` (its divergence is a sum of nonnegative
+  /// terms, one per sample, so the partial sum bounds it from below).
+  bool cannotBeat(const EvaluatedOutputs &partial,
+                  const AllocationScore &best) const;
+
+  int64_t getNumSamples() const { return reference.samples; }
+
+private:
+  /// The divergence terms of the first `samples` samples, summed.
+  double divergenceSum(const EvaluatedOutputs &outputs, int64_t samples) const;
+
+  EvaluatedOutputs reference;
+  std::vector<int64_t> referenceClasses;
+  double referencePower = 0;
+};
+
+//===----------------------------------------------------------------------===//
+// Measurement
+//===----------------------------------------------------------------------===//
+
+/// Measures allocations of one float module.
 class AllocationScorer {
 public:
-  /// Reads up to `maxSamples` samples of `dataPath` and runs the float
-  /// program on them. Errors are reported on `module`. Candidates are
-  /// lowered to integers with lookups of at most `tluBitWidth` bits when
-  /// that is below `maxBitWidth`; otherwise no lookup rounds, the integer
-  /// program computes what the quantized program computes, and the scorer
-  /// runs the quantized program (no tables to build: much faster).
+  /// Runs the float program of `module` with `evaluator` (the reference).
+  /// Candidates are lowered to integers with lookups of at most
+  /// `tluBitWidth` bits when that is below `maxBitWidth`; otherwise no
+  /// lookup rounds, the integer program computes what the quantized program
+  /// computes, and the quantized program is run (no tables to build).
+  /// Weights are quantized through `cache`; the ranges of `solver` (of
+  /// `module`) stand for those of every candidate. Errors are reported on
+  /// `module`.
   static FailureOr<std::unique_ptr<AllocationScorer>>
-  create(ModuleOp module, StringRef dataPath, int64_t maxSamples,
-         unsigned maxBitWidth, unsigned tluBitWidth);
+  create(ModuleOp module, std::shared_ptr<ProgramEvaluator> evaluator,
+         unsigned maxBitWidth, unsigned tluBitWidth,
+         QuantizedWeightCache &cache, const RangeSolver &solver);
 
-  /// Quantizes (and lowers, see create) a copy of `annotated` (a float
-  /// module carrying qfhe.allocation attributes), runs it and scores it; an
-  /// allocation that does not compile gets no score (std::nullopt).
-  std::optional<AllocationScore> score(ModuleOp annotated);
+  /// Builds the program of `module` under its current qfhe.allocation
+  /// attributes, runs it and scores it. No score when it does not compile
+  /// or run, or when (given `best`) its first samples show it cannot beat
+  /// `best`.
+  std::optional<AllocationScore> score(const AllocationScore *best);
 
-  /// Number of candidates scored so far.
+  /// Number of candidates measured so far.
   unsigned getEvaluations() const { return evaluations; }
   /// Number of calibration samples each candidate runs on.
-  int64_t getNumSamples() const {
-    return inputs.empty() || inputs.front().getRank() == 0
-               ? 1
-               : inputs.front().getShape()[0];
-  }
+  int64_t getNumSamples() const { return scorer->getNumSamples(); }
 
 private:
   AllocationScorer() = default;
+  /// The candidate program of the module's current allocation, or null
+  /// when it does not compile.
+  OwningOpRef<ModuleOp> buildProgram();
 
+  ModuleOp module;
   std::string entry;
+  std::shared_ptr<ProgramEvaluator> evaluator;
+  QuantizedWeightCache *cache = nullptr;
+  const RangeSolver *solver = nullptr;
   unsigned tluBitWidth = 8;
   bool lowerCandidates = true;
-  double referencePower = 0;
   unsigned evaluations = 0;
-  SmallVector<HostArray> inputs;
-  HostArray reference;
-  std::vector<int64_t> referenceClasses;
+  std::unique_ptr<OutputScorer> scorer;
 };
+
+//===----------------------------------------------------------------------===//
+// Candidates and the search
+//===----------------------------------------------------------------------===//
+
+/// A layer whose allocation the search may change.
+struct SearchLayer {
+  Operation *op;
+  /// A matmul or convolution with weights (else a pool or a sum).
+  bool weighted;
+  /// Max pooling (passes its input range on: nothing to clip).
+  bool isMax;
+  /// The part counts its dot products may use (1 first).
+  SmallVector<int64_t> chunkCounts;
+};
+
+/// Proposes the candidates of one step from the allocation chosen so far.
+using CandidateStep =
+    std::function<SmallVector<DictionaryAttr>(DictionaryAttr chosen)>;
+
+/// The candidates measured in place of a layer's allocation, in steps:
+/// weighted layers try other input bits (within two of the current, up to
+/// `maxInputBits`), nearest rounding in one part and weighted rounding in
+/// other part counts, then (with those chosen) input ranges clipped to 0.85
+/// to 0.4 of the calibrated range; pools and sums only the clipping.
+SmallVector<CandidateStep> getCandidateSteps(const SearchLayer &layer,
+                                             const AllocationBuilder &builder,
+                                             unsigned maxBitWidth,
+                                             unsigned maxInputBits);
+
+/// What the search found.
+struct SearchResult {
+  std::optional<AllocationScore> best;
+  bool uniformIsBest = false;
+};
+
+/// Options of the search.
+struct SearchOptions {
+  unsigned maxBitWidth = 8;
+  /// Most input bits of a weighted layer (the activation cap).
+  unsigned maxInputBits = 8;
+  /// The uniform baseline's width, when it fits.
+  std::optional<unsigned> uniformBits;
+};
+
+/// Improves the module's estimated allocations by measuring candidates with
+/// `scorer`: the uniform baseline first (kept when it scores better), then
+/// coordinate descent over the layers, each layer's candidates in turn (a
+/// candidate is kept when it scores better), two sweeps at most, none when
+/// the estimate is nearly exact. Prints progress on standard error
+/// (qfhe/Support/Progress.h).
+SearchResult searchAllocations(ModuleOp module, ArrayRef<SearchLayer> layers,
+                               const AllocationBuilder &builder,
+                               const SearchOptions &options,
+                               AllocationScorer &scorer);
 
 } // namespace qfhe
 } // namespace mlir

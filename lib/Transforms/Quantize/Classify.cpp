@@ -6,7 +6,8 @@
 
 #include "Classify.h"
 
-#include "qfhe/Runtime/HostArray.h"
+#include "qfhe/Analysis/ConstantValues.h"
+#include "qfhe/Support/ShapeFormat.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -97,10 +98,7 @@ readConstantAlongChannel(Value value, AffineMap map, AffineMap outputMap) {
     if (!channel)
       return std::nullopt;
   }
-  SmallVector<double> values;
-  for (const APFloat &v : elements.getValues<APFloat>())
-    values.push_back(v.convertToDouble());
-  return std::make_pair(channel, values);
+  return std::make_pair(channel, getElementsAsDoubles(elements));
 }
 
 std::optional<UnivariateGeneric>

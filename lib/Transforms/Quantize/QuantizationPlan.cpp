@@ -17,8 +17,10 @@ using namespace mlir::qfhe;
 
 QuantizationPlan::QuantizationPlan(func::FuncOp func,
                                    const QuantizeOptions &options,
-                                   const RangeSolver &solver)
-    : func(func), options(options), solver(solver) {
+                                   SoundRangeFn soundRange,
+                                   QuantizedWeightCache *weightCache)
+    : func(func), options(options), soundRange(std::move(soundRange)),
+      weightCache(weightCache) {
   if (auto module = func->getParentOfType<ModuleOp>()) {
     if (auto bits = module->getAttrOfType<IntegerAttr>(kDefaultBitsAttr))
       moduleDefaultBits = bits.getInt();
@@ -104,7 +106,7 @@ TensorRange QuantizationPlan::getRange(Value value) const {
   if (options.useObserved)
     if (std::optional<TensorRange> observed = getObservedRange(value))
       return *observed;
-  return solver.getRange(value);
+  return soundRange(value);
 }
 
 FailureOr<quant::QuantizedType>

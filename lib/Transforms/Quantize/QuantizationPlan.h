@@ -20,6 +20,7 @@
 #define QFHE_LIB_TRANSFORMS_QUANTIZE_QUANTIZATIONPLAN_H
 
 #include "Classify.h"
+#include "WeightCache.h"
 
 #include "qfhe/Analysis/RangeAnalysis.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
@@ -28,6 +29,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/DenseSet.h"
+
+#include <functional>
+#include <memory>
 
 namespace mlir {
 namespace qfhe {
@@ -41,6 +45,9 @@ constexpr StringLiteral kDefaultBitsAttr = "qfhe.default_bits";
 /// recorded on the module by qfhe-allocate-bits.
 constexpr StringLiteral kOutputBitsAttr = "qfhe.output_bits";
 
+/// The sound range of a value (the range analysis' answer).
+using SoundRangeFn = std::function<TensorRange(Value)>;
+
 /// How a rewritten op reads a float value: at the quantized type `type`,
 /// which is the value's own type, or an activation requantized from it.
 struct QuantizedRead {
@@ -52,9 +59,11 @@ struct QuantizedRead {
 /// the constants the rewrite materializes.
 struct LinearPlan {
   QuantizedRead input;
-  /// Quantized weights (null type for pools and sums) and their integers.
+  /// Quantized weights (null type for pools and sums) and their integers,
+  /// per channel along `weightAxis` (shared with the weight cache).
   RankedTensorType weightType;
-  SmallVector<int64_t> weights;
+  std::shared_ptr<QuantizedChannels> weights;
+  int64_t weightAxis = 0;
   /// A bias folded into the accumulator (null type: none).
   RankedTensorType biasType;
   SmallVector<int64_t> bias;
@@ -94,14 +103,19 @@ struct BoundaryPlan {
 /// The quantization of one function.
 class QuantizationPlan {
 public:
+  /// `weightCache` (optional) holds weights already quantized (by
+  /// qfhe-allocate-bits, other candidates of the measured search).
   QuantizationPlan(func::FuncOp func, const QuantizeOptions &options,
-                   const RangeSolver &solver);
+                   SoundRangeFn soundRange,
+                   QuantizedWeightCache *weightCache = nullptr);
 
   /// Plans every op; reports errors on the offending ops.
   LogicalResult build();
 
   func::FuncOp getFunction() { return func; }
   const QuantizeOptions &getOptions() const { return options; }
+  /// Weights quantized before, or null.
+  QuantizedWeightCache *getWeightCache() const { return weightCache; }
 
   //===--------------------------------------------------------------------===//
   // Planning (used by the family planners)
@@ -234,7 +248,8 @@ private:
   QuantizeOptions options;
   std::optional<unsigned> moduleDefaultBits;
   std::optional<unsigned> moduleOutputBits;
-  const RangeSolver &solver;
+  SoundRangeFn soundRange;
+  QuantizedWeightCache *weightCache;
 
   /// Planned types of float values, whether each is an exact accumulator,
   /// and how each is read now.
@@ -305,6 +320,17 @@ void populateElementwiseQuantizePatterns(const TypeConverter &converter,
 void populateMovementQuantizePatterns(const TypeConverter &converter,
                                       QuantizationPlan &plan,
                                       RewritePatternSet &patterns);
+
+/// Quantizes `func` (planQuantization and the conversion) with ranges from
+/// `soundRange` and weights from `weightCache` when given.
+LogicalResult quantizeFunction(func::FuncOp func,
+                               const QuantizeOptions &options,
+                               SoundRangeFn soundRange,
+                               QuantizedWeightCache *weightCache);
+/// Quantizes every function of `module` with a body (qfhe-quantize).
+LogicalResult quantizeModule(ModuleOp module, const QuantizeOptions &options,
+                             const SoundRangeFn &soundRange,
+                             QuantizedWeightCache *weightCache);
 
 /// Whether `op` only moves elements (the client may run it in float).
 bool isDataMovement(Operation *op);

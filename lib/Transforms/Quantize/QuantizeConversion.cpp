@@ -129,20 +129,40 @@ void mlir::qfhe::populateQuantizePatterns(
 // One function
 //===----------------------------------------------------------------------===//
 
-std::shared_ptr<QuantizationPlan>
-mlir::qfhe::planQuantization(func::FuncOp func, const QuantizeOptions &options,
-                             const RangeSolver &solver) {
-  auto plan = std::make_shared<QuantizationPlan>(func, options, solver);
+/// Plans `func`; null (errors reported) when an op cannot be quantized.
+static std::shared_ptr<QuantizationPlan>
+buildPlan(func::FuncOp func, const QuantizeOptions &options,
+          SoundRangeFn soundRange, QuantizedWeightCache *weightCache) {
+  auto plan = std::make_shared<QuantizationPlan>(
+      func, options, std::move(soundRange), weightCache);
   if (failed(plan->build()))
     return nullptr;
   return plan;
 }
 
+/// The sound ranges of `solver`.
+static SoundRangeFn rangesOf(const RangeSolver &solver) {
+  return [&solver](Value value) { return solver.getRange(value); };
+}
+
+std::shared_ptr<QuantizationPlan>
+mlir::qfhe::planQuantization(func::FuncOp func, const QuantizeOptions &options,
+                             const RangeSolver &solver) {
+  return buildPlan(func, options, rangesOf(solver), nullptr);
+}
+
 LogicalResult mlir::qfhe::quantizeFunction(func::FuncOp func,
                                            const QuantizeOptions &options,
                                            const RangeSolver &solver) {
+  return quantizeFunction(func, options, rangesOf(solver), nullptr);
+}
+
+LogicalResult mlir::qfhe::quantizeFunction(func::FuncOp func,
+                                           const QuantizeOptions &options,
+                                           SoundRangeFn soundRange,
+                                           QuantizedWeightCache *weightCache) {
   std::shared_ptr<QuantizationPlan> plan =
-      planQuantization(func, options, solver);
+      buildPlan(func, options, std::move(soundRange), weightCache);
   if (!plan)
     return failure();
   MLIRContext *ctx = func.getContext();
@@ -162,4 +182,17 @@ LogicalResult mlir::qfhe::quantizeFunction(func::FuncOp func,
     if (isOpTriviallyDead(&op))
       op.erase();
   return success();
+}
+
+LogicalResult mlir::qfhe::quantizeModule(ModuleOp module,
+                                         const QuantizeOptions &options,
+                                         const SoundRangeFn &soundRange,
+                                         QuantizedWeightCache *weightCache) {
+  bool failedAny = false;
+  module.walk([&](func::FuncOp func) {
+    if (!func.isExternal())
+      failedAny |=
+          failed(quantizeFunction(func, options, soundRange, weightCache));
+  });
+  return failure(failedAny);
 }

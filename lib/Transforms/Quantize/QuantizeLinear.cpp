@@ -15,9 +15,13 @@
 
 #include "QuantizationPlan.h"
 
+#include "qfhe/Analysis/ConstantValues.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
 
@@ -25,6 +29,13 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 namespace {
+
+/// The importance of the weights of an output channel: weight i (in the
+/// order of the flat index) has importance perInput[i / repeat].
+struct WeightImportance {
+  std::vector<double> perInput;
+  int64_t repeat = 1;
+};
 
 /// How the weights of one op are quantized: the options, overridden by the
 /// op's qfhe.allocation.
@@ -64,26 +75,27 @@ struct WeightPolicy {
 
 /// The importance of each weight under a budget: the mean square of the
 /// input it multiplies, when weight dimension `inputDim` indexes channel
-/// `dataAxis` of the layer's input `data`.
-std::vector<double> getWeightImportance(QuantizationPlan &quantizer,
-                                        ArrayRef<int64_t> shape,
-                                        std::optional<int64_t> inputDim,
-                                        Value data, int64_t dataAxis) {
+/// `dataAxis` of the layer's input `data` (all 1 without one). The weights
+/// of an output channel (an index along `axis`, outside `inputDim`), in the
+/// order of their flat index, run over the inputs in order, each input's
+/// `repeat` weights together (a convolution's window).
+WeightImportance getWeightImportance(QuantizationPlan &quantizer,
+                                     ArrayRef<int64_t> shape, int64_t axis,
+                                     std::optional<int64_t> inputDim,
+                                     Value data, int64_t dataAxis) {
   int64_t count = 1;
   for (int64_t size : shape)
     count *= size;
   if (!inputDim)
-    return std::vector<double>(count, 1.0);
+    return {{1.0}, count};
   int64_t inner = 1;
   for (int64_t dim = *inputDim + 1; dim < static_cast<int64_t>(shape.size());
        ++dim)
-    inner *= shape[dim];
-  std::vector<double> squares = getChannelMeanSquares(
-      quantizer.getRange(data), dataAxis, shape[*inputDim]);
-  std::vector<double> importance(count);
-  for (int64_t index = 0; index < count; ++index)
-    importance[index] = squares[(index / inner) % shape[*inputDim]];
-  return importance;
+    if (dim != axis)
+      inner *= shape[dim];
+  return {getChannelMeanSquares(quantizer.getRange(data), dataAxis,
+                                shape[*inputDim]),
+          inner};
 }
 
 /// The number of weights per channel in each part of a chunked dot
@@ -103,27 +115,16 @@ size_t getSegmentSize(const WeightPolicy &policy, ArrayRef<int64_t> shape,
                              perTerm);
 }
 
-/// Quantizes the float constant `weights`, laid out as `shape` (same number
-/// of elements), per index along `axis` or per tensor, under an l1 budget
-/// per channel when the allocation sets one, into `plan` (the weights' type,
-/// their integers and the op's chunks).
-LogicalResult
-quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
-                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
-                const std::vector<double> &importance,
-                std::optional<int64_t> termsDim, LinearPlan &plan) {
-  WeightPolicy policy(quantizer.getOptions(), user);
-  size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
-  SmallVector<double> values;
-  for (const APFloat &value : weights.getValues<APFloat>())
-    values.push_back(value.convertToDouble());
-  int64_t channels = policy.perChannel ? shape[axis] : 1;
-  int64_t inner = 1;
-  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
-    inner *= shape[dim];
-  auto channelOf = [&](int64_t index) {
-    return channels == 1 ? 0 : (index / inner) % channels;
-  };
+/// The integers and parameters of the float constant `weights` under
+/// `policy`: `channels` channels (the channel of flat index i is
+/// `channelOf(i)`), each part of `segmentSize` weights under the budget.
+FailureOr<QuantizedChannels>
+quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
+                 int64_t channels,
+                 llvm::function_ref<int64_t(int64_t)> channelOf,
+                 const WeightImportance &importance, size_t segmentSize,
+                 IntegerRange storage, Operation *user) {
+  SmallVector<double> values = getElementsAsDoubles(weights);
   SmallVector<Interval> ranges(channels, Interval::point(0.0));
   for (auto [index, value] : llvm::enumerate(values)) {
     if (!std::isfinite(value))
@@ -132,33 +133,35 @@ quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
     ranges[channelOf(index)] =
         ranges[channelOf(index)].join(Interval::point(value));
   }
-  IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
-  SmallVector<double> scales;
-  SmallVector<int64_t> zeroPoints;
-  SmallVector<APInt> integers(values.size(), APInt(policy.bits, 0));
+  // Each channel's integers go to their own run of entry.integers.
+  QuantizedChannels entry;
+  int64_t perChannel = static_cast<int64_t>(values.size()) / channels;
+  entry.integers.resize(values.size());
+  std::vector<std::vector<int64_t>> indices(channels);
+  for (int64_t index = 0, e = values.size(); index < e; ++index)
+    indices[channelOf(index)].push_back(index);
   if (policy.l1Budget > 0) {
-    // Accumulator-aware: each channel's integers meet the l1 budget.
-    std::vector<std::vector<double>> perChannel(channels), weightOf(channels);
-    std::vector<std::vector<int64_t>> indices(channels);
-    for (auto [index, value] : llvm::enumerate(values)) {
-      perChannel[channelOf(index)].push_back(value);
-      weightOf[channelOf(index)].push_back(importance[index]);
-      indices[channelOf(index)].push_back(index);
-    }
-    for (int64_t c = 0; c < channels; ++c) {
+    // Accumulator-aware: each channel's integers meet the l1 budget. The
+    // channels are independent: quantized in parallel.
+    entry.scales.resize(channels);
+    entry.zeroPoints.assign(channels, 0);
+    parallelFor(user->getContext(), 0, channels, [&](size_t c) {
+      std::vector<double> channel, weightOf;
+      for (auto [position, index] : llvm::enumerate(indices[c])) {
+        channel.push_back(values[index]);
+        weightOf.push_back(importance.perInput[std::min<size_t>(
+            position / importance.repeat, importance.perInput.size() - 1)]);
+      }
       std::vector<int64_t> q;
-      scales.push_back(
+      entry.scales[c] =
           policy.weightedRounding
-              ? quantizeChannelWeighted(perChannel[c], weightOf[c], policy.bits,
+              ? quantizeChannelWeighted(channel, weightOf, policy.bits,
                                         policy.narrow, policy.l1Budget, q,
                                         nullptr, segmentSize)
-              : quantizeChannelWithBudget(perChannel[c], policy.bits,
-                                          policy.narrow, policy.l1Budget, q,
-                                          segmentSize));
-      zeroPoints.push_back(0);
-      for (auto [i, index] : llvm::enumerate(indices[c]))
-        integers[index] = APInt(policy.bits, q[i], /*isSigned=*/true);
-    }
+              : quantizeChannelWithBudget(channel, policy.bits, policy.narrow,
+                                          policy.l1Budget, q, segmentSize);
+      std::copy(q.begin(), q.end(), entry.integers.begin() + c * perChannel);
+    });
   } else {
     for (const Interval &range : ranges) {
       std::optional<AffineParams> params = computeAffineParams(
@@ -168,25 +171,72 @@ quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
         return user->emitError()
                << "cannot quantize weights of range " << range.str() << " to "
                << policy.bits << " bits";
-      scales.push_back(params->scale);
-      zeroPoints.push_back(params->zeroPoint);
+      entry.scales.push_back(params->scale);
+      entry.zeroPoints.push_back(params->zeroPoint);
     }
-    for (auto [index, value] : llvm::enumerate(values)) {
-      int64_t channel = channelOf(index);
-      integers[index] = APInt(
-          policy.bits,
-          quantizeValue(value, scales[channel], zeroPoints[channel], storage),
-          /*isSigned=*/true);
-    }
+    for (int64_t c = 0; c < channels; ++c)
+      for (auto [i, index] : llvm::enumerate(indices[c]))
+        entry.integers[c * perChannel + i] = quantizeValue(
+            values[index], entry.scales[c], entry.zeroPoints[c], storage);
   }
-  quant::QuantizedType element = getUniformType(
-      weights.getElementType(), policy.bits, /*isSigned=*/true, scales,
-      zeroPoints, channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
-      storage);
-  plan.weightType = RankedTensorType::get(shape, element);
-  plan.weights.clear();
-  for (const APInt &integer : integers)
-    plan.weights.push_back(integer.getSExtValue());
+  return entry;
+}
+
+/// Quantizes the float constant `weights`, laid out as `shape` (same number
+/// of elements), per index along `axis` or per tensor, under an l1 budget
+/// per channel when the allocation sets one, into `plan` (the weights' type,
+/// their integers and the op's chunks).
+LogicalResult
+quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
+                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
+                const WeightImportance &importance,
+                std::optional<int64_t> termsDim, LinearPlan &plan) {
+  WeightPolicy policy(quantizer.getOptions(), user);
+  size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
+  int64_t channels = policy.perChannel ? shape[axis] : 1;
+  int64_t inner = 1;
+  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
+    inner *= shape[dim];
+  auto channelOf = [&](int64_t index) {
+    return channels == 1 ? 0 : (index / inner) % channels;
+  };
+  // Every layer and allocation is quantized once (the measured search
+  // quantizes the same layers for many candidates; qfhe-allocate-bits
+  // records what its estimates computed).
+  QuantizedWeightCache *cache = quantizer.getWeightCache();
+  WeightQuantizationKey key;
+  key.weights = weights.getAsOpaquePointer();
+  key.channels = channels;
+  key.bits = policy.bits;
+  key.perChannel = policy.perChannel;
+  key.symmetric = policy.symmetric;
+  key.narrow = policy.narrow;
+  key.weightedRounding = policy.l1Budget > 0 && policy.weightedRounding;
+  key.l1Budget = policy.l1Budget;
+  key.segmentSize = segmentSize;
+  if (key.weightedRounding)
+    key.importance = WeightQuantizationKey::hashImportance(importance.perInput,
+                                                           importance.repeat);
+  IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
+  std::shared_ptr<QuantizedChannels> quantized =
+      cache ? cache->lookup(key) : nullptr;
+  if (!quantized) {
+    FailureOr<QuantizedChannels> entry =
+        quantizeChannels(weights, policy, channels, channelOf, importance,
+                         segmentSize, storage, user);
+    if (failed(entry))
+      return failure();
+    quantized = cache ? cache->insert(key, std::move(*entry))
+                      : std::make_shared<QuantizedChannels>(std::move(*entry));
+  }
+  plan.weightType = RankedTensorType::get(
+      shape, getUniformType(
+                 weights.getElementType(), policy.bits,
+                 /*isSigned=*/true, quantized->scales, quantized->zeroPoints,
+                 channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
+                 storage));
+  plan.weights = std::move(quantized);
+  plan.weightAxis = axis;
   plan.chunks = policy.chunks > 1
                     ? IntegerAttr::get(IntegerType::get(user->getContext(), 64),
                                        policy.chunks)
@@ -287,7 +337,7 @@ PlanResult planMatmul(QuantizationPlan &quantizer, linalg::LinalgOp op,
   plan.input = *input;
   if (failed(quantizeWeights(
           quantizer, weights, shape, 1, op,
-          getWeightImportance(quantizer, shape, inputDim, data, 1),
+          getWeightImportance(quantizer, shape, 1, inputDim, data, 1),
           /*termsDim=*/0, plan)))
     return failure();
   setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType,
@@ -320,7 +370,7 @@ PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
   plan.padding = padding;
   if (failed(quantizeWeights(
           quantizer, weights, shape, 0, op,
-          getWeightImportance(quantizer, shape, inputDim, data, 1), inputDim,
+          getWeightImportance(quantizer, shape, 0, inputDim, data, 1), inputDim,
           plan)))
     return failure();
   if (depthwise)
@@ -371,11 +421,51 @@ PlanResult planReduction(QuantizationPlan &quantizer, linalg::GenericOp op,
 // Patterns
 //===----------------------------------------------------------------------===//
 
+/// The storage integers of a plan's weights (the cache holds each channel's
+/// integers contiguously; the tensor interleaves them along the axis), built
+/// once per cache entry.
+DenseElementsAttr getWeightStorage(const LinearPlan &plan,
+                                   QuantizedWeightCache *cache) {
+  const QuantizedChannels &entry = *plan.weights;
+  auto storageType = RankedTensorType::get(
+      plan.weightType.getShape(),
+      IntegerType::get(plan.weightType.getContext(),
+                       QuantParams::get(plan.weightType)->getStorageWidth()));
+  if (cache)
+    if (auto constant =
+            dyn_cast_or_null<DenseElementsAttr>(cache->getConstant(entry)))
+      if (constant.getType() == storageType)
+        return constant;
+  ArrayRef<int64_t> shape = plan.weightType.getShape();
+  int64_t inner = 1;
+  for (int64_t dim = plan.weightAxis + 1;
+       dim < static_cast<int64_t>(shape.size()); ++dim)
+    inner *= shape[dim];
+  int64_t channels = static_cast<int64_t>(entry.scales.size());
+  int64_t count = static_cast<int64_t>(entry.integers.size());
+  int64_t perChannel = count / channels;
+  unsigned width = storageType.getElementTypeBitWidth();
+  SmallVector<APInt> integers(count, APInt(width, 0));
+  std::vector<int64_t> next(channels, 0);
+  for (int64_t index = 0; index < count; ++index) {
+    int64_t c = channels == 1 ? 0 : (index / inner) % channels;
+    integers[index] = APInt(width, entry.integers[c * perChannel + next[c]++],
+                            /*isSigned=*/true);
+  }
+  auto constant = DenseElementsAttr::get(storageType, integers);
+  if (cache)
+    cache->setConstant(entry, constant);
+  return constant;
+}
+
 /// The quantized weights (and folded bias) of a linear op's plan.
 std::pair<Value, Value> createConstants(OpBuilder &b, Location loc,
-                                        const LinearPlan &plan) {
-  Value weights =
-      createQuantizedConstant(b, loc, plan.weightType, plan.weights);
+                                        const LinearPlan &plan,
+                                        QuantizedWeightCache *cache) {
+  DenseElementsAttr storage = getWeightStorage(plan, cache);
+  Value weights = quant::StorageCastOp::create(
+      b, loc, plan.weightType,
+      arith::ConstantOp::create(b, loc, storage.getType(), storage));
   Value bias = plan.biasType
                    ? createQuantizedConstant(b, loc, plan.biasType, plan.bias)
                    : Value();
@@ -384,8 +474,9 @@ std::pair<Value, Value> createConstants(OpBuilder &b, Location loc,
 
 /// matmul and batch_matmul (with shared weights): qfhe.matmul.
 Value buildLinear(OpBuilder &b, linalg::LinalgOp op, Value input,
-                  const LinearPlan &linear, RankedTensorType type) {
-  auto [weights, bias] = createConstants(b, op.getLoc(), linear);
+                  const LinearPlan &linear, RankedTensorType type,
+                  QuantizedWeightCache *cache) {
+  auto [weights, bias] = createConstants(b, op.getLoc(), linear, cache);
   if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
     return MatmulOp::create(b, op.getLoc(), type, input, weights, bias,
                             linear.chunks);
@@ -434,7 +525,8 @@ template <typename OpTy> struct LinearPattern : PlannedPattern<OpTy> {
                   std::is_same_v<OpTy, linalg::PoolingNchwMaxOp>)
       result = buildPool(rewriter, op, input, *linear, type);
     else
-      result = buildLinear(rewriter, op, input, *linear, type);
+      result = buildLinear(rewriter, op, input, *linear, type,
+                           this->plan.getWeightCache());
     rewriter.replaceOp(op, result);
     return success();
   }

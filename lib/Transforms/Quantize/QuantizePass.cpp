@@ -4,8 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qfhe/Analysis/RangeAnalysis.h"
-#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+#include "QuantizationPlan.h"
+#include "WeightCache.h"
+
+#include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Transforms/CheckedOptions.h"
 #include "qfhe/Transforms/Quantize.h"
@@ -49,15 +51,18 @@ struct QuantizePass
         symmetricWeights, narrowRange,     symmetricActivations,
         useObserved,      floatFallback};
 
-    RangeSolver solver;
-    if (failed(solver.run(getOperation())))
+    // The range analysis and the weights qfhe-allocate-bits quantized, when
+    // it ran just before.
+    ModuleRanges &ranges = getAnalysis<ModuleRanges>();
+    if (!ranges.succeeded())
       return signalPassFailure();
-    bool failedAny = false;
-    getOperation().walk([&](func::FuncOp func) {
-      if (!func.isExternal())
-        failedAny |= failed(quantizeFunction(func, options, solver));
-    });
-    if (failedAny)
+    QuantizedWeightCache *cache = nullptr;
+    if (auto cached = getCachedAnalysis<QuantizedWeightCache>())
+      cache = &cached->get();
+    const RangeSolver &solver = ranges.getSolver();
+    if (failed(quantizeModule(
+            getOperation(), options,
+            [&](Value value) { return solver.getRange(value); }, cache)))
       signalPassFailure();
   }
 };

@@ -306,6 +306,18 @@ def make_linear():
                 (f64(a) @ f64(w3), False), (f64(ad) @ f64(w3), True),
                 (f64(p) @ f64(b), False), (f64(v) @ f64(m), False)])
 
+    # A dynamic batch of square matrices by a weight (M = K): the rows of
+    # the batches are grouped explicitly (a fuzzing finding: grouping by
+    # shapes alone is ambiguous there, and MLIR's expand_shape builder
+    # crashed on the wrong groups).
+    r = rng(41)
+    ws = rand(r, 4, 3)
+    save("matmul_square",
+         [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm_square")],
+         [("x", [None, 4, 4])], [("y", [None, 4, 3])], [init("w", ws)])
+    xs = rand(r, 2, 4, 4)
+    write_main("matmul_square", [(xs, True)], [(f64(xs) @ f64(ws), True)])
+
 
 # --------------------------------------------------------------------------
 # Convolutions and pooling

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+#===- compile_time.sh - compile time against parse+print, quant-run speed -===#
+#
+# Part of qfhe, a quantization compiler for fully homomorphic encryption.
+#
+# Two measurements, each a ratio against a baseline timed in the same call
+# (`farm-bench --vs 'B' -- A`: A and B alternate, the ratio taken pair by
+# pair; the medians are quoted):
+#
+#  1. Compile time of `quant-opt --qfhe-pipeline=max-bit-width=P` (no
+#     calibration data: the estimated allocation) at caps 8 and 16 on the
+#     synthetic MLPs of bench/make_mlp.py (784-64-10: 51k parameters,
+#     784-256-256-10: 270k, 1024x5: 4.2M), against upstream `mlir-opt`
+#     parsing and printing the same calibrated file (the qfhe dialect loaded
+#     as a plugin: the #qfhe.observed statistics are its attributes).
+#  2. quant-run on the Fashion-MNIST MLP of the model suite, 10,000 samples:
+#     the integer program (cap 8) against the float one, whole process
+#     (JIT compile included), and the samples per second of the sample loop
+#     from each run's --report.
+#
+# Usage: bench/compile_time.sh [BUILD_DIR] > bench/COMPILE_TIME.md
+#        (default build/; RUNS=N runs per command, default 3)
+# Needs a built tree (quant-opt, quant-run, quant-translate, QFHEPlugin),
+# /usr/lib/llvm-22/bin/mlir-opt, farm-bench, and /usr/bin/python3 with
+# numpy. Models are generated into a temporary directory.
+#
+#===----------------------------------------------------------------------===#
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+BIN=$BUILD/bin
+MLIR_OPT=/usr/lib/llvm-22/bin/mlir-opt
+PLUGIN=$(ls "$BUILD"/lib/QFHEPlugin.so 2>/dev/null || true)
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-"784-64-10 784-256-256-10 1024x5"}
+CAPS=${CAPS:-"8 16"}
+for tool in quant-opt quant-run quant-translate; do
+  [ -x "$BIN/$tool" ] || { echo "no $BIN/$tool: build it first" >&2; exit 1; }
+done
+[ -n "$PLUGIN" ] || { echo "no QFHEPlugin.so under $BUILD/lib" >&2; exit 1; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# median WHAT FILE: the median wall seconds of A or B, or of the ratio
+# A/B, from farm-bench's output in FILE.
+median() {
+  awk -v w="$1" '$1 == w && $2 == "wall" { print ($3 == "s" ? $5 : $4); exit }' "$2"
+}
+
+# ok WHAT FILE: whether every counted run of A or B exited with 0.
+ok() {
+  grep -Eq "^$1 exit 0 \(([0-9]+) of \1\)" "$2"
+}
+
+# bench NAME TIMEOUT A... : runs farm-bench with B in $BASELINE, keeps its
+# output in $TMP/NAME.txt.
+bench() {
+  local name=$1 timeout=$2
+  shift 2
+  farm-bench -n "$RUNS" --warmup 1 --timeout "$timeout" --vs "$BASELINE" \
+    -- "$@" > "$TMP/$name.txt" 2>&1 || true
+}
+
+echo "# Compile time and quant-run throughput"
+echo
+echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m),"\
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')."
+echo "Reproduce: \`bench/compile_time.sh > bench/COMPILE_TIME.md\`"\
+  "(farm-bench, $RUNS runs per command after one warm-up; medians)."
+echo
+echo "## Pipeline against parse+print"
+echo
+echo "\`quant-opt calibrated.mlir --qfhe-pipeline=max-bit-width=P -o /dev/null\`"
+echo "(estimated allocation, no calibration data) against"
+echo "\`mlir-opt --load-dialect-plugin=QFHEPlugin.so calibrated.mlir -o /dev/null\`."
+echo
+echo "| model | params | parse+print (s) | cap | pipeline (s) | ratio |"
+echo "|---|---|---|---|---|---|"
+for sizes in $SIZES; do
+  dir=$TMP/$sizes
+  mkdir -p "$dir"
+  /usr/bin/python3 "$ROOT/bench/make_mlp.py" "$sizes" "$dir" > /dev/null
+  params=$(/usr/bin/python3 - "$sizes" <<'PY'
+import sys
+text = sys.argv[1]
+if "x" in text and "-" not in text:
+    w, n = text.split("x")
+    s = [int(w)] * int(n)
+else:
+    s = [int(v) for v in text.split("-")]
+print(sum(a * b + b for a, b in zip(s, s[1:])))
+PY
+)
+  "$BIN/quant-run" calibrate "$dir/model.mlir" --data "$dir/calib_x.npy" \
+    -o "$dir/calibrated.mlir" --quiet
+  BASELINE="$MLIR_OPT --load-dialect-plugin=$PLUGIN $dir/calibrated.mlir -o /dev/null"
+  for cap in $CAPS; do
+    bench "$sizes.$cap" 1800 "$BIN/quant-opt" "$dir/calibrated.mlir" \
+      "--qfhe-pipeline=max-bit-width=$cap" -o /dev/null --quiet
+    file=$TMP/$sizes.$cap.txt
+    a=$(median "A" "$file")
+    b=$(median "B" "$file")
+    r=$(median "A/B" "$file")
+    ok A "$file" || { a="failed"; r="-"; }
+    ok B "$file" || { b="failed"; r="-"; }
+    echo "| $sizes | $params | ${b:-?} | $cap | ${a:-?} | ${r:-?}x |"
+  done
+done
+
+echo
+echo "## quant-run: integer (cap 8) against float"
+echo
+FASHION=$ROOT/test/models/fashion_mlp
+"$BIN/quant-translate" --import-onnx "$FASHION/model.onnx" -o "$TMP/fashion.mlir"
+"$BIN/quant-run" calibrate "$TMP/fashion.mlir" --data "$FASHION/calib_x.npy" \
+  -o "$TMP/fashion.cal.mlir" --quiet
+"$BIN/quant-opt" "$TMP/fashion.cal.mlir" --quiet \
+  --qfhe-pipeline="max-bit-width=8" -o "$TMP/fashion.int8.mlir"
+/usr/bin/python3 - "$FASHION/test_x.npy" "$TMP/x10000.npy" <<'PY'
+import sys
+import numpy as np
+x = np.load(sys.argv[1])
+np.save(sys.argv[2], np.resize(x, (10000,) + x.shape[1:]))
+PY
+BASELINE="$BIN/quant-run $TMP/fashion.cal.mlir --data $TMP/x10000.npy --quiet"
+bench quant-run 600 "$BIN/quant-run" "$TMP/fashion.int8.mlir" \
+  --data "$TMP/x10000.npy" --quiet
+file=$TMP/quant-run.txt
+# Samples per second of the sample loop and the compile time, best of RUNS.
+loop() {
+  local model=$1 field=$2 best=""
+  for _ in $(seq "$RUNS"); do
+    "$BIN/quant-run" "$model" --data "$TMP/x10000.npy" --quiet \
+      --report "$TMP/report.json" > /dev/null
+    value=$(sed -n "s/^ *\"$field\": \([0-9.e+-]*\),\{0,1\}$/\1/p" "$TMP/report.json")
+    best=$(awk -v a="$value" -v b="$best" -v f="$field" \
+      'BEGIN { if (b == "" || (f ~ /per_second/ ? a > b : a < b)) print a; else print b }')
+  done
+  echo "$best"
+}
+echo "Fashion-MNIST MLP (784-64-10), 10,000 samples in batches of 256."
+echo
+echo "| program | whole process (s) | samples/s (loop) | JIT compile (s) |"
+echo "|---|---|---|---|"
+echo "| float | $(median B "$file") | $(loop "$TMP/fashion.cal.mlir" samples_per_second) | $(loop "$TMP/fashion.cal.mlir" compile_seconds) |"
+echo "| integer, cap 8 | $(median A "$file") | $(loop "$TMP/fashion.int8.mlir" samples_per_second) | $(loop "$TMP/fashion.int8.mlir" compile_seconds) |"
+echo
+if ok A "$file" && ok B "$file"; then
+  echo "Whole-process ratio integer / float: $(median A/B "$file")x."
+else
+  echo "A run failed: see the farm-bench output below."
+fi
+echo
+echo "<details><summary>farm-bench output</summary>"
+echo
+echo '```'
+for f in "$TMP"/*.txt; do
+  echo "== $(basename "$f" .txt)"
+  cat "$f"
+done
+echo '```'
+echo "</details>"

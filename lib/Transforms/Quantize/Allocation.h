@@ -1,0 +1,68 @@
+//===- Allocation.h - the qfhe.allocation of a linear layer -----*- C++ -*-===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// Building and reading the `qfhe.allocation` dictionaries qfhe-allocate-bits
+// records on linear ops (see its description in Passes.td): the estimate,
+// the uniform baseline and the measured search's candidates all make them
+// here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATION_H
+#define QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATION_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace mlir {
+namespace qfhe {
+
+/// The l1 budget of each part's integer weights over `inputBits`-bit
+/// inputs under cap P. One part: its accumulator spans L (2^n - 1) + 1
+/// values, so L <= (2^P - 1) / (2^n - 1). With c = 2^d parts, each part is
+/// centered on a multiple of 2^d and drops d bits: each part and the sum
+/// of the c rounded parts fit P bits when L (2^n - 1) <= 2^P - 2c - 2.
+int64_t getPartBudget(unsigned cap, unsigned inputBits, int64_t chunks);
+
+/// Builds the allocations of one cap and weight width.
+class AllocationBuilder {
+public:
+  AllocationBuilder(MLIRContext *ctx, unsigned maxBitWidth, unsigned weightBits)
+      : ctx(ctx), maxBitWidth(maxBitWidth), weightBits(weightBits) {}
+
+  /// A weighted layer reading `inputBits`-bit inputs from the input range
+  /// shrunk by `clip`: the weights' l1 budget that makes the accumulator
+  /// (of each of `chunks` parts) fit, and how weights are rounded under it
+  /// (`weighted`: by the importance of their inputs, else to nearest at the
+  /// scale that meets the budget).
+  DictionaryAttr weighted(unsigned inputBits, bool weightedRounding = true,
+                          int64_t chunks = 1, double clip = 1.0) const;
+  /// A pool or sum reading `inputBits`-bit inputs from the input range
+  /// shrunk by `clip`.
+  DictionaryAttr pool(unsigned inputBits, double clip = 1.0) const;
+  /// The classic uniform allocation: every input, weight and activation on
+  /// `bits` bits, weights per tensor (min/max, asymmetric), no budget.
+  DictionaryAttr uniform(unsigned bits) const;
+
+private:
+  MLIRContext *ctx;
+  unsigned maxBitWidth, weightBits;
+};
+
+/// The bits of the input an allocation reads.
+unsigned getAllocatedInputBits(DictionaryAttr allocation);
+/// The parts its dot products are accumulated in (1 without chunks).
+int64_t getAllocatedChunks(DictionaryAttr allocation);
+/// Whether its weights are rounded by importance.
+bool hasWeightedRounding(DictionaryAttr allocation);
+/// Whether it states a rounding (weighted layers of strategy a2q).
+bool hasRounding(DictionaryAttr allocation);
+/// The factor its input's range shrinks by (1 for none).
+double getAllocatedInputClip(DictionaryAttr allocation);
+
+} // namespace qfhe
+} // namespace mlir
+
+#endif // QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATION_H
