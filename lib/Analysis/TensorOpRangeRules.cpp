@@ -15,6 +15,7 @@
 #include "RangeRules.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -106,21 +107,23 @@ static TensorRange padRange(tensor::PadOp pad, const TensorRange &source) {
       .withReason(source.getReason());
 }
 
-/// Range of the integers or reals a quantization parameter set describes.
-static TensorRange storageRange(QuantParamsAttr params) {
+/// Range of the storage integers of a quantized value.
+static TensorRange storageRange(Value value) {
+  QuantParams params = *QuantParams::get(value.getType());
   return TensorRange(Interval(static_cast<double>(params.getQMin()),
                               static_cast<double>(params.getQMax())));
 }
 
-static TensorRange dequantizedRange(DequantizeOp op) {
-  QuantParamsAttr params = op.getParams();
-  Type type = op.getResult().getType();
+/// Range of the reals a dequantization of `quantized` into `real` gives.
+static TensorRange dequantizedRange(Value quantized, Value real) {
+  QuantParams params = *QuantParams::get(quantized.getType());
+  Type type = real.getType();
   auto channel = [&](unsigned index) {
     double scale = params.getScale(index);
     double zeroPoint = static_cast<double>(params.getZeroPoint(index));
-    Interval real((params.getQMin() - zeroPoint) * scale,
-                  (params.getQMax() - zeroPoint) * scale);
-    return widenForRounding(real, type);
+    Interval value((params.getQMin() - zeroPoint) * scale,
+                   (params.getQMax() - zeroPoint) * scale);
+    return widenForRounding(value, type);
   };
   if (!params.isPerAxis())
     return TensorRange(channel(0));
@@ -156,7 +159,8 @@ mlir::qfhe::inferTensorOpRanges(Operation *op, ArrayRef<TensorRange> operands) {
       .Case([&](tensor::EmptyOp) { return RangeResults{TensorRange()}; })
       .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
             tensor::ExtractSliceOp, tensor::ExtractOp, tensor::ReshapeOp,
-            tensor::SplatOp>([&](auto) { return same(0); })
+            tensor::SplatOp, quant::StorageCastOp>(
+          [&](auto) { return same(0); })
       .Case(
           [&](tensor::InsertSliceOp) { return joined(operands.take_front(2)); })
       .Case([&](tensor::InsertOp) { return joined(operands.take_front(2)); })
@@ -165,15 +169,14 @@ mlir::qfhe::inferTensorOpRanges(Operation *op, ArrayRef<TensorRange> operands) {
       .Case([&](tensor::PadOp pad) {
         return RangeResults{padRange(pad, operands[0])};
       })
-      .Case([&](DequantizeOp dequantize) {
-        return RangeResults{dequantizedRange(dequantize)};
+      .Case<DequantizeOp, quant::DequantizeCastOp>([&](Operation *dequantize) {
+        return RangeResults{dequantizedRange(dequantize->getOperand(0),
+                                             dequantize->getResult(0))};
       })
-      .Case<QuantizeOp>([&](QuantizeOp quantize) {
-        return RangeResults{storageRange(quantize.getParams())};
-      })
-      .Case<RequantizeOp>([&](RequantizeOp requantize) {
-        return RangeResults{storageRange(requantize.getTo())};
-      })
+      .Case<QuantizeOp, RequantizeOp, quant::QuantizeCastOp>(
+          [&](Operation *quantize) {
+            return RangeResults{storageRange(quantize->getResult(0))};
+          })
       .Case<LutOp, RoundOp>([&](Operation *integerOp) {
         return RangeResults{integerTypeRange(integerOp->getResult(0))};
       })

@@ -31,10 +31,21 @@ void mlir::qfhe::buildTensorFrontEndPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
 }
 
+/// tosa.apply_scale, which tosa-to-linalg leaves in the bodies of integer
+/// rescalings (and programs may state themselves), lowered to arith with
+/// 64-bit intermediates.
+static void addApplyScaleLowering(OpPassManager &pm) {
+  TosaToArithPassOptions options;
+  options.includeApplyRescale = true;
+  options.use32Bit = false;
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass(options));
+}
+
 void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // Front ends: qfhe, tosa and tensor arithmetic into linalg on tensors.
   pm.addPass(createConvertQFHEToLinalg());
   buildTensorFrontEndPipeline(pm);
+  addApplyScaleLowering(pm);
   // Odd integer widths in bytes: vectorizable loops, same values.
   pm.addPass(createWidenIntegers());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());

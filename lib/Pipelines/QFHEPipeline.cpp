@@ -6,9 +6,14 @@
 
 #include "qfhe/Pipelines/QFHEPipeline.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Transforms/Passes.h"
 
@@ -35,8 +40,20 @@ mlir::qfhe::checkQFHEPipelineOptions(const QFHEPipelineOptions &options) {
       .getMessage();
 }
 
-void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
-                                   const QFHEPipelineOptions &options) {
+/// Canonicalizes the integer program and proves its cap.
+static void addVerification(OpPassManager &pm,
+                            const QFHEPipelineOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  VerifyBitWidthOptions verify;
+  verify.maxBitWidth = options.maxBitWidth;
+  verify.tluBitWidth = options.getTluBitWidth();
+  verify.report = options.report;
+  pm.addPass(createVerifyBitWidth(verify));
+}
+
+/// The float path: the compiler chooses the quantization.
+static void buildFloatPath(OpPassManager &pm,
+                           const QFHEPipelineOptions &options) {
   unsigned cap = options.maxBitWidth;
   unsigned tlu = options.getTluBitWidth();
   unsigned activationBits = std::min<unsigned>(options.maxActivationBits, cap);
@@ -71,13 +88,81 @@ void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
   LowerToIntegerOptions lower;
   lower.tluBitWidth = tlu;
   pm.addPass(createLowerToInteger(lower));
-  pm.addPass(createCanonicalizerPass());
+  addVerification(pm, options);
+}
 
-  VerifyBitWidthOptions verify;
-  verify.maxBitWidth = cap;
-  verify.tluBitWidth = tlu;
-  verify.report = options.report;
-  pm.addPass(createVerifyBitWidth(verify));
+/// The user path: the program's own quantization, kept as it is.
+static void buildUserPath(OpPassManager &pm,
+                          const QFHEPipelineOptions &options) {
+  pm.addPass(createImportQuantization());
+  LowerToIntegerOptions lower;
+  lower.tluBitWidth = options.getTluBitWidth();
+  lower.allowRounding = options.roundUserLookups;
+  pm.addPass(createLowerToInteger(lower));
+  addVerification(pm, options);
+}
+
+bool mlir::qfhe::isUserQuantized(Operation *module) {
+  auto isQuantized = [](Type type) {
+    return isa<quant::QuantizedType>(getElementTypeOrSelf(type));
+  };
+  auto isInteger = [](Type type) {
+    return isa<IntegerType>(getElementTypeOrSelf(type));
+  };
+  WalkResult result = module->walk([&](Operation *op) {
+    bool user = isa<quant::QuantDialect>(op->getDialect()) ||
+                isa<QuantizeOp, DequantizeOp, RequantizeOp, MatmulOp, Conv2DOp,
+                    SumPoolOp, ReduceSumOp, MaxPoolOp, ApplyOp>(op) ||
+                llvm::any_of(op->getOperandTypes(), isQuantized) ||
+                llvm::any_of(op->getResultTypes(), isQuantized) ||
+                isa<tosa::RescaleOp>(op) ||
+                (isa<tosa::MatMulOp, tosa::Conv2DOp>(op) &&
+                 isInteger(op->getOperand(0).getType()));
+    return user ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return result.wasInterrupted();
+}
+
+namespace {
+
+/// Runs the float path or the user path, as the module says
+/// (isUserQuantized).
+struct QFHEPipelinePass
+    : PassWrapper<QFHEPipelinePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(QFHEPipelinePass)
+
+  QFHEPipelinePass(const QFHEPipelineOptions &options)
+      : floatPath(ModuleOp::getOperationName()),
+        userPath(ModuleOp::getOperationName()) {
+    buildFloatPath(floatPath, options);
+    buildUserPath(userPath, options);
+  }
+
+  StringRef getArgument() const override { return "qfhe-pipeline-paths"; }
+  StringRef getDescription() const override {
+    return "The float path or the user path of qfhe-pipeline";
+  }
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    floatPath.getDependentDialects(registry);
+    userPath.getDependentDialects(registry);
+  }
+
+  void runOnOperation() override {
+    OpPassManager &path =
+        isUserQuantized(getOperation()) ? userPath : floatPath;
+    if (failed(runPipeline(path, getOperation())))
+      signalPassFailure();
+  }
+
+  OpPassManager floatPath, userPath;
+};
+
+} // namespace
+
+void mlir::qfhe::buildQFHEPipeline(OpPassManager &pm,
+                                   const QFHEPipelineOptions &options) {
+  pm.addPass(std::make_unique<QFHEPipelinePass>(options));
 }
 
 void mlir::qfhe::registerQFHEPipeline() {
@@ -98,7 +183,7 @@ void mlir::qfhe::registerQFHEPipeline() {
         buildQFHEPipeline(pm, options);
         return success();
       },
-      [](function_ref<void(const detail::PassOptions &)> printOptions) {
+      [](function_ref<void(const mlir::detail::PassOptions &)> printOptions) {
         printOptions(QFHEPipelineOptions());
       });
 }

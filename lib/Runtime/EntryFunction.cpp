@@ -6,8 +6,8 @@
 
 #include "qfhe/Runtime/EntryFunction.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
-
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
@@ -30,6 +30,11 @@ std::optional<ElementSpec> getElementSpec(Type type) {
     return ElementSpec{DType::Float32, 32, "f32"};
   if (type.isF64())
     return ElementSpec{DType::Float64, 64, "f64"};
+  // Quantized values are their storage integers.
+  if (auto quantized = dyn_cast<quant::QuantizedType>(type))
+    type = IntegerType::get(
+        type.getContext(), quantized.getStorageTypeIntegralWidth(),
+        quantized.isSigned() ? IntegerType::Signed : IntegerType::Unsigned);
   auto integer = dyn_cast<IntegerType>(type);
   if (!integer || integer.getWidth() > 64)
     return std::nullopt;

@@ -41,7 +41,7 @@ func.func @tensor_arith(%x: tensor<4xf32> {qfhe.range = array<f64: -1.0, 1.0>}, 
 // Dequantization has the range its parameters state, per channel.
 // CHECK-LABEL: func @dequantize
 // CHECK: qfhe.dequantize {{.*}}qfhe.inferred = [{axis = 1 : i64, channel_max = array<f64: 12.7000{{[0-9]*}}, 6.35000{{[0-9]*}}>, channel_min = array<f64: -12.8000{{[0-9]*}}, -6.40000{{[0-9]*}}>
-func.func @dequantize(%q: tensor<2x2xsi8>) -> tensor<2x2xf32> {
-  %x = qfhe.dequantize %q {params = #qfhe.quant<si8, axis = 1, scales = [0.1, 0.05], zero_points = [0, 0]>} : tensor<2x2xsi8> -> tensor<2x2xf32>
+func.func @dequantize(%q: tensor<2x2x!quant.uniform<i8:f32:1, {0.1, 0.05}>>) -> tensor<2x2xf32> {
+  %x = qfhe.dequantize %q : tensor<2x2x!quant.uniform<i8:f32:1, {0.1, 0.05}>> -> tensor<2x2xf32>
   return %x : tensor<2x2xf32>
 }

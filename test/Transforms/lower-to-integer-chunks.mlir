@@ -19,10 +19,10 @@
 // RUN: quant-run %t.integer.mlir --data %S/Inputs/dense16_x.npy -o %t.integer.npy
 // RUN: cmp %t.quantized.npy %t.integer.npy
 
-// QUANTIZED: qfhe.matmul {{.*}}chunks = 4 : i64{{.*}} : tensor<?x16xsi2>, tensor<16x2xsi8> -> tensor<?x2xsi32>
+// QUANTIZED: qfhe.matmul {{.*}}chunks = 4 : i64{{.*}} : tensor<?x16x!quant.uniform<i2:f32, {{.*}}>>, tensor<16x2x!quant.uniform<i8<-127:127>:f32:1, {{.*}}>> -> tensor<?x2x!quant.uniform<i32:f32:1, {{.*}}>>
 
 // CHECK-LABEL: func @dense16
-// CHECK: %[[X:.*]] = tensor.bitcast {{.*}} : tensor<?x16xsi2> to tensor<?x16xi2>
+// CHECK: %[[X:.*]] = quant.scast {{.*}} : tensor<?x16x!quant.uniform<i2:f32, {{.*}}>> to tensor<?x16xi2>
 // CHECK: %[[S0:.*]] = tensor.extract_slice %[[X]][0, 0] [%{{.*}}, 4] [1, 1]
 // CHECK: %[[A0:.*]] = linalg.matmul ins(%[[S0]], %{{.*}} : tensor<?x4xi2>, tensor<4x2xi{{[0-9]}}>) outs(%{{.*}} : tensor<?x2xi5>)
 // CHECK: %[[R0:.*]] = qfhe.round %[[A0]] drop 2 : tensor<?x2xi5> -> tensor<?x2xi5>
@@ -35,7 +35,7 @@
 // CHECK: tensor.extract_slice %[[X]][0, 12]
 // CHECK: %[[P3:.*]] = linalg.add ins(%[[P2]],
 // CHECK: qfhe.lut %[[P3]] {axis = 1 : i64
-// CHECK-NOT: f32
+// CHECK-NOT: {{: f32|xf32}}
 // CHECK: qfhe.dequantize
 
 // REPORT: "lookups": {

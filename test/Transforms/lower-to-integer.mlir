@@ -30,36 +30,39 @@
 // CHECK-DAG: %[[W2:.*]] = arith.constant dense<{{\[}}[127], [-127]]> : tensor<2x1xi8>
 // CHECK-DAG: %[[BETA:.*]] = arith.constant dense<-4256> : tensor<2xi16>
 // CHECK-DAG: %[[W1:.*]] = arith.constant dense<{{\[}}[64, 64], [-32, 127], [127, -32]]> : tensor<3x2xi8>
-// CHECK: %[[Q:.*]] = qfhe.quantize %arg0 {params = #qfhe.quant<si8, scale = 7.812500e-03, zero_point = 0>}
-// CHECK: %[[X:.*]] = tensor.bitcast %[[Q]] : tensor<?x3xsi8> to tensor<?x3xi8>
-// CHECK-NOT: f32
+// CHECK: %[[Q:.*]] = qfhe.quantize %arg0 : tensor<?x3xf32> -> tensor<?x3x!quant.uniform<i8:f32, 7.812500e-03>>
+// CHECK: %[[X:.*]] = quant.scast %[[Q]] : tensor<?x3x!quant.uniform<i8:f32, 7.812500e-03>> to tensor<?x3xi8>
+// CHECK-NOT: {{: f32|xf32}}
 // CHECK: %[[B:.*]] = linalg.broadcast ins(%[[BETA]] : tensor<2xi16>)
 // CHECK: %[[ACC:.*]] = linalg.matmul ins(%[[X]], %[[W1]] : tensor<?x3xi8>, tensor<3x2xi8>) outs(%[[B]] : tensor<?x2xi16>)
 // CHECK: %[[R:.*]] = qfhe.round %[[ACC]] drop 12 : tensor<?x2xi16> -> tensor<?x2xi4>
 // CHECK: %[[H:.*]] = qfhe.lut %[[R]] {axis = 1 : i64, table = dense<{{\[}}[-128, -128, -128, -128, -128, -128, -127, -95, -62, -30, 2, 34, 66, 99, 127, 127], [-128, -128, -128, -128, -128, -128, -128, -128, -127, -111, -95, -79, -63, -47, -31, -15]]> : tensor<2x16xi8>} : tensor<?x2xi4> -> tensor<?x2xi8>
-// CHECK-NOT: f32
+// CHECK-NOT: {{: f32|xf32}}
 // CHECK: %[[F:.*]] = linalg.fill ins(%[[INIT2]] : i16)
 // CHECK: %[[ACC2:.*]] = linalg.matmul ins(%[[H]], %[[W2]] : tensor<?x2xi8>, tensor<2x1xi8>) outs(%[[F]] : tensor<?x1xi16>)
 // CHECK: %[[R2:.*]] = qfhe.round %[[ACC2]] drop 13 : tensor<?x1xi16> -> tensor<?x1xi4>
 // CHECK: %[[OUT:.*]] = qfhe.lut %[[R2]] {table = dense<[-128, -128, -128, -128, -128, -128, -128, -104, -57, -10, 37, 84, 127, 127, 127, 127]> : tensor<16xi8>} : tensor<?x1xi4> -> tensor<?x1xi8>
-// CHECK-NOT: f32
-// CHECK: %[[S:.*]] = tensor.bitcast %[[OUT]] : tensor<?x1xi8> to tensor<?x1xsi8>
-// CHECK: %[[D:.*]] = qfhe.dequantize %[[S]] {params = #qfhe.quant<si8, scale = 0.021339582279324532, zero_point = -59>}
+// CHECK-NOT: {{: f32|xf32}}
+// CHECK: %[[S:.*]] = quant.scast %[[OUT]] : tensor<?x1xi8> to tensor<?x1x!quant.uniform<i8:f32, 0.021339582279324532:-59>>
+// CHECK: %[[D:.*]] = qfhe.dequantize %[[S]] : tensor<?x1x!quant.uniform<i8:f32, 0.021339582279324532:-59>> -> tensor<?x1xf32>
 // CHECK: return %[[D]]
 func.func @mlp(%arg0: tensor<?x3xf32>) -> tensor<?x1xf32> {
-  %0 = qfhe.quantize %arg0 {params = #qfhe.quant<si8, scale = 7.812500e-03, zero_point = 0>} : tensor<?x3xf32> -> tensor<?x3xsi8>
-  %w = arith.constant dense<[[64, 64], [-32, 127], [127, -32]]> : tensor<3x2xsi8>
-  %b = arith.constant dense<[4096, -4096]> : tensor<2xsi32>
-  %1 = qfhe.matmul %0, %w, %b {lhs_params = #qfhe.quant<si8, scale = 7.812500e-03, zero_point = 0>, result_params = #qfhe.quant<si32, axis = 1, scales = [1.220703125E-4, 6.103515625E-5], zero_points = [0, 0]>, rhs_params = #qfhe.quant<si8 narrow, axis = 1, scales = [1.562500e-02, 7.812500e-03], zero_points = [0, 0]>} : tensor<?x3xsi8>, tensor<3x2xsi8>, tensor<2xsi32> -> tensor<?x2xsi32>
-  %2 = qfhe.apply %1 {input_params = #qfhe.quant<si32, axis = 1, scales = [1.220703125E-4, 6.103515625E-5], zero_points = [0, 0]>, result_params = #qfhe.quant<si8, scale = 0.015533571131527424, zero_point = -128>} : tensor<?x2xsi32> -> tensor<?x2xsi8> {
+  %0 = qfhe.quantize %arg0 : tensor<?x3xf32> -> tensor<?x3x!quant.uniform<i8:f32, 7.812500e-03>>
+  %wi = arith.constant dense<[[64, 64], [-32, 127], [127, -32]]> : tensor<3x2xi8>
+  %w = quant.scast %wi : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8<-127:127>:f32:1, {1.562500e-02, 7.812500e-03}>>
+  %bi = arith.constant dense<[4096, -4096]> : tensor<2xi32>
+  %b = quant.scast %bi : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {1.220703125E-4, 6.103515625E-5}>>
+  %1 = qfhe.matmul %0, %w, %b : tensor<?x3x!quant.uniform<i8:f32, 7.812500e-03>>, tensor<3x2x!quant.uniform<i8<-127:127>:f32:1, {1.562500e-02, 7.812500e-03}>>, tensor<2x!quant.uniform<i32:f32:0, {1.220703125E-4, 6.103515625E-5}>> -> tensor<?x2x!quant.uniform<i32:f32:1, {1.220703125E-4, 6.103515625E-5}>>
+  %2 = qfhe.apply %1 : tensor<?x2x!quant.uniform<i32:f32:1, {1.220703125E-4, 6.103515625E-5}>> -> tensor<?x2x!quant.uniform<i8:f32, 0.015533571131527424:-128>> {
   ^bb0(%v: f32):
     %zero = arith.constant 0.000000e+00 : f32
     %r = arith.maximumf %v, %zero : f32
     qfhe.yield %r : f32
   }
-  %w2 = arith.constant dense<[[127], [-127]]> : tensor<2x1xsi8>
-  %3 = qfhe.matmul %2, %w2 {lhs_params = #qfhe.quant<si8, scale = 0.015533571131527424, zero_point = -128>, result_params = #qfhe.quant<si32, scale = 1.223115832571682E-4, zero_point = 0>, rhs_params = #qfhe.quant<si8 narrow, scale = 0.0078740157186985015, zero_point = 0>} : tensor<?x2xsi8>, tensor<2x1xsi8> -> tensor<?x1xsi32>
-  %4 = qfhe.requantize %3 {from = #qfhe.quant<si32, scale = 1.223115832571682E-4, zero_point = 0>, to = #qfhe.quant<si8, scale = 0.021339582279324532, zero_point = -59>} : tensor<?x1xsi32> -> tensor<?x1xsi8>
-  %5 = qfhe.dequantize %4 {params = #qfhe.quant<si8, scale = 0.021339582279324532, zero_point = -59>} : tensor<?x1xsi8> -> tensor<?x1xf32>
+  %w2i = arith.constant dense<[[127], [-127]]> : tensor<2x1xi8>
+  %w2 = quant.scast %w2i : tensor<2x1xi8> to tensor<2x1x!quant.uniform<i8<-127:127>:f32, 0.0078740157186985015>>
+  %3 = qfhe.matmul %2, %w2 : tensor<?x2x!quant.uniform<i8:f32, 0.015533571131527424:-128>>, tensor<2x1x!quant.uniform<i8<-127:127>:f32, 0.0078740157186985015>> -> tensor<?x1x!quant.uniform<i32:f32, 1.223115832571682E-4>>
+  %4 = qfhe.requantize %3 : tensor<?x1x!quant.uniform<i32:f32, 1.223115832571682E-4>> -> tensor<?x1x!quant.uniform<i8:f32, 0.021339582279324532:-59>>
+  %5 = qfhe.dequantize %4 : tensor<?x1x!quant.uniform<i8:f32, 0.021339582279324532:-59>> -> tensor<?x1xf32>
   return %5 : tensor<?x1xf32>
 }

@@ -8,18 +8,20 @@
 // [0.5 / 2^-13, -0.25 / 2^-14] = [4096, -4096]. relu is one table on the
 // accumulator; the second layer reads 8-bit activations.
 // CHECK-LABEL: func @mlp
-// CHECK: %[[X:.*]] = qfhe.quantize %arg0 {params = #qfhe.quant<si8, scale = 7.812500e-03, zero_point = 0>} : tensor<?x3xf32> -> tensor<?x3xsi8>
-// CHECK: %[[W:.*]] = arith.constant dense<{{\[}}[64, 64], [-32, 127], [127, -32]]> : tensor<3x2xsi8>
-// CHECK: %[[B:.*]] = arith.constant dense<[4096, -4096]> : tensor<2xsi32>
-// CHECK: %[[ACCB:.*]] = qfhe.matmul %[[X]], %[[W]], %[[B]] {lhs_params = #qfhe.quant<si8, scale = 7.812500e-03, zero_point = 0>, result_params = #qfhe.quant<si32, axis = 1, scales = [1.220703125E-4, 6.103515625E-5], zero_points = [0, 0]>, rhs_params = #qfhe.quant<si8 narrow, axis = 1, scales = [1.562500e-02, 7.812500e-03], zero_points = [0, 0]>}
-// CHECK: %[[RELU:.*]] = qfhe.apply %[[ACCB]] {input_params = #qfhe.quant<si32, axis = 1, {{.*}}>, result_params = #qfhe.quant<si8, scale = {{.*}}, zero_point = -128>} : tensor<?x2xsi32> -> tensor<?x2xsi8> {
+// CHECK: %[[X:.*]] = qfhe.quantize %arg0 : tensor<?x3xf32> -> tensor<?x3x!quant.uniform<i8:f32, 7.812500e-03>>
+// CHECK: %[[WI:.*]] = arith.constant dense<{{\[}}[64, 64], [-32, 127], [127, -32]]> : tensor<3x2xi8>
+// CHECK: %[[W:.*]] = quant.scast %[[WI]] : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8<-127:127>:f32:1, {1.562500e-02,7.812500e-03}>>
+// CHECK: %[[BI:.*]] = arith.constant dense<[4096, -4096]> : tensor<2xi32>
+// CHECK: %[[B:.*]] = quant.scast %[[BI]] : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {1.220703125E-4,6.103515625E-5}>>
+// CHECK: %[[ACCB:.*]] = qfhe.matmul %[[X]], %[[W]], %[[B]] : {{.*}} -> tensor<?x2x!quant.uniform<i32:f32:1, {1.220703125E-4,6.103515625E-5}>>
+// CHECK: %[[RELU:.*]] = qfhe.apply %[[ACCB]] : tensor<?x2x!quant.uniform<i32:f32:1, {{.*}}>> -> tensor<?x2x!quant.uniform<i8:f32, {{.*}}:-128>> {
 // CHECK-NEXT: ^bb0(%[[V:.*]]: f32):
 // CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %[[R:.*]] = arith.maximumf %[[V]], %[[ZERO]] : f32
 // CHECK-NEXT: qfhe.yield %[[R]] : f32
-// CHECK: %[[ACC2:.*]] = qfhe.matmul %[[RELU]], %{{.*}} {{{.*}}} : tensor<?x2xsi8>, tensor<2x1xsi8> -> tensor<?x1xsi32>
-// CHECK: %[[OUT:.*]] = qfhe.requantize %[[ACC2]] {{{.*}}to = #qfhe.quant<si8,{{.*}}} : tensor<?x1xsi32> -> tensor<?x1xsi8>
-// CHECK: %[[F:.*]] = qfhe.dequantize %[[OUT]] {{{.*}}} : tensor<?x1xsi8> -> tensor<?x1xf32>
+// CHECK: %[[ACC2:.*]] = qfhe.matmul %[[RELU]], %{{.*}} : tensor<?x2x!quant.uniform<i8:f32, {{.*}}>>, tensor<2x1x!quant.uniform<i8<-127:127>:f32, {{.*}}>> -> tensor<?x1x!quant.uniform<i32:f32, {{.*}}>>
+// CHECK: %[[OUT:.*]] = qfhe.requantize %[[ACC2]] : tensor<?x1x!quant.uniform<i32:f32, {{.*}}>> -> tensor<?x1x!quant.uniform<i8:f32, {{.*}}>>
+// CHECK: %[[F:.*]] = qfhe.dequantize %[[OUT]] : tensor<?x1x!quant.uniform<i8:f32, {{.*}}>> -> tensor<?x1xf32>
 // CHECK: return %[[F]]
 func.func @mlp(%x: tensor<?x3xf32> {qfhe.range = array<f64: -1.0, 0.9921875>}) -> tensor<?x1xf32> {
   %w = arith.constant dense<[[1.0, 0.5], [-0.5, 0.9921875], [1.984375, -0.25]]> : tensor<3x2xf32>

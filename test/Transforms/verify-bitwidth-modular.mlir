@@ -25,16 +25,16 @@
 func.func private @printMemrefF32(tensor<*xf32>)
 
 func.func @circuit(%x: tensor<8x2xf32>) -> tensor<8x1xf32> {
-  %q = qfhe.quantize %x {params = #qfhe.quant<si3, scale = 1.0, zero_point = 0>} : tensor<8x2xf32> -> tensor<8x2xsi3>
-  %i = tensor.bitcast %q : tensor<8x2xsi3> to tensor<8x2xi3>
+  %q = qfhe.quantize %x : tensor<8x2xf32> -> tensor<8x2x!quant.uniform<i3:f32, 1.0>>
+  %i = quant.scast %q : tensor<8x2x!quant.uniform<i3:f32, 1.0>> to tensor<8x2xi3>
   %t = qfhe.lut %i {table = dense<[8, 9, 10, 11, 12, 13, 14, 15]> : tensor<8xi5>} : tensor<8x2xi3> -> tensor<8x2xi5>
   %w = arith.constant dense<[[1], [1]]> : tensor<2x1xi5>
   %c0 = arith.constant 0 : i5
   %e = tensor.empty() : tensor<8x1xi5>
   %f = linalg.fill ins(%c0 : i5) outs(%e : tensor<8x1xi5>) -> tensor<8x1xi5>
   %s = linalg.matmul ins(%t, %w : tensor<8x2xi5>, tensor<2x1xi5>) outs(%f : tensor<8x1xi5>) -> tensor<8x1xi5>
-  %b = tensor.bitcast %s : tensor<8x1xi5> to tensor<8x1xsi5>
-  %d = qfhe.dequantize %b {params = #qfhe.quant<si5, scale = 1.0, zero_point = 0>} : tensor<8x1xsi5> -> tensor<8x1xf32>
+  %b = quant.scast %s : tensor<8x1xi5> to tensor<8x1x!quant.uniform<i5:f32, 1.0>>
+  %d = qfhe.dequantize %b : tensor<8x1x!quant.uniform<i5:f32, 1.0>> -> tensor<8x1xf32>
   return %d : tensor<8x1xf32>
 }
 

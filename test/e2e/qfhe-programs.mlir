@@ -1,6 +1,7 @@
 // qfhe programs run like any other: their qfhe ops are lowered on the way.
-// Results keep their element types in the .npy files: ui8 as uint8, i3 as
-// int8 (sign-extended), so they compare byte for byte with numpy's files.
+// Results keep their element types in the .npy files: quantized u8 values
+// as uint8, i3 as int8 (sign-extended), so they compare byte for byte with
+// numpy's files.
 
 // Quantization to ui8, scale 0.1, zero point 3 (numpy: round half to even,
 // clamp).
@@ -24,9 +25,9 @@
 // RUN: not quant-run %s --data %S/Inputs/quant_x.npy 2>&1 | FileCheck %s --check-prefix=AMBIGUOUS
 // AMBIGUOUS: quant-run: error: {{.*}}qfhe-programs.mlir: the module has several public functions (@quantize, @relu3): choose one with --entry
 
-func.func @quantize(%x: tensor<?x4xf32>) -> tensor<?x4xui8> {
-  %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>} : tensor<?x4xf32> -> tensor<?x4xui8>
-  return %q : tensor<?x4xui8>
+func.func @quantize(%x: tensor<?x4xf32>) -> tensor<?x4x!quant.uniform<u8:f32, 0.1:3>> {
+  %q = qfhe.quantize %x : tensor<?x4xf32> -> tensor<?x4x!quant.uniform<u8:f32, 0.1:3>>
+  return %q : tensor<?x4x!quant.uniform<u8:f32, 0.1:3>>
 }
 
 func.func @relu3(%x: tensor<?x8xi3>) -> tensor<?x8xi3> {

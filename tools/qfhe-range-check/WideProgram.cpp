@@ -25,6 +25,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -333,8 +334,9 @@ FailureOr<Value> WideBuilder::subtractOffsets(Value wide,
 }
 
 FailureOr<Value> WideBuilder::wideOp(Operation *op) {
-  if (isa<QuantizeOp, tensor::BitcastOp>(op))
-    // The client's encryption, and reinterpretations: the value as it is.
+  if (isa<QuantizeOp, tensor::BitcastOp, quant::StorageCastOp>(op))
+    // The client's encryption, and reinterpretations (the storage integers
+    // of its quantized values): the value as it is.
     return extend(op->getResult(0));
   if (auto lut = dyn_cast<LutOp>(op))
     return wideLut(lut);

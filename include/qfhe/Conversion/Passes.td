@@ -21,14 +21,19 @@ def ConvertQFHEToLinalg : Pass<"qfhe-to-linalg", "::mlir::ModuleOp"> {
       descriptions state (per-axis parameters become constant vectors indexed
       by the channel);
     - `qfhe.lut` becomes a `linalg.generic` gathering from a constant table
-      with `tensor.extract`.
+      with `tensor.extract`;
+    - the upstream quant dialect gets qfhe's semantics: `quant.qcast` is
+      lowered as `qfhe.quantize` (round half to even, saturating to the
+      storage bounds), `quant.dcast` as `qfhe.dequantize`, and
+      `quant.scast` disappears (storage integers are what it casts).
 
-    Integer types that state a signedness (`si8`, `ui8`) become signless
-    types of the same width everywhere in the module (function signatures,
-    constants and tensor ops included); the lowered arithmetic uses the
-    signedness the qfhe ops recorded. Integer-only programs keep their
-    element types (`i7` stays `i7`): upstream arithmetic on them is modulo
-    2^width, as in TFHE.
+    Quantized tensors (`!quant.uniform` elements) become tensors of their
+    signless storage integers, and integer types that state a signedness
+    (`si8`, `ui8`) signless types of the same width, everywhere in the
+    module (function signatures, constants and tensor ops included); the
+    lowered arithmetic uses the signedness the types recorded. Integer-only
+    programs keep their element types (`i7` stays `i7`): upstream
+    arithmetic on them is modulo 2^width, as in TFHE.
 
     Attributes whose values belong to the qfhe dialect (the calibration
     statistics `#qfhe.observed` a program keeps from its float form) are

@@ -18,6 +18,7 @@
 
 namespace mlir {
 class OpPassManager;
+class Operation;
 
 namespace qfhe {
 
@@ -72,6 +73,13 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "
                      "stdout)"),
       llvm::cl::init("")};
+  Option<bool> roundUserLookups{
+      *this, "round-user-lookups",
+      llvm::cl::desc("In a program quantized by its user, round accumulators "
+                     "wider than tlu-bit-width before their lookups (this "
+                     "changes the user's arithmetic; without it the compiler "
+                     "reports the bits they need)"),
+      llvm::cl::init(false)};
   Option<bool> floatFallback{
       *this, "float-fallback",
       llvm::cl::desc("Keep ops that cannot be quantized in float (the result "
@@ -89,11 +97,20 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
 /// passes start.
 std::string checkQFHEPipelineOptions(const QFHEPipelineOptions &options);
 
-/// Adds the pipeline to `pm` (anchored on the module): normalize,
-/// infer-ranges, allocate-bits, quantize, fuse-univariate, lower-to-integer,
+/// Adds the pipeline to `pm` (anchored on the module). A float program takes
+/// the float path: normalize, equalize-channels, infer-ranges,
+/// allocate-bits, quantize, fuse-univariate, lower-to-integer,
+/// canonicalize, verify-bitwidth. A program quantized by its user
+/// (isUserQuantized) takes the user path: import-quantization,
+/// lower-to-integer (rounding only with round-user-lookups), canonicalize,
 /// verify-bitwidth. The entry function keeps its name and float signature;
 /// its quantize and dequantize run on the client.
 void buildQFHEPipeline(OpPassManager &pm, const QFHEPipelineOptions &options);
+
+/// Whether `module` states its own quantization: ops or types of the quant
+/// dialect, qfhe's quantized level, or TOSA integer arithmetic
+/// (`tosa.rescale`, `tosa.matmul` or `tosa.conv2d` on integers).
+bool isUserQuantized(Operation *module);
 
 /// Registers `qfhe-pipeline` with the global pipeline registry.
 void registerQFHEPipeline();

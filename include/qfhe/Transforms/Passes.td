@@ -40,6 +40,55 @@ def InferRanges : Pass<"qfhe-infer-ranges", "::mlir::ModuleOp"> {
   ];
 }
 
+def ImportQuantization
+    : Pass<"qfhe-import-quantization", "::mlir::ModuleOp"> {
+  let summary = "Take the user's quantization as given: QDQ pairs, the quant "
+                "dialect and TOSA integer programs into the quantized level";
+  let description = [{
+    Rewrites a program whose quantization the user chose (quantization-aware
+    training, ONNX Runtime's quantizer, a TOSA int8 export) into qfhe's
+    typed quantized level with the user's integers and scales: nothing is
+    recalibrated and no bit width is chosen again.
+
+    - QDQ pairs (`quant.qcast`/`quant.dcast`, as the ONNX importer writes
+      QuantizeLinear/DequantizeLinear): a matmul, a convolution or a sum of
+      dequantized values becomes the exact integer accumulation
+      (`qfhe.matmul`, `qfhe.conv2d`, `qfhe.sum_pool`, `qfhe.reduce_sum`) at
+      the product of the scales; a bias quantized at that scale (up to
+      float32 rounding) joins it; the quantization that follows becomes
+      `qfhe.requantize` with ONNX's rounding (`float_half_even`, as ONNX
+      Runtime's QLinearMatMul/QLinearConv), a Relu or Clip in between
+      narrowing the result's storage range; any other univariate float
+      arithmetic between a dequantization and a quantization becomes a
+      `qfhe.apply` of exactly that arithmetic. Max pooling and data movement
+      run on the integers; constant weights are transposed and reshaped at
+      compile time. A quantization of a value the client computes (the
+      inputs) becomes `qfhe.quantize`; a dequantization the client reads
+      (the results, float postprocessing) `qfhe.dequantize`. A
+      `quant.qcast(quant.dcast(x))` into the same parameters with narrower
+      storage bounds (a Clip on quantized integers) is a clamp.
+    - TOSA integer programs, whose boundary is `quant.scast` between
+      quantized values and their storage integers: `tosa.matmul` with zero
+      points, a constant `tosa.add` bias, `tosa.rescale` (SINGLE_ROUND and
+      DOUBLE_ROUND, per tensor or per channel) become `qfhe.matmul` and
+      `qfhe.requantize` (`fixed_point`, `fixed_point_double`) whose scales
+      reproduce the user's multipliers and shifts exactly; `tosa.clamp`
+      narrows the storage range; `tosa.reshape` moves the integers.
+    - qfhe's quantized level (the ONNX importer's QOperator ops) stays.
+
+    The quant dialect's casts must not have been canonicalized before this
+    pass (upstream folds `quant.dcast(quant.qcast(x))` to `x`): run it
+    first. Float arithmetic on quantized values that is neither followed by
+    a quantization nor client code after the last dequantization is an
+    error naming the op.
+  }];
+  let dependentDialects = [
+    "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
   let summary = "Bring a float tensor program into the form qfhe passes expect";
   let description = [{
@@ -124,8 +173,8 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
   let summary = "Rewrite float tensor ops into quantized qfhe ops";
   let description = [{
     Post-training quantization: every float tensor between the ops of a
-    function's body becomes an integer tensor with explicit `#qfhe.quant`
-    parameters chosen from the value's range (calibration ranges,
+    function's body becomes a tensor of `!quant.uniform` integers whose
+    parameters are chosen from the value's range (calibration ranges,
     `qfhe.observed`, where present; otherwise the sound ranges of the range
     analysis, which this pass runs itself).
 
@@ -150,6 +199,14 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
     softmax (which stay float). An op that cannot be quantized is an error
     naming the op and the reason, or with `float-fallback`, a warning: the
     op then runs in float between a dequantize and a quantize.
+
+    The pass plans first (every choice above, before any IR changes), then
+    runs a dialect conversion: a type converter maps each float tensor value
+    to its planned `!quant.uniform` type (the client's `qfhe.quantize` and
+    `qfhe.dequantize` are its materializations) and one
+    `OpConversionPattern` per op family builds the qfhe ops
+    (`qfhe/Transforms/Quantize.h`: `planQuantization`,
+    `QuantizeTypeConverter`, `populateQuantizePatterns`).
   }];
   let options = [
     Option<"inputBits", "input-bits", "unsigned", "8",
@@ -302,7 +359,9 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     `qfhe.requantize`) becomes one `qfhe.lut` on the accumulator, its table
     computed by evaluating the float body on every input value, with the same
     float arithmetic the quantized program uses. When a lookup's input is
-    wider than `tlu-bit-width`, `qfhe.round` drops low bits first. `qfhe.add`
+    wider than `tlu-bit-width`, `qfhe.round` drops low bits first (or, with
+    `allow-rounding=false`, the lowering stops with an error naming the op,
+    the input's range and the bits it needs). `qfhe.add`
     and `qfhe.sub` rescale both operands to a common scale with a lookup
     each, add exactly, and requantize with a third.
 
@@ -315,7 +374,11 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
   let options = [
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "16",
            "Widest table lookup input, in [2, 16] (0: 16); wider inputs are "
-           "rounded first">
+           "rounded first">,
+    Option<"allowRounding", "allow-rounding", "bool", "true",
+           "Round lookup inputs wider than tlu-bit-width (else it is an error "
+           "naming the op, its range and the bits it needs: a user's "
+           "quantization is kept as it is)">
   ];
   let dependentDialects = [
     "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",

@@ -6,16 +6,18 @@
 //
 // The verifier's only knowledge of the client boundary: which ops stand for
 // encryption (their results are encrypted, with the range of the quantized
-// storage) and for decryption (their results are clear). Today the client
-// quantizes to `siN`/`uiN` storage with qfhe.quantize and dequantizes with
-// qfhe.dequantize; the bitcasts between `siN` and the circuit's `iN` are
-// ordinary data movement (MovementRules.cpp).
+// storage) and for decryption (their results are clear). The client
+// quantizes to tensors of `!quant.uniform` with qfhe.quantize and
+// dequantizes with qfhe.dequantize; the `quant.scast` between those and
+// the circuit's signless `iN` moves the same integers.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CircuitRules.h"
 
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -29,9 +31,17 @@ mlir::qfhe::applyClientBoundaryRule(Operation *op, FactLookup facts) {
           op, true,
           "cannot verify: 'qfhe.quantize' stands for the client's encryption "
           "but its input is already encrypted");
-    QuantParamsAttr params = quantize.getParams();
+    QuantParams params = *QuantParams::get(quantize.getType());
     return RuleOutcome::of(
         {CircuitFact::of(true, {params.getQMin(), params.getQMax()})});
+  }
+  if (auto cast = dyn_cast<quant::StorageCastOp>(op)) {
+    // The same integers, typed as a quantized value or as its storage (the
+    // circuit reads the client's quantized integers, the client's
+    // dequantize reads the circuit's).
+    RuleOutcome outcome = RuleOutcome::of({*facts(cast.getInput())});
+    outcome.movesData = true;
+    return outcome;
   }
   if (isa<DequantizeOp>(op))
     // Decryption: the client reads the integers back as reals.

@@ -34,16 +34,16 @@ ChannelConstant ChannelConstant::fromFloats(Type elementType,
   return constant;
 }
 
-ChannelConstant mlir::qfhe::getScaleConstant(QuantParamsAttr params,
+ChannelConstant mlir::qfhe::getScaleConstant(const QuantParams &params,
                                              Type floatType) {
   return ChannelConstant::fromFloats(floatType, params.getScales(),
                                      params.getAxis());
 }
 
-ChannelConstant mlir::qfhe::getZeroPointConstant(QuantParamsAttr params) {
+ChannelConstant mlir::qfhe::getZeroPointConstant(const QuantParams &params) {
   return ChannelConstant::fromIntegers(
-      IntegerType::get(params.getContext(), 64), params.getZeroPoints(),
-      params.getAxis());
+      IntegerType::get(params.getType().getContext(), 64),
+      params.getZeroPoints(), params.getAxis());
 }
 
 Value mlir::qfhe::createIntConstant(OpBuilder &builder, Location loc, Type type,

@@ -16,7 +16,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
+#include "qfhe/Dialect/QFHE/IR/QuantParams.h"
 
 #include <optional>
 
@@ -40,9 +40,9 @@ struct ChannelConstant {
 };
 
 /// The scales of `params` as constants of `floatType`.
-ChannelConstant getScaleConstant(QuantParamsAttr params, Type floatType);
+ChannelConstant getScaleConstant(const QuantParams &params, Type floatType);
 /// The zero points of `params` as i64 constants.
-ChannelConstant getZeroPointConstant(QuantParamsAttr params);
+ChannelConstant getZeroPointConstant(const QuantParams &params);
 
 /// Body of an elementwise op: the element, then one value per channel
 /// constant, in order; returns the result element.

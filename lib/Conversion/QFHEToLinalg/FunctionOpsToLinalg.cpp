@@ -30,10 +30,11 @@ struct ApplyOpLowering : OpConversionPattern<ApplyOp> {
   LogicalResult
   matchAndRewrite(ApplyOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    QuantParamsAttr in = op.getInputParams(), out = op.getResultParams();
+    QuantParams in = *QuantParams::get(op.getInput().getType());
+    QuantParams out = *QuantParams::get(op.getResult().getType());
     FloatType floatType = op.getFunctionType();
-    Type resultType = rewriter.getIntegerType(out.getBits());
-    bool isUnsigned = !in.getIsSigned();
+    Type resultType = rewriter.getIntegerType(out.getStorageWidth());
+    bool isUnsigned = !in.isSigned();
     Block &body = op.getBody().front();
     std::optional<int64_t> channelAxis = op.getChannelAxis();
     Value result = buildElementwise(
@@ -71,10 +72,11 @@ struct BinaryOpLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Type f64 = rewriter.getF64Type();
-    QuantParamsAttr lhsParams = op.getLhsParams(),
-                    rhsParams = op.getRhsParams(), out = op.getResultParams();
+    QuantParams lhsParams = *QuantParams::get(op.getLhs().getType());
+    QuantParams rhsParams = *QuantParams::get(op.getRhs().getType());
+    QuantParams out = *QuantParams::get(op.getResult().getType());
     // The rhs dequantized to f64 first, then combined with the lhs.
-    bool rhsUnsigned = !rhsParams.getIsSigned();
+    bool rhsUnsigned = !rhsParams.isSigned();
     Value rhs = buildElementwise(
         rewriter, loc, adaptor.getRhs(), f64,
         {getScaleConstant(rhsParams, f64), getZeroPointConstant(rhsParams)},
@@ -82,8 +84,8 @@ struct BinaryOpLowering : OpConversionPattern<OpTy> {
           return emitDequantize(b, nestedLoc, q, channel[0], channel[1],
                                 rhsUnsigned);
         });
-    Type resultType = rewriter.getIntegerType(out.getBits());
-    bool lhsUnsigned = !lhsParams.getIsSigned();
+    Type resultType = rewriter.getIntegerType(out.getStorageWidth());
+    bool lhsUnsigned = !lhsParams.isSigned();
     // Per-channel constants of the lhs and the result.
     Value result = buildElementwiseN(
         rewriter, loc, ValueRange{adaptor.getLhs(), rhs}, resultType,

@@ -28,9 +28,11 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// `q - zero point` as an i64 tensor (zero points per channel if per axis).
-Value center(OpBuilder &b, Location loc, Value q, QuantParamsAttr params) {
-  bool isUnsigned = !params.getIsSigned();
+/// `q - zero point` as an i64 tensor (zero points per channel if per axis):
+/// `q` is the converted value of `quantized`, whose type has the parameters.
+Value center(OpBuilder &b, Location loc, Value q, Value quantized) {
+  QuantParams params = *QuantParams::get(quantized.getType());
+  bool isUnsigned = !params.isSigned();
   return buildElementwise(
       b, loc, q, b.getI64Type(), {getZeroPointConstant(params)},
       [&](OpBuilder &nested, Location nestedLoc, Value x, ValueRange channel) {
@@ -95,8 +97,7 @@ DenseIntElementsAttr pair(OpBuilder &b, ArrayRef<int64_t> values) {
 
 /// Whether the bias of a linear op is unsigned.
 bool isUnsignedTensor(Value value) {
-  return cast<IntegerType>(cast<ShapedType>(value.getType()).getElementType())
-      .isUnsigned();
+  return !QuantParams::get(value.getType())->isSigned();
 }
 
 /// `x` rounded to the nearest multiple of 2^d, ties up, on an i64 tensor.
@@ -144,8 +145,8 @@ struct MatmulOpLowering : OpConversionPattern<MatmulOp> {
     Location loc = op.getLoc();
     auto lhsType = op.getLhs().getType();
     int64_t rank = lhsType.getRank();
-    Value lhs = center(rewriter, loc, adaptor.getLhs(), op.getLhsParams());
-    Value rhs = center(rewriter, loc, adaptor.getRhs(), op.getRhsParams());
+    Value lhs = center(rewriter, loc, adaptor.getLhs(), op.getLhs());
+    Value rhs = center(rewriter, loc, adaptor.getRhs(), op.getRhs());
     // Leading dimensions fold into the row dimension of a 2-D product.
     SmallVector<ReassociationIndices> groups(2);
     for (int64_t dim = 0; dim < rank - 1; ++dim)
@@ -209,11 +210,9 @@ struct Conv2DOpLowering : OpConversionPattern<Conv2DOp> {
         filterType.getDimSize(0) != static_cast<int64_t>(op.getGroups()))
       return rewriter.notifyMatchFailure(
           op, "depthwise convolution with a channel multiplier");
-    Value input =
-        center(rewriter, loc, adaptor.getInput(), op.getInputParams());
+    Value input = center(rewriter, loc, adaptor.getInput(), op.getInput());
     input = padSpatial(rewriter, loc, input, op.getPadding(), 0);
-    Value filter =
-        center(rewriter, loc, adaptor.getFilter(), op.getFilterParams());
+    Value filter = center(rewriter, loc, adaptor.getFilter(), op.getFilter());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
     Value init = filledTensor(
@@ -284,8 +283,7 @@ struct SumPoolOpLowering : OpConversionPattern<SumPoolOp> {
   matchAndRewrite(SumPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input =
-        center(rewriter, loc, adaptor.getInput(), op.getInputParams());
+    Value input = center(rewriter, loc, adaptor.getInput(), op.getInput());
     input = padSpatial(rewriter, loc, input, op.getPadding(), 0);
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
@@ -303,7 +301,7 @@ struct MaxPoolOpLowering : OpConversionPattern<MaxPoolOp> {
   matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    bool isUnsigned = !op.getParams().getIsSigned();
+    bool isUnsigned = !QuantParams::get(op.getInput().getType())->isSigned();
     Value input = buildElementwise(
         rewriter, loc, adaptor.getInput(), rewriter.getI64Type(), {},
         [&](OpBuilder &b, Location nestedLoc, Value x, ValueRange) {
@@ -327,8 +325,7 @@ struct ReduceSumOpLowering : OpConversionPattern<ReduceSumOp> {
   matchAndRewrite(ReduceSumOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input =
-        center(rewriter, loc, adaptor.getInput(), op.getInputParams());
+    Value input = center(rewriter, loc, adaptor.getInput(), op.getInput());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getResult().getType()));
     unsigned rank = op.getInput().getType().getRank();

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
@@ -77,12 +78,16 @@ struct ConvertQFHEToLinalgPass
     MLIRContext *ctx = &getContext();
     SignlessTypeConverter typeConverter;
     ConversionTarget target(*ctx);
-    target.addIllegalDialect<QFHEDialect>();
+    target.addIllegalDialect<QFHEDialect, quant::QuantDialect>();
     RewritePatternSet patterns(ctx);
     populateQFHEToLinalgPatterns(typeConverter, patterns);
     populateSignlessTypeConversionPatterns(typeConverter, patterns, target);
-    if (failed(
-            applyFullConversion(getOperation(), target, std::move(patterns))))
+    // No folding: upstream folds quant.dcast(quant.qcast(x)) to x, which
+    // would drop the rounding the program states.
+    ConversionConfig config;
+    config.foldingMode = DialectConversionFoldingMode::Never;
+    if (failed(applyFullConversion(getOperation(), target, std::move(patterns),
+                                   config)))
       return signalPassFailure();
     dropQFHEAttributes(getOperation());
   }

@@ -4,11 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Quantized storage types state their signedness (`ui8`); upstream arithmetic
-// wants signless integers. This file converts the types of every op that is
-// not a qfhe op (those have patterns of their own): function signatures,
-// calls and returns, constants, and any other op, by cloning it with
-// converted types.
+// Quantized values (`!quant.uniform` elements) and integers that state their
+// signedness (`ui8`, as the ONNX importer writes constants) become signless
+// integers of their storage width, which upstream arithmetic wants. This
+// file converts the types of every op that is not a qfhe or quant op (those
+// have patterns of their own): function signatures, calls and returns,
+// constants, and any other op (data movement on quantized tensors), by
+// cloning it with converted types.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 
@@ -28,6 +32,11 @@ SignlessTypeConverter::SignlessTypeConverter() {
     if (type.isSignless())
       return type;
     return IntegerType::get(type.getContext(), type.getWidth());
+  });
+  // Quantized elements are their storage integers.
+  addConversion([](quant::QuantizedType type) -> Type {
+    return IntegerType::get(type.getContext(),
+                            type.getStorageTypeIntegralWidth());
   });
   addConversion([this](RankedTensorType type) -> Type {
     return type.clone(convertType(type.getElementType()));
@@ -62,7 +71,8 @@ struct ConvertAnyOpTypes : ConversionPattern {
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
-    if (isa<QFHEDialect>(op->getDialect()) || isa<func::FuncOp>(op))
+    if (isa<QFHEDialect, quant::QuantDialect>(op->getDialect()) ||
+        isa<func::FuncOp>(op))
       return rewriter.notifyMatchFailure(op, "handled by other patterns");
     const TypeConverter &converter = *getTypeConverter();
     SmallVector<Type> resultTypes;

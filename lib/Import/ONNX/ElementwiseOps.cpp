@@ -13,6 +13,7 @@
 
 #include "Builders.h"
 #include "NodeContext.h"
+#include "QuantizedValues.h"
 #include "Shapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -137,6 +138,13 @@ FailureOr<std::optional<float>> getClipBound(NodeContext &ctx, unsigned index,
 
 /// min(max(x, lo), hi) with constant bounds (inputs since opset 11).
 LogicalResult emitClip(NodeContext &ctx) {
+  if (!ctx.getInputType(0).getElementType().isF32())
+    return emitQuantizedClip(ctx);
+  for (unsigned bound = 1; bound <= 2; ++bound)
+    if (ctx.hasInput(bound) &&
+        !ctx.getInputType(bound).getElementType().isF32())
+      return ctx.fail("Clip input '" + ctx.getInputName(bound) +
+                      "' must be a float32 tensor");
   FailureOr<std::optional<float>> lo = getClipBound(ctx, 1, "min");
   FailureOr<std::optional<float>> hi = getClipBound(ctx, 2, "max");
   if (failed(lo) || failed(hi))
@@ -175,5 +183,5 @@ void mlir::qfhe::onnx_import::addElementwiseOps(OpTable &table) {
   table["Tanh"] = {emitTanh, 1, 1, 1, {}, {0}};
   table["Erf"] = {emitErf, 1, 1, 1, {}, {0}};
   table["Gelu"] = {emitGelu, 1, 1, 1, {{"approximate", AttrKind::String}}, {0}};
-  table["Clip"] = {emitClip, 1, 3, 1, {}, {0, 1, 2}};
+  table["Clip"] = {emitClip, 1, 3, 1, {}, {}};
 }

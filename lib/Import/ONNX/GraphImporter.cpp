@@ -35,6 +35,7 @@ const OpTable &mlir::qfhe::onnx_import::getOpTable() {
     addNormalizationOps(table);
     addShapeOps(table);
     addQuantOps(table);
+    addQLinearOps(table);
     return table;
   }();
   return table;

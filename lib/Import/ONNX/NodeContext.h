@@ -185,8 +185,10 @@ void addNormalizationOps(OpTable &table);
 /// Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Pad, Identity,
 /// Constant.
 void addShapeOps(OpTable &table);
-/// QuantizeLinear, DequantizeLinear.
+/// QuantizeLinear, DequantizeLinear, Cast of quantized integers.
 void addQuantOps(OpTable &table);
+/// QLinearMatMul, QLinearConv, MatMulInteger, ConvInteger.
+void addQLinearOps(OpTable &table);
 
 /// Every supported operator.
 const OpTable &getOpTable();

@@ -37,7 +37,19 @@ IntegerType mlir::qfhe::getSignlessType(MLIRContext *ctx, unsigned width) {
   return IntegerType::get(ctx, width);
 }
 
+SignedStorage mlir::qfhe::getSignedStorage(IntegerRange storage) {
+  unsigned fewest = 1;
+  while (fewest < 63 && (uint64_t(1) << fewest) < storage.size())
+    ++fewest;
+  if (getSignedBitWidth(storage) <= fewest)
+    return {fewest, 0};
+  return {fewest, storage.min + (int64_t(1) << (fewest - 1))};
+}
+
 SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
+  if (std::optional<SmallVector<int64_t>> quantized =
+          getQuantizedConstant(value))
+    return *quantized;
   DenseIntElementsAttr attr;
   SmallVector<int64_t> values;
   if (!matchPattern(value, m_Constant(&attr)))
@@ -53,8 +65,10 @@ SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
 // IntegerLowering
 //===----------------------------------------------------------------------===//
 
-IntegerLowering::IntegerLowering(func::FuncOp func, unsigned tluBitWidth)
-    : func(func), tluBitWidth(tluBitWidth), builder(func.getContext()) {}
+IntegerLowering::IntegerLowering(func::FuncOp func, unsigned tluBitWidth,
+                                 bool allowRounding)
+    : func(func), tluBitWidth(tluBitWidth), allowRounding(allowRounding),
+      builder(func.getContext()) {}
 
 FailureOr<IntegerForm> IntegerLowering::getForm(Value quantized,
                                                 Operation *user) {
@@ -90,8 +104,8 @@ Value IntegerLowering::createIntConstant(Location loc, ArrayRef<int64_t> shape,
 
 FailureOr<IntegerForm> IntegerLowering::emitLookup(
     const IntegerForm &input, std::optional<int64_t> channelAxis,
-    TableFunction function, unsigned outputBits, double outputScale,
-    int64_t outputOffset, Operation *op) {
+    TableFunction function, IntegerRange outputStorage, double outputScale,
+    int64_t outputZeroPoint, Operation *op) {
   Location loc = op->getLoc();
   auto inputType = cast<RankedTensorType>(input.value.getType());
   std::optional<int64_t> axis = input.axis;
@@ -115,6 +129,15 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   SmallVector<IntegerRange> ranges;
   for (int64_t c = 0; c < channels; ++c)
     ranges.push_back(input.getRange(c));
+  if (width > tluBitWidth && !allowRounding) {
+    IntegerRange whole = input.getWholeRange();
+    return op->emitError()
+           << "the lookup of '" << op->getName() << "' reads a " << width
+           << "-bit input (proven range [" << whole.min << ", " << whole.max
+           << "]) but tlu-bit-width is " << tluBitWidth
+           << "; rounding it would change the program's arithmetic (allow it "
+              "with allow-rounding, or round-user-lookups in qfhe-pipeline)";
+  }
   if (width > tluBitWidth) {
     for (drop = width - tluBitWidth; drop < width; ++drop) {
       IntegerRange whole{INT64_MAX, INT64_MIN};
@@ -150,10 +173,12 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
                            << "; lower tlu-bit-width (now " << tluBitWidth
                            << ")";
 
-  // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c).
+  // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c),
+  // shifted into the fewest signed bits.
   int64_t low = getStorageRange(width, true).min;
   int64_t entries = int64_t(1) << width;
-  IntegerRange outputRange = getStorageRange(outputBits, true);
+  SignedStorage output = getSignedStorage(outputStorage);
+  unsigned outputBits = output.width;
   SmallVector<int64_t> table;
   table.reserve(channels * entries);
   IntegerRange reached{INT64_MAX, INT64_MIN};
@@ -161,10 +186,12 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
     for (int64_t v = low; v < low + entries; ++v) {
       int64_t x =
           v * (int64_t(1) << (drop + input.unitBits)) - input.getOffset(c);
-      int64_t entry = function(c, x);
-      if (!outputRange.contains(entry))
-        return op->emitError() << "table entry " << entry << " does not fit "
-                               << outputBits << " bits";
+      int64_t q = function(c, x);
+      if (!outputStorage.contains(q))
+        return op->emitError()
+               << "table entry " << q << " is outside the result storage ["
+               << outputStorage.min << ", " << outputStorage.max << "]";
+      int64_t entry = q - output.shift;
       table.push_back(entry);
       if (ranges[c].contains(v)) {
         reached.min = std::min(reached.min, entry);
@@ -188,7 +215,7 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   IntegerForm form;
   form.value = result;
   form.scales = {outputScale};
-  form.offsets = {outputOffset};
+  form.offsets = {outputZeroPoint - output.shift};
   form.ranges = {reached};
   return form;
 }

@@ -74,7 +74,8 @@ constexpr int64_t kMaxTableEntries = int64_t(1) << 24;
 
 class IntegerLowering {
 public:
-  IntegerLowering(func::FuncOp func, unsigned tluBitWidth);
+  IntegerLowering(func::FuncOp func, unsigned tluBitWidth,
+                  bool allowRounding = true);
 
   LogicalResult run();
 
@@ -89,13 +90,13 @@ public:
   /// Emits a lookup of `function` on `input`, with qfhe.round first when
   /// the input is wider than tlu-bit-width. The table has one row per
   /// channel when the input has channels or `channelAxis` asks for them.
-  /// The result holds `outputBits`-bit integers standing for
-  /// `outputScale * (z - outputOffset)`.
-  FailureOr<IntegerForm> emitLookup(const IntegerForm &input,
-                                    std::optional<int64_t> channelAxis,
-                                    TableFunction function, unsigned outputBits,
-                                    double outputScale, int64_t outputOffset,
-                                    Operation *op);
+  /// `function` returns integers `q` of `outputStorage` standing for
+  /// `outputScale * (q - outputZeroPoint)`; the result holds them in the
+  /// fewest signed bits (shifted, see getSignedStorage).
+  FailureOr<IntegerForm>
+  emitLookup(const IntegerForm &input, std::optional<int64_t> channelAxis,
+             TableFunction function, IntegerRange outputStorage,
+             double outputScale, int64_t outputZeroPoint, Operation *op);
 
   /// A signless integer constant tensor of the fewest bits holding `values`.
   Value createIntConstant(Location loc, ArrayRef<int64_t> shape,
@@ -106,6 +107,7 @@ private:
 
   func::FuncOp func;
   unsigned tluBitWidth;
+  bool allowRounding;
   OpBuilder builder;
   DenseMap<Value, IntegerForm> forms;
 };
@@ -125,6 +127,16 @@ LowerResult lowerBoundaryOrMovementOp(IntegerLowering &lowering, Operation *op);
 IntegerType getSignlessType(MLIRContext *ctx, unsigned width);
 /// The integers a quantized constant holds, sign- or zero-extended.
 SmallVector<int64_t> getConstantIntegers(Value value);
+
+/// How storage integers `[min, max]` are held in the circuit's signed
+/// integers: `q - shift` in `width` bits, the fewest that hold as many
+/// values (shift 0 when the range already fits them: `[0, 255]` is shifted
+/// by 128 into 8 bits, `[0, 15]` by 8 into 4, `[-8, 7]` not at all).
+struct SignedStorage {
+  unsigned width;
+  int64_t shift;
+};
+SignedStorage getSignedStorage(IntegerRange storage);
 
 } // namespace qfhe
 } // namespace mlir

@@ -4,16 +4,20 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The client's quantize produces the circuit's signed integers (unsigned
-// storage is shifted by 2^(bits-1) into signed storage, exactly); the
-// circuit's results reach the client's dequantize through a bitcast. Ops
-// that only move elements run on the integer forms unchanged.
+// The client's quantize produces the circuit's signed integers in the fewest
+// bits its storage range needs (unsigned storage and narrower bounds are
+// shifted into signed storage, exactly: 4-bit values in uint8 become i4),
+// read as signless integers through `quant.scast`; the circuit's results
+// reach the client's dequantize through a `quant.scast` to a quantized type
+// of their width. Ops that only move elements run on the integer forms
+// unchanged.
 //
 //===----------------------------------------------------------------------===//
 
 #include "IntegerLowering.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -22,34 +26,30 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// `params` with signed storage of the same width (zero points shifted).
-QuantParamsAttr toSignedStorage(QuantParamsAttr params) {
-  if (params.getIsSigned())
-    return params;
-  int64_t shift = int64_t(1) << (params.getBits() - 1);
-  SmallVector<int64_t> zeroPoints;
-  for (int64_t zp : params.getZeroPoints())
-    zeroPoints.push_back(zp - shift);
-  return QuantParamsAttr::get(params.getContext(), params.getBits(), true,
-                              params.getNarrowRange(), params.getAxis(),
-                              params.getScales(), zeroPoints);
-}
-
 LowerResult lowerQuantize(IntegerLowering &lowering, QuantizeOp op) {
   OpBuilder &b = lowering.getBuilder();
   Location loc = op.getLoc();
-  QuantParamsAttr params = toSignedStorage(op.getParams());
+  // The client quantizes straight into the circuit's signed integers: the
+  // fewest bits that hold the storage range, zero points shifted.
+  QuantParams params = *QuantParams::get(op.getType());
+  IntegerRange storage = params.getStorageRange();
+  SignedStorage held = getSignedStorage(storage);
+  SmallVector<int64_t> zeroPoints;
+  for (int64_t zeroPoint : params.getZeroPoints())
+    zeroPoints.push_back(zeroPoint - held.shift);
+  IntegerRange bounds{storage.min - held.shift, storage.max - held.shift};
+  quant::QuantizedType element =
+      getUniformType(params.getExpressedType(), held.width, /*isSigned=*/true,
+                     params.getScales(), zeroPoints, params.getAxis(), bounds);
   auto type = cast<RankedTensorType>(op.getType());
-  Value q = QuantizeOp::create(b, loc, type.clone(params.getStorageType()),
-                               op.getInput(), params);
-  IntegerType signless = getSignlessType(op.getContext(), params.getBits());
+  Value q = QuantizeOp::create(b, loc, type.clone(element), op.getInput());
+  IntegerType signless = getSignlessType(op.getContext(), held.width);
   IntegerForm form;
-  form.value = tensor::BitcastOp::create(b, loc, type.clone(signless), q);
+  form.value = quant::StorageCastOp::create(b, loc, type.clone(signless), q);
   form.scales.assign(params.getScales().begin(), params.getScales().end());
-  form.offsets.assign(params.getZeroPoints().begin(),
-                      params.getZeroPoints().end());
+  form.offsets = zeroPoints;
   form.axis = params.getAxis();
-  form.ranges = {IntegerRange{params.getQMin(), params.getQMax()}};
+  form.ranges = {bounds};
   lowering.setForm(op.getResult(), form);
   return success();
 }
@@ -59,7 +59,10 @@ LowerResult lowerDequantize(IntegerLowering &lowering, DequantizeOp op) {
   if (failed(form))
     return failure();
   unsigned width = form->getWidth();
-  IntegerRange storage = getStorageRange(width, true);
+  if (width > quant::QuantizedType::MaxStorageBits)
+    return op->emitError() << "cannot lower: the result's integers have "
+                           << width << " bits; quantized types hold at most "
+                           << quant::QuantizedType::MaxStorageBits;
   // Units of 2^u fold into the scales (the offsets are multiples of 2^u).
   SmallVector<double> scales(form->scales);
   SmallVector<int64_t> offsets(form->offsets);
@@ -67,19 +70,16 @@ LowerResult lowerDequantize(IntegerLowering &lowering, DequantizeOp op) {
     scale = std::ldexp(scale, form->unitBits);
   for (int64_t &offset : offsets)
     offset >>= form->unitBits;
-  for (int64_t offset : offsets)
-    if (!storage.contains(offset))
-      return op->emitError() << "cannot lower: the result's offset " << offset
-                             << " does not fit its " << width
-                             << "-bit integers; requantize it first";
-  QuantParamsAttr params = QuantParamsAttr::get(
-      op.getContext(), width, true, false,
-      scales.size() > 1 ? form->axis : std::nullopt, scales, offsets);
+  Type expressed =
+      QuantParams::get(op.getInput().getType())->getExpressedType();
+  quant::QuantizedType element =
+      getUniformType(expressed, width, /*isSigned=*/true, scales, offsets,
+                     scales.size() > 1 ? form->axis : std::nullopt);
   OpBuilder &b = lowering.getBuilder();
   auto type = cast<RankedTensorType>(form->value.getType());
-  Value q = tensor::BitcastOp::create(
-      b, op.getLoc(), type.clone(params.getStorageType()), form->value);
-  Value real = DequantizeOp::create(b, op.getLoc(), op.getType(), q, params);
+  Value q = quant::StorageCastOp::create(b, op.getLoc(), type.clone(element),
+                                         form->value);
+  Value real = DequantizeOp::create(b, op.getLoc(), op.getType(), q);
   op.getResult().replaceAllUsesWith(real);
   return success();
 }
@@ -152,12 +152,9 @@ LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
   return success();
 }
 
-/// Whether `value` is a tensor of integers with a signedness (quantized
-/// storage).
+/// Whether `value` is a tensor of the quantized level.
 bool isQuantizedTensor(Value value) {
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  auto element = type ? dyn_cast<IntegerType>(type.getElementType()) : nullptr;
-  return element && !element.isSignless();
+  return QuantParams::get(value.getType()).has_value();
 }
 
 } // namespace

@@ -60,7 +60,7 @@ struct Accumulator {
 
 Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
                             ArrayRef<int64_t> constants,
-                            QuantParamsAttr resultParams, int64_t axis) {
+                            const QuantParams &resultParams, int64_t axis) {
   Accumulator acc;
   for (auto [channel, bound] : llvm::enumerate(bounds)) {
     int64_t shift = bound.center();
@@ -69,8 +69,8 @@ Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
     acc.beta.push_back(constants[channel] + shift);
     acc.form.ranges.push_back(range);
     acc.form.offsets.push_back(shift);
-    acc.form.scales.push_back(resultParams.getScale(
-        resultParams.isPerAxis() ? static_cast<unsigned>(channel) : 0));
+    acc.form.scales.push_back(
+        resultParams.getScale(static_cast<unsigned>(channel)));
   }
   if (bounds.size() > 1)
     acc.form.axis = axis;
@@ -94,7 +94,7 @@ struct ChunkedAccumulator {
 ChunkedAccumulator
 makeChunkedAccumulator(ArrayRef<SmallVector<ChannelBound>> parts,
                        ArrayRef<SmallVector<int64_t>> constants,
-                       QuantParamsAttr resultParams, int64_t axis,
+                       const QuantParams &resultParams, int64_t axis,
                        unsigned drop) {
   ChunkedAccumulator acc;
   int64_t unit = int64_t(1) << drop;
@@ -124,8 +124,8 @@ makeChunkedAccumulator(ArrayRef<SmallVector<ChannelBound>> parts,
     sumWidth = std::max(sumWidth, getSignedBitWidth(range));
     acc.form.ranges.push_back(range);
     acc.form.offsets.push_back(offsets[channel]);
-    acc.form.scales.push_back(resultParams.getScale(
-        resultParams.isPerAxis() ? static_cast<unsigned>(channel) : 0));
+    acc.form.scales.push_back(
+        resultParams.getScale(static_cast<unsigned>(channel)));
   }
   acc.form.unitBits = drop;
   if (channels > 1)
@@ -264,7 +264,7 @@ void boundParts(ArrayRef<SmallVector<int64_t>> weights,
 IntegerForm emitAccumulation(
     IntegerLowering &lowering, Location loc,
     ArrayRef<SmallVector<ChannelBound>> bounds,
-    ArrayRef<SmallVector<int64_t>> constants, QuantParamsAttr resultParams,
+    ArrayRef<SmallVector<int64_t>> constants, const QuantParams &resultParams,
     int64_t axis, int64_t chunks, ArrayRef<std::pair<int64_t, int64_t>> parts,
     RankedTensorType type,
     function_ref<Value(int64_t, int64_t, ArrayRef<int64_t>, RankedTensorType)>
@@ -294,11 +294,12 @@ IntegerForm emitAccumulation(
 /// of each of the `outputs` channels, its `terms` in order. `indexOf(channel,
 /// term)` is a weight's position in `w`.
 SmallVector<SmallVector<int64_t>>
-centerWeights(SmallVector<int64_t> &w, QuantParamsAttr params, int64_t outputs,
-              int64_t terms, function_ref<int64_t(int64_t, int64_t)> indexOf) {
+centerWeights(SmallVector<int64_t> &w, const QuantParams &params,
+              int64_t outputs, int64_t terms,
+              function_ref<int64_t(int64_t, int64_t)> indexOf) {
   SmallVector<SmallVector<int64_t>> centered(outputs);
   for (int64_t channel = 0; channel < outputs; ++channel) {
-    int64_t zeroPoint = params.getZeroPoint(params.isPerAxis() ? channel : 0);
+    int64_t zeroPoint = params.getZeroPoint(channel);
     for (int64_t term = 0; term < terms; ++term) {
       int64_t &weight = w[indexOf(channel, term)];
       weight -= zeroPoint;
@@ -319,7 +320,7 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
                               "constant (clear) tensor";
   int64_t k = op.getRhs().getType().getDimSize(0);
   int64_t n = op.getRhs().getType().getDimSize(1);
-  QuantParamsAttr rhs = op.getRhsParams();
+  QuantParams rhs = *QuantParams::get(op.getRhs().getType());
   SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
                                            : SmallVector<int64_t>(n, 0);
   // Centered weights, per output column.
@@ -358,8 +359,9 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
         .getResult(0);
   };
   IntegerForm result =
-      emitAccumulation(lowering, loc, bounds, constants, op.getResultParams(),
-                       rank - 1, chunks, parts, productType, multiply);
+      emitAccumulation(lowering, loc, bounds, constants,
+                       *QuantParams::get(op.getResult().getType()), rank - 1,
+                       chunks, parts, productType, multiply);
   Value product = result.value;
   if (rank > 2) {
     SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, form.value);
@@ -393,7 +395,7 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
   // Padding positions hold z = o, that is x = 0.
   IntegerRange xrange{padded ? std::min<int64_t>(x.min, 0) : x.min,
                       padded ? std::max<int64_t>(x.max, 0) : x.max};
-  QuantParamsAttr filterParams = op.getFilterParams();
+  QuantParams filterParams = *QuantParams::get(op.getFilter().getType());
   SmallVector<int64_t> bias = op.getBias() ? getConstantIntegers(op.getBias())
                                            : SmallVector<int64_t>(filters, 0);
   // Centered weights, per filter, ordered by input channel.
@@ -446,8 +448,9 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
         .getResult(0);
   };
   IntegerForm result =
-      emitAccumulation(lowering, loc, bounds, constants, op.getResultParams(),
-                       1, chunks, parts, resultType, convolve);
+      emitAccumulation(lowering, loc, bounds, constants,
+                       *QuantParams::get(op.getResult().getType()), 1, chunks,
+                       parts, resultType, convolve);
   lowering.setForm(op.getResult(), result);
   return success();
 }
@@ -455,7 +458,7 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
 /// Sums of `count` centered inputs: T in count * [x], computed as
 /// sum(z) - count * o + c.
 Accumulator sumAccumulator(const IntegerForm &form, IntegerRange x,
-                           int64_t count, QuantParamsAttr resultParams) {
+                           int64_t count, const QuantParams &resultParams) {
   ChannelBound bound;
   bound.lo = count * x.min;
   bound.hi = count * x.max;
@@ -472,7 +475,8 @@ LowerResult lowerSumPool(IntegerLowering &lowering, SumPoolOp op) {
   IntegerRange term{padded ? std::min<int64_t>(x.min, 0) : x.min,
                     padded ? std::max<int64_t>(x.max, 0) : x.max};
   int64_t window = op.getKernel()[0] * op.getKernel()[1];
-  Accumulator acc = sumAccumulator(form, term, window, op.getResultParams());
+  Accumulator acc = sumAccumulator(form, term, window,
+                                   *QuantParams::get(op.getResult().getType()));
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
   Value padInput =
@@ -505,7 +509,8 @@ LowerResult lowerReduceSum(IntegerLowering &lowering, ReduceSumOp op) {
              << "cannot lower a sum over dynamic dimension " << dim;
     count *= inputType.getDimSize(dim);
   }
-  Accumulator acc = sumAccumulator(form, x, count, op.getResultParams());
+  Accumulator acc = sumAccumulator(form, x, count,
+                                   *QuantParams::get(op.getResult().getType()));
   Location loc = op.getLoc();
   OpBuilder &b = lowering.getBuilder();
   auto resultType = cast<RankedTensorType>(op.getType())

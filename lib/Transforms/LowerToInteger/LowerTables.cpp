@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "qfhe/Support/Rescale.h"
 
 #include <cmath>
 
@@ -38,16 +39,11 @@ int64_t quantizeLikeProgram(double y, double scale, int64_t zeroPoint,
          zeroPoint;
 }
 
-/// Scale and zero point of `params` for channel c.
-double scaleOf(QuantParamsAttr params, unsigned c) {
-  return params.getScale(params.isPerAxis() ? c : 0);
-}
-
 LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   FailureOr<IntegerForm> input = lowering.getForm(op.getInput(), op);
   if (failed(input))
     return failure();
-  QuantParamsAttr out = op.getResultParams();
+  QuantParams out = *QuantParams::get(op.getResult().getType());
   if (out.isPerAxis())
     return op->emitError() << "cannot lower: per-axis result parameters of "
                               "a table";
@@ -56,8 +52,7 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   if (!interpreter.isValid())
     return op->emitError() << interpreter.getError();
   FloatType type = op.getFunctionType();
-  IntegerRange storage =
-      getStorageRange(out.getBits(), out.getIsSigned(), out.getNarrowRange());
+  IntegerRange storage = out.getStorageRange();
   double outScale = out.getScale();
   int64_t outZero = out.getZeroPoint();
   // Integers stand for reals through the input's integer form; the
@@ -75,9 +70,8 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
     double y = interpreter.evaluate(arguments);
     return quantizeLikeProgram(y, outScale, outZero, storage, type);
   };
-  FailureOr<IntegerForm> result =
-      lowering.emitLookup(form, op.getChannelAxis(), function, out.getBits(),
-                          outScale, outZero, op);
+  FailureOr<IntegerForm> result = lowering.emitLookup(
+      form, op.getChannelAxis(), function, storage, outScale, outZero, op);
   if (failed(result))
     return failure();
   lowering.setForm(op.getResult(), *result);
@@ -88,33 +82,29 @@ LowerResult lowerRequantize(IntegerLowering &lowering, RequantizeOp op) {
   FailureOr<IntegerForm> input = lowering.getForm(op.getInput(), op);
   if (failed(input))
     return failure();
-  QuantParamsAttr from = op.getFrom(), to = op.getTo();
+  QuantParams from = *QuantParams::get(op.getInput().getType());
+  QuantParams to = *QuantParams::get(op.getResult().getType());
   if (to.isPerAxis())
     return op->emitError() << "cannot lower: requantization to per-axis "
                               "parameters";
-  IntegerRange storage =
-      getStorageRange(to.getBits(), to.getIsSigned(), to.getNarrowRange());
-  // The multipliers the quantized op uses: from scale_from(c) / scale_to.
-  unsigned channels = std::max(from.getNumChannels(), 1u);
-  SmallVector<FixedPointMultiplier> multipliers;
-  for (unsigned c = 0; c < channels; ++c) {
-    std::optional<FixedPointMultiplier> m =
-        computeFixedPointMultiplier(scaleOf(from, c) / to.getScale());
-    if (!m)
-      return op->emitError() << "cannot lower: scale ratio without a "
-                                "fixed-point form";
-    multipliers.push_back(*m);
-  }
+  IntegerRange storage = to.getStorageRange();
+  RescaleRounding rounding = op.getRescaleRounding();
+  // What the quantized op computes: R(x) for the centered input x.
+  bool failedAny = false;
   TableFunction function = [&](unsigned channel, int64_t x) {
-    FixedPointMultiplier m = multipliers[multipliers.size() == 1 ? 0 : channel];
-    int64_t q = applyFixedPointMultiplier(x, m) + to.getZeroPoint();
-    return std::clamp(q, storage.min, storage.max);
+    std::optional<int64_t> q = rescale(x, from.getScale(channel), to.getScale(),
+                                       to.getZeroPoint(), storage, rounding);
+    failedAny |= !q;
+    return q ? *q : to.getZeroPoint();
   };
   FailureOr<IntegerForm> result =
-      lowering.emitLookup(*input, std::nullopt, function, to.getBits(),
+      lowering.emitLookup(*input, std::nullopt, function, storage,
                           to.getScale(), to.getZeroPoint(), op);
   if (failed(result))
     return failure();
+  if (failedAny)
+    return op->emitError() << "cannot lower: scale ratio without a "
+                              "fixed-point form";
   lowering.setForm(op.getResult(), *result);
   return success();
 }
@@ -141,7 +131,7 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
   FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
   if (failed(lhs) || failed(rhs))
     return failure();
-  QuantParamsAttr out = op.getResultParams();
+  QuantParams out = *QuantParams::get(op.getResult().getType());
   if (out.isPerAxis())
     return op->emitError() << "cannot lower: per-axis result parameters";
   // Both operands become integers at a common scale so that their sum fits
@@ -155,8 +145,8 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
       return static_cast<int64_t>(
           std::nearbyint(form.getScale(channel) * x / common));
     };
-    return lowering.emitLookup(form, std::nullopt, function, width, common, 0,
-                               op);
+    return lowering.emitLookup(form, std::nullopt, function,
+                               getStorageRange(width, true), common, 0, op);
   };
   FailureOr<IntegerForm> a = rescale(*lhs);
   FailureOr<IntegerForm> b = rescale(*rhs);
@@ -182,14 +172,13 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
   IntegerRange ra = a->getWholeRange(), rb = b->getWholeRange();
   sum.ranges = {subtract ? IntegerRange{ra.min - rb.max, ra.max - rb.min}
                          : IntegerRange{ra.min + rb.min, ra.max + rb.max}};
-  IntegerRange storage =
-      getStorageRange(out.getBits(), out.getIsSigned(), out.getNarrowRange());
+  IntegerRange storage = out.getStorageRange();
   TableFunction requantize = [&](unsigned, int64_t x) {
     return quantizeValue(common * x, out.getScale(), out.getZeroPoint(),
                          storage);
   };
   FailureOr<IntegerForm> result =
-      lowering.emitLookup(sum, std::nullopt, requantize, out.getBits(),
+      lowering.emitLookup(sum, std::nullopt, requantize, storage,
                           out.getScale(), out.getZeroPoint(), op);
   if (failed(result))
     return failure();

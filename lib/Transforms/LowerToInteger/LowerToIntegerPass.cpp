@@ -46,7 +46,7 @@ struct LowerToIntegerPass
     getOperation().walk([&](func::FuncOp func) {
       if (func.isExternal())
         return;
-      failedAny |= failed(IntegerLowering(func, tlu).run());
+      failedAny |= failed(IntegerLowering(func, tlu, allowRounding).run());
     });
     if (failedAny)
       signalPassFailure();

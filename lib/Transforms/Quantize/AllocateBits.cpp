@@ -13,7 +13,7 @@
 #include "Allocation.h"
 #include "AllocationSearch.h"
 #include "Classify.h"
-#include "Quantizer.h"
+#include "QuantizationPlan.h"
 #include "WeightCache.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "AllocationSearch.h"
-#include "Quantizer.h"
+#include "QuantizationPlan.h"
 
 #include "qfhe/Support/ClassMetrics.h"
 #include "qfhe/Support/Progress.h"

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -206,6 +207,50 @@ mlir::qfhe::matchSumReduction(linalg::GenericOp op) {
     ++next;
   }
   return result;
+}
+
+void mlir::qfhe::buildApplyBody(OpBuilder &b, ApplyOp apply,
+                                ArrayRef<UnivariateGeneric> chain,
+                                Type floatType, bool hasChannel) {
+  Location loc = apply.getLoc();
+  Block *block = b.createBlock(&apply.getBody());
+  Value current = block->addArgument(floatType, loc);
+  Value channel =
+      hasChannel ? block->addArgument(b.getIndexType(), loc) : Value();
+  for (const UnivariateGeneric &link : chain) {
+    Block &body = *link.op.getBlock();
+    IRMapping mapping;
+    for (OpOperand *input : link.op.getDpsInputOperands()) {
+      unsigned number = input->getOperandNumber();
+      BlockArgument argument = body.getArgument(number);
+      if (number == link.dataOperand) {
+        mapping.map(argument, current);
+        continue;
+      }
+      auto it = link.constantValues.find(number);
+      if (it == link.constantValues.end())
+        continue;
+      Type type = argument.getType();
+      if (it->second.size() == 1) {
+        mapping.map(argument, arith::ConstantOp::create(
+                                  b, loc, type,
+                                  b.getFloatAttr(type, it->second.front())));
+        continue;
+      }
+      auto vectorType = RankedTensorType::get(
+          {static_cast<int64_t>(it->second.size())}, type);
+      SmallVector<Attribute> values;
+      for (double value : it->second)
+        values.push_back(b.getFloatAttr(type, value));
+      Value vector = arith::ConstantOp::create(
+          b, loc, vectorType, DenseElementsAttr::get(vectorType, values));
+      mapping.map(argument, tensor::ExtractOp::create(b, loc, vector, channel));
+    }
+    for (Operation &op : body.without_terminator())
+      b.clone(op, mapping);
+    current = mapping.lookup(body.getTerminator()->getOperand(0));
+  }
+  YieldOp::create(b, loc, current);
 }
 
 LogicalResult mlir::qfhe::checkFiniteWeights(DenseFPElementsAttr weights,

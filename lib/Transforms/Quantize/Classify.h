@@ -15,6 +15,7 @@
 #define QFHE_LIB_TRANSFORMS_QUANTIZE_CLASSIFY_H
 
 #include "qfhe/Analysis/TensorRange.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
@@ -86,6 +87,14 @@ std::vector<double> getChannelMeanSquares(const qfhe::TensorRange &range,
 /// Whether the region ops of a linalg body are all ones a qfhe.apply body
 /// may hold (scalar arith and math on floats).
 bool isTabulableBody(Block &body);
+
+/// Builds the body of `apply` from the univariate links of `chain`, in
+/// order: a first argument of `floatType` (and, with `hasChannel`, the
+/// channel index) through each link's scalar arithmetic, per-channel
+/// constants read with `tensor.extract`.
+void buildApplyBody(OpBuilder &b, ApplyOp apply,
+                    ArrayRef<UnivariateGeneric> chain, Type floatType,
+                    bool hasChannel);
 
 /// Fails when an element of `weights`, the constant operand `value` of
 /// `user`, is NaN or infinite: an error at the constant's location that

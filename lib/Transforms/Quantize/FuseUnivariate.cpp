@@ -24,21 +24,18 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// The parts of a univariate op: input and result parameters, and its body
-/// (none for a requantize: the identity).
+/// The parts of a univariate op: its input and its body (none for a
+/// requantize: the identity). The types hold the parameters.
 struct Univariate {
   Value input;
-  QuantParamsAttr from, to;
   ApplyOp apply;
 };
 
 std::optional<Univariate> matchUnivariate(Operation *op) {
   if (auto apply = dyn_cast<ApplyOp>(op))
-    return Univariate{apply.getInput(), apply.getInputParams(),
-                      apply.getResultParams(), apply};
+    return Univariate{apply.getInput(), apply};
   if (auto requantize = dyn_cast<RequantizeOp>(op))
-    return Univariate{requantize.getInput(), requantize.getFrom(),
-                      requantize.getTo(), ApplyOp()};
+    return Univariate{requantize.getInput(), ApplyOp()};
   return std::nullopt;
 }
 
@@ -74,7 +71,6 @@ struct FuseChain : RewritePattern {
 
     auto fused = ApplyOp::create(
         rewriter, op->getLoc(), op->getResult(0).getType(), first->input,
-        first->from, second->to,
         axis ? rewriter.getI64IntegerAttr(*axis) : IntegerAttr());
     Block *block = rewriter.createBlock(&fused.getBody());
     Value value = block->addArgument(type, op->getLoc());

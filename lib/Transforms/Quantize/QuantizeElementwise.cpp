@@ -5,19 +5,20 @@
 //===----------------------------------------------------------------------===//
 //
 // A chain of univariate elementwise generics becomes one qfhe.apply whose
-// body is the chain's float arithmetic (one table at the integer level).
-// A bias add at the head of a chain applied to an accumulator folds into
-// the linear op instead, exactly: bias / (input_scale * weight_scale).
-// Binary arithmetic of two tensors becomes qfhe.add, qfhe.sub or qfhe.mul.
+// body is the chain's float arithmetic (one table at the integer level),
+// built on the chain's last link; the other links die. A bias add at the
+// head of a chain applied to an accumulator folds into the linear op
+// instead, exactly: bias / (input_scale * weight_scale). Binary arithmetic
+// of two tensors becomes qfhe.add, qfhe.sub or qfhe.mul.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Classify.h"
-#include "Quantizer.h"
+#include "QuantizationPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
 
 using namespace mlir;
@@ -35,7 +36,7 @@ std::pair<Type, Type> linkTypes(const UnivariateGeneric &link) {
 /// Collects the chain of univariate generics that starts at `head`: each
 /// next link reads the previous one's only use, in the same float type,
 /// with per-channel constants along the same dimension.
-SmallVector<UnivariateGeneric> collectChain(Quantizer &quantizer,
+SmallVector<UnivariateGeneric> collectChain(QuantizationPlan &quantizer,
                                             UnivariateGeneric head) {
   SmallVector<UnivariateGeneric> chain{head};
   std::optional<int64_t> channel = head.channelDim;
@@ -77,104 +78,43 @@ std::optional<SmallVector<double>> matchBiasAdd(const UnivariateGeneric &link) {
   return link.constantValues.begin()->second;
 }
 
-/// Folds a bias into the linear op producing `accumulator`; the new
-/// accumulator, or std::nullopt when it does not apply.
-std::optional<QValue> foldBias(Quantizer &quantizer, const QValue &accumulator,
-                               ArrayRef<double> bias, Value floatInput,
-                               std::optional<int64_t> biasDim) {
-  Operation *producer = accumulator.value.getDefiningOp();
-  if (!producer || getDataUsers(floatInput).size() != 1 ||
-      !isa<MatmulOp, Conv2DOp>(producer))
-    return std::nullopt;
-  auto type = cast<RankedTensorType>(accumulator.value.getType());
-  int64_t channelDim = isa<MatmulOp>(producer) ? type.getRank() - 1 : 1;
+/// Plans the fold of a bias into the linear op whose accumulator `read`
+/// reads; false when it does not apply.
+bool planBiasFold(QuantizationPlan &quantizer, const QuantizedRead &read,
+                  ArrayRef<double> bias, std::optional<int64_t> biasDim) {
+  Operation *producer = read.value.getDefiningOp();
+  LinearPlan *linear = producer ? quantizer.findLinear(producer) : nullptr;
+  if (!linear || !linear->weightType || linear->biasType ||
+      getDataUsers(read.value).size() != 1 ||
+      !quantizer.isAccumulatorRead(read))
+    return false;
+  auto type = cast<RankedTensorType>(read.value.getType());
+  int64_t channelDim = isa<linalg::MatmulOp, linalg::BatchMatmulOp>(producer)
+                           ? type.getRank() - 1
+                           : 1;
   int64_t channels = type.getDimSize(channelDim);
   if (bias.size() != 1 &&
       (biasDim != channelDim || static_cast<int64_t>(bias.size()) != channels))
-    return std::nullopt;
-  QuantParamsAttr params = accumulator.params;
-  IntegerRange storage = getStorageRange(params.getBits(), true);
-  SmallVector<APInt> values;
+    return false;
+  QuantParams params = *QuantParams::get(read.type);
+  IntegerRange storage = params.getStorageRange();
+  linear->bias.clear();
   for (int64_t channel = 0; channel < channels; ++channel) {
     double real = bias[bias.size() == 1 ? 0 : channel];
-    double scale = params.getScale(params.isPerAxis() ? channel : 0);
-    values.push_back(
-        APInt(params.getBits(), quantizeValue(real, scale, 0, storage), true));
+    linear->bias.push_back(
+        quantizeValue(real, params.getScale(channel), 0, storage));
   }
-  if (producer->getNumOperands() > 2)
-    return std::nullopt;
-  OpBuilder &b = quantizer.getBuilder();
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointAfter(producer);
-  auto biasType = RankedTensorType::get({channels}, params.getStorageType());
-  Value biasValue =
-      arith::ConstantOp::create(b, producer->getLoc(), biasType,
-                                DenseElementsAttr::get(biasType, values));
-  Operation *folded;
-  if (auto matmul = dyn_cast<MatmulOp>(producer))
-    folded = MatmulOp::create(b, matmul.getLoc(), matmul.getType(),
-                              matmul.getLhs(), matmul.getRhs(), biasValue,
-                              matmul.getLhsParams(), matmul.getRhsParams(),
-                              matmul.getResultParams(), matmul.getChunksAttr());
-  else {
-    auto conv = cast<Conv2DOp>(producer);
-    folded = Conv2DOp::create(
-        b, conv.getLoc(), conv.getType(), conv.getInput(), conv.getFilter(),
-        biasValue, conv.getInputParams(), conv.getFilterParams(),
-        conv.getResultParams(), conv.getStridesAttr(), conv.getDilationsAttr(),
-        conv.getPaddingAttr(), conv.getGroupsAttr(), conv.getChunksAttr());
-  }
-  producer->getResult(0).replaceAllUsesWith(folded->getResult(0));
-  producer->erase();
-  return QValue{folded->getResult(0), params, true};
+  // The bias has the accumulator's parameters, per axis 0 of its one
+  // dimension.
+  quant::QuantizedType element = getUniformType(
+      params.getExpressedType(), params.getStorageWidth(), params.isSigned(),
+      params.getScales(), params.getZeroPoints(),
+      params.isPerAxis() ? std::optional<int64_t>(0) : std::nullopt);
+  linear->biasType = RankedTensorType::get({channels}, element);
+  return true;
 }
 
-/// Builds the body of a qfhe.apply from the chain links, in order.
-void buildApplyBody(OpBuilder &b, ApplyOp apply,
-                    ArrayRef<UnivariateGeneric> chain, Type floatType,
-                    bool hasChannel) {
-  Location loc = apply.getLoc();
-  Block *block = b.createBlock(&apply.getBody());
-  Value current = block->addArgument(floatType, loc);
-  Value channel =
-      hasChannel ? block->addArgument(b.getIndexType(), loc) : Value();
-  for (const UnivariateGeneric &link : chain) {
-    Block &body = *link.op.getBlock();
-    IRMapping mapping;
-    for (OpOperand *input : link.op.getDpsInputOperands()) {
-      unsigned number = input->getOperandNumber();
-      BlockArgument argument = body.getArgument(number);
-      if (number == link.dataOperand) {
-        mapping.map(argument, current);
-        continue;
-      }
-      auto it = link.constantValues.find(number);
-      if (it == link.constantValues.end())
-        continue;
-      Type type = argument.getType();
-      if (it->second.size() == 1) {
-        mapping.map(argument, arith::ConstantOp::create(
-                                  b, loc, type,
-                                  b.getFloatAttr(type, it->second.front())));
-        continue;
-      }
-      auto vectorType = RankedTensorType::get(
-          {static_cast<int64_t>(it->second.size())}, type);
-      SmallVector<Attribute> values;
-      for (double value : it->second)
-        values.push_back(b.getFloatAttr(type, value));
-      Value vector = arith::ConstantOp::create(
-          b, loc, vectorType, DenseElementsAttr::get(vectorType, values));
-      mapping.map(argument, tensor::ExtractOp::create(b, loc, vector, channel));
-    }
-    for (Operation &op : body.without_terminator())
-      b.clone(op, mapping);
-    current = mapping.lookup(body.getTerminator()->getOperand(0));
-  }
-  YieldOp::create(b, loc, current);
-}
-
-RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
+PlanResult planChain(QuantizationPlan &quantizer, UnivariateGeneric head) {
   Operation *op = head.op;
   auto [inType, outType] = linkTypes(head);
   if (inType != outType)
@@ -183,104 +123,134 @@ RewriteResult quantizeChain(Quantizer &quantizer, UnivariateGeneric head) {
   SmallVector<UnivariateGeneric> chain = collectChain(quantizer, head);
   Value input = op->getOperand(head.dataOperand);
   Value output = chain.back().op->getResult(0);
-  FailureOr<QValue> quantized = quantizer.getQuantized(input, op);
-  if (failed(quantized))
+  FailureOr<QuantizedRead> source = quantizer.getQuantized(input, op);
+  if (failed(source))
     return failure();
-  QValue source = *quantized;
-  ArrayRef<UnivariateGeneric> rest = chain;
-  if (source.isAccumulator)
-    if (std::optional<SmallVector<double>> bias = matchBiasAdd(chain.front()))
-      if (std::optional<QValue> folded = foldBias(
-              quantizer, source, *bias, input, chain.front().channelDim)) {
-        source = *folded;
-        rest = rest.drop_front();
-        // The linear op was rebuilt with the bias: its float result now
-        // stands for the new accumulator too.
-        quantizer.setQuantized(input, source);
-      }
   for (const UnivariateGeneric &link : chain)
-    quantizer.markConsumed(link.op);
-  if (rest.empty()) {
-    quantizer.setQuantized(output, source);
+    quantizer.setConsumed(link.op);
+  QuantizedRead read = *source;
+  ArrayRef<UnivariateGeneric> rest = chain;
+  if (std::optional<SmallVector<double>> bias = matchBiasAdd(chain.front()))
+    if (planBiasFold(quantizer, read, *bias, chain.front().channelDim)) {
+      // The bias add's result is the accumulator (with the bias).
+      Operation *biasAdd = chain.front().op;
+      quantizer.setFoldedBias(biasAdd);
+      quantizer.setType(biasAdd->getResult(0), read.type,
+                        /*accumulator=*/true);
+      read = QuantizedRead{biasAdd->getResult(0), read.type};
+      rest = rest.drop_front();
+    }
+  if (rest.empty())
     return success();
-  }
 
-  const QuantizeOptions &options = quantizer.getOptions();
-  unsigned bits =
-      quantizer.feedsOnlyClient(output)
-          ? quantizer.outputBits()
-          : quantizer.desiredBits(
-                output, quantizer.defaultBits(options.activationBits));
-  FailureOr<QuantParamsAttr> params = quantizer.chooseParams(
-      output, bits, options.symmetricActivations, chain.back().op);
+  FailureOr<quant::QuantizedType> params = quantizer.chooseParams(
+      output, quantizer.resultBits(output),
+      quantizer.getOptions().symmetricActivations, chain.back().op);
   if (failed(params))
     return failure();
   std::optional<int64_t> channel;
   for (const UnivariateGeneric &link : rest)
     if (link.channelDim)
       channel = link.channelDim;
-  OpBuilder &b = quantizer.getBuilder();
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(chain.back().op);
-  auto apply = ApplyOp::create(
-      b, op->getLoc(), Quantizer::storageType(output.getType(), *params),
-      source.value, source.params, *params,
-      channel ? b.getI64IntegerAttr(*channel) : IntegerAttr());
-  buildApplyBody(b, apply, rest, inType, channel.has_value());
-  quantizer.setQuantized(output, QValue{apply.getResult(), *params, false});
+  quantizer.setType(output, *params, /*accumulator=*/false);
+  quantizer.setTable(chain.back().op,
+                     TablePlan{read, SmallVector<UnivariateGeneric>(rest),
+                               channel, inType, op->getLoc()});
   return success();
 }
 
-RewriteResult quantizeBinary(Quantizer &quantizer, linalg::GenericOp op,
-                             const BinaryGeneric &binary) {
-  FailureOr<QValue> lhs = quantizer.getQuantized(binary.lhs, op);
+PlanResult planBinary(QuantizationPlan &quantizer, linalg::GenericOp op,
+                      const BinaryGeneric &binary) {
+  FailureOr<QuantizedRead> lhs = quantizer.getQuantized(binary.lhs, op);
   if (failed(lhs))
     return failure();
-  FailureOr<QValue> rhs = quantizer.getQuantized(binary.rhs, op);
+  FailureOr<QuantizedRead> rhs = quantizer.getQuantized(binary.rhs, op);
   if (failed(rhs))
     return failure();
-  const QuantizeOptions &options = quantizer.getOptions();
   Value output = op->getResult(0);
-  unsigned bits =
-      quantizer.feedsOnlyClient(output)
-          ? quantizer.outputBits()
-          : quantizer.desiredBits(
-                output, quantizer.defaultBits(options.activationBits));
-  FailureOr<QuantParamsAttr> params =
-      quantizer.chooseParams(output, bits, options.symmetricActivations, op);
+  FailureOr<quant::QuantizedType> params =
+      quantizer.chooseParams(output, quantizer.resultBits(output),
+                             quantizer.getOptions().symmetricActivations, op);
   if (failed(params))
     return failure();
-  OpBuilder &b = quantizer.getBuilder();
-  RankedTensorType type = Quantizer::storageType(output.getType(), *params);
-  Value result;
-  switch (binary.kind) {
-  case BinaryKind::Add:
-    result = AddOp::create(b, op.getLoc(), type, lhs->value, rhs->value,
-                           lhs->params, rhs->params, *params);
-    break;
-  case BinaryKind::Sub:
-    result = SubOp::create(b, op.getLoc(), type, lhs->value, rhs->value,
-                           lhs->params, rhs->params, *params);
-    break;
-  case BinaryKind::Mul:
-    result = MulOp::create(b, op.getLoc(), type, lhs->value, rhs->value,
-                           lhs->params, rhs->params, *params);
-    break;
-  }
-  quantizer.setQuantized(output, QValue{result, *params, false});
+  quantizer.setType(output, *params, /*accumulator=*/false);
+  quantizer.setBinary(op, BinaryPlan{binary.kind, *lhs, *rhs});
   return success();
 }
+
+/// Every planned linalg.generic: a folded bias (replaced by the
+/// accumulator), the last link of a table, binary arithmetic, a sum
+/// reduction.
+struct GenericPattern : PlannedPattern<linalg::GenericOp> {
+  using PlannedPattern::PlannedPattern;
+
+  LogicalResult
+  matchAndRewrite(linalg::GenericOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (plan.isFoldedBias(op)) {
+      unsigned data = matchUnivariate(op)->dataOperand;
+      rewriter.replaceOp(op, adaptor.getOperands()[data]);
+      return success();
+    }
+    if (const TablePlan *table = plan.getTable(op)) {
+      Value input = plan.materialize(rewriter, table->input);
+      auto apply = ApplyOp::create(
+          rewriter, *table->loc, resultType(op), input,
+          table->channel ? rewriter.getI64IntegerAttr(*table->channel)
+                         : IntegerAttr());
+      {
+        OpBuilder::InsertionGuard guard(rewriter);
+        buildApplyBody(rewriter, apply, table->links, table->floatType,
+                       table->channel.has_value());
+      }
+      rewriter.replaceOp(op, apply.getResult());
+      return success();
+    }
+    if (const BinaryPlan *binary = plan.getBinary(op)) {
+      Value lhs = plan.materialize(rewriter, binary->lhs);
+      Value rhs = plan.materialize(rewriter, binary->rhs);
+      RankedTensorType type = resultType(op);
+      Value result;
+      switch (binary->kind) {
+      case BinaryKind::Add:
+        result = AddOp::create(rewriter, op.getLoc(), type, lhs, rhs);
+        break;
+      case BinaryKind::Sub:
+        result = SubOp::create(rewriter, op.getLoc(), type, lhs, rhs);
+        break;
+      case BinaryKind::Mul:
+        result = MulOp::create(rewriter, op.getLoc(), type, lhs, rhs);
+        break;
+      }
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    if (const LinearPlan *linear = plan.getLinear(op)) {
+      Value input = plan.materialize(rewriter, linear->input);
+      rewriter.replaceOp(op,
+                         createReduceSum(rewriter, op, input, resultType(op)));
+      return success();
+    }
+    return rewriter.notifyMatchFailure(op, "not planned");
+  }
+};
 
 } // namespace
 
-RewriteResult mlir::qfhe::quantizeElementwiseOp(Quantizer &quantizer,
-                                                Operation *op) {
+PlanResult mlir::qfhe::planElementwiseOp(QuantizationPlan &plan,
+                                         Operation *op) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
   if (!generic)
     return std::nullopt;
   if (std::optional<BinaryGeneric> binary = matchBinary(generic))
-    return quantizeBinary(quantizer, generic, *binary);
+    return planBinary(plan, generic, *binary);
   if (std::optional<UnivariateGeneric> univariate = matchUnivariate(generic))
-    return quantizeChain(quantizer, *univariate);
+    return planChain(plan, *univariate);
   return std::nullopt;
+}
+
+void mlir::qfhe::populateElementwiseQuantizePatterns(
+    const TypeConverter &converter, QuantizationPlan &plan,
+    RewritePatternSet &patterns) {
+  patterns.add<GenericPattern>(converter, plan);
 }

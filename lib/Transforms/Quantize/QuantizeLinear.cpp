@@ -5,36 +5,30 @@
 //===----------------------------------------------------------------------===//
 //
 // Linear ops become qfhe ops that accumulate exactly: the data operand is
-// requantized to a per-tensor activation, constant weights are quantized
-// (per output channel by default), and the accumulator's parameters follow:
-// scale input_scale * weight_scale, zero point 0. Zero padding in front of
-// a convolution or a pool folds into the op.
+// read as a per-tensor activation, constant weights are quantized (per
+// output channel by default), and the accumulator's type follows: scale
+// input_scale * weight_scale, zero point 0. Zero padding in front of a
+// convolution or a pool folds into the op; a bias add after a matmul or a
+// convolution folds into the accumulator (planned with the tables).
 //
 //===----------------------------------------------------------------------===//
 
-#include "Classify.h"
-#include "Quantizer.h"
-#include "WeightCache.h"
+#include "QuantizationPlan.h"
 
 #include "qfhe/Analysis/ConstantValues.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
-#include "mlir/IR/Verifier.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
 
 namespace {
-
-/// Quantized constant weights and their parameters.
-struct QuantizedWeights {
-  Value value;
-  QuantParamsAttr params;
-};
 
 /// The importance of the weights of an output channel: weight i (in the
 /// order of the flat index) has importance perInput[i / repeat].
@@ -85,7 +79,7 @@ struct WeightPolicy {
 /// of an output channel (an index along `axis`, outside `inputDim`), in the
 /// order of their flat index, run over the inputs in order, each input's
 /// `repeat` weights together (a convolution's window).
-WeightImportance getWeightImportance(Quantizer &quantizer,
+WeightImportance getWeightImportance(QuantizationPlan &quantizer,
                                      ArrayRef<int64_t> shape, int64_t axis,
                                      std::optional<int64_t> inputDim,
                                      Value data, int64_t dataAxis) {
@@ -121,94 +115,15 @@ size_t getSegmentSize(const WeightPolicy &policy, ArrayRef<int64_t> shape,
                              perTerm);
 }
 
-/// The `chunks` attribute of a linear op under `policy` (none for one part).
-IntegerAttr getChunksAttr(OpBuilder &b, const WeightPolicy &policy) {
-  return policy.chunks > 1 ? b.getI64IntegerAttr(policy.chunks) : IntegerAttr();
-}
-
-/// The quantized weights of `entry` as a constant of `shape` (channels
-/// along `axis`, or one), built once per cache entry.
-QuantizedWeights
-materializeWeights(Quantizer &quantizer, QuantizedWeightCache *cache,
-                   const QuantizedChannels &entry, const WeightPolicy &policy,
-                   ArrayRef<int64_t> shape, int64_t axis, Operation *user) {
-  MLIRContext *ctx = user->getContext();
-  int64_t channels = static_cast<int64_t>(entry.scales.size());
-  QuantParamsAttr params =
-      channels == 1
-          ? QuantParamsAttr::get(ctx, policy.bits, true, entry.scales[0],
-                                 entry.zeroPoints[0], policy.narrow)
-          : QuantParamsAttr::get(ctx, policy.bits, true, policy.narrow, axis,
-                                 entry.scales, entry.zeroPoints);
-  auto type = RankedTensorType::get(shape, params.getStorageType());
-  auto constant =
-      cache ? dyn_cast_or_null<DenseElementsAttr>(cache->getConstant(entry))
-            : DenseElementsAttr();
-  if (!constant || constant.getType() != type) {
-    // The cache holds each channel's integers contiguously; the tensor
-    // interleaves them along `axis`.
-    int64_t inner = 1;
-    for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size());
-         ++dim)
-      inner *= shape[dim];
-    int64_t count = static_cast<int64_t>(entry.integers.size());
-    int64_t perChannel = count / channels;
-    SmallVector<APInt> integers(count, APInt(policy.bits, 0));
-    std::vector<int64_t> next(channels, 0);
-    for (int64_t index = 0; index < count; ++index) {
-      int64_t c = channels == 1 ? 0 : (index / inner) % channels;
-      integers[index] =
-          APInt(policy.bits, entry.integers[c * perChannel + next[c]++],
-                /*isSigned=*/true);
-    }
-    constant = DenseElementsAttr::get(type, integers);
-    if (cache)
-      cache->setConstant(entry, constant);
-  }
-  Value value = arith::ConstantOp::create(quantizer.getBuilder(),
-                                          user->getLoc(), type, constant);
-  return QuantizedWeights{value, params};
-}
-
-/// Quantizes the float constant `weights`, laid out as `shape` (same number
-/// of elements), per index along `axis` or per tensor, under an l1 budget
-/// per channel when the allocation sets one.
-FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
-                                            DenseFPElementsAttr weights,
-                                            ArrayRef<int64_t> shape,
-                                            int64_t axis, Operation *user,
-                                            const WeightImportance &importance,
-                                            std::optional<int64_t> termsDim) {
-  WeightPolicy policy(quantizer.getOptions(), user);
-  size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
-  int64_t channels = policy.perChannel ? shape[axis] : 1;
-  int64_t inner = 1;
-  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
-    inner *= shape[dim];
-  auto channelOf = [&](int64_t index) {
-    return channels == 1 ? 0 : (index / inner) % channels;
-  };
-  // Every layer and allocation is quantized once (the measured search
-  // quantizes the same layers for many candidates; qfhe-allocate-bits
-  // records what its estimates computed).
-  QuantizedWeightCache *cache = quantizer.getWeightCache();
-  WeightQuantizationKey key;
-  key.weights = weights.getAsOpaquePointer();
-  key.channels = channels;
-  key.bits = policy.bits;
-  key.perChannel = policy.perChannel;
-  key.symmetric = policy.symmetric;
-  key.narrow = policy.narrow;
-  key.weightedRounding = policy.l1Budget > 0 && policy.weightedRounding;
-  key.l1Budget = policy.l1Budget;
-  key.segmentSize = segmentSize;
-  if (key.weightedRounding)
-    key.importance = WeightQuantizationKey::hashImportance(importance.perInput,
-                                                           importance.repeat);
-  if (cache)
-    if (std::shared_ptr<QuantizedChannels> entry = cache->lookup(key))
-      return materializeWeights(quantizer, cache, *entry, policy, shape, axis,
-                                user);
+/// The integers and parameters of the float constant `weights` under
+/// `policy`: `channels` channels (the channel of flat index i is
+/// `channelOf(i)`), each part of `segmentSize` weights under the budget.
+FailureOr<QuantizedChannels>
+quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
+                 int64_t channels,
+                 llvm::function_ref<int64_t(int64_t)> channelOf,
+                 const WeightImportance &importance, size_t segmentSize,
+                 IntegerRange storage, Operation *user) {
   SmallVector<double> values = getElementsAsDoubles(weights);
   SmallVector<Interval> ranges(channels, Interval::point(0.0));
   for (auto [index, value] : llvm::enumerate(values)) {
@@ -218,7 +133,6 @@ FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
     ranges[channelOf(index)] =
         ranges[channelOf(index)].join(Interval::point(value));
   }
-  IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
   // Each channel's integers go to their own run of entry.integers.
   QuantizedChannels entry;
   int64_t perChannel = static_cast<int64_t>(values.size()) / channels;
@@ -265,11 +179,69 @@ FailureOr<QuantizedWeights> quantizeWeights(Quantizer &quantizer,
         entry.integers[c * perChannel + i] = quantizeValue(
             values[index], entry.scales[c], entry.zeroPoints[c], storage);
   }
-  if (!cache)
-    return materializeWeights(quantizer, nullptr, entry, policy, shape, axis,
-                              user);
-  return materializeWeights(quantizer, cache, *cache->insert(key, entry),
-                            policy, shape, axis, user);
+  return entry;
+}
+
+/// Quantizes the float constant `weights`, laid out as `shape` (same number
+/// of elements), per index along `axis` or per tensor, under an l1 budget
+/// per channel when the allocation sets one, into `plan` (the weights' type,
+/// their integers and the op's chunks).
+LogicalResult
+quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
+                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
+                const WeightImportance &importance,
+                std::optional<int64_t> termsDim, LinearPlan &plan) {
+  WeightPolicy policy(quantizer.getOptions(), user);
+  size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
+  int64_t channels = policy.perChannel ? shape[axis] : 1;
+  int64_t inner = 1;
+  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
+    inner *= shape[dim];
+  auto channelOf = [&](int64_t index) {
+    return channels == 1 ? 0 : (index / inner) % channels;
+  };
+  // Every layer and allocation is quantized once (the measured search
+  // quantizes the same layers for many candidates; qfhe-allocate-bits
+  // records what its estimates computed).
+  QuantizedWeightCache *cache = quantizer.getWeightCache();
+  WeightQuantizationKey key;
+  key.weights = weights.getAsOpaquePointer();
+  key.channels = channels;
+  key.bits = policy.bits;
+  key.perChannel = policy.perChannel;
+  key.symmetric = policy.symmetric;
+  key.narrow = policy.narrow;
+  key.weightedRounding = policy.l1Budget > 0 && policy.weightedRounding;
+  key.l1Budget = policy.l1Budget;
+  key.segmentSize = segmentSize;
+  if (key.weightedRounding)
+    key.importance = WeightQuantizationKey::hashImportance(importance.perInput,
+                                                           importance.repeat);
+  IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
+  std::shared_ptr<QuantizedChannels> quantized =
+      cache ? cache->lookup(key) : nullptr;
+  if (!quantized) {
+    FailureOr<QuantizedChannels> entry =
+        quantizeChannels(weights, policy, channels, channelOf, importance,
+                         segmentSize, storage, user);
+    if (failed(entry))
+      return failure();
+    quantized = cache ? cache->insert(key, std::move(*entry))
+                      : std::make_shared<QuantizedChannels>(std::move(*entry));
+  }
+  plan.weightType = RankedTensorType::get(
+      shape, getUniformType(
+                 weights.getElementType(), policy.bits,
+                 /*isSigned=*/true, quantized->scales, quantized->zeroPoints,
+                 channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
+                 storage));
+  plan.weights = std::move(quantized);
+  plan.weightAxis = axis;
+  plan.chunks = policy.chunks > 1
+                    ? IntegerAttr::get(IntegerType::get(user->getContext(), 64),
+                                       policy.chunks)
+                    : IntegerAttr();
+  return success();
 }
 
 /// The constant float weights of an operand.
@@ -281,11 +253,13 @@ DenseFPElementsAttr getWeights(Value value) {
 }
 
 /// Accumulator scales: the input scale times each weight scale.
-SmallVector<double> productScales(QuantParamsAttr input,
-                                  QuantParamsAttr weights) {
+SmallVector<double> productScales(quant::QuantizedType input,
+                                  RankedTensorType weights) {
+  QuantParams in = *QuantParams::get(input);
+  QuantParams w = *QuantParams::get(weights);
   SmallVector<double> scales;
-  for (double scale : weights.getScales())
-    scales.push_back(input.getScale() * scale);
+  for (double scale : w.getScales())
+    scales.push_back(in.getScale() * scale);
   return scales;
 }
 
@@ -311,8 +285,28 @@ SmallVector<int64_t> pairOf(DenseIntElementsAttr attr) {
   return values;
 }
 
-RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
-                             int64_t weightBatch) {
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+/// Plans `result` as the accumulator of `input` times the weights of type
+/// `weightType` (scales per axis `axis` when the weights have several), or
+/// as a sum of `input` when `weightType` is null.
+void setAccumulatorType(QuantizationPlan &quantizer, Value result,
+                        const QuantizedRead &input, RankedTensorType weightType,
+                        int64_t axis) {
+  SmallVector<double> scales =
+      weightType
+          ? productScales(input.type, weightType)
+          : SmallVector<double>{QuantParams::get(input.type)->getScale()};
+  quantizer.setType(result,
+                    quantizer.accumulatorType(
+                        getElementTypeOrSelf(result.getType()), scales, axis),
+                    /*accumulator=*/true);
+}
+
+PlanResult planMatmul(QuantizationPlan &quantizer, linalg::LinalgOp op,
+                      int64_t weightBatch) {
   Value data = op.getDpsInputs()[0];
   if (op.hasUserDefinedMaps())
     return op->emitError()
@@ -330,7 +324,7 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   if (weightBatch && weightType.getDimSize(0) != 1)
     return op->emitError() << "cannot quantize: batch_matmul whose weights "
                               "differ per batch";
-  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
   ArrayRef<int64_t> shape = weightType.getShape().drop_front(weightBatch);
@@ -339,42 +333,21 @@ RewriteResult quantizeMatmul(Quantizer &quantizer, linalg::LinalgOp op,
   // channels along dimension 1 only.
   std::optional<int64_t> inputDim =
       rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
-  FailureOr<QuantizedWeights> w = quantizeWeights(
-      quantizer, weights, shape, 1, op,
-      getWeightImportance(quantizer, shape, 1, inputDim, data, 1),
-      /*termsDim=*/0);
-  if (failed(w))
+  LinearPlan plan;
+  plan.input = *input;
+  if (failed(quantizeWeights(
+          quantizer, weights, shape, 1, op,
+          getWeightImportance(quantizer, shape, 1, inputDim, data, 1),
+          /*termsDim=*/0, plan)))
     return failure();
-  QuantParamsAttr accumulator = quantizer.accumulatorParams(
-      productScales(input->params, w->params), rank - 1);
-  Value result = op->getResult(0);
-  Value acc = MatmulOp::create(
-      quantizer.getBuilder(), op.getLoc(),
-      Quantizer::storageType(result.getType(), accumulator), input->value,
-      w->value, Value(), input->params, w->params, accumulator,
-      getChunksAttr(quantizer.getBuilder(),
-                    WeightPolicy(quantizer.getOptions(), op)));
-  quantizer.setQuantized(result, QValue{acc, accumulator, true});
+  setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType,
+                     rank - 1);
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
 
-/// Runs the verifier of the window op (convolution, pooling) that defines
-/// `value`, erasing it when it fails. linalg does not check that a window
-/// op's static output size matches its input, kernel, strides and padding
-/// (an output too large reads past the input), the qfhe ops do: the error
-/// ("output height is 4 but the window gives 3") is located at the float op.
-/// (Found by fuzzing: the pass succeeded with IR that did not verify.)
-LogicalResult verifyWindowOp(Value value) {
-  Operation *op = value.getDefiningOp();
-  if (succeeded(verify(op, /*verifyRecursively=*/false)))
-    return success();
-  op->erase();
-  return failure();
-}
-
-RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
-                           DenseIntElementsAttr strides,
-                           DenseIntElementsAttr dilations, bool depthwise) {
+PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
+                    bool depthwise) {
   DenseFPElementsAttr weights = getWeights(op.getDpsInputs()[1]);
   if (!weights)
     return op->emitError() << "cannot quantize: convolution with a "
@@ -383,7 +356,7 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
     return op->emitError() << "cannot quantize: convolution into a non-zero "
                               "initial value";
   auto [data, padding] = unpad(op.getDpsInputs()[0]);
-  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
   SmallVector<int64_t> shape(cast<ShapedType>(weights.getType()).getShape());
@@ -392,105 +365,214 @@ RewriteResult quantizeConv(Quantizer &quantizer, linalg::LinalgOp op,
   // A filter's dimension 1 indexes the input channels (not for depthwise).
   std::optional<int64_t> inputDim =
       depthwise ? std::nullopt : std::optional<int64_t>(1);
-  FailureOr<QuantizedWeights> w = quantizeWeights(
-      quantizer, weights, shape, 0, op,
-      getWeightImportance(quantizer, shape, 0, inputDim, data, 1), inputDim);
-  if (failed(w))
+  LinearPlan plan;
+  plan.input = *input;
+  plan.padding = padding;
+  if (failed(quantizeWeights(
+          quantizer, weights, shape, 0, op,
+          getWeightImportance(quantizer, shape, 0, inputDim, data, 1), inputDim,
+          plan)))
     return failure();
-  QuantParamsAttr accumulator =
-      quantizer.accumulatorParams(productScales(input->params, w->params), 1);
-  Value result = op->getResult(0);
-  OpBuilder &b = quantizer.getBuilder();
-  int64_t groups = depthwise ? shape[0] : 1;
-  Value acc = Conv2DOp::create(
-      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, w->value, Value(), input->params, w->params, accumulator,
-      b.getDenseI64ArrayAttr(pairOf(strides)),
-      b.getDenseI64ArrayAttr(pairOf(dilations)),
-      b.getDenseI64ArrayAttr(padding), b.getI64IntegerAttr(groups),
-      depthwise ? IntegerAttr()
-                : getChunksAttr(b, WeightPolicy(quantizer.getOptions(), op)));
-  if (failed(verifyWindowOp(acc)))
-    return failure();
-  quantizer.setQuantized(result, QValue{acc, accumulator, true});
+  if (depthwise)
+    plan.chunks = IntegerAttr();
+  setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType, 1);
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
 
 template <typename PoolOp>
-RewriteResult quantizePool(Quantizer &quantizer, PoolOp op, bool isMax) {
+PlanResult planPool(QuantizationPlan &quantizer, PoolOp op, bool isMax) {
   if (llvm::any_of(pairOf(op.getDilations()), [](int64_t d) { return d != 1; }))
     return op->emitError() << "cannot quantize: dilated pooling";
   auto [data, padding] = unpad(op.getInputs()[0]);
-  FailureOr<QValue> input = quantizer.getActivation(data, op);
+  FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
-  auto window = cast<ShapedType>(op.getInputs()[1].getType());
-  OpBuilder &b = quantizer.getBuilder();
   Value result = op->getResult(0);
-  DenseI64ArrayAttr kernel = b.getDenseI64ArrayAttr(window.getShape());
-  DenseI64ArrayAttr strides = b.getDenseI64ArrayAttr(pairOf(op.getStrides()));
-  DenseI64ArrayAttr pads = b.getDenseI64ArrayAttr(padding);
   if (isMax) {
-    Value max = MaxPoolOp::create(
-        b, op.getLoc(), Quantizer::storageType(result.getType(), input->params),
-        input->value, input->params, kernel, strides, pads);
-    if (failed(verifyWindowOp(max)))
-      return failure();
-    quantizer.setQuantized(result, QValue{max, input->params, false});
-    return success();
+    quantizer.setType(result, input->type, /*accumulator=*/false);
+  } else {
+    if (!isZeroFilled(op.getOutputs()[0]))
+      return op->emitError() << "cannot quantize: sum pooling into a non-zero "
+                                "initial value";
+    setAccumulatorType(quantizer, result, *input, RankedTensorType(), 0);
   }
-  if (!isZeroFilled(op.getOutputs()[0]))
-    return op->emitError() << "cannot quantize: sum pooling into a non-zero "
-                              "initial value";
-  QuantParamsAttr accumulator =
-      quantizer.accumulatorParams({input->params.getScale()}, std::nullopt);
-  Value sum = SumPoolOp::create(
-      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, input->params, accumulator, kernel, strides, pads,
-      b.getI64IntegerAttr(1));
-  if (failed(verifyWindowOp(sum)))
-    return failure();
-  quantizer.setQuantized(result, QValue{sum, accumulator, true});
+  LinearPlan plan;
+  plan.input = *input;
+  plan.padding = padding;
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
 
-RewriteResult quantizeReduction(Quantizer &quantizer, linalg::GenericOp op,
-                                const SumReduction &reduction) {
-  FailureOr<QValue> input = quantizer.getActivation(reduction.input, op);
+PlanResult planReduction(QuantizationPlan &quantizer, linalg::GenericOp op,
+                         const SumReduction &reduction) {
+  FailureOr<QuantizedRead> input = quantizer.getActivation(reduction.input, op);
   if (failed(input))
     return failure();
-  OpBuilder &b = quantizer.getBuilder();
-  QuantParamsAttr accumulator =
-      quantizer.accumulatorParams({input->params.getScale()}, std::nullopt);
-  Value result = op->getResult(0);
-  Value sum = ReduceSumOp::create(
-      b, op.getLoc(), Quantizer::storageType(result.getType(), accumulator),
-      input->value, input->params, accumulator,
-      b.getDenseI64ArrayAttr(reduction.dimensions), b.getI64IntegerAttr(1));
-  quantizer.setQuantized(result, QValue{sum, accumulator, true});
+  setAccumulatorType(quantizer, op->getResult(0), *input, RankedTensorType(),
+                     0);
+  LinearPlan plan;
+  plan.input = *input;
+  quantizer.setLinear(op, std::move(plan));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// The storage integers of a plan's weights (the cache holds each channel's
+/// integers contiguously; the tensor interleaves them along the axis), built
+/// once per cache entry.
+DenseElementsAttr getWeightStorage(const LinearPlan &plan,
+                                   QuantizedWeightCache *cache) {
+  const QuantizedChannels &entry = *plan.weights;
+  auto storageType = RankedTensorType::get(
+      plan.weightType.getShape(),
+      IntegerType::get(plan.weightType.getContext(),
+                       QuantParams::get(plan.weightType)->getStorageWidth()));
+  if (cache)
+    if (auto constant =
+            dyn_cast_or_null<DenseElementsAttr>(cache->getConstant(entry)))
+      if (constant.getType() == storageType)
+        return constant;
+  ArrayRef<int64_t> shape = plan.weightType.getShape();
+  int64_t inner = 1;
+  for (int64_t dim = plan.weightAxis + 1;
+       dim < static_cast<int64_t>(shape.size()); ++dim)
+    inner *= shape[dim];
+  int64_t channels = static_cast<int64_t>(entry.scales.size());
+  int64_t count = static_cast<int64_t>(entry.integers.size());
+  int64_t perChannel = count / channels;
+  unsigned width = storageType.getElementTypeBitWidth();
+  SmallVector<APInt> integers(count, APInt(width, 0));
+  std::vector<int64_t> next(channels, 0);
+  for (int64_t index = 0; index < count; ++index) {
+    int64_t c = channels == 1 ? 0 : (index / inner) % channels;
+    integers[index] = APInt(width, entry.integers[c * perChannel + next[c]++],
+                            /*isSigned=*/true);
+  }
+  auto constant = DenseElementsAttr::get(storageType, integers);
+  if (cache)
+    cache->setConstant(entry, constant);
+  return constant;
+}
+
+/// The quantized weights (and folded bias) of a linear op's plan.
+std::pair<Value, Value> createConstants(OpBuilder &b, Location loc,
+                                        const LinearPlan &plan,
+                                        QuantizedWeightCache *cache) {
+  DenseElementsAttr storage = getWeightStorage(plan, cache);
+  Value weights = quant::StorageCastOp::create(
+      b, loc, plan.weightType,
+      arith::ConstantOp::create(b, loc, storage.getType(), storage));
+  Value bias = plan.biasType
+                   ? createQuantizedConstant(b, loc, plan.biasType, plan.bias)
+                   : Value();
+  return {weights, bias};
+}
+
+/// matmul and batch_matmul (with shared weights): qfhe.matmul.
+Value buildLinear(OpBuilder &b, linalg::LinalgOp op, Value input,
+                  const LinearPlan &linear, RankedTensorType type,
+                  QuantizedWeightCache *cache) {
+  auto [weights, bias] = createConstants(b, op.getLoc(), linear, cache);
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+    return MatmulOp::create(b, op.getLoc(), type, input, weights, bias,
+                            linear.chunks);
+  // Convolutions (depthwise: one group per channel): qfhe.conv2d.
+  auto strides = op->getAttrOfType<DenseIntElementsAttr>("strides");
+  auto dilations = op->getAttrOfType<DenseIntElementsAttr>("dilations");
+  bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
+  int64_t groups = depthwise ? linear.weightType.getDimSize(0) : 1;
+  return Conv2DOp::create(b, op.getLoc(), type, input, weights, bias,
+                          b.getDenseI64ArrayAttr(pairOf(strides)),
+                          b.getDenseI64ArrayAttr(pairOf(dilations)),
+                          b.getDenseI64ArrayAttr(linear.padding),
+                          b.getI64IntegerAttr(groups), linear.chunks);
+}
+
+/// Sum and max pooling: qfhe.sum_pool and qfhe.max_pool.
+template <typename PoolOp>
+Value buildPool(OpBuilder &b, PoolOp op, Value input, const LinearPlan &linear,
+                RankedTensorType type) {
+  auto window = cast<ShapedType>(op.getInputs()[1].getType());
+  DenseI64ArrayAttr kernel = b.getDenseI64ArrayAttr(window.getShape());
+  DenseI64ArrayAttr strides = b.getDenseI64ArrayAttr(pairOf(op.getStrides()));
+  DenseI64ArrayAttr pads = b.getDenseI64ArrayAttr(linear.padding);
+  if (isa<linalg::PoolingNchwMaxOp>(op))
+    return MaxPoolOp::create(b, op.getLoc(), type, input, kernel, strides,
+                             pads);
+  return SumPoolOp::create(b, op.getLoc(), type, input, kernel, strides, pads,
+                           b.getI64IntegerAttr(1));
+}
+
+/// A planned linear op: its data read at the planned type, its constants,
+/// the qfhe op.
+template <typename OpTy> struct LinearPattern : PlannedPattern<OpTy> {
+  using PlannedPattern<OpTy>::PlannedPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const LinearPlan *linear = this->plan.getLinear(op);
+    if (!linear)
+      return rewriter.notifyMatchFailure(op, "not planned");
+    Value input = this->plan.materialize(rewriter, linear->input);
+    RankedTensorType type = this->resultType(op);
+    Value result;
+    if constexpr (std::is_same_v<OpTy, linalg::PoolingNchwSumOp> ||
+                  std::is_same_v<OpTy, linalg::PoolingNchwMaxOp>)
+      result = buildPool(rewriter, op, input, *linear, type);
+    else
+      result = buildLinear(rewriter, op, input, *linear, type,
+                           this->plan.getWeightCache());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 } // namespace
 
-RewriteResult mlir::qfhe::quantizeLinearOp(Quantizer &quantizer,
-                                           Operation *op) {
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+PlanResult mlir::qfhe::planLinearOp(QuantizationPlan &plan, Operation *op) {
   if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
-    return quantizeMatmul(quantizer, matmul, 0);
+    return planMatmul(plan, matmul, 0);
   if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op))
-    return quantizeMatmul(quantizer, batch, 1);
+    return planMatmul(plan, batch, 1);
   if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
-    return quantizeConv(quantizer, conv, conv.getStrides(), conv.getDilations(),
-                        false);
+    return planConv(plan, conv, false);
   if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
-    return quantizeConv(quantizer, conv, conv.getStrides(), conv.getDilations(),
-                        true);
+    return planConv(plan, conv, true);
   if (auto pool = dyn_cast<linalg::PoolingNchwSumOp>(op))
-    return quantizePool(quantizer, pool, false);
+    return planPool(plan, pool, false);
   if (auto pool = dyn_cast<linalg::PoolingNchwMaxOp>(op))
-    return quantizePool(quantizer, pool, true);
+    return planPool(plan, pool, true);
   if (auto generic = dyn_cast<linalg::GenericOp>(op))
     if (std::optional<SumReduction> reduction = matchSumReduction(generic))
-      return quantizeReduction(quantizer, generic, *reduction);
+      return planReduction(plan, generic, *reduction);
   return std::nullopt;
+}
+
+Value mlir::qfhe::createReduceSum(OpBuilder &builder, linalg::GenericOp op,
+                                  Value input, RankedTensorType resultType) {
+  std::optional<SumReduction> reduction = matchSumReduction(op);
+  return ReduceSumOp::create(
+      builder, op.getLoc(), resultType, input,
+      builder.getDenseI64ArrayAttr(reduction->dimensions),
+      builder.getI64IntegerAttr(1));
+}
+
+void mlir::qfhe::populateLinearQuantizePatterns(const TypeConverter &converter,
+                                                QuantizationPlan &plan,
+                                                RewritePatternSet &patterns) {
+  patterns.add<LinearPattern<linalg::MatmulOp>,
+               LinearPattern<linalg::BatchMatmulOp>,
+               LinearPattern<linalg::Conv2DNchwFchwOp>,
+               LinearPattern<linalg::DepthwiseConv2DNchwChwOp>,
+               LinearPattern<linalg::PoolingNchwSumOp>,
+               LinearPattern<linalg::PoolingNchwMaxOp>>(converter, plan);
 }

@@ -4,13 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Quantizer.h"
+#include "QuantizationPlan.h"
 #include "WeightCache.h"
 
 #include "qfhe/Analysis/ModuleRanges.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Transforms/CheckedOptions.h"
-#include "qfhe/Transforms/Passes.h"
+#include "qfhe/Transforms/Quantize.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -68,17 +68,3 @@ struct QuantizePass
 };
 
 } // namespace
-
-LogicalResult mlir::qfhe::quantizeModule(ModuleOp module,
-                                         const QuantizeOptions &options,
-                                         const SoundRangeFn &soundRange,
-                                         QuantizedWeightCache *weightCache) {
-  bool failedAny = false;
-  module.walk([&](func::FuncOp func) {
-    if (func.isExternal())
-      return;
-    Quantizer quantizer(func, options, soundRange, weightCache);
-    failedAny |= failed(quantizer.run());
-  });
-  return failure(failedAny);
-}

@@ -18,9 +18,9 @@
 // CHECK: %[[Q:.*]] = arith.addi %[[I]], %[[ZP]] : i64
 // CHECK: %[[T:.*]] = arith.trunci %[[Q]] : i64 to i8
 // CHECK: linalg.yield %[[T]] : i8
-func.func @quantize(%x: tensor<4xf32>) -> tensor<4xui8> {
-  %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>} : tensor<4xf32> -> tensor<4xui8>
-  return %q : tensor<4xui8>
+func.func @quantize(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.1:3>> {
+  %q = qfhe.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1:3>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.1:3>>
 }
 
 // -----
@@ -39,9 +39,9 @@ func.func @quantize(%x: tensor<4xf32>) -> tensor<4xui8> {
 // CHECK: ^bb0(%[[X:.*]]: f32, %[[S:.*]]: f32, %[[ZP:.*]]: i64, %{{.*}}: i8):
 // CHECK: arith.divf %[[X]], %[[S]] : f32
 // CHECK: arith.addi %{{.*}}, %[[ZP]] : i64
-func.func @quantize_per_axis(%w: tensor<?x3xf32>) -> tensor<?x3xsi8> {
-  %q = qfhe.quantize %w {params = #qfhe.quant<si8, axis = 1, scales = [0.5, 0.25, 1.0e-3], zero_points = [0, 1, -2]>} : tensor<?x3xf32> -> tensor<?x3xsi8>
-  return %q : tensor<?x3xsi8>
+func.func @quantize_per_axis(%w: tensor<?x3xf32>) -> tensor<?x3x!quant.uniform<i8:f32:1, {0.5, 0.25:1, 1.0e-3:-2}>> {
+  %q = qfhe.quantize %w : tensor<?x3xf32> -> tensor<?x3x!quant.uniform<i8:f32:1, {0.5, 0.25:1, 1.0e-3:-2}>>
+  return %q : tensor<?x3x!quant.uniform<i8:f32:1, {0.5, 0.25:1, 1.0e-3:-2}>>
 }
 
 // -----
@@ -56,8 +56,8 @@ func.func @quantize_per_axis(%w: tensor<?x3xf32>) -> tensor<?x3xsi8> {
 // CHECK: %[[F:.*]] = arith.sitofp %[[C]] : i64 to f16
 // CHECK: %[[R:.*]] = arith.mulf %[[F]], %[[S]] : f16
 // CHECK: linalg.yield %[[R]] : f16
-func.func @dequantize(%q: tensor<4xui8>) -> tensor<4xf16> {
-  %x = qfhe.dequantize %q {params = #qfhe.quant<ui8, scale = 0.25, zero_point = 128>} : tensor<4xui8> -> tensor<4xf16>
+func.func @dequantize(%q: tensor<4x!quant.uniform<u8:f16, 0.25:128>>) -> tensor<4xf16> {
+  %x = qfhe.dequantize %q : tensor<4x!quant.uniform<u8:f16, 0.25:128>> -> tensor<4xf16>
   return %x : tensor<4xf16>
 }
 
@@ -78,9 +78,9 @@ func.func @dequantize(%q: tensor<4xui8>) -> tensor<4xf16> {
 // CHECK: arith.maxsi %{{.*}}, %{{.*}} : i64
 // CHECK: arith.minsi %{{.*}}, %{{.*}} : i64
 // CHECK: arith.trunci %{{.*}} : i64 to i8
-func.func @requantize(%q: tensor<4xui8>) -> tensor<4xsi8> {
-  %r = qfhe.requantize %q {from = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>, to = #qfhe.quant<si8 narrow, scale = 0.2, zero_point = 0>} : tensor<4xui8> -> tensor<4xsi8>
-  return %r : tensor<4xsi8>
+func.func @requantize(%q: tensor<4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<4x!quant.uniform<i8<-127:127>:f32, 0.2>> {
+  %r = qfhe.requantize %q : tensor<4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<4x!quant.uniform<i8<-127:127>:f32, 0.2>>
+  return %r : tensor<4x!quant.uniform<i8<-127:127>:f32, 0.2>>
 }
 
 // -----
@@ -90,7 +90,52 @@ func.func @requantize(%q: tensor<4xui8>) -> tensor<4xsi8> {
 // CHECK: arith.extsi %{{.*}} : i32 to i128
 // CHECK: arith.muli %{{.*}} : i128
 // CHECK: arith.trunci %{{.*}} : i128 to i8
-func.func @requantize_wide(%q: tensor<1x2xsi32>) -> tensor<1x2xsi8> {
-  %r = qfhe.requantize %q {from = #qfhe.quant<si32, axis = 1, scales = [0.001, 0.002], zero_points = [0, 0]>, to = #qfhe.quant<si8, scale = 0.05, zero_point = 0>} : tensor<1x2xsi32> -> tensor<1x2xsi8>
-  return %r : tensor<1x2xsi8>
+func.func @requantize_wide(%q: tensor<1x2x!quant.uniform<i32:f32:1, {0.001, 0.002}>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.05>> {
+  %r = qfhe.requantize %q : tensor<1x2x!quant.uniform<i32:f32:1, {0.001, 0.002}>> -> tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+  return %r : tensor<1x2x!quant.uniform<i8:f32, 0.05>>
+}
+
+// -----
+
+// float_half_even: the centered integer times the float32 multiplier
+// f32(0.1) / f32(0.3) = 0.333333313 in f64, plus the zero point, rounded
+// half to even and clamped in f64.
+// CHECK-LABEL: func @requantize_float
+// CHECK: ^bb0(%[[Q:.*]]: i8, %{{.*}}: i8):
+// CHECK-DAG: %[[M:.*]] = arith.constant 0.33333331346511841 : f64
+// CHECK-DAG: %[[ZOUT:.*]] = arith.constant 5 : i64
+// CHECK: %[[W:.*]] = arith.extsi %[[Q]] : i8 to i64
+// CHECK: %[[X:.*]] = arith.sitofp %{{.*}} : i64 to f64
+// CHECK: %[[P:.*]] = arith.mulf %[[X]], %[[M]] : f64
+// CHECK: %[[Z:.*]] = arith.sitofp %[[ZOUT]] : i64 to f64
+// CHECK: %[[S:.*]] = arith.addf %[[P]], %[[Z]] : f64
+// CHECK: %[[R:.*]] = math.roundeven %[[S]] : f64
+// CHECK: arith.maximumf %[[R]], %{{.*}} : f64
+// CHECK: arith.minimumf
+// CHECK: arith.fptosi %{{.*}} : f64 to i64
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @requantize_float(%q: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.3:5>> {
+  %r = qfhe.requantize %q {rounding = #qfhe.rounding<float_half_even>} : tensor<4x!quant.uniform<i8:f32, 0.1>> -> tensor<4x!quant.uniform<i8:f32, 0.3:5>>
+  return %r : tensor<4x!quant.uniform<i8:f32, 0.3:5>>
+}
+
+// -----
+
+// The quant dialect's casts lower like qfhe.quantize and qfhe.dequantize,
+// with the storage bounds of the type; quant.scast disappears, and the
+// function signature holds the storage integers.
+// CHECK-LABEL: func @quant_casts
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>, %[[I:.*]]: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<4xf32>)
+// CHECK: math.roundeven
+// CHECK: arith.constant -8.000000e+00 : f64
+// CHECK: arith.constant 7.000000e+00 : f64
+// CHECK: linalg.generic {{.*}} ins(%[[I]] : tensor<4xi8>)
+// CHECK: arith.mulf %{{.*}} : f32
+// CHECK-NOT: quant.
+func.func @quant_casts(%x: tensor<4xf32>, %i: tensor<4xi8>) -> (tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>, tensor<4xf32>) {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>
+  %s = quant.scast %i : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.25>>
+  %d = quant.dcast %s : tensor<4x!quant.uniform<i8:f32, 0.25>> to tensor<4xf32>
+  return %q, %d : tensor<4x!quant.uniform<i8<-8:7>:f32, 0.5>>, tensor<4xf32>
 }

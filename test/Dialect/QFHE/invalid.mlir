@@ -1,136 +1,106 @@
 // RUN: quant-opt %s --split-input-file --verify-diagnostics
 
-// expected-error @+1 {{quantization storage has 33 bits; expected between 1 and 32}}
-func.func @too_many_bits() attributes {p = #qfhe.quant<si33, scale = 1.0, zero_point = 0>} { return }
+func.func @quantize_expressed(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f64, 0.5>> {
+  // expected-error @+1 {{'qfhe.quantize' op result type expresses 'f64' but the float type is 'f32'}}
+  %q = qfhe.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f64, 0.5>>
+  return %q : tensor<4x!quant.uniform<i8:f64, 0.5>>
+}
 
 // -----
 
-// expected-error @+1 {{quantized storage must state its signedness (si8 or ui8), got 'i8'}}
-func.func @signless_storage() attributes {p = #qfhe.quant<i8, scale = 1.0, zero_point = 0>} { return }
-
-// -----
-
-// expected-error @+1 {{scale is 0.000000e+00; expected a finite value > 0}}
-func.func @zero_scale() attributes {p = #qfhe.quant<si8, scale = 0.0, zero_point = 0>} { return }
-
-// -----
-
-// expected-error @+1 {{scale is -5.000000e-01; expected a finite value > 0}}
-func.func @negative_scale() attributes {p = #qfhe.quant<si8, scale = -0.5, zero_point = 0>} { return }
-
-// -----
-
-// expected-error @+1 {{scale is INF; expected a finite value > 0}}
-func.func @infinite_scale() attributes {p = #qfhe.quant<si8, scale = 0x7FF0000000000000, zero_point = 0>} { return }
-
-// -----
-
-// expected-error @+1 {{scale of channel 1 is nan; expected a finite value > 0}}
-func.func @nan_scale() attributes {p = #qfhe.quant<si8, axis = 0, scales = [1.0, 0x7FF8000000000000], zero_points = [0, 0]>} { return }
-
-// -----
-
-// expected-error @+1 {{zero point is 256, outside the integer range [0, 255] of ui8}}
-func.func @zero_point_above() attributes {p = #qfhe.quant<ui8, scale = 1.0, zero_point = 256>} { return }
-
-// -----
-
-// expected-error @+1 {{zero point of channel 0 is -128, outside the integer range [-127, 127] of si8 narrow}}
-func.func @zero_point_narrow() attributes {p = #qfhe.quant<si8 narrow, axis = 1, scales = [1.0], zero_points = [-128]>} { return }
-
-// -----
-
-// expected-error @+1 {{narrow range needs at least 2 bits, got 1}}
-func.func @narrow_one_bit() attributes {p = #qfhe.quant<ui1 narrow, scale = 1.0, zero_point = 1>} { return }
-
-// -----
-
-// expected-error @+1 {{quantization parameters have 2 scales but 1 zero points}}
-func.func @count_mismatch() attributes {p = #qfhe.quant<si8, axis = 0, scales = [1.0, 2.0], zero_points = [0]>} { return }
-
-// -----
-
-// expected-error @+1 {{quantization axis -1 must be non-negative}}
-func.func @negative_axis() attributes {p = #qfhe.quant<si8, axis = -1, scales = [1.0], zero_points = [0]>} { return }
-
-// -----
-
-func.func @quantize_signless(%x: tensor<4xf32>) -> tensor<4xi8> {
-  // expected-error @+1 {{'qfhe.quantize' op result element type 'i8' is signless; quantized storage states its signedness: expected 'ui8'}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>} : tensor<4xf32> -> tensor<4xi8>
+func.func @quantize_to_integers(%x: tensor<4xf32>) -> tensor<4xi8> {
+  // expected-error @+1 {{'qfhe.quantize' op result #0 must be ranked tensor of !quant.uniform (per tensor or per axis) values, but got 'tensor<4xi8>'}}
+  %q = qfhe.quantize %x : tensor<4xf32> -> tensor<4xi8>
   return %q : tensor<4xi8>
 }
 
 // -----
 
-func.func @quantize_contradicts(%x: tensor<4xf32>) -> tensor<4xsi16> {
-  // expected-error @+1 {{'qfhe.quantize' op result element type 'si16' contradicts the quantization parameters, whose storage is 'si8'}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<si8, scale = 0.1, zero_point = 3>} : tensor<4xf32> -> tensor<4xsi16>
-  return %q : tensor<4xsi16>
+func.func @quantize_sub_channel(%x: tensor<2x2xf32>) -> tensor<2x2x!quant.uniform<i8:f32:{0:1}, {{2.0}, {3.0}}>> {
+  // expected-error @+1 {{'qfhe.quantize' op result #0 must be ranked tensor of !quant.uniform (per tensor or per axis) values}}
+  %q = qfhe.quantize %x : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32:{0:1}, {{2.0}, {3.0}}>>
+  return %q : tensor<2x2x!quant.uniform<i8:f32:{0:1}, {{2.0}, {3.0}}>>
 }
 
 // -----
 
-func.func @quantize_wrong_signedness(%x: tensor<4xf32>) -> tensor<4xsi8> {
-  // expected-error @+1 {{result element type 'si8' contradicts the quantization parameters, whose storage is 'ui8'}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>} : tensor<4xf32> -> tensor<4xsi8>
-  return %q : tensor<4xsi8>
+func.func @quantize_axis_out_of_rank(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32:1, {1.0}>> {
+  // expected-error @+1 {{'qfhe.quantize' op result has per-axis parameters on axis 1 but type 'tensor<4x!quant.uniform<i8:f32:1, {1.000000e+00}>>' has rank 1}}
+  %q = qfhe.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32:1, {1.0}>>
+  return %q : tensor<4x!quant.uniform<i8:f32:1, {1.0}>>
 }
 
 // -----
 
-func.func @quantize_axis_out_of_rank(%x: tensor<4xf32>) -> tensor<4xsi8> {
-  // expected-error @+1 {{result has per-axis parameters on axis 1 but type 'tensor<4xsi8>' has rank 1}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<si8, axis = 1, scales = [1.0], zero_points = [0]>} : tensor<4xf32> -> tensor<4xsi8>
-  return %q : tensor<4xsi8>
+func.func @quantize_channel_count(%x: tensor<2x4xf32>) -> tensor<2x4x!quant.uniform<i8:f32:1, {1.0, 1.0, 1.0}>> {
+  // expected-error @+1 {{'qfhe.quantize' op result has 3 per-axis scales but dimension 1 of 'tensor<2x4x!quant.uniform<i8:f32:1, {1.000000e+00,1.000000e+00,1.000000e+00}>>' has size 4}}
+  %q = qfhe.quantize %x : tensor<2x4xf32> -> tensor<2x4x!quant.uniform<i8:f32:1, {1.0, 1.0, 1.0}>>
+  return %q : tensor<2x4x!quant.uniform<i8:f32:1, {1.0, 1.0, 1.0}>>
 }
 
 // -----
 
-func.func @quantize_channel_count(%x: tensor<2x4xf32>) -> tensor<2x4xsi8> {
-  // expected-error @+1 {{result has 3 per-axis scales but dimension 1 of 'tensor<2x4xsi8>' has size 4}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<si8, axis = 1, scales = [1.0, 1.0, 1.0], zero_points = [0, 0, 0]>} : tensor<2x4xf32> -> tensor<2x4xsi8>
-  return %q : tensor<2x4xsi8>
-}
-
-// -----
-
-func.func @quantize_shape(%x: tensor<4xf32>) -> tensor<5xsi8> {
+func.func @quantize_shape(%x: tensor<4xf32>) -> tensor<5x!quant.uniform<i8:f32, 1.0>> {
   // expected-error @+1 {{'qfhe.quantize' op requires the same shape for all operands and results}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<4xf32> -> tensor<5xsi8>
-  return %q : tensor<5xsi8>
+  %q = qfhe.quantize %x : tensor<4xf32> -> tensor<5x!quant.uniform<i8:f32, 1.0>>
+  return %q : tensor<5x!quant.uniform<i8:f32, 1.0>>
 }
 
 // -----
 
-func.func @quantize_from_integers(%x: tensor<4xi32>) -> tensor<4xsi8> {
+func.func @quantize_from_integers(%x: tensor<4xi32>) -> tensor<4x!quant.uniform<i8:f32, 1.0>> {
   // expected-error @+1 {{'qfhe.quantize' op operand #0 must be ranked tensor of floating-point values}}
-  %q = qfhe.quantize %x {params = #qfhe.quant<si8, scale = 1.0, zero_point = 0>} : tensor<4xi32> -> tensor<4xsi8>
-  return %q : tensor<4xsi8>
+  %q = qfhe.quantize %x : tensor<4xi32> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 1.0>>
 }
 
 // -----
 
-func.func @dequantize_contradicts(%q: tensor<4xui8>) -> tensor<4xf32> {
-  // expected-error @+1 {{'qfhe.dequantize' op input element type 'ui8' contradicts the quantization parameters, whose storage is 'si8'}}
-  %x = qfhe.dequantize %q {params = #qfhe.quant<si8, scale = 0.1, zero_point = 3>} : tensor<4xui8> -> tensor<4xf32>
+func.func @dequantize_expressed(%q: tensor<4x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<4xf16> {
+  // expected-error @+1 {{'qfhe.dequantize' op input type expresses 'f32' but the float type is 'f16'}}
+  %x = qfhe.dequantize %q : tensor<4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<4xf16>
+  return %x : tensor<4xf16>
+}
+
+// -----
+
+func.func @dequantize_integers(%q: tensor<4xui8>) -> tensor<4xf32> {
+  // expected-error @+1 {{'qfhe.dequantize' op operand #0 must be ranked tensor of !quant.uniform (per tensor or per axis) values, but got 'tensor<4xui8>'}}
+  %x = qfhe.dequantize %q : tensor<4xui8> -> tensor<4xf32>
   return %x : tensor<4xf32>
 }
 
 // -----
 
-func.func @requantize_axes(%q: tensor<2x2xsi8>) -> tensor<2x2xsi8> {
+func.func @requantize_axes(%q: tensor<2x2x!quant.uniform<i8:f32:0, {1.0, 2.0}>>) -> tensor<2x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>> {
   // expected-error @+1 {{'qfhe.requantize' op per-axis parameters on different axes: 0 and 1}}
-  %r = qfhe.requantize %q {from = #qfhe.quant<si8, axis = 0, scales = [1.0, 2.0], zero_points = [0, 0]>, to = #qfhe.quant<si8, axis = 1, scales = [1.0, 2.0], zero_points = [0, 0]>} : tensor<2x2xsi8> -> tensor<2x2xsi8>
-  return %r : tensor<2x2xsi8>
+  %r = qfhe.requantize %q : tensor<2x2x!quant.uniform<i8:f32:0, {1.0, 2.0}>> -> tensor<2x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>>
+  return %r : tensor<2x2x!quant.uniform<i8:f32:1, {1.0, 2.0}>>
 }
 
 // -----
 
-func.func @requantize_result(%q: tensor<2xsi8>) -> tensor<2xsi8> {
-  // expected-error @+1 {{'qfhe.requantize' op result element type 'si8' contradicts the quantization parameters, whose storage is 'ui4'}}
-  %r = qfhe.requantize %q {from = #qfhe.quant<si8, scale = 1.0, zero_point = 0>, to = #qfhe.quant<ui4, scale = 1.0, zero_point = 0>} : tensor<2xsi8> -> tensor<2xsi8>
-  return %r : tensor<2xsi8>
+func.func @requantize_ratio(%q: tensor<2x!quant.uniform<i32:f32, 1.0e10>>) -> tensor<2x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error @+1 {{'qfhe.requantize' op scale ratio 1e+10 of channel 0 has no fixed-point form (it must be below 2^31)}}
+  %r = qfhe.requantize %q : tensor<2x!quant.uniform<i32:f32, 1.0e10>> -> tensor<2x!quant.uniform<i8:f32, 1.0>>
+  return %r : tensor<2x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+// A float multiplier has no such limit.
+func.func @requantize_float_ratio(%q: tensor<2x!quant.uniform<i32:f32, 1.0e10>>) -> tensor<2x!quant.uniform<i8:f32, 1.0>> {
+  %r = qfhe.requantize %q {rounding = #qfhe.rounding<float_half_even>} : tensor<2x!quant.uniform<i32:f32, 1.0e10>> -> tensor<2x!quant.uniform<i8:f32, 1.0>>
+  return %r : tensor<2x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+func.func @requantize_rounding(%q: tensor<2x!quant.uniform<i32:f32, 1.0>>) -> tensor<2x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error @+2 {{expected ::mlir::qfhe::RoundingMode to be one of: fixed_point, fixed_point_double, float_half_even}}
+  // expected-error @+1 {{failed to parse QFHE_RoundingModeAttr parameter 'value'}}
+  %r = qfhe.requantize %q {rounding = #qfhe.rounding<nearest>} : tensor<2x!quant.uniform<i32:f32, 1.0>> -> tensor<2x!quant.uniform<i8:f32, 1.0>>
+  return %r : tensor<2x!quant.uniform<i8:f32, 1.0>>
 }
 
 // -----

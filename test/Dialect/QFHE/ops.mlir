@@ -3,50 +3,61 @@
 // RUN: quant-opt %s --mlir-print-op-generic | quant-opt | FileCheck %s
 
 // CHECK-LABEL: func @quantize_per_tensor
-func.func @quantize_per_tensor(%x: tensor<4xf32>) -> tensor<4xui8> {
-  // CHECK: qfhe.quantize %{{.*}} {params = #qfhe.quant<ui8, scale = 1.000000e-01, zero_point = 3>} : tensor<4xf32> -> tensor<4xui8>
-  %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>} : tensor<4xf32> -> tensor<4xui8>
-  return %q : tensor<4xui8>
+func.func @quantize_per_tensor(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.1:3>> {
+  // CHECK: qfhe.quantize %{{.*}} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 1.000000e-01:3>>
+  %q = qfhe.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1:3>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.1:3>>
 }
 
 // CHECK-LABEL: func @quantize_per_axis_dynamic
-func.func @quantize_per_axis_dynamic(%w: tensor<?x3xf64>) -> tensor<?x3xsi8> {
-  // CHECK: #qfhe.quant<si8, axis = 1, scales = [5.000000e-01, 2.500000e-01, 1.000000e-03], zero_points = [0, 1, -2]>
-  %q = qfhe.quantize %w {params = #qfhe.quant<si8, axis = 1, scales = [0.5, 0.25, 1.0e-3], zero_points = [0, 1, -2]>} : tensor<?x3xf64> -> tensor<?x3xsi8>
-  return %q : tensor<?x3xsi8>
+func.func @quantize_per_axis_dynamic(%w: tensor<?x3xf64>) -> tensor<?x3x!quant.uniform<i8:f64:1, {0.5, 0.25:1, 1.0e-3:-2}>> {
+  // CHECK: qfhe.quantize %{{.*}} : tensor<?x3xf64> -> tensor<?x3x!quant.uniform<i8:f64:1, {5.000000e-01,2.500000e-01:1,1.000000e-03:-2}>>
+  %q = qfhe.quantize %w : tensor<?x3xf64> -> tensor<?x3x!quant.uniform<i8:f64:1, {0.5, 0.25:1, 1.0e-3:-2}>>
+  return %q : tensor<?x3x!quant.uniform<i8:f64:1, {0.5, 0.25:1, 1.0e-3:-2}>>
 }
 
-// CHECK-LABEL: func @narrow_and_wide
-func.func @narrow_and_wide(%x: tensor<2xf32>) -> (tensor<2xsi8>, tensor<2xui32>, tensor<2xsi1>) {
-  // CHECK: #qfhe.quant<si8 narrow, scale = 2.000000e-02, zero_point = 0>
-  %a = qfhe.quantize %x {params = #qfhe.quant<si8 narrow, scale = 0.02, zero_point = 0>} : tensor<2xf32> -> tensor<2xsi8>
-  // CHECK: #qfhe.quant<ui32, scale = 9.9999999999999995E-7, zero_point = 4294967295>
-  %b = qfhe.quantize %x {params = #qfhe.quant<ui32, scale = 1.0e-6, zero_point = 4294967295>} : tensor<2xf32> -> tensor<2xui32>
-  // CHECK: #qfhe.quant<si1, scale = 1.000000e+00, zero_point = -1>
-  %c = qfhe.quantize %x {params = #qfhe.quant<si1, scale = 1.0, zero_point = -1>} : tensor<2xf32> -> tensor<2xsi1>
-  return %a, %b, %c : tensor<2xsi8>, tensor<2xui32>, tensor<2xsi1>
+// Storage bounds: a narrow range, a 4-bit value in 8-bit storage (signed
+// and unsigned), 32-bit storage and a 1-bit value.
+// CHECK-LABEL: func @storage_bounds
+func.func @storage_bounds(%x: tensor<2xf32>) -> (tensor<2x!quant.uniform<i8<-127:127>:f32, 0.02>>, tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25>>, tensor<2x!quant.uniform<u8<0:15>:f32, 0.25:8>>, tensor<2x!quant.uniform<u32:f32, 1.0e-6:4294967295>>, tensor<2x!quant.uniform<i1:f32, 1.0:-1>>) {
+  // CHECK: -> tensor<2x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>
+  %a = qfhe.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i8<-127:127>:f32, 0.02>>
+  // CHECK: -> tensor<2x!quant.uniform<i8<-8:7>:f32, 2.500000e-01>>
+  %b = qfhe.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25>>
+  // CHECK: -> tensor<2x!quant.uniform<u8<0:15>:f32, 2.500000e-01:8>>
+  %c = qfhe.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<u8<0:15>:f32, 0.25:8>>
+  // CHECK: -> tensor<2x!quant.uniform<u32:f32, 9.9999999999999995E-7:4294967295>>
+  %d = qfhe.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<u32:f32, 1.0e-6:4294967295>>
+  // CHECK: -> tensor<2x!quant.uniform<i1:f32, 1.000000e+00:-1>>
+  %e = qfhe.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i1:f32, 1.0:-1>>
+  return %a, %b, %c, %d, %e : tensor<2x!quant.uniform<i8<-127:127>:f32, 0.02>>, tensor<2x!quant.uniform<i8<-8:7>:f32, 0.25>>, tensor<2x!quant.uniform<u8<0:15>:f32, 0.25:8>>, tensor<2x!quant.uniform<u32:f32, 1.0e-6:4294967295>>, tensor<2x!quant.uniform<i1:f32, 1.0:-1>>
 }
 
 // Scales print in the shortest form that reads back to the same double.
 // CHECK-LABEL: func @exact_scales
-func.func @exact_scales(%x: tensor<2xf32>) -> tensor<2xui8> {
-  // CHECK: scale = 0.0039215686274509803
-  %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.0039215686274509803, zero_point = 0>} : tensor<2xf32> -> tensor<2xui8>
-  return %q : tensor<2xui8>
+func.func @exact_scales(%x: tensor<2xf32>) -> tensor<2x!quant.uniform<u8:f32, 0.0039215686274509803>> {
+  // CHECK: 0.0039215686274509803
+  %q = qfhe.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<u8:f32, 0.0039215686274509803>>
+  return %q : tensor<2x!quant.uniform<u8:f32, 0.0039215686274509803>>
 }
 
 // CHECK-LABEL: func @dequantize
-func.func @dequantize(%q: tensor<1x4xsi8>) -> tensor<1x4xf32> {
-  // CHECK: qfhe.dequantize %{{.*}} {params = #qfhe.quant<si8, axis = 1, scales = [1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00], zero_points = [0, 0, 0, 0]>} : tensor<1x4xsi8> -> tensor<1x4xf32>
-  %x = qfhe.dequantize %q {params = #qfhe.quant<si8, axis = 1, scales = [1.0, 2.0, 3.0, 4.0], zero_points = [0, 0, 0, 0]>} : tensor<1x4xsi8> -> tensor<1x4xf32>
+func.func @dequantize(%q: tensor<1x4x!quant.uniform<i8:f32:1, {1.0, 2.0, 3.0, 4.0}>>) -> tensor<1x4xf32> {
+  // CHECK: qfhe.dequantize %{{.*}} : tensor<1x4x!quant.uniform<i8:f32:1, {1.000000e+00,2.000000e+00,3.000000e+00,4.000000e+00}>> -> tensor<1x4xf32>
+  %x = qfhe.dequantize %q : tensor<1x4x!quant.uniform<i8:f32:1, {1.0, 2.0, 3.0, 4.0}>> -> tensor<1x4xf32>
   return %x : tensor<1x4xf32>
 }
 
+// The default rounding is not printed; the others are.
 // CHECK-LABEL: func @requantize
-func.func @requantize(%acc: tensor<1x2xsi32>) -> tensor<1x2xui8> {
-  // CHECK: qfhe.requantize %{{.*}} {from = #qfhe.quant<si32, axis = 1, scales = [1.000000e-03, 2.000000e-03], zero_points = [0, 0]>, to = #qfhe.quant<ui8, scale = 5.000000e-02, zero_point = 10>} : tensor<1x2xsi32> -> tensor<1x2xui8>
-  %r = qfhe.requantize %acc {from = #qfhe.quant<si32, axis = 1, scales = [0.001, 0.002], zero_points = [0, 0]>, to = #qfhe.quant<ui8, scale = 0.05, zero_point = 10>} : tensor<1x2xsi32> -> tensor<1x2xui8>
-  return %r : tensor<1x2xui8>
+func.func @requantize(%acc: tensor<1x2x!quant.uniform<i32:f32:1, {0.001, 0.002}>>) -> (tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>, tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>, tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>) {
+  // CHECK: qfhe.requantize %{{.*}} : tensor<1x2x!quant.uniform<i32:f32:1, {1.000000e-03,2.000000e-03}>> -> tensor<1x2x!quant.uniform<u8:f32, 5.000000e-02:10>>
+  %r = qfhe.requantize %acc : tensor<1x2x!quant.uniform<i32:f32:1, {0.001, 0.002}>> -> tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>
+  // CHECK: qfhe.requantize %{{.*}} {rounding = #qfhe.rounding<fixed_point_double>}
+  %d = qfhe.requantize %acc {rounding = #qfhe.rounding<fixed_point_double>} : tensor<1x2x!quant.uniform<i32:f32:1, {0.001, 0.002}>> -> tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>
+  // CHECK: qfhe.requantize %{{.*}} {rounding = #qfhe.rounding<float_half_even>}
+  %f = qfhe.requantize %acc {rounding = #qfhe.rounding<float_half_even>} : tensor<1x2x!quant.uniform<i32:f32:1, {0.001, 0.002}>> -> tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>
+  return %r, %d, %f : tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>, tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>, tensor<1x2x!quant.uniform<u8:f32, 0.05:10>>
 }
 
 // CHECK-LABEL: func @lut

@@ -16,9 +16,10 @@ namespace qfhe {
 #define GEN_PASS_DECL_CONVERTQFHETOLINALG
 #include "qfhe/Conversion/Passes.h.inc"
 
-/// A type converter that turns integer types with a signedness (`si8`, `ui8`)
-/// into signless types of the same width, inside tensors too, and keeps
-/// every other type.
+/// A type converter that turns quantized element types (`!quant.uniform`)
+/// and integer types with a signedness (`si8`, `ui8`) into signless integer
+/// types of their storage width, inside tensors too, and keeps every other
+/// type.
 class SignlessTypeConverter : public TypeConverter {
 public:
   SignlessTypeConverter();

@@ -7,6 +7,7 @@
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"

@@ -12,6 +12,7 @@
 #include "qfhe/Support/QuantMath.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -32,35 +33,204 @@ static IntegerRange getIntegerTypeRange(IntegerType type) {
 }
 
 //===----------------------------------------------------------------------===//
-// QuantizeOp / DequantizeOp / RequantizeOp
+// Shared checks of the quantized-level ops
 //===----------------------------------------------------------------------===//
 
-LogicalResult QuantizeOp::verify() {
-  return getParams().verifyStorage([&] { return emitOpError(); },
-                                   getResult().getType(), "result");
+namespace {
+
+/// The parameters of a value of the quantized level (its ODS type
+/// constraint guarantees a `!quant.uniform` element type).
+QuantParams paramsOf(Value value) { return *QuantParams::get(value.getType()); }
+
+/// Checks the per-axis parameters of `value`'s type against its shape.
+LogicalResult verifyTensor(Operation *op, Value value, StringRef role) {
+  return verifyQuantizedTensor([&] { return op->emitOpError(); },
+                               value.getType(), role);
 }
 
-LogicalResult DequantizeOp::verify() {
-  return getParams().verifyStorage([&] { return emitOpError(); },
-                                   getInput().getType(), "input");
-}
-
-LogicalResult RequantizeOp::verify() {
-  if (failed(getFrom().verifyStorage([&] { return emitOpError(); },
-                                     getInput().getType(), "input")) ||
-      failed(getTo().verifyStorage([&] { return emitOpError(); },
-                                   getResult().getType(), "result")))
-    return failure();
-  if (getFrom().isPerAxis() && getTo().isPerAxis() &&
-      getFrom().getAxis() != getTo().getAxis())
-    return emitOpError() << "per-axis parameters on different axes: "
-                         << *getFrom().getAxis() << " and "
-                         << *getTo().getAxis();
+/// Checks that `params` are per tensor.
+LogicalResult verifyPerTensor(Operation *op, const QuantParams &params,
+                              StringRef role) {
+  if (params.isPerAxis())
+    return op->emitOpError()
+           << role << " must be quantized per tensor, got per-axis type "
+           << params.getType();
   return success();
 }
 
+/// Checks that `params` are per tensor or per axis on `axis`.
+LogicalResult verifyAxis(Operation *op, const QuantParams &params, int64_t axis,
+                         StringRef role) {
+  if (params.isPerAxis() && *params.getAxis() != axis)
+    return op->emitOpError()
+           << role << " must be quantized per tensor or per axis " << axis
+           << ", got axis " << *params.getAxis();
+  return success();
+}
+
+/// Checks that a scale is what the operands give, up to float32 rounding.
+LogicalResult verifyScale(Operation *op, StringRef role, unsigned channel,
+                          double got, double want) {
+  if (scalesAgree(got, want))
+    return success();
+  return op->emitOpError() << role << " scale of channel " << channel << " is "
+                           << formatScale(got) << " but the operands give "
+                           << formatScale(want) << " (relative difference "
+                           << llvm::formatv("{0:e1}", std::fabs(got - want) /
+                                                          std::fabs(want))
+                                  .str()
+                           << "; float32 rounding allows 2^-23)";
+}
+
+/// Checks the type of an accumulator: per axis on `axis` when `perAxis`,
+/// zero points 0, storage bounds those of its storage type, and scale
+/// `expected(channel)` up to float32 rounding.
+LogicalResult verifyAccumulator(Operation *op, const QuantParams &params,
+                                bool perAxis, int64_t axis,
+                                function_ref<double(unsigned)> expected) {
+  if (perAxis != params.isPerAxis() || (perAxis && *params.getAxis() != axis))
+    return op->emitOpError()
+           << "result must be quantized "
+           << (perAxis ? "per axis " + std::to_string(axis) : "per tensor")
+           << " to match the operands, got " << params.getType();
+  if (params.getType().hasStorageTypeBounds())
+    return op->emitOpError()
+           << "result storage is narrowed to [" << params.getQMin() << ", "
+           << params.getQMax()
+           << "]; an accumulator spans its whole storage type";
+  for (unsigned channel = 0; channel < params.getNumChannels(); ++channel) {
+    if (params.getZeroPoint(channel) != 0)
+      return op->emitOpError() << "result zero point of channel " << channel
+                               << " is " << params.getZeroPoint(channel)
+                               << "; an accumulator has zero point 0";
+    if (failed(verifyScale(op, "result", channel, params.getScale(channel),
+                           expected(channel))))
+      return failure();
+  }
+  return success();
+}
+
+/// Checks the bias of a linear op: `count` values (one per output channel)
+/// at the scales of the accumulator `result`, zero point 0.
+LogicalResult verifyBias(Operation *op, Value bias, int64_t count,
+                         const QuantParams &result) {
+  auto biasType = cast<RankedTensorType>(bias.getType());
+  if (biasType.getRank() != 1 ||
+      failed(verifyCompatibleShape(biasType.getShape(), {count})))
+    return op->emitOpError()
+           << "bias of type " << biasType
+           << " must hold one value per output channel (" << count << ")";
+  if (failed(verifyTensor(op, bias, "bias")))
+    return failure();
+  QuantParams params = paramsOf(bias);
+  if (failed(verifyAxis(op, params, 0, "bias")))
+    return failure();
+  unsigned channels =
+      std::max(params.getNumChannels(), result.getNumChannels());
+  for (unsigned channel = 0; channel < channels; ++channel) {
+    if (params.getZeroPoint(channel) != 0)
+      return op->emitOpError()
+             << "bias zero point of channel " << channel << " is "
+             << params.getZeroPoint(channel) << "; a bias has zero point 0";
+    if (failed(verifyScale(op, "bias", channel, params.getScale(channel),
+                           result.getScale(channel))))
+      return failure();
+  }
+  return success();
+}
+
+/// Checks the types of a linear op: the data operand per tensor, the
+/// weights per tensor or per axis `weightAxis`, the result an accumulator of
+/// the products of their scales (per axis `resultAxis` when the weights are
+/// per axis), and the bias, if any, one value per output channel
+/// (`channels`) at the result's scales.
+LogicalResult verifyLinearTypes(Operation *op, Value data, StringRef dataRole,
+                                Value weights, StringRef weightRole,
+                                int64_t weightAxis, Value result,
+                                int64_t resultAxis, Value bias,
+                                int64_t channels) {
+  if (failed(verifyTensor(op, data, dataRole)) ||
+      failed(verifyTensor(op, weights, weightRole)) ||
+      failed(verifyTensor(op, result, "result")))
+    return failure();
+  QuantParams in = paramsOf(data), w = paramsOf(weights);
+  QuantParams accumulator = paramsOf(result);
+  if (failed(verifyPerTensor(op, in, dataRole)) ||
+      failed(verifyAxis(op, w, weightAxis, weightRole)))
+    return failure();
+  if (failed(verifyAccumulator(
+          op, accumulator, w.isPerAxis(), resultAxis,
+          [&](unsigned c) { return in.getScale() * w.getScale(c); })))
+    return failure();
+  return bias ? verifyBias(op, bias, channels, accumulator) : success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp / RequantizeOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that the expressed type of the quantized value `quantized` is the
+/// float element type of `real`.
+static LogicalResult verifyExpressedType(Operation *op, Value quantized,
+                                         Value real, StringRef role) {
+  Type expressed = paramsOf(quantized).getExpressedType();
+  Type element = getElementTypeOrSelf(real.getType());
+  if (expressed != element)
+    return op->emitOpError() << role << " type expresses " << expressed
+                             << " but the float type is " << element;
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  if (failed(verifyTensor(*this, getResult(), "result")))
+    return failure();
+  return verifyExpressedType(*this, getResult(), getInput(), "result");
+}
+
+LogicalResult DequantizeOp::verify() {
+  if (failed(verifyTensor(*this, getInput(), "input")))
+    return failure();
+  return verifyExpressedType(*this, getInput(), getResult(), "input");
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyTensor(*this, getInput(), "input")) ||
+      failed(verifyTensor(*this, getResult(), "result")))
+    return failure();
+  QuantParams from = paramsOf(getInput()), to = paramsOf(getResult());
+  if (from.isPerAxis() && to.isPerAxis() && from.getAxis() != to.getAxis())
+    return emitOpError() << "per-axis parameters on different axes: "
+                         << *from.getAxis() << " and " << *to.getAxis();
+  if (getRounding() == RoundingMode::float_half_even)
+    return success();
+  unsigned channels = std::max(from.getNumChannels(), to.getNumChannels());
+  for (unsigned channel = 0; channel < channels; ++channel) {
+    double ratio = from.getScale(channel) / to.getScale(channel);
+    if (!computeFixedPointMultiplier(ratio))
+      return emitOpError() << "scale ratio " << formatScale(ratio)
+                           << " of channel " << channel
+                           << " has no fixed-point form (it must be below "
+                              "2^31)";
+  }
+  return success();
+}
+
+RescaleRounding RequantizeOp::getRescaleRounding() {
+  switch (getRounding()) {
+  case RoundingMode::fixed_point:
+    return RescaleRounding::FixedPoint;
+  case RoundingMode::fixed_point_double:
+    return RescaleRounding::FixedPointDouble;
+  case RoundingMode::float_half_even:
+    return RescaleRounding::FloatHalfEven;
+  }
+  llvm_unreachable("unknown rounding mode");
+}
+
 OpFoldResult RequantizeOp::fold(FoldAdaptor) {
-  if (getFrom() == getTo() && getInput().getType() == getResult().getType())
+  if (getInput().getType() == getResult().getType())
     return getInput();
   return {};
 }
@@ -157,62 +327,7 @@ LogicalResult RoundOp::verify() {
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// Shared checks of the quantized-level ops
-//===----------------------------------------------------------------------===//
-
 namespace {
-
-/// Checks that `params` describe `value`'s type (named `role` in messages).
-LogicalResult verifyOperand(Operation *op, QuantParamsAttr params, Value value,
-                            StringRef role) {
-  return params.verifyStorage([&] { return op->emitOpError(); },
-                              value.getType(), role);
-}
-
-/// Checks that `params` are per tensor.
-LogicalResult verifyPerTensor(Operation *op, QuantParamsAttr params,
-                              StringRef role) {
-  if (params.isPerAxis())
-    return op->emitOpError()
-           << role << " parameters must be per tensor, got " << params;
-  return success();
-}
-
-/// Checks that `params` are per tensor or per axis on `axis`.
-LogicalResult verifyAxis(Operation *op, QuantParamsAttr params, int64_t axis,
-                         StringRef role) {
-  if (params.isPerAxis() && *params.getAxis() != axis)
-    return op->emitOpError()
-           << role << " parameters must be per tensor or per "
-           << "axis " << axis << ", got axis " << *params.getAxis();
-  return success();
-}
-
-/// Checks the parameters of an accumulator: zero points 0, and scale
-/// `expected(channel)` (relative tolerance 1e-9), per axis on `axis` when
-/// `perAxis`.
-LogicalResult verifyAccumulatorParams(Operation *op, QuantParamsAttr params,
-                                      bool perAxis, int64_t axis,
-                                      function_ref<double(unsigned)> expected) {
-  if (perAxis != params.isPerAxis() || (perAxis && *params.getAxis() != axis))
-    return op->emitOpError()
-           << "result parameters must be "
-           << (perAxis ? "per axis " + std::to_string(axis) : "per tensor")
-           << " to match the operands, got " << params;
-  for (unsigned channel = 0; channel < params.getNumChannels(); ++channel) {
-    if (params.getZeroPoint(channel) != 0)
-      return op->emitOpError() << "result zero point of channel " << channel
-                               << " is " << params.getZeroPoint(channel)
-                               << "; an accumulator has zero point 0";
-    double want = expected(channel), got = params.getScale(channel);
-    if (std::fabs(got - want) > 1e-9 * std::fabs(want))
-      return op->emitOpError()
-             << "result scale of channel " << channel << " is " << got
-             << " but the operands give " << want;
-  }
-  return success();
-}
 
 /// Checks a window attribute list: `count` values, each at least `minimum`.
 LogicalResult verifyWindowAttr(Operation *op, ArrayRef<int64_t> values,
@@ -280,27 +395,11 @@ LogicalResult MatmulOp::verify() {
   if (failed(verifyCompatibleShape(expected, resultType.getShape())))
     return emitOpError() << "result type " << resultType
                          << " does not match the product's shape";
-  if (failed(verifyOperand(*this, getLhsParams(), getLhs(), "lhs")) ||
-      failed(verifyOperand(*this, getRhsParams(), getRhs(), "rhs")) ||
-      failed(verifyOperand(*this, getResultParams(), getResult(), "result")) ||
-      failed(verifyPerTensor(*this, getLhsParams(), "lhs")) ||
-      failed(verifyAxis(*this, getRhsParams(), 1, "rhs")))
-    return failure();
-  if (Value bias = getBias()) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getRank() != 1 ||
-        failed(verifyCompatibleShape(biasType.getShape(),
-                                     {rhsType.getDimSize(1)})))
-      return emitOpError() << "bias of type " << biasType
-                           << " must hold one value per rhs column";
-  }
   if (failed(verifyChunks(*this, getChunks(), rhsType.getDimSize(0), "terms")))
     return failure();
-  QuantParamsAttr lhs = getLhsParams(), rhs = getRhsParams();
-  return verifyAccumulatorParams(
-      *this, getResultParams(), rhs.isPerAxis(), rank - 1, [&](unsigned c) {
-        return lhs.getScale() * rhs.getScale(rhs.isPerAxis() ? c : 0);
-      });
+  return verifyLinearTypes(*this, getLhs(), "lhs", getRhs(), "rhs", 1,
+                           getResult(), rank - 1, getBias(),
+                           rhsType.getDimSize(1));
 }
 
 //===----------------------------------------------------------------------===//
@@ -343,28 +442,13 @@ LogicalResult Conv2DOp::verify() {
                                 dilations[dim], padding[dim], padding[2 + dim],
                                 dim == 0 ? "height" : "width")))
       return failure();
-  if (failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
-      failed(verifyOperand(*this, getFilterParams(), getFilter(), "filter")) ||
-      failed(verifyOperand(*this, getResultParams(), getResult(), "result")) ||
-      failed(verifyPerTensor(*this, getInputParams(), "input")) ||
-      failed(verifyAxis(*this, getFilterParams(), 0, "filter")))
-    return failure();
-  if (Value bias = getBias()) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getRank() != 1 || biasType.getDimSize(0) != filters)
-      return emitOpError() << "bias of type " << biasType
-                           << " must hold one value per filter";
-  }
   if (getChunks() && getGroups() != 1)
     return emitOpError() << "chunks apply to convolutions with groups = 1";
   if (failed(verifyChunks(*this, getChunks(), filterType.getDimSize(1),
                           "input channels")))
     return failure();
-  QuantParamsAttr input = getInputParams(), filter = getFilterParams();
-  return verifyAccumulatorParams(
-      *this, getResultParams(), filter.isPerAxis(), 1, [&](unsigned c) {
-        return input.getScale() * filter.getScale(filter.isPerAxis() ? c : 0);
-      });
+  return verifyLinearTypes(*this, getInput(), "input", getFilter(), "filter", 0,
+                           getResult(), 1, getBias(), filters);
 }
 
 //===----------------------------------------------------------------------===//
@@ -395,26 +479,28 @@ static LogicalResult verifyPooling(Operation *op, RankedTensorType inputType,
   return success();
 }
 
-/// Checks the result of a sum: scale_in / divisor, zero point 0.
-static LogicalResult verifySumParams(Operation *op, QuantParamsAttr input,
-                                     QuantParamsAttr result, int64_t divisor) {
+/// Checks the types of a sum: a per-tensor input, and a result of scale
+/// scale_in / divisor, zero point 0.
+static LogicalResult verifySum(Operation *op, Value input, Value result,
+                               int64_t divisor) {
   if (divisor < 1)
     return op->emitOpError() << "divisor " << divisor << " must be positive";
-  if (failed(verifyPerTensor(op, input, "input")))
+  if (failed(verifyTensor(op, input, "input")) ||
+      failed(verifyTensor(op, result, "result")))
     return failure();
-  return verifyAccumulatorParams(op, result, false, 0, [&](unsigned) {
-    return input.getScale() / static_cast<double>(divisor);
+  QuantParams in = paramsOf(input);
+  if (failed(verifyPerTensor(op, in, "input")))
+    return failure();
+  return verifyAccumulator(op, paramsOf(result), false, 0, [&](unsigned) {
+    return in.getScale() / static_cast<double>(divisor);
   });
 }
 
 LogicalResult SumPoolOp::verify() {
   if (failed(verifyPooling(*this, getInput().getType(), getResult().getType(),
-                           getKernel(), getStrides(), getPadding())) ||
-      failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
-      failed(verifyOperand(*this, getResultParams(), getResult(), "result")))
+                           getKernel(), getStrides(), getPadding())))
     return failure();
-  return verifySumParams(*this, getInputParams(), getResultParams(),
-                         getDivisor());
+  return verifySum(*this, getInput(), getResult(), getDivisor());
 }
 
 LogicalResult ReduceSumOp::verify() {
@@ -434,31 +520,32 @@ LogicalResult ReduceSumOp::verify() {
   if (failed(verifyCompatibleShape(kept, resultType.getShape())))
     return emitOpError() << "result type " << resultType
                          << " does not drop exactly the reduced dimensions";
-  if (failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
-      failed(verifyOperand(*this, getResultParams(), getResult(), "result")))
-    return failure();
-  return verifySumParams(*this, getInputParams(), getResultParams(),
-                         getDivisor());
+  return verifySum(*this, getInput(), getResult(), getDivisor());
 }
 
 LogicalResult MaxPoolOp::verify() {
   if (failed(verifyPooling(*this, getInput().getType(), getResult().getType(),
                            getKernel(), getStrides(), getPadding())) ||
-      failed(verifyOperand(*this, getParams(), getInput(), "input")) ||
-      failed(verifyOperand(*this, getParams(), getResult(), "result")))
+      failed(verifyTensor(*this, getInput(), "input")))
     return failure();
-  return verifyAxis(*this, getParams(), 1, "input");
+  Type in = getInput().getType().getElementType();
+  Type out = getResult().getType().getElementType();
+  if (in != out)
+    return emitOpError() << "result element type " << out
+                         << " differs from the input's " << in
+                         << " (a maximum keeps the parameters)";
+  return verifyAxis(*this, paramsOf(getInput()), 1, "input");
 }
 
 //===----------------------------------------------------------------------===//
 // Binary ops and ApplyOp
 //===----------------------------------------------------------------------===//
 
-/// Checks the three parameter sets of a binary op.
+/// Checks the three types of a binary op.
 template <typename BinaryOp> static LogicalResult verifyBinary(BinaryOp op) {
-  if (failed(verifyOperand(op, op.getLhsParams(), op.getLhs(), "lhs")) ||
-      failed(verifyOperand(op, op.getRhsParams(), op.getRhs(), "rhs")) ||
-      failed(verifyOperand(op, op.getResultParams(), op.getResult(), "result")))
+  if (failed(verifyTensor(op, op.getLhs(), "lhs")) ||
+      failed(verifyTensor(op, op.getRhs(), "rhs")) ||
+      failed(verifyTensor(op, op.getResult(), "result")))
     return failure();
   return success();
 }
@@ -468,8 +555,8 @@ LogicalResult SubOp::verify() { return verifyBinary(*this); }
 LogicalResult MulOp::verify() { return verifyBinary(*this); }
 
 LogicalResult ApplyOp::verify() {
-  if (failed(verifyOperand(*this, getInputParams(), getInput(), "input")) ||
-      failed(verifyOperand(*this, getResultParams(), getResult(), "result")))
+  if (failed(verifyTensor(*this, getInput(), "input")) ||
+      failed(verifyTensor(*this, getResult(), "result")))
     return failure();
   if (std::optional<int64_t> axis = getChannelAxis())
     if (*axis < 0 || *axis >= getInput().getType().getRank())

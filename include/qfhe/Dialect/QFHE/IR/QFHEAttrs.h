@@ -4,8 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Quantization parameters (`#qfhe.quant`) and calibration statistics
-// (`#qfhe.observed`).
+// The rounding of qfhe.requantize (`#qfhe.rounding`) and calibration
+// statistics (`#qfhe.observed`). Quantization parameters are types
+// (`!quant.uniform`, see QuantParams.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,10 +17,9 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/BuiltinTypes.h"
-#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectImplementation.h"
 
-#include <optional>
+#include "qfhe/Dialect/QFHE/IR/QFHEEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h.inc"

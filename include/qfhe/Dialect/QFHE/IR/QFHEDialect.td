@@ -17,10 +17,15 @@ def QFHE_Dialect : Dialect {
     The `qfhe` dialect has two levels.
 
     The *quantized level* keeps the structure of the float program but every
-    tensor between ops holds integers; each op states, as `#qfhe.quant`
-    attributes, how the integers of its operands and result map to reals:
-    `real = scale * (q - zero_point)`. Storage element types state their
-    signedness (`si8`, `ui8`) and must agree with the parameters.
+    tensor between ops holds integers, and its type says how they map to
+    reals: tensors of upstream `!quant.uniform` elements, per tensor or per
+    axis, `real = scale * (q - zero_point)`, with the storage type's
+    signedness and optional storage bounds (`i8<-8:7>` is a 4-bit value in
+    8-bit storage). Each op verifies its operands' and result's parameters
+    against each other (a matmul's result scale is the product of its
+    operands' scales), so every def-use edge is checked. Quantized constants
+    (clear weights) are a `quant.scast` of an `arith.constant` of storage
+    integers.
 
     The *integer-only level* is what an FHE back end executes: integer linear
     algebra on signless integer tensors (two's complement, signed
@@ -42,6 +47,7 @@ def QFHE_Dialect : Dialect {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::quant::QuantDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

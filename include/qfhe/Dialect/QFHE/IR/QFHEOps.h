@@ -14,9 +14,12 @@
 #include "mlir/Interfaces/InferIntRangeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
+#include "qfhe/Dialect/QFHE/IR/QuantParams.h"
 #include "qfhe/Support/QuantMath.h"
+#include "qfhe/Support/Rescale.h"
 
 #define GET_OP_CLASSES
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h.inc"

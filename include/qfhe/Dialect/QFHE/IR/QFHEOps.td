@@ -15,6 +15,12 @@ include "mlir/IR/OpBase.td"
 def QFHE_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def QFHE_IntTensor : RankedTensorOf<[AnyInteger]>;
 
+def QFHE_UniformQuantizedType : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+    "!quant.uniform (per tensor or per axis)">;
+def QFHE_QuantTensor : RankedTensorOf<[QFHE_UniformQuantizedType]>;
+
 //===----------------------------------------------------------------------===//
 // Quantized level
 //===----------------------------------------------------------------------===//
@@ -28,19 +34,21 @@ def QFHE_QuantizeOp : QFHE_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
     q = clamp(round_half_to_even(x / scale) + zero_point, qmin, qmax)
     ```
 
-    with the scale and zero point of the element's channel when `params` is
-    per axis. NaN maps to the zero point (real 0); infinities saturate. The
-    result element type is the storage type of `params` (`si<bits>` or
-    `ui<bits>`). At the boundary of a program this op runs on the client, in
+    where `scale`, `zero_point` (those of the element's channel when the
+    result type is per axis) and the storage bounds `[qmin, qmax]` come from
+    the result's `!quant.uniform` element type, whose expressed type is the
+    input's float type. NaN maps to the zero point (real 0); infinities
+    saturate. At the boundary of a program this op runs on the client, in
     the clear: it stands for encryption.
 
     ```mlir
-    %q = qfhe.quantize %x {params = #qfhe.quant<ui8, scale = 0.1, zero_point = 3>}
-        : tensor<4xf32> -> tensor<4xui8>
+    %q = qfhe.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1:3>>
+    // 4-bit values in 8-bit storage: the clamp is to [-8, 7].
+    %n = qfhe.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8<-8:7>:f32, 0.25>>
     ```
   }];
-  let arguments = (ins QFHE_FloatTensor:$input, QFHE_QuantParamsAttr:$params);
-  let results = (outs QFHE_IntTensor:$result);
+  let arguments = (ins QFHE_FloatTensor:$input);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result)
   }];
@@ -51,17 +59,17 @@ def QFHE_DequantizeOp
     : QFHE_Op<"dequantize", [Pure, SameOperandsAndResultShape]> {
   let summary = "Maps quantized integers back to reals";
   let description = [{
-    Computes, element by element, `x = (q - zero_point) * scale` in the result's
-    float type (the difference is exact; the product is rounded once). At the
-    boundary of a program this op runs on the client: it stands for
-    decryption.
+    Computes, element by element, `x = (q - zero_point) * scale` in the
+    result's float type (the difference is exact; the product is rounded
+    once), with the parameters of the input's `!quant.uniform` element type,
+    whose expressed type is the result's float type. At the boundary of a
+    program this op runs on the client: it stands for decryption.
 
     ```mlir
-    %x = qfhe.dequantize %q {params = #qfhe.quant<si8, scale = 0.5, zero_point = 0>}
-        : tensor<4xsi8> -> tensor<4xf32>
+    %x = qfhe.dequantize %q : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins QFHE_IntTensor:$input, QFHE_QuantParamsAttr:$params);
+  let arguments = (ins QFHE_QuantTensor:$input);
   let results = (outs QFHE_FloatTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result)
@@ -73,34 +81,52 @@ def QFHE_RequantizeOp
     : QFHE_Op<"requantize", [Pure, SameOperandsAndResultShape]> {
   let summary = "Changes the quantization parameters of integers";
   let description = [{
-    Maps each integer from the parameters `from` to the parameters `to`, with
-    integer arithmetic only:
+    Maps each integer from the input type's parameters (`from`) to the
+    result type's (`to`) with the ratio `r = scale_from / scale_to` (per
+    channel when either type is per axis; both on the same axis):
 
     ```
-    q' = clamp(fixed_point_multiply(q - zp_from, M, s) + zp_to, qmin', qmax')
+    q' = clamp(R(q - zp_from) + zp_to, qmin', qmax')
     ```
 
-    where `M * 2^-s` is the fixed-point form of `scale_from / scale_to`
-    (`M < 2^31`, `s <= 62`) and `fixed_point_multiply(x, M, s)` is
-    `floor((x * M + 2^(s-1)) / 2^s)`: the exact product rounded half up. The
-    choice of `M` and `s` is `computeFixedPointMultiplier` in
-    `qfhe/Support/QuantMath.h`. Per-axis parameters must share the axis.
+    where `[qmin', qmax']` are the result's storage bounds and `R(x)`, the
+    rescaled integer, depends on `rounding`:
+
+    - `fixed_point` (default): `floor((x * M + 2^(s-1)) / 2^s)`, the exact
+      product rounded half up, with `M * 2^-s` the fixed-point form of `r`
+      (`2^30 <= M < 2^31`, `s <= 62`; `computeFixedPointMultiplier` in
+      `qfhe/Support/QuantMath.h`). Integer arithmetic only: gemmlowp,
+      TFLite, TOSA `tosa.rescale` with `SINGLE_ROUND`.
+    - `fixed_point_double`: TOSA's `DOUBLE_ROUND` with the same `M` and `s`:
+      the rounding term `2^(s-1)` grows by `2^30` for `x >= 0` and shrinks
+      by `2^30` for `x < 0` when `s > 31`.
+    - `float_half_even`: `round_half_to_even(f64(x) * f64(m))` with the
+      float32 multiplier `m = f32(f32(scale_from) / f32(scale_to))`: the
+      reference semantics of ONNX QLinearMatMul and QLinearConv.
+
+    A requantization into narrower storage bounds with the same scale and
+    zero point is a clamp (a Clip or Relu on quantized values).
 
     ```mlir
-    %r = qfhe.requantize %q {
-           from = #qfhe.quant<si32, scale = 0.001, zero_point = 0>,
-           to = #qfhe.quant<ui8, scale = 0.05, zero_point = 10>}
-        : tensor<4xsi32> -> tensor<4xui8>
+    %r = qfhe.requantize %q : tensor<4x!quant.uniform<i32:f32, 0.001>>
+        -> tensor<4x!quant.uniform<u8:f32, 0.05:10>>
+    %s = qfhe.requantize %q {rounding = #qfhe.rounding<float_half_even>}
+        : tensor<4x!quant.uniform<i32:f32, 0.001>> -> tensor<4x!quant.uniform<i8:f32, 0.05>>
     ```
   }];
-  let arguments = (ins QFHE_IntTensor:$input, QFHE_QuantParamsAttr:$from,
-                   QFHE_QuantParamsAttr:$to);
-  let results = (outs QFHE_IntTensor:$result);
+  let arguments = (ins QFHE_QuantTensor:$input,
+                   DefaultValuedAttr<QFHE_RoundingModeAttr,
+                                     "::mlir::qfhe::RoundingMode::fixed_point">:$rounding);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The rounding as the arithmetic of `qfhe/Support/Rescale.h` names it.
+    ::mlir::qfhe::RescaleRounding getRescaleRounding();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -116,14 +142,18 @@ def QFHE_MatmulOp : QFHE_Op<"matmul", [Pure]> {
     result[..., m, n] = sum_k (lhs[..., m, k] - zl) * (rhs[k, n] - zr_n) + bias[n]
     ```
 
-    computed exactly and reduced modulo `2^w` into the `w`-bit result type
-    (two's complement): the accumulator. `zl` is the zero point of
-    `lhs_params` (per tensor), `zr_n` the zero point of `rhs_params` for
-    column `n` (per tensor, or per axis on axis 1). The optional `bias` is a
-    1-D integer tensor of `N` values at the result scale. The result
-    parameters follow: scale `scale_l * scale_r(n)`, zero point 0, per axis on
-    the last dimension when `rhs_params` is per axis. `rhs` is normally a
+    computed exactly and reduced modulo `2^w` into the `w`-bit storage of
+    the result type (two's complement): the accumulator. `zl` is the zero
+    point of `lhs` (per tensor), `zr_n` that of `rhs` for column `n` (per
+    tensor, or per axis on axis 1). The optional `bias` is a 1-D tensor of
+    `N` integers at the result scale (zero point 0). `rhs` is normally a
     constant (clear weights).
+
+    The types must agree, as the verifier checks: the result has zero point
+    0, storage without narrower bounds, and scale `scale_l * scale_r(n)`
+    (per axis on the last dimension when `rhs` is per axis), equal up to
+    float32 rounding (relative difference at most 2^-23); the bias has the
+    result's scales (to the same tolerance) and zero point 0.
 
     With `chunks = c` (a power of two, `c = 2^d >= 2`), the dot products are
     accumulated in parts so that each part's accumulator stays small: the
@@ -135,20 +165,17 @@ def QFHE_MatmulOp : QFHE_Op<"matmul", [Pure]> {
     bits before adding (see qfhe-lower-to-integer).
 
     ```mlir
-    %acc = qfhe.matmul %x, %w, %b {
-        lhs_params = #qfhe.quant<ui8, scale = 0.004, zero_point = 0>,
-        rhs_params = #qfhe.quant<si8 narrow, axis = 1, scales = [0.01, 0.02], zero_points = [0, 0]>,
-        result_params = #qfhe.quant<si32, axis = 1, scales = [4.0e-05, 8.0e-05], zero_points = [0, 0]>}
-      : tensor<1x64xui8>, tensor<64x2xsi8>, tensor<2xsi32> -> tensor<1x2xsi32>
+    %acc = qfhe.matmul %x, %w, %b
+      : tensor<1x64x!quant.uniform<u8:f32, 0.004>>,
+        tensor<64x2x!quant.uniform<i8<-127:127>:f32:1, {0.01, 0.02}>>,
+        tensor<2x!quant.uniform<i32:f32:0, {4.0e-05, 8.0e-05}>>
+        -> tensor<1x2x!quant.uniform<i32:f32:1, {4.0e-05, 8.0e-05}>>
     ```
   }];
-  let arguments = (ins QFHE_IntTensor:$lhs, QFHE_IntTensor:$rhs,
-                   Optional<QFHE_IntTensor>:$bias,
-                   QFHE_QuantParamsAttr:$lhs_params,
-                   QFHE_QuantParamsAttr:$rhs_params,
-                   QFHE_QuantParamsAttr:$result_params,
+  let arguments = (ins QFHE_QuantTensor:$lhs, QFHE_QuantTensor:$rhs,
+                   Optional<QFHE_QuantTensor>:$bias,
                    OptionalAttr<I64Attr>:$chunks);
-  let results = (outs QFHE_IntTensor:$result);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? attr-dict `:` type($lhs) `,` type($rhs)
     (`,` type($bias)^)? `->` type($result)
@@ -170,24 +197,22 @@ def QFHE_Conv2DOp : QFHE_Op<"conv2d", [Pure]> {
     where positions outside the input (the `padding`, `[top, left, bottom,
     right]`) contribute 0 (they hold the real value 0), `g(f)` is the first
     input channel of the group of `f`, and the sum is reduced modulo `2^w`
-    into the result type. `groups` is 1 or the number of input channels
-    (depthwise). The filter may be quantized per axis on axis 0; the result
-    parameters follow as for `qfhe.matmul`, per axis on axis 1.
+    into the result's storage. `groups` is 1 or the number of input channels
+    (depthwise). The input is quantized per tensor, the filter per tensor or
+    per axis on axis 0; the result and the bias follow as for `qfhe.matmul`,
+    per axis on axis 1 when the filter is per axis.
 
     `chunks = c` (groups 1 only) splits the sum over input channels into
     runs of `ceil(C / c)` consecutive channels (with all their `i, j`),
     rounded and added as for `qfhe.matmul`.
   }];
-  let arguments = (ins QFHE_IntTensor:$input, QFHE_IntTensor:$filter,
-                   Optional<QFHE_IntTensor>:$bias,
-                   QFHE_QuantParamsAttr:$input_params,
-                   QFHE_QuantParamsAttr:$filter_params,
-                   QFHE_QuantParamsAttr:$result_params,
+  let arguments = (ins QFHE_QuantTensor:$input, QFHE_QuantTensor:$filter,
+                   Optional<QFHE_QuantTensor>:$bias,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                    DenseI64ArrayAttr:$padding,
                    DefaultValuedAttr<I64Attr, "1">:$groups,
                    OptionalAttr<I64Attr>:$chunks);
-  let results = (outs QFHE_IntTensor:$result);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $input `,` $filter (`,` $bias^)? attr-dict `:` type($input) `,`
     type($filter) (`,` type($bias)^)? `->` type($result)
@@ -198,21 +223,20 @@ def QFHE_Conv2DOp : QFHE_Op<"conv2d", [Pure]> {
 def QFHE_SumPoolOp : QFHE_Op<"sum_pool", [Pure]> {
   let summary = "Windowed sums (sum or average pooling) of quantized values";
   let description = [{
-    NCHW input; for each output position the window sum
+    NCHW input quantized per tensor; for each output position the window sum
     `sum_{i, j} (in[n, c, y*sh + i - pt, x*sw + j - pl] - zi)`, positions in
-    the padding contributing 0, reduced modulo `2^w` into the result type.
-    The result stands for that sum times `scale_in / divisor`: a sum pool
-    has divisor 1, an average pool over a `KH x KW` window divisor `KH*KW`
-    (the division is folded into the result scale, exactly). The result
-    parameters have scale `scale_in / divisor` and zero point 0.
+    the padding contributing 0, reduced modulo `2^w` into the result's
+    storage. The result stands for that sum times `scale_in / divisor`: a
+    sum pool has divisor 1, an average pool over a `KH x KW` window divisor
+    `KH*KW` (the division is folded into the result scale, exactly). The
+    result type has scale `scale_in / divisor` (up to float32 rounding),
+    zero point 0 and no narrower storage bounds.
   }];
-  let arguments = (ins QFHE_IntTensor:$input,
-                   QFHE_QuantParamsAttr:$input_params,
-                   QFHE_QuantParamsAttr:$result_params,
+  let arguments = (ins QFHE_QuantTensor:$input,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$padding,
                    DefaultValuedAttr<I64Attr, "1">:$divisor);
-  let results = (outs QFHE_IntTensor:$result);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result)
   }];
@@ -223,16 +247,14 @@ def QFHE_ReduceSumOp : QFHE_Op<"reduce_sum", [Pure]> {
   let summary = "Sums of quantized values over dimensions";
   let description = [{
     Sums `in - zi` over the `dimensions` (which are removed from the shape),
-    reduced modulo `2^w` into the result type. As for `qfhe.sum_pool`, the
-    result stands for the sum times `scale_in / divisor` (a mean has divisor
-    the count of summed values).
+    reduced modulo `2^w` into the result's storage. As for `qfhe.sum_pool`,
+    the result stands for the sum times `scale_in / divisor` (a mean has
+    divisor the count of summed values), and its type says so.
   }];
-  let arguments = (ins QFHE_IntTensor:$input,
-                   QFHE_QuantParamsAttr:$input_params,
-                   QFHE_QuantParamsAttr:$result_params,
+  let arguments = (ins QFHE_QuantTensor:$input,
                    DenseI64ArrayAttr:$dimensions,
                    DefaultValuedAttr<I64Attr, "1">:$divisor);
-  let results = (outs QFHE_IntTensor:$result);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result)
   }];
@@ -244,12 +266,13 @@ def QFHE_MaxPoolOp : QFHE_Op<"max_pool", [Pure]> {
   let description = [{
     NCHW input; for each output position the largest integer of its window
     (padding positions are ignored). Quantization is monotone, so the
-    result keeps the input's parameters (`params`).
+    result has the input's element type (per tensor, or per axis on the
+    channels, axis 1).
   }];
-  let arguments = (ins QFHE_IntTensor:$input, QFHE_QuantParamsAttr:$params,
+  let arguments = (ins QFHE_QuantTensor:$input,
                    DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$padding);
-  let results = (outs QFHE_IntTensor:$result);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result)
   }];
@@ -264,16 +287,13 @@ class QFHE_BinaryOp<string mnemonic, string operation>
     : QFHE_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
   let summary = "Elementwise " # operation # " of two quantized tensors";
   let description = [{
-    Dequantizes both operands (f64), applies the operation in real
-    arithmetic (rounded to f64), and quantizes the result with
-    `result_params` (round half to even, saturating). Each of the three
-    parameter sets may be per axis.
+    Dequantizes both operands (f64) with their types' parameters, applies
+    the operation in real arithmetic (rounded to f64), and quantizes the
+    result with the result type's parameters (round half to even,
+    saturating to its storage bounds). Each type may be per axis.
   }];
-  let arguments = (ins QFHE_IntTensor:$lhs, QFHE_IntTensor:$rhs,
-                   QFHE_QuantParamsAttr:$lhs_params,
-                   QFHE_QuantParamsAttr:$rhs_params,
-                   QFHE_QuantParamsAttr:$result_params);
-  let results = (outs QFHE_IntTensor:$result);
+  let arguments = (ins QFHE_QuantTensor:$lhs, QFHE_QuantTensor:$rhs);
+  let results = (outs QFHE_QuantTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
@@ -288,9 +308,10 @@ def QFHE_ApplyOp : QFHE_Op<"apply", [
     RecursiveMemoryEffects, SameOperandsAndResultShape, SingleBlock]> {
   let summary = "A univariate function of quantized values (a table)";
   let description = [{
-    For each element: dequantize it with `input_params` into the float type
-    of the body's first argument, evaluate the body on it, and quantize the
-    yielded real with `result_params` (round half to even, saturating):
+    For each element: dequantize it with the input type's parameters into
+    the float type of the body's first argument, evaluate the body on it,
+    and quantize the yielded real with the result type's parameters (round
+    half to even, saturating to its storage bounds), in that float type:
 
     ```
     result = quantize_result(f(dequantize_input(x)))
@@ -305,20 +326,17 @@ def QFHE_ApplyOp : QFHE_Op<"apply", [
     the body on each of them.
 
     ```mlir
-    %y = qfhe.apply %acc {input_params = #qfhe.quant<si32, scale = 1.0e-3, zero_point = 0>,
-                          result_params = #qfhe.quant<si8, scale = 0.0079, zero_point = 0>}
-        : tensor<1x64xsi32> -> tensor<1x64xsi8> {
+    %y = qfhe.apply %acc : tensor<1x64x!quant.uniform<i32:f32, 1.0e-3>>
+        -> tensor<1x64x!quant.uniform<i8:f32, 0.0079>> {
     ^bb0(%v: f32):
       %t = math.tanh %v : f32
       qfhe.yield %t : f32
     }
     ```
   }];
-  let arguments = (ins QFHE_IntTensor:$input,
-                   QFHE_QuantParamsAttr:$input_params,
-                   QFHE_QuantParamsAttr:$result_params,
+  let arguments = (ins QFHE_QuantTensor:$input,
                    OptionalAttr<I64Attr>:$channel_axis);
-  let results = (outs QFHE_IntTensor:$result);
+  let results = (outs QFHE_QuantTensor:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($result) $body

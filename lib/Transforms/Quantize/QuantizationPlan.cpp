@@ -1,25 +1,26 @@
-//===- Quantizer.cpp - float program to quantized qfhe ops ----------------===//
+//===- QuantizationPlan.cpp - the choices of qfhe-quantize ----------------===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Quantizer.h"
-#include "Classify.h"
+#include "QuantizationPlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/RegionUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
 
-Quantizer::Quantizer(func::FuncOp func, const QuantizeOptions &options,
-                     SoundRangeFn soundRange, QuantizedWeightCache *weightCache)
+QuantizationPlan::QuantizationPlan(func::FuncOp func,
+                                   const QuantizeOptions &options,
+                                   SoundRangeFn soundRange,
+                                   QuantizedWeightCache *weightCache)
     : func(func), options(options), soundRange(std::move(soundRange)),
-      weightCache(weightCache), builder(func.getContext()) {
+      weightCache(weightCache) {
   if (auto module = func->getParentOfType<ModuleOp>()) {
     if (auto bits = module->getAttrOfType<IntegerAttr>(kDefaultBitsAttr))
       moduleDefaultBits = bits.getInt();
@@ -27,6 +28,10 @@ Quantizer::Quantizer(func::FuncOp func, const QuantizeOptions &options,
       moduleOutputBits = bits.getInt();
   }
 }
+
+//===----------------------------------------------------------------------===//
+// What the users of a value want
+//===----------------------------------------------------------------------===//
 
 /// Calls `visit` with each op that reads `value` as data, looking through
 /// data movement and folded padding; max pooling keeps its input's
@@ -50,7 +55,7 @@ static IntegerAttr getAllocationEntry(Operation *op, StringRef name) {
   return allocation ? allocation.getAs<IntegerAttr>(name) : IntegerAttr();
 }
 
-unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
+unsigned QuantizationPlan::desiredBits(Value value, unsigned fallback) {
   std::optional<unsigned> bits;
   forEachConsumer(value, [&](Operation *consumer) {
     IntegerAttr inputBits = getAllocationEntry(consumer, "input_bits");
@@ -60,7 +65,7 @@ unsigned Quantizer::desiredBits(Value value, unsigned fallback) {
   return bits ? *bits : fallback;
 }
 
-double Quantizer::desiredClip(Value value) {
+double QuantizationPlan::desiredClip(Value value) {
   std::optional<double> clip;
   forEachConsumer(value, [&](Operation *consumer) {
     // Max pooling passes its input's parameters on: its users decide.
@@ -73,6 +78,12 @@ double Quantizer::desiredClip(Value value) {
     clip = clip ? std::max(*clip, wanted) : wanted;
   });
   return clip ? *clip : 1.0;
+}
+
+unsigned QuantizationPlan::resultBits(Value value) {
+  return feedsOnlyClient(value)
+             ? outputBits()
+             : desiredBits(value, defaultBits(options.activationBits));
 }
 
 //===----------------------------------------------------------------------===//
@@ -91,16 +102,16 @@ static std::string describe(Value value) {
   return text;
 }
 
-TensorRange Quantizer::getRange(Value value) const {
+TensorRange QuantizationPlan::getRange(Value value) const {
   if (options.useObserved)
     if (std::optional<TensorRange> observed = getObservedRange(value))
       return *observed;
   return soundRange(value);
 }
 
-FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,
-                                                   bool symmetric,
-                                                   Operation *user) {
+FailureOr<quant::QuantizedType>
+QuantizationPlan::chooseParams(Value value, unsigned bits, bool symmetric,
+                               Operation *user) {
   TensorRange range = getRange(value);
   if (!range.isFinite()) {
     InFlightDiagnostic diag = user->emitError()
@@ -124,40 +135,32 @@ FailureOr<QuantParamsAttr> Quantizer::chooseParams(Value value, unsigned bits,
     return user->emitError()
            << "cannot quantize " << describe(value) << ": no " << bits
            << "-bit parameters for range " << range.getWhole().str();
-  return QuantParamsAttr::get(func.getContext(), bits, /*isSigned=*/true,
-                              affine->scale, affine->zeroPoint);
+  return getUniformType(getElementTypeOrSelf(value.getType()), bits,
+                        /*isSigned=*/true, {affine->scale},
+                        {affine->zeroPoint});
 }
 
-RankedTensorType Quantizer::storageType(Type like, QuantParamsAttr params) {
-  return cast<RankedTensorType>(like).clone(params.getStorageType());
-}
-
-QuantParamsAttr Quantizer::accumulatorParams(ArrayRef<double> scales,
-                                             std::optional<int64_t> axis) {
+quant::QuantizedType
+QuantizationPlan::accumulatorType(Type expressed, ArrayRef<double> scales,
+                                  std::optional<int64_t> axis) {
   SmallVector<int64_t> zeros(scales.size(), 0);
-  MLIRContext *ctx = func.getContext();
-  if (scales.size() == 1)
-    return QuantParamsAttr::get(ctx, options.accumulatorBits, true, scales[0],
-                                0);
-  return QuantParamsAttr::get(ctx, options.accumulatorBits, true, false, axis,
-                              scales, zeros);
+  return getUniformType(expressed, options.accumulatorBits, /*isSigned=*/true,
+                        scales, zeros,
+                        scales.size() == 1 ? std::nullopt : axis);
 }
 
-QValue Quantizer::requantize(QValue quantized, QuantParamsAttr params,
-                             Location loc) {
-  if (quantized.params == params)
-    return quantized;
-  Value result = RequantizeOp::create(
-      builder, loc, storageType(quantized.value.getType(), params),
-      quantized.value, quantized.params, params);
-  return QValue{result, params, false};
+void QuantizationPlan::setType(Value value, quant::QuantizedType type,
+                               bool accumulator) {
+  types[value] = type;
+  current[value] = type;
+  if (accumulator)
+    accumulators.insert(value);
 }
 
-void Quantizer::setQuantized(Value value, QValue q) { quantized[value] = q; }
-
-FailureOr<QValue> Quantizer::getQuantized(Value value, Operation *user) {
-  if (auto it = quantized.find(value); it != quantized.end())
-    return it->second;
+FailureOr<QuantizedRead> QuantizationPlan::getQuantized(Value value,
+                                                        Operation *user) {
+  if (auto it = current.find(value); it != current.end())
+    return QuantizedRead{value, it->second};
   if (!isClientInput(value))
     return user->emitError() << "cannot quantize: " << describe(value)
                              << " has no quantized form (its producer was "
@@ -166,37 +169,32 @@ FailureOr<QValue> Quantizer::getQuantized(Value value, Operation *user) {
   // wider input would cost a lookup per element to narrow it, and round
   // twice.
   unsigned bits = desiredBits(value, defaultBits(options.inputBits));
-  FailureOr<QuantParamsAttr> params =
+  FailureOr<quant::QuantizedType> type =
       chooseParams(value, bits, options.symmetricActivations, user);
-  if (failed(params))
+  if (failed(type))
     return failure();
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointAfterValue(value);
-  Value q =
-      QuantizeOp::create(builder, value.getLoc(),
-                         storageType(value.getType(), *params), value, *params);
-  QValue result{q, *params, false};
-  quantized[value] = result;
-  return result;
+  setType(value, *type, /*accumulator=*/false);
+  return QuantizedRead{value, *type};
 }
 
-FailureOr<QValue> Quantizer::getActivation(Value value, Operation *user) {
-  FailureOr<QValue> q = getQuantized(value, user);
-  if (failed(q))
+FailureOr<QuantizedRead> QuantizationPlan::getActivation(Value value,
+                                                         Operation *user) {
+  FailureOr<QuantizedRead> read = getQuantized(value, user);
+  if (failed(read))
     return failure();
   unsigned bits = desiredBits(value, defaultBits(options.activationBits));
-  if (!q->isAccumulator && !q->params.isPerAxis() &&
-      q->params.getBits() <= bits)
-    return *q;
-  FailureOr<QuantParamsAttr> params =
+  QuantParams params = *QuantParams::get(read->type);
+  if (!isAccumulatorRead(*read) && !params.isPerAxis() &&
+      params.getStorageWidth() <= bits)
+    return *read;
+  FailureOr<quant::QuantizedType> type =
       chooseParams(value, bits, options.symmetricActivations, user);
-  if (failed(params))
+  if (failed(type))
     return failure();
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointAfterValue(q->value);
-  QValue activation = requantize(*q, *params, value.getLoc());
-  quantized[value] = activation;
-  return activation;
+  if (*type != read->type)
+    activationSources[{value, *type}] = read->type;
+  current[value] = *type;
+  return QuantizedRead{value, *type};
 }
 
 //===----------------------------------------------------------------------===//
@@ -241,7 +239,7 @@ static SmallVector<Value> getDataOperands(Operation *op) {
   return {};
 }
 
-bool Quantizer::isClientInput(Value value) {
+bool QuantizationPlan::isClientInput(Value value) {
   if (auto it = clientInput.find(value); it != clientInput.end())
     return it->second;
   bool result = false;
@@ -258,14 +256,14 @@ bool Quantizer::isClientInput(Value value) {
   return result;
 }
 
-bool Quantizer::feedsOnlyClient(Value value) const {
+bool QuantizationPlan::feedsOnlyClient(Value value) const {
   SmallVector<Operation *> users = getDataUsers(value);
   return !users.empty() && llvm::all_of(users, [&](Operation *user) {
     return isa<func::ReturnOp>(user) || clientOutputOps.contains(user);
   });
 }
 
-void Quantizer::findClientOutputOps() {
+void QuantizationPlan::findClientOutputOps() {
   Block &body = func.getBody().front();
   for (Operation &op : llvm::reverse(body)) {
     bool candidate = isa<linalg::SoftmaxOp>(op) || isDataMovement(&op);
@@ -283,25 +281,48 @@ void Quantizer::findClientOutputOps() {
   }
 }
 
-LogicalResult Quantizer::dequantizeForClient(Operation *op) {
+LogicalResult QuantizationPlan::planBoundary(Operation *op, bool toClient) {
+  BoundaryPlan plan{{}, toClient};
   for (OpOperand &operand : op->getOpOperands()) {
     Value value = operand.get();
-    auto it = quantized.find(value);
-    if (it == quantized.end())
+    auto it = current.find(value);
+    if (it == current.end())
       continue;
-    Value &floats = dequantized[value];
-    if (!floats) {
-      FailureOr<QuantParamsAttr> params =
-          chooseParams(value, outputBits(), options.symmetricActivations, op);
-      if (failed(params))
-        return failure();
-      OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointAfterValue(it->second.value);
-      QValue output = requantize(it->second, *params, value.getLoc());
-      floats = DequantizeOp::create(builder, value.getLoc(), value.getType(),
-                                    output.value, output.params);
-    }
-    operand.set(floats);
+    plan.operands.push_back(
+        {operand.getOperandNumber(), QuantizedRead{value, it->second}});
+    if (!toClient || outputTypes.count(value))
+      continue;
+    FailureOr<quant::QuantizedType> type =
+        chooseParams(value, outputBits(), options.symmetricActivations, op);
+    if (failed(type))
+      return failure();
+    outputTypes[value] = *type;
+  }
+  if (!plan.operands.empty())
+    boundaries[op] = std::move(plan);
+  return success();
+}
+
+LogicalResult QuantizationPlan::planFallback(Operation *op, StringRef reason) {
+  if (!options.floatFallback)
+    return op->emitError() << "cannot quantize '" << op->getName()
+                           << "': " << reason
+                           << " (use float-fallback to keep it in float)";
+  op->emitWarning() << "'" << op->getName() << "' stays in float between a "
+                    << "dequantize and a quantize (" << reason
+                    << "); the program is not an FHE circuit";
+  if (failed(planBoundary(op, /*toClient=*/false)))
+    return failure();
+  // The results are quantized after the op (the client's quantize).
+  for (Value result : op->getResults()) {
+    if (!isa<RankedTensorType>(result.getType()))
+      continue;
+    FailureOr<quant::QuantizedType> type = chooseParams(
+        result, desiredBits(result, defaultBits(options.activationBits)),
+        options.symmetricActivations, op);
+    if (failed(type))
+      return failure();
+    setType(result, *type, /*accumulator=*/false);
   }
   return success();
 }
@@ -318,84 +339,110 @@ static bool isAuxiliary(Operation *op) {
                        [](Type type) { return isa<TensorType>(type); });
 }
 
-LogicalResult Quantizer::fallBack(Operation *op, StringRef reason) {
-  if (!options.floatFallback)
-    return op->emitError() << "cannot quantize '" << op->getName()
-                           << "': " << reason
-                           << " (use float-fallback to keep it in float)";
-  op->emitWarning() << "'" << op->getName() << "' stays in float between a "
-                    << "dequantize and a quantize (" << reason
-                    << "); the program is not an FHE circuit";
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto it = quantized.find(operand.get());
-    if (it == quantized.end())
-      continue;
-    operand.set(DequantizeOp::create(builder, op->getLoc(),
-                                     operand.get().getType(), it->second.value,
-                                     it->second.params));
-  }
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointAfter(op);
-  for (Value result : op->getResults()) {
-    if (!isa<RankedTensorType>(result.getType()))
-      continue;
-    FailureOr<QuantParamsAttr> params = chooseParams(
-        result, desiredBits(result, defaultBits(options.activationBits)),
-        options.symmetricActivations, op);
-    if (failed(params))
-      return failure();
-    Value q = QuantizeOp::create(builder, op->getLoc(),
-                                 storageType(result.getType(), *params), result,
-                                 *params);
-    quantized[result] = QValue{q, *params, false};
-  }
-  return success();
-}
-
-LogicalResult Quantizer::quantizeOp(Operation *op) {
+LogicalResult QuantizationPlan::planOp(Operation *op) {
   if (consumed.contains(op))
     return success();
   if (isa<func::ReturnOp>(op) || clientOutputOps.contains(op))
-    return dequantizeForClient(op);
+    return planBoundary(op, /*toClient=*/true);
   if (isAuxiliary(op) || isFoldedPadding(op))
     return success();
   if (llvm::all_of(op->getResults(),
                    [&](Value result) { return isClientInput(result); }))
     return success();
-  for (auto family :
-       {quantizeLinearOp, quantizeElementwiseOp, quantizeMovementOp})
-    if (RewriteResult result = family(*this, op))
+  for (auto family : {planLinearOp, planElementwiseOp, planMovementOp})
+    if (PlanResult result = family(*this, op))
       return *result;
-  return fallBack(op, "no quantized form for this op");
+  return planFallback(op, "no quantized form for this op");
 }
 
-void Quantizer::eraseDeadFloatOps() {
-  Block &body = func.getBody().front();
-  // Shape queries of float values read the same shape off their quantized
-  // form, so that the float ops die.
-  body.walk([&](tensor::DimOp dim) {
-    auto it = quantized.find(dim.getSource());
-    if (it != quantized.end())
-      dim.getSourceMutable().assign(it->second.value);
-  });
-  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
-    if (isOpTriviallyDead(&op))
-      op.erase();
-}
-
-LogicalResult Quantizer::run() {
+LogicalResult QuantizationPlan::build() {
   if (!func.getBody().hasOneBlock())
     return emitError(func.getLoc())
            << "qfhe-quantize supports single-block functions";
   findClientOutputOps();
-  SmallVector<Operation *> ops;
   for (Operation &op : func.getBody().front())
-    ops.push_back(&op);
-  for (Operation *op : ops) {
-    builder.setInsertionPoint(op);
-    if (failed(quantizeOp(op)))
+    if (failed(planOp(&op)))
       return failure();
-  }
-  eraseDeadFloatOps();
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Queries of the patterns
+//===----------------------------------------------------------------------===//
+
+/// The plan of `op` in `plans`, if any.
+template <typename Plan>
+static const Plan *lookupPlan(const DenseMap<Operation *, Plan> &plans,
+                              Operation *op) {
+  auto it = plans.find(op);
+  return it == plans.end() ? nullptr : &it->second;
+}
+
+const LinearPlan *QuantizationPlan::getLinear(Operation *op) const {
+  return lookupPlan(linear, op);
+}
+const TablePlan *QuantizationPlan::getTable(Operation *op) const {
+  return lookupPlan(tables, op);
+}
+const BinaryPlan *QuantizationPlan::getBinary(Operation *op) const {
+  return lookupPlan(binary, op);
+}
+const SmallVector<QuantizedRead> *
+QuantizationPlan::getMovement(Operation *op) const {
+  return lookupPlan(movement, op);
+}
+const BoundaryPlan *QuantizationPlan::getBoundary(Operation *op) const {
+  return lookupPlan(boundaries, op);
+}
+
+bool QuantizationPlan::isRewritten(Operation *op) const {
+  if (boundaries.count(op))
+    return !boundaryDone.contains(op);
+  return linear.count(op) || tables.count(op) || binary.count(op) ||
+         movement.count(op) || foldedBiases.contains(op);
+}
+
+Value QuantizationPlan::requantize(OpBuilder &builder, Location loc,
+                                   Value quantized,
+                                   quant::QuantizedType element) {
+  if (getElementTypeOrSelf(quantized.getType()) == element)
+    return quantized;
+  return RequantizeOp::create(
+      builder, loc, getTensorType(quantized.getType(), element), quantized);
+}
+
+Value QuantizationPlan::materialize(ConversionPatternRewriter &rewriter,
+                                    const QuantizedRead &read) {
+  quant::QuantizedType own = types.lookup(read.value);
+  if (read.type == own)
+    return rewriter.getRemappedValue(read.value);
+  Value &cached = requantized[{read.value, read.type}];
+  if (cached)
+    return cached;
+  quant::QuantizedType from = activationSources.lookup({read.value, read.type});
+  Value source = materialize(rewriter, QuantizedRead{read.value, from});
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointAfterValue(source);
+  cached = requantize(rewriter, read.value.getLoc(), source, read.type);
+  return cached;
+}
+
+Value QuantizationPlan::dequantize(ConversionPatternRewriter &rewriter,
+                                   const QuantizedRead &read, bool toClient) {
+  if (!toClient) {
+    Value source = materialize(rewriter, read);
+    return DequantizeOp::create(rewriter, read.value.getLoc(),
+                                read.value.getType(), source);
+  }
+  Value &cached = dequantized[read.value];
+  if (cached)
+    return cached;
+  Value source = materialize(rewriter, read);
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointAfterValue(source);
+  Value output = requantize(rewriter, read.value.getLoc(), source,
+                            outputTypes.lookup(read.value));
+  cached = DequantizeOp::create(rewriter, read.value.getLoc(),
+                                read.value.getType(), output);
+  return cached;
 }
