@@ -103,3 +103,19 @@ func.func @two_quantized_operands(%x: tensor<4xf32>, %x2: tensor<4xf32>) -> tens
   %y = quant.dcast %yq : tensor<4x!qy> to tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5>
+!qx1 = !quant.uniform<u8:f32, 1.0:3>
+
+// Integers read at other scales keep their meaning only with the same zero
+// point: a reinterpretation that moves it has no exact integer form.
+func.func @reinterpreted_zero_point(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %q = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qx>
+  %i = quant.scast %q : tensor<4x3x!qx> to tensor<4x3xi8>
+  // expected-error @below {{cannot import: these integers have type 'tensor<4x3x!quant.uniform<u8:f32, 5.000000e-01>>' in the program but are declared 'tensor<4x3x!quant.uniform<u8:f32, 1.000000e+00:3>>'}}
+  %r = quant.scast %i : tensor<4x3xi8> to tensor<4x3x!qx1>
+  %y = quant.dcast %r : tensor<4x3x!qx1> to tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}

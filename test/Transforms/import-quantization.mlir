@@ -109,3 +109,33 @@ func.func @clip_and_table(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = quant.dcast %yq : tensor<4x!qy> to tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5>
+!qx1 = !quant.uniform<u8:f32, 1.0>
+!qw1 = !quant.uniform<i8:f32, 1.0>
+!qacc = !quant.uniform<i32:f32, 1.0>
+!qy = !quant.uniform<u8:f32, 0.75>
+
+// ONNX MatMulInteger as the importer writes it: the integers of a
+// QuantizeLinear read at scale 1 (the same integers, the same zero point).
+// The reinterpretation stays a pair of quant.scast through the storage type;
+// the integer program is unchanged.
+// CHECK-LABEL: func.func @reinterpreted
+// CHECK: %[[X:.*]] = qfhe.quantize %{{.*}} : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<u8:f32, 5.000000e-01>>
+// CHECK: %[[I:.*]] = quant.scast %[[X]] : tensor<4x3x!quant.uniform<u8:f32, 5.000000e-01>> to tensor<4x3xi8>
+// CHECK: %[[R:.*]] = quant.scast %[[I]] : tensor<4x3xi8> to tensor<4x3x!quant.uniform<u8:f32, 1.000000e+00>>
+// CHECK: qfhe.matmul %[[R]], %{{.*}} : tensor<4x3x!quant.uniform<u8:f32, 1.000000e+00>>, tensor<3x2x!quant.uniform<i8:f32, 1.000000e+00>> -> tensor<4x2x!quant.uniform<i32:f32, 1.000000e+00>>
+func.func @reinterpreted(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %q = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qx>
+  %i = quant.scast %q : tensor<4x3x!qx> to tensor<4x3xi8>
+  %r = quant.scast %i : tensor<4x3xi8> to tensor<4x3x!qx1>
+  %wi = arith.constant dense<[[1, -2], [3, 4], [-5, 6]]> : tensor<3x2xi8>
+  %w = quant.scast %wi : tensor<3x2xi8> to tensor<3x2x!qw1>
+  %m = qfhe.matmul %r, %w : tensor<4x3x!qx1>, tensor<3x2x!qw1> -> tensor<4x2x!qacc>
+  %f = quant.dcast %m : tensor<4x2x!qacc> to tensor<4x2xf32>
+  %yq = quant.qcast %f : tensor<4x2xf32> to tensor<4x2x!qy>
+  %y = quant.dcast %yq : tensor<4x2x!qy> to tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

@@ -112,6 +112,11 @@ LogicalResult UserQuantization::finishBoundary() {
         continue;
       if (k->kind == Kind::Univariate)
         continue; // the links themselves stay, as client code
+      if (isa<tensor::DimOp>(op) && k->quantized) {
+        // Only the shape is read: the quantized value has the same one.
+        operand.set(k->quantized);
+        continue;
+      }
       if (!isClientCode(&op) ||
           (k->kind != Kind::Dequantized && k->kind != Kind::Accumulated)) {
         op.emitError() << "'" << op.getName()

@@ -123,6 +123,20 @@ RuleResult importStorageCast(UserQuantization &state, quant::StorageCastOp op) {
   auto type = cast<RankedTensorType>(op.getType());
   QuantParams from = *QuantParams::get(known->quantized.getType());
   QuantParams to = *QuantParams::get(type);
+  if (from.getZeroPoints() == to.getZeroPoints() &&
+      from.isSigned() == to.isSigned() &&
+      from.getStorageWidth() == to.getStorageWidth() &&
+      from.getScales() != to.getScales()) {
+    // The same integers read at other scales (ONNX MatMulInteger reads the
+    // integers of a QuantizeLinear at scale 1): a reinterpretation through
+    // the storage type, which leaves the integer program unchanged.
+    Value integers = quant::StorageCastOp::create(
+        b, op.getLoc(), op.getInput().getType(), known->quantized);
+    Value result = quant::StorageCastOp::create(b, op.getLoc(), type, integers);
+    UserQuantization::replaceQuantized(op.getResult(), result);
+    state.setConsumed(op);
+    return success();
+  }
   if (from.getScales() != to.getScales() ||
       from.getZeroPoints() != to.getZeroPoints() ||
       from.isSigned() != to.isSigned())

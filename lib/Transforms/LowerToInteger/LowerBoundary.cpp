@@ -152,6 +152,43 @@ LowerResult lowerConcat(IntegerLowering &lowering, tensor::ConcatOp op) {
   return success();
 }
 
+/// `quant.scast` from storage integers to a quantized type, when the
+/// integers are those of another quantized value (`quant.scast` to storage
+/// first): the same integers read at other scales, as ONNX MatMulInteger
+/// reads a QuantizeLinear's at scale 1. Exact when both types have the same
+/// zero points and storage: real = new_scale * (z - offset) on the same
+/// integer form.
+LowerResult lowerReinterpretation(IntegerLowering &lowering,
+                                  quant::StorageCastOp op) {
+  std::optional<QuantParams> to = QuantParams::get(op.getType());
+  auto toStorage = op.getInput().getDefiningOp<quant::StorageCastOp>();
+  if (!to || !toStorage)
+    return std::nullopt;
+  std::optional<QuantParams> from =
+      QuantParams::get(toStorage.getInput().getType());
+  if (!from)
+    return std::nullopt;
+  FailureOr<IntegerForm> form = lowering.getForm(toStorage.getInput(), op);
+  if (failed(form))
+    return failure();
+  if (from->getZeroPoints() != to->getZeroPoints() ||
+      from->isSigned() != to->isSigned() ||
+      from->getStorageWidth() != to->getStorageWidth())
+    return op->emitError() << "cannot lower: reinterpreting integers of type "
+                           << toStorage.getInput().getType() << " as "
+                           << op.getType()
+                           << " changes their zero points or storage";
+  if (form->unitBits != 0 || form->scales != from->getScales())
+    return op->emitError() << "cannot lower: the integers reinterpreted as "
+                           << op.getType()
+                           << " are not stored at their own scales";
+  IntegerForm result = *form;
+  result.scales.assign(to->getScales().begin(), to->getScales().end());
+  result.axis = to->getAxis();
+  lowering.setForm(op.getResult(), result);
+  return success();
+}
+
 /// Whether `value` is a tensor of the quantized level.
 bool isQuantizedTensor(Value value) {
   return QuantParams::get(value.getType()).has_value();
@@ -165,6 +202,8 @@ LowerResult mlir::qfhe::lowerBoundaryOrMovementOp(IntegerLowering &lowering,
     return lowerQuantize(lowering, quantize);
   if (auto dequantize = dyn_cast<DequantizeOp>(op))
     return lowerDequantize(lowering, dequantize);
+  if (auto cast = dyn_cast<quant::StorageCastOp>(op))
+    return lowerReinterpretation(lowering, cast);
   if (auto concat = dyn_cast<tensor::ConcatOp>(op))
     return isQuantizedTensor(concat.getResult()) ? lowerConcat(lowering, concat)
                                                  : std::nullopt;
