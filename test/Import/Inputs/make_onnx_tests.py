@@ -604,6 +604,47 @@ def make_quant():
                [(yu, True), (yi, True), (yd, True), (f64(x) @ wf.T, True)])
 
 
+def make_qlinear():
+    """QOperator convolutions: QLinearConv (per-channel int8 weights, int32
+    bias, zero padding, uint8 output) and ConvInteger (the int32 sums)."""
+    r = rng(11)
+    sx, zx = np.float32(0.1), np.uint8(10)
+    w = r.randint(-100, 101, size=(3, 2, 3, 3)).astype(np.int8)
+    sw = np.array([0.02, 0.03, 0.05], np.float32)
+    zw = np.zeros(3, np.int8)
+    b = r.randint(-500, 501, size=3).astype(np.int32)
+    sy, zy = np.float32(0.25), np.uint8(5)
+    w2 = r.randint(-50, 51, size=(2, 2, 2, 2)).astype(np.int8)
+    zw2 = np.int8(1)
+    save("qlinear",
+         [helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"],
+                           name="q_x"),
+          helper.make_node("QLinearConv",
+                           ["xq", "sx", "zx", "w", "sw", "zw", "sy", "zy", "b"],
+                           ["yq"], name="qconv", pads=[1, 1, 1, 1]),
+          helper.make_node("DequantizeLinear", ["yq", "sy", "zy"], ["y1"],
+                           name="dq_y"),
+          helper.make_node("ConvInteger", ["xq", "w2", "zx", "zw2"], ["acc"],
+                           name="iconv"),
+          helper.make_node("Cast", ["acc"], ["y2"], name="cast",
+                           to=TensorProto.FLOAT)],
+         [("x", [None, 2, 4, 4])],
+         [("y1", [None, 3, 4, 4]), ("y2", [None, 2, 3, 3])],
+         [init("sx", sx), init("zx", zx), init("w", w), init("sw", sw),
+          init("zw", zw), init("b", b), init("sy", sy), init("zy", zy),
+          init("w2", w2), init("zw2", zw2)])
+    x = (r.rand(2, 2, 4, 4) * 30 - 2).astype(np.float32)
+    xq = quantize(x, sx, int(zx), 0, 255)
+    acc = conv2d(xq - int(zx), w, b, [1, 1, 1, 1], [1, 1], [1, 1])
+    # ONNX's requantization: the float32 multiplier, applied in float64.
+    m = (np.float32(sx) * sw / np.float32(sy)).astype(np.float32)
+    yq = np.clip(np.rint(acc * f64(m).reshape(1, 3, 1, 1) + int(zy)), 0, 255)
+    y1 = np.float32(yq - int(zy)) * np.float32(sy)
+    y2 = conv2d(xq - int(zx), f64(w2) - int(zw2), None, [0, 0, 0, 0], [1, 1],
+                [1, 1])
+    write_main("qlinear", [(x, True)], [(y1, True), (y2, True)])
+
+
 # --------------------------------------------------------------------------
 # Bad inputs (errors.test)
 # --------------------------------------------------------------------------
@@ -774,6 +815,7 @@ def main():
     make_normalization()
     make_shape()
     make_quant()
+    make_qlinear()
     make_errors()
     make_model_samples()
 
