@@ -86,7 +86,7 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "quant-opt") << message << "\n";
     return 1;
   }
-  if (mlir::qfhe::reportMalformedLinalgIntegerList(*input))
+  if (mlir::qfhe::reportLinalgParserCrashSite(*input))
     return 1;
   bool failedRun = false;
   llvm::Error error = mlir::qfhe::writeOutputFile(
