@@ -17,6 +17,11 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 static std::atomic<ProgressMode> processMode{ProgressMode::Auto};
+static std::atomic<bool> progressLineShown{false};
+static_assert(std::atomic<bool>::is_always_lock_free,
+              "read from a signal handler");
+
+bool mlir::qfhe::isProgressLineShown() { return progressLineShown; }
 
 void mlir::qfhe::setProgressMode(ProgressMode mode) { processMode = mode; }
 
@@ -79,6 +84,9 @@ void ProgressLine::print(const std::string &text, bool last) {
       os << '\r' << std::string(width, ' ') << '\r';
   }
   os.flush();
+  // Only the process' own line on standard error counts.
+  if (style == ProgressStyle::InPlace && &os == &llvm::errs())
+    progressLineShown = !last;
 }
 
 void ProgressLine::update(int64_t done, int64_t total) {

@@ -22,6 +22,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qfhe/InitQFHE.h"
 #include "qfhe/Runtime/PieceEvaluator.h"
+#include "qfhe/Support/Interrupt.h"
 #include "qfhe/Support/OutputFile.h"
 #include "qfhe/Support/ParserWorkarounds.h"
 #include "qfhe/Support/Progress.h"
@@ -55,6 +56,8 @@ llvm::cl::opt<bool> progress(
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // Ctrl-C on a long search ends it with a message and no partial output.
+  mlir::qfhe::reportInterrupts("quant-opt");
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -86,7 +89,7 @@ int main(int argc, char **argv) {
     llvm::WithColor::error(llvm::errs(), "quant-opt") << message << "\n";
     return 1;
   }
-  if (mlir::qfhe::reportMalformedLinalgIntegerList(*input))
+  if (mlir::qfhe::reportLinalgParserCrashSite(*input))
     return 1;
   bool failedRun = false;
   llvm::Error error = mlir::qfhe::writeOutputFile(

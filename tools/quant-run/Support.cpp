@@ -34,7 +34,7 @@ llvm::Expected<LoadedModel> mlir::qfhe::loadModel(llvm::StringRef path,
   if (!buffer)
     return llvm::createStringError("cannot read " + path + ": " +
                                    buffer.getError().message());
-  if (reportMalformedLinalgIntegerList(**buffer))
+  if (reportLinalgParserCrashSite(**buffer))
     return llvm::createStringError("cannot parse " + path);
   DialectRegistry registry;
   registerQFHEDialects(registry);

@@ -14,6 +14,7 @@
 
 #include "Commands.h"
 
+#include "qfhe/Support/Interrupt.h"
 #include "qfhe/Support/Progress.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -175,6 +176,8 @@ llvm::Error checkNumbers() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // Ctrl-C on a long search ends it with a message and no partial output.
+  mlir::qfhe::reportInterrupts("quant-run");
   cl::HideUnrelatedOptions(category, cl::SubCommand::getTopLevel());
   cl::HideUnrelatedOptions(category, calibrateSub);
   cl::HideUnrelatedOptions(category, summarySub);

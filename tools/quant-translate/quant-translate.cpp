@@ -22,6 +22,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "qfhe/Import/ONNX.h"
+#include "qfhe/Support/Interrupt.h"
 #include "qfhe/Support/OutputFile.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/CommandLine.h"
@@ -51,6 +52,8 @@ int fail(const llvm::Twine &message) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // Ctrl-C on a long search ends it with a message and no partial output.
+  mlir::qfhe::reportInterrupts("quant-translate");
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   // The default goes first: the command line's own flag, later, wins.

@@ -39,6 +39,10 @@ enum class ProgressMode {
 /// Sets the mode of the process (tools set it from their command line).
 void setProgressMode(ProgressMode mode);
 
+/// Whether an in-place progress line is on standard error now, without its
+/// newline (a message must first end it). Async-signal-safe.
+bool isProgressLineShown();
+
 /// How a progress line is written.
 enum class ProgressStyle {
   /// Not at all.

@@ -1,0 +1,4 @@
+func.func @f() {
+  linalg.reduce { arith.addf } dimensions = [0]
+  return
+}

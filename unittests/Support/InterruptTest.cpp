@@ -1,0 +1,81 @@
+//===- InterruptTest.cpp - tests of reportInterrupts ----------------------===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// An interrupt that arrives while an output is half written: the process
+// (a death test's child) says so and dies of SIGINT, and neither the output
+// nor its temporary file is left. The child interrupts itself, so nothing
+// here depends on timing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Support/Interrupt.h"
+#include "qfhe/Support/OutputFile.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "gtest/gtest.h"
+
+#include <csignal>
+
+using namespace mlir::qfhe;
+
+namespace {
+
+/// The names of the entries of `directory`.
+std::vector<std::string> listDirectory(llvm::StringRef directory) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (llvm::sys::fs::directory_iterator it(directory, error), end;
+       !error && it != end; it.increment(error))
+    names.push_back(llvm::sys::path::filename(it->path()).str());
+  return names;
+}
+
+/// In a death test's child: writes part of `text` to `path` through
+/// writeOutputFile, then interrupts itself.
+void interruptWhileWriting(llvm::StringRef path, llvm::StringRef text) {
+  reportInterrupts("quant-test");
+  (void)writeOutputFile(path, [&](llvm::raw_ostream &os) -> llvm::Error {
+    os << text;
+    os.flush();
+    std::raise(SIGINT);
+    return llvm::Error::success();
+  });
+  std::exit(0);
+}
+
+TEST(InterruptDeathTest, SaysSoAndLeavesNoPartialOutput) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  llvm::SmallString<128> directory;
+  ASSERT_FALSE(
+      llvm::sys::fs::createUniqueDirectory("qfhe-interrupt", directory));
+  llvm::SmallString<128> path(directory);
+  llvm::sys::path::append(path, "out.mlir");
+
+  EXPECT_EXIT(interruptWhileWriting(path, "module {\n"),
+              ::testing::KilledBySignal(SIGINT), "quant-test: interrupted");
+  EXPECT_EQ(listDirectory(directory), std::vector<std::string>());
+
+  // An existing output is left as it was.
+  {
+    std::error_code error;
+    llvm::raw_fd_ostream previous(path, error);
+    ASSERT_FALSE(error);
+    previous << "previous";
+  }
+  EXPECT_EXIT(interruptWhileWriting(path, "new"),
+              ::testing::KilledBySignal(SIGINT), "quant-test: interrupted");
+  EXPECT_EQ(listDirectory(directory), std::vector<std::string>{"out.mlir"});
+  auto contents = llvm::MemoryBuffer::getFile(path);
+  ASSERT_TRUE(contents);
+  EXPECT_EQ((*contents)->getBuffer(), "previous");
+  llvm::sys::fs::remove_directories(directory);
+}
+
+} // namespace
