@@ -1,5 +1,4 @@
-//===- SquaresProduct.h - products of two integers with two lookups -*- C++
-//-*-===//
+//===- SquaresProduct.h - x * y with two lookups ---------------*- C++ -*-===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //
