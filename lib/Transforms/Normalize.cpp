@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 namespace mlir {
@@ -97,6 +98,97 @@ LogicalResult checkElementTypes(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
+/// Whether `value` is produced by a constant op.
+bool isConstantValue(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// In an elementwise generic of two or more tensors (x * y, x + y), reads
+/// each broadcast tensor operand through a linalg.broadcast to the output's
+/// shape (after collapsing the size-1 dimensions its map reads at 0), so
+/// that the generic's maps are identities: the quantizer then sees
+/// elementwise arithmetic of two tensors, and the broadcast is data
+/// movement. Constant operands stay as they are (they are per-channel
+/// constants of a function of one tensor).
+LogicalResult materializeBroadcastOperands(linalg::GenericOp op,
+                                           IRRewriter &rewriter) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() != 0)
+    return success();
+  OpOperand *init = op.getDpsInitOperand(0);
+  if (!op.getMatchingIndexingMap(init).isIdentity())
+    return success();
+  unsigned tensors = 0;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (!isConstantValue(input->get()) &&
+        isa<RankedTensorType>(input->get().getType()))
+      ++tensors;
+  if (tensors < 2)
+    return success();
+  auto outputType = cast<RankedTensorType>(init->get().getType());
+  unsigned loops = op.getNumLoops();
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    auto type = dyn_cast<RankedTensorType>(input->get().getType());
+    if (!type || isConstantValue(input->get()) || map.isIdentity())
+      continue;
+    // Each result reads a loop (in increasing order) or 0 on a size-1
+    // dimension; anything else is not a broadcast.
+    SmallVector<int64_t> keptLoops;
+    SmallVector<ReassociationIndices> groups;
+    ReassociationIndices pending;
+    bool isBroadcast = true;
+    for (unsigned k = 0; k < map.getNumResults() && isBroadcast; ++k) {
+      pending.push_back(k);
+      if (auto dim = dyn_cast<AffineDimExpr>(map.getResult(k))) {
+        isBroadcast =
+            keptLoops.empty() ||
+            keptLoops.back() < static_cast<int64_t>(dim.getPosition());
+        keptLoops.push_back(dim.getPosition());
+        groups.push_back(pending);
+        pending.clear();
+        continue;
+      }
+      auto constant = dyn_cast<AffineConstantExpr>(map.getResult(k));
+      isBroadcast =
+          constant && constant.getValue() == 0 && type.getDimSize(k) == 1;
+    }
+    if (!isBroadcast)
+      continue;
+    if (!pending.empty() && !groups.empty())
+      groups.back().append(pending.begin(), pending.end());
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Value source = input->get();
+    if (keptLoops.size() != static_cast<size_t>(type.getRank()))
+      source = tensor::CollapseShapeOp::create(rewriter, loc, source, groups);
+    SmallVector<int64_t> added;
+    for (unsigned loop = 0; loop < loops; ++loop)
+      if (!llvm::is_contained(keptLoops, loop))
+        added.push_back(loop);
+    Value empty = tensor::EmptyOp::create(
+        rewriter, loc, tensor::getMixedSizes(rewriter, loc, init->get()),
+        type.getElementType());
+    Value broadcast =
+        added.empty()
+            ? source
+            : linalg::BroadcastOp::create(rewriter, loc, source, empty, added)
+                  ->getResult(0);
+    if (cast<RankedTensorType>(broadcast.getType()).getShape() !=
+        outputType.getShape())
+      broadcast = tensor::CastOp::create(
+          rewriter, loc, outputType.clone(type.getElementType()), broadcast);
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    maps[input->getOperandNumber()] = rewriter.getMultiDimIdentityMap(loops);
+    rewriter.modifyOpInPlace(op, [&] {
+      input->set(broadcast);
+      op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+  }
+  return success();
+}
+
 struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -121,6 +213,20 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
         return signalPassFailure();
     }
     if (failed(qfhe::normalizeChannelsFirst(module)))
+      return signalPassFailure();
+
+    SmallVector<linalg::GenericOp> generics;
+    module.walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    for (linalg::GenericOp op : generics)
+      if (failed(materializeBroadcastOperands(op, rewriter)))
+        return signalPassFailure();
+
+    // A generic that reads one value twice through the same map (x * x)
+    // reads it once: the quantizer then sees a function of one tensor, one
+    // lookup, not a product of two encrypted tensors.
+    RewritePatternSet deduplicate(&getContext());
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(deduplicate);
+    if (failed(applyPatternsGreedily(module, std::move(deduplicate))))
       return signalPassFailure();
 
     OpPassManager cleanup(ModuleOp::getOperationName());

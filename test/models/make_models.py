@@ -130,6 +130,26 @@ class LogReg(nn.Module):
         return self.linear(x)
 
 
+class GatedMLP(nn.Module):
+    """x / 16, a gated hidden layer relu(W1 x) * sigmoid(W2 x) (a product of
+    two encrypted tensors), a layer with square activation z * z (a product
+    of a tensor with itself), then the output layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("scale", torch.tensor(16.0))
+        self.value = nn.Linear(64, 32)
+        self.gate = nn.Linear(64, 32)
+        self.hidden = nn.Linear(32, 16)
+        self.out = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = x / self.scale
+        h = torch.relu(self.value(x)) * torch.sigmoid(self.gate(x))
+        z = self.hidden(h)
+        return self.out(z * z)
+
+
 # --------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------
@@ -475,6 +495,17 @@ def build_digits(wanted):
             "x/16 -> Conv2d(1,8,3,pad=1) -> ReLU -> AvgPool2d(2) -> Conv2d(8,16,3,pad=1) "
             "-> ReLU -> MaxPool2d(2) -> Flatten -> Linear(64,10)",
             time.time() - t)
+    if "digits_gated" in wanted:
+        torch.manual_seed(0)
+        model = GatedMLP()
+        t = time.time()
+        train(model, Xtr, ytr, epochs=40, lr=3e-3, batch=64, wd=1e-3)
+        results["digits_gated"] = export(
+            "digits_gated", model, 13, Xtr, ytr, Xte, yte, calib, [64], 10,
+            DIGITS_DESC,
+            "x/16 -> h = ReLU(Linear(64,32)) * Sigmoid(Linear(64,32)) -> "
+            "z = Linear(32,16) -> z * z -> Linear(16,10)",
+            time.time() - t)
     return results
 
 
@@ -597,7 +628,7 @@ def build_wine(wanted):
 # The models each builder writes.
 BUILDERS = [
     (build_digits, ["digits_mlp_relu", "digits_mlp_tanh", "digits_mlp_sigmoid",
-                    "digits_cnn", "digits_mlp_deep"]),
+                    "digits_cnn", "digits_mlp_deep", "digits_gated"]),
     (build_fashion, ["fashion_mlp", "fashion_mlp_full", "fashion_cnn"]),
     (build_breast_cancer, ["breast_cancer_logreg", "breast_cancer_sklearn"]),
     (build_wine, ["wine_mlp_tanh"]),

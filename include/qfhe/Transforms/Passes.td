@@ -100,7 +100,11 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
     convolutions (constant filters) and pools become their NCHW forms
     between transposes, which sink below elementwise ops and pads until
     the pairs between layers cancel; `linalg.matvec` and `linalg.vecmat`
-    become `linalg.matmul` on a row or column.
+    become `linalg.matmul` on a row or column. An elementwise generic of two
+    or more tensors reads a broadcast tensor (`[N, 1]` against `[N, 32]`)
+    through a `linalg.broadcast` to its shape, and a generic reads a value
+    it reads twice through one map once (`x * x` is then a function of one
+    tensor).
 
     The forms other front ends write for ordinary layers become these:
     `dense_resource` constants (torch-mlir's weights) become dense ones,
@@ -363,7 +367,13 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     `allow-rounding=false`, the lowering stops with an error naming the op,
     the input's range and the bits it needs). `qfhe.add`
     and `qfhe.sub` rescale both operands to a common scale with a lookup
-    each, add exactly, and requantize with a third.
+    each, add exactly, and requantize with a third. `qfhe.mul` of two
+    tensors is the squares trick, `x * y = floor((x + y)^2 / 4) -
+    floor((x - y)^2 / 4)`: the exact sum and difference of the factors'
+    integers, a lookup of each quarter square (both dropping the fewest
+    low bits that keep them and their difference within `tlu-bit-width`),
+    their difference, and a lookup that requantizes it; `qfhe.mul` of a
+    value by itself is one lookup.
 
     A matmul or convolution with `chunks = 2^d` becomes one narrow linear op
     per part (a slice of the input, the part's weights), each centered on a

@@ -118,7 +118,7 @@ using LowerResult = std::optional<LogicalResult>;
 
 /// matmul, conv2d, sum_pool, reduce_sum, max_pool.
 LowerResult lowerLinearOp(IntegerLowering &lowering, Operation *op);
-/// apply, requantize, add, sub.
+/// apply, requantize, add, sub, mul.
 LowerResult lowerTableOp(IntegerLowering &lowering, Operation *op);
 /// quantize and dequantize at the boundary, data movement.
 LowerResult lowerBoundaryOrMovementOp(IntegerLowering &lowering, Operation *op);

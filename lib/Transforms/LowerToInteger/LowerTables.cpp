@@ -9,15 +9,21 @@
 // input value (the apply body is evaluated with its own float arithmetic).
 // qfhe.add and qfhe.sub rescale both operands to a common scale with a
 // lookup each, add or subtract exactly, and requantize with a third lookup.
+// qfhe.mul of two encrypted tensors is the squares trick: s = x + y and
+// d = x - y are exact integer sums, two lookups tabulate their quarter
+// squares, whose difference is x * y, and a third requantizes it; x * x is
+// one lookup.
 //
 //===----------------------------------------------------------------------===//
 
 #include "BodyInterpreter.h"
 #include "IntegerLowering.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "qfhe/Support/Rescale.h"
+#include "qfhe/Support/SquaresProduct.h"
 
 #include <cmath>
 
@@ -37,6 +43,23 @@ int64_t quantizeLikeProgram(double y, double scale, int64_t zeroPoint,
   double high = static_cast<double>(storage.max - zeroPoint);
   return static_cast<int64_t>(std::fmin(std::fmax(rounded, low), high)) +
          zeroPoint;
+}
+
+/// Tabulates `function` on `input` with the result storage, scale and zero
+/// point of `out` (per tensor) and records the lookup as the integer form
+/// of `result`.
+LogicalResult lookupInto(IntegerLowering &lowering, Value result,
+                         const IntegerForm &input,
+                         std::optional<int64_t> channelAxis,
+                         const TableFunction &function, const QuantParams &out,
+                         Operation *op) {
+  FailureOr<IntegerForm> form =
+      lowering.emitLookup(input, channelAxis, function, out.getStorageRange(),
+                          out.getScale(), out.getZeroPoint(), op);
+  if (failed(form))
+    return failure();
+  lowering.setForm(result, *form);
+  return success();
 }
 
 LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
@@ -70,12 +93,8 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
     double y = interpreter.evaluate(arguments);
     return quantizeLikeProgram(y, outScale, outZero, storage, type);
   };
-  FailureOr<IntegerForm> result = lowering.emitLookup(
-      form, op.getChannelAxis(), function, storage, outScale, outZero, op);
-  if (failed(result))
-    return failure();
-  lowering.setForm(op.getResult(), *result);
-  return success();
+  return lookupInto(lowering, op.getResult(), form, op.getChannelAxis(),
+                    function, out, op);
 }
 
 LowerResult lowerRequantize(IntegerLowering &lowering, RequantizeOp op) {
@@ -177,13 +196,176 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
     return quantizeValue(common * x, out.getScale(), out.getZeroPoint(),
                          storage);
   };
-  FailureOr<IntegerForm> result =
-      lowering.emitLookup(sum, std::nullopt, requantize, storage,
-                          out.getScale(), out.getZeroPoint(), op);
-  if (failed(result))
+  return lookupInto(lowering, op.getResult(), sum, std::nullopt, requantize,
+                    out, op);
+}
+
+/// Emits `lhs - rhs` (or `lhs + rhs`) of integer tensors of one shape into
+/// `width`-bit integers: a linalg.generic that sign-extends each operand to
+/// the result's type and adds or subtracts.
+Value emitIntegerSumOrDifference(IntegerLowering &lowering, Location loc,
+                                 Value lhs, Value rhs, unsigned width,
+                                 bool subtract) {
+  OpBuilder &builder = lowering.getBuilder();
+  IntegerType type = getSignlessType(builder.getContext(), width);
+  Value init = tensor::EmptyOp::create(
+      builder, loc, tensor::getMixedSizes(builder, loc, lhs), type);
+  auto rank = cast<ShapedType>(lhs.getType()).getRank();
+  AffineMap identity = builder.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{lhs, rhs}, ValueRange{init},
+      SmallVector<AffineMap>(3, identity), iterators,
+      [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+        auto extend = [&](Value v) -> Value {
+          return v.getType() == type
+                     ? v
+                     : arith::ExtSIOp::create(b, bodyLoc, type, v).getResult();
+        };
+        Value a = extend(args[0]), c = extend(args[1]);
+        Value combined =
+            subtract ? arith::SubIOp::create(b, bodyLoc, a, c).getResult()
+                     : arith::AddIOp::create(b, bodyLoc, a, c).getResult();
+        linalg::YieldOp::create(b, bodyLoc, combined);
+      });
+  return generic.getResult(0);
+}
+
+/// Whether the squares trick may add and subtract the integers of `form`
+/// directly: one scale and offset for every element, counted in units.
+bool isPlainForm(const IntegerForm &form) {
+  return form.isUniform() && form.unitBits == 0;
+}
+
+/// `form` rescaled with a lookup to a centered signed integer of `bits`
+/// bits at the finest scale that holds its reals.
+FailureOr<IntegerForm> rescaleToSigned(IntegerLowering &lowering,
+                                       const IntegerForm &form, unsigned bits,
+                                       Operation *op) {
+  double magnitude = realMagnitude(form);
+  double scale =
+      magnitude > 0 ? magnitude / ((int64_t(1) << (bits - 1)) - 1) : 1.0;
+  TableFunction function = [&form, scale](unsigned channel, int64_t x) {
+    return static_cast<int64_t>(
+        std::nearbyint(form.getScale(channel) * x / scale));
+  };
+  return lowering.emitLookup(form, std::nullopt, function,
+                             getStorageRange(bits, true), scale, 0, op);
+}
+
+/// An integer form of the exact sum or difference of two plain forms.
+IntegerForm combineForms(IntegerLowering &lowering, Location loc,
+                         const IntegerForm &lhs, const IntegerForm &rhs,
+                         bool subtract) {
+  IntegerRange a = lhs.getWholeRange(), b = rhs.getWholeRange();
+  IntegerForm result;
+  result.ranges = {subtract ? IntegerRange{a.min - b.max, a.max - b.min}
+                            : IntegerRange{a.min + b.min, a.max + b.max}};
+  result.value = emitIntegerSumOrDifference(
+      lowering, loc, lhs.value, rhs.value,
+      getSignedBitWidth(result.ranges.front()), subtract);
+  result.scales = {1.0};
+  result.offsets = {subtract ? lhs.getOffset(0) - rhs.getOffset(0)
+                             : lhs.getOffset(0) + rhs.getOffset(0)};
+  return result;
+}
+
+/// x * x: one lookup of the square, requantized.
+LowerResult lowerSquare(IntegerLowering &lowering, MulOp op,
+                        const IntegerForm &input, const QuantParams &out) {
+  IntegerRange storage = out.getStorageRange();
+  TableFunction square = [&](unsigned channel, int64_t x) {
+    double real = input.getScale(channel) * static_cast<double>(x);
+    return quantizeValue(real * real, out.getScale(), out.getZeroPoint(),
+                         storage);
+  };
+  return lookupInto(lowering, op.getResult(), input, std::nullopt, square, out,
+                    op);
+}
+
+/// x * y of two encrypted tensors by the squares trick: x + y and x - y
+/// (exact, in at most tlu-bit-width bits, after rescaling the operands to
+/// tlu-bit-width - 1 bits when they are wider), a lookup of the quarter
+/// square of each (planSquaresProduct drops the fewest low bits that keep
+/// both and their difference within tlu-bit-width), their difference, and
+/// a lookup that requantizes the product.
+LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
+  FailureOr<IntegerForm> lhs = lowering.getForm(op.getLhs(), op);
+  FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
+  if (failed(lhs) || failed(rhs))
     return failure();
-  lowering.setForm(op.getResult(), *result);
-  return success();
+  QuantParams out = *QuantParams::get(op.getResult().getType());
+  if (out.isPerAxis())
+    return op->emitError() << "cannot lower: per-axis result parameters";
+  if (op.getLhs() == op.getRhs())
+    return lowerSquare(lowering, op, *lhs, out);
+
+  unsigned width = std::min(lowering.getTluBitWidth(), kMaxLookupBits);
+  auto sumsFit = [width](const IntegerForm &a, const IntegerForm &b) {
+    IntegerRange ra = a.getWholeRange(), rb = b.getWholeRange();
+    return isPlainForm(a) && isPlainForm(b) &&
+           getSignedBitWidth({ra.min + rb.min, ra.max + rb.max}) <= width &&
+           getSignedBitWidth({ra.min - rb.max, ra.max - rb.min}) <= width;
+  };
+  if (!sumsFit(*lhs, *rhs)) {
+    lhs = rescaleToSigned(lowering, *lhs, width - 1, op);
+    rhs = rescaleToSigned(lowering, *rhs, width - 1, op);
+    if (failed(lhs) || failed(rhs))
+      return failure();
+  }
+  Location loc = op.getLoc();
+  IntegerForm sum = combineForms(lowering, loc, *lhs, *rhs, false);
+  IntegerForm difference = combineForms(lowering, loc, *lhs, *rhs, true);
+  auto centered = [](const IntegerForm &form) {
+    IntegerRange range = form.getWholeRange();
+    return IntegerRange{range.min - form.getOffset(0),
+                        range.max - form.getOffset(0)};
+  };
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(centered(sum), centered(difference), width);
+  if (!plan)
+    return op->emitError() << "cannot lower the product: its quarter squares "
+                              "fit no table of at most "
+                           << width << " bits";
+  // Each table's entries are held as they are (a signed storage of their
+  // own width needs no shift), so their difference is exactly p. Inputs
+  // outside the proven range never occur: their entries repeat the nearest
+  // reachable one, which keeps every entry within the planned range.
+  auto squares = [&](const IntegerForm &input, int64_t shift,
+                     IntegerRange entries) {
+    IntegerRange reachable = centered(input);
+    TableFunction function = [&plan, shift, reachable](unsigned, int64_t x) {
+      int64_t clamped = std::clamp(x, reachable.min, reachable.max);
+      return quarterSquare(clamped, plan->drop) - shift;
+    };
+    return lowering.emitLookup(
+        input, std::nullopt, function,
+        getStorageRange(getSignedBitWidth(entries), true), 1.0, 0, op);
+  };
+  FailureOr<IntegerForm> sumSquares =
+      squares(sum, plan->sumShift, plan->sumTable);
+  FailureOr<IntegerForm> differenceSquares =
+      squares(difference, plan->differenceShift, plan->differenceTable);
+  if (failed(sumSquares) || failed(differenceSquares))
+    return failure();
+  IntegerForm product;
+  product.value = emitIntegerSumOrDifference(
+      lowering, loc, sumSquares->value, differenceSquares->value,
+      getSignedBitWidth(plan->product), true);
+  // p = x * y / 2^drop - (sumShift - differenceShift).
+  product.scales = {lhs->getScale(0) * rhs->getScale(0) *
+                    std::ldexp(1.0, static_cast<int>(plan->drop))};
+  product.offsets = {plan->differenceShift - plan->sumShift};
+  product.ranges = {plan->product};
+  IntegerRange storage = out.getStorageRange();
+  double productScale = product.scales.front();
+  TableFunction requantize = [&](unsigned, int64_t x) {
+    return quantizeValue(productScale * static_cast<double>(x), out.getScale(),
+                         out.getZeroPoint(), storage);
+  };
+  return lookupInto(lowering, op.getResult(), product, std::nullopt, requantize,
+                    out, op);
 }
 
 } // namespace
@@ -197,8 +379,7 @@ LowerResult mlir::qfhe::lowerTableOp(IntegerLowering &lowering, Operation *op) {
     return lowerAddOrSub(lowering, add, false);
   if (auto sub = dyn_cast<SubOp>(op))
     return lowerAddOrSub(lowering, sub, true);
-  if (isa<MulOp>(op))
-    return op->emitError() << "cannot lower qfhe.mul of two encrypted "
-                              "tensors yet";
+  if (auto mul = dyn_cast<MulOp>(op))
+    return lowerMul(lowering, mul);
   return std::nullopt;
 }

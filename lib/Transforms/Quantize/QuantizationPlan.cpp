@@ -55,11 +55,27 @@ static IntegerAttr getAllocationEntry(Operation *op, StringRef name) {
   return allocation ? allocation.getAs<IntegerAttr>(name) : IntegerAttr();
 }
 
+/// Whether `op` multiplies two different tensors elementwise.
+static bool isProductOfTwoTensors(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic)
+    return false;
+  std::optional<BinaryGeneric> binary = matchBinary(generic);
+  return binary && binary->kind == BinaryKind::Mul &&
+         binary->lhs != binary->rhs;
+}
+
 unsigned QuantizationPlan::desiredBits(Value value, unsigned fallback) {
   std::optional<unsigned> bits;
   forEachConsumer(value, [&](Operation *consumer) {
     IntegerAttr inputBits = getAllocationEntry(consumer, "input_bits");
     unsigned wanted = inputBits ? inputBits.getInt() : fallback;
+    // The integer lowering adds and subtracts the two factors of a product
+    // exactly before its lookups (the squares trick): one bit fewer than
+    // an activation's keeps their sum within the activation's width.
+    if (isProductOfTwoTensors(consumer))
+      wanted = std::max(
+          2u, std::min(wanted, defaultBits(options.activationBits) - 1));
     bits = bits ? std::min(*bits, wanted) : wanted;
   });
   return bits ? *bits : fallback;

@@ -161,10 +161,18 @@ PlanResult planChain(QuantizationPlan &quantizer, UnivariateGeneric head) {
 
 PlanResult planBinary(QuantizationPlan &quantizer, linalg::GenericOp op,
                       const BinaryGeneric &binary) {
-  FailureOr<QuantizedRead> lhs = quantizer.getQuantized(binary.lhs, op);
+  // The factors of a product are added and subtracted exactly by its
+  // integer lowering (the squares trick): they are read as activations of
+  // the bits the product wants (QuantizationPlan::desiredBits), an
+  // accumulator requantized first.
+  auto read = [&](Value value) {
+    return binary.kind == BinaryKind::Mul ? quantizer.getActivation(value, op)
+                                          : quantizer.getQuantized(value, op);
+  };
+  FailureOr<QuantizedRead> lhs = read(binary.lhs);
   if (failed(lhs))
     return failure();
-  FailureOr<QuantizedRead> rhs = quantizer.getQuantized(binary.rhs, op);
+  FailureOr<QuantizedRead> rhs = read(binary.rhs);
   if (failed(rhs))
     return failure();
   Value output = op->getResult(0);

@@ -18,3 +18,18 @@ np.save("dense16_x.npy", rng.uniform(-0.1, 1.1, (64, 16)).astype(np.float32))
 # ranges ([0, 1] and [-1, 1]).
 np.save("tosa_cnn_x.npy", rng.uniform(0, 1, (32, 6, 6, 2)).astype(np.float32))
 np.save("nhwc_x.npy", rng.uniform(-1, 1, (32, 5, 5, 2)).astype(np.float32))
+
+# products_x.npy, products_y.npy: every pair of a 4-bit x in [-1, 0.875]
+# (scale 1/8) and a 3-bit y in [-0.5, 1.25] (scale 1/4, zero point 2), row
+# i holding x_i and the eight y, then two rows beyond both ranges (clamped).
+x = [[-1 + 0.125 * i] * 8 for i in range(16)] + [[-3.0] * 8, [3.0] * 8]
+y = [[(j - 2) * 0.25 for j in range(8)] for _ in range(16)]
+y += [[3.0] * 8, [-3.0] * 8]
+np.save("products_x.npy", np.array(x, dtype=np.float32))
+np.save("products_y.npy", np.array(y, dtype=np.float32))
+# products_wide_x.npy, products_wide_y.npy: 64 samples of 8 features over
+# (and a little beyond) the 8-bit operands' ranges [-1, 1] and [0, 2].
+np.save("products_wide_x.npy",
+        rng.uniform(-1.1, 1.1, (64, 8)).astype(np.float32))
+np.save("products_wide_y.npy",
+        rng.uniform(-0.1, 2.1, (64, 8)).astype(np.float32))

@@ -1,0 +1,84 @@
+// RUN: quant-opt %s --qfhe-lower-to-integer=tlu-bit-width=8 | FileCheck %s
+// RUN: quant-opt %s --qfhe-lower-to-integer=tlu-bit-width=8 \
+// RUN: | quant-opt --qfhe-verify-bitwidth="max-bit-width=8 tlu-bit-width=8"
+
+// Exact products: with nothing dropped, the integer program computes what
+// the quantized program computes, bit for bit, on every pair of inputs
+// (and on two clamped samples).
+// RUN: quant-run %s --entry products --data %S/Inputs/products_x.npy \
+// RUN:   --data %S/Inputs/products_y.npy -o %t.quantized.0.npy -o %t.quantized.1.npy
+// RUN: quant-opt %s --qfhe-lower-to-integer=tlu-bit-width=8 -o %t.integer.mlir
+// RUN: quant-run %t.integer.mlir --entry products --data %S/Inputs/products_x.npy \
+// RUN:   --data %S/Inputs/products_y.npy -o %t.integer.0.npy -o %t.integer.1.npy
+// RUN: cmp %t.quantized.0.npy %t.integer.0.npy
+// RUN: cmp %t.quantized.1.npy %t.integer.1.npy
+
+// Wide factors are rescaled to 7 bits and the quarter squares drop 5 bits:
+// the integer program is within the rounding it adds of the quantized one.
+// x in [-1, 1] rescaled at 1/63 moves by at most 0.0079, y in [0, 2] at
+// 2/63 by at most 0.0159: the product by at most 2 * 0.0079 + 0.0159 +
+// 0.0079 * 0.0159 = 0.0318; the dropped bits add at most one unit of
+// 2^5 / 63 * 2 / 63 = 0.0161; both programs then round to the output's
+// step, 0.0157. In all 0.0636, under the tolerance of 0.07.
+// RUN: quant-run %s --entry wide --data %S/Inputs/products_wide_x.npy \
+// RUN:   --data %S/Inputs/products_wide_y.npy -o %t.wide.quantized.npy
+// RUN: quant-run %t.integer.mlir --entry wide --data %S/Inputs/products_wide_x.npy \
+// RUN:   --data %S/Inputs/products_wide_y.npy --compare %t.wide.quantized.npy \
+// RUN:   --rtol 0 --atol 0.07 | FileCheck %s --check-prefix=WIDE
+// WIDE: compare result 0 with {{.*}}: 0 of 512 elements differ
+
+!qx = !quant.uniform<i8<-8:7>:f32, 1.250000e-01>
+!qy = !quant.uniform<i8<0:7>:f32, 2.500000e-01:2>
+!qp = !quant.uniform<i8:f32, 1.000000e-02>
+!wx = !quant.uniform<i8:f32, 7.874015718698501e-03>
+!wy = !quant.uniform<i8:f32, 7.843137718737125e-03:-128>
+!wp = !quant.uniform<i8:f32, 1.574803143739700e-02>
+
+// x is 4-bit (z in [-8, 7]); y is 3-bit with zero point 2, held as
+// z in [-4, 3] standing for y = z + 2 in [-2, 5]. s = zx + zy in [-12, 10]
+// and d = zx - zy in [-11, 11] take 5 bits; the tables hold
+// floor((s + 2)^2 / 4) - 18 in [-18, 18] and floor((d - 2)^2 / 4) - 21 in
+// [-21, 21] (6 bits), so their difference x * y - 3 lies in [-39, 39]
+// (7 bits) and nothing is dropped. x * x is one lookup on x.
+// CHECK-LABEL: func @products
+// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[X:.*]], %[[Y:.*]] : tensor<?x8xi4>, tensor<?x8xi3>) outs({{.*}} : tensor<?x8xi5>)
+// CHECK: arith.addi
+// CHECK: %[[D:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[Y]] : tensor<?x8xi4>, tensor<?x8xi3>) outs({{.*}} : tensor<?x8xi5>)
+// CHECK: arith.subi
+// CHECK: %[[TS:.*]] = qfhe.lut %[[S]] {table = dense<{{.*}}> : tensor<32xi6>} : tensor<?x8xi5> -> tensor<?x8xi6>
+// CHECK: %[[TD:.*]] = qfhe.lut %[[D]] {table = dense<{{.*}}> : tensor<32xi6>} : tensor<?x8xi5> -> tensor<?x8xi6>
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} ins(%[[TS]], %[[TD]] : tensor<?x8xi6>, tensor<?x8xi6>) outs({{.*}} : tensor<?x8xi7>)
+// CHECK: arith.subi
+// CHECK: qfhe.lut %[[P]] {{.*}} : tensor<?x8xi7> -> tensor<?x8xi8>
+// CHECK: qfhe.lut %[[X]] {{.*}} : tensor<?x8xi4> -> tensor<?x8xi8>
+// CHECK-NOT: qfhe.lut
+// CHECK: return
+func.func @products(%x: tensor<?x8xf32>, %y: tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %qx = qfhe.quantize %x : tensor<?x8xf32> -> tensor<?x8x!qx>
+  %qy = qfhe.quantize %y : tensor<?x8xf32> -> tensor<?x8x!qy>
+  %p = qfhe.mul %qx, %qy : tensor<?x8x!qx>, tensor<?x8x!qy> -> tensor<?x8x!qp>
+  %s = qfhe.mul %qx, %qx : tensor<?x8x!qx>, tensor<?x8x!qx> -> tensor<?x8x!qp>
+  %dp = qfhe.dequantize %p : tensor<?x8x!qp> -> tensor<?x8xf32>
+  %ds = qfhe.dequantize %s : tensor<?x8x!qp> -> tensor<?x8xf32>
+  return %dp, %ds : tensor<?x8xf32>, tensor<?x8xf32>
+}
+
+// Two 8-bit factors (x in [-1, 1], y in [0, 2]): their sum would take 9
+// bits, so each is first rescaled by a lookup to 7 bits (x at 1/63, y at
+// 2/63), then s and d take 8 bits and the quarter squares (up to 3969)
+// drop 5 bits: five lookups.
+// CHECK-LABEL: func @wide
+// CHECK-COUNT-2: qfhe.lut {{.*}} : tensor<?x8xi8> -> tensor<?x8xi7>
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<?x8xi8>)
+// CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<?x8xi8>)
+// CHECK-COUNT-2: qfhe.lut {{.*}} : tensor<?x8xi8> -> tensor<?x8xi{{[0-9]}}>
+// CHECK: qfhe.lut {{.*}} -> tensor<?x8xi8>
+// CHECK-NOT: qfhe.lut
+// CHECK: return
+func.func @wide(%x: tensor<?x8xf32>, %y: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %qx = qfhe.quantize %x : tensor<?x8xf32> -> tensor<?x8x!wx>
+  %qy = qfhe.quantize %y : tensor<?x8xf32> -> tensor<?x8x!wy>
+  %p = qfhe.mul %qx, %qy : tensor<?x8x!wx>, tensor<?x8x!wy> -> tensor<?x8x!wp>
+  %dp = qfhe.dequantize %p : tensor<?x8x!wp> -> tensor<?x8xf32>
+  return %dp : tensor<?x8xf32>
+}
