@@ -315,7 +315,7 @@ struct AllocateBitsPass
                                      unsigned inputBits, unsigned cap,
                                      int64_t chunks = 1) {
     double step = (stats.input.getHi() - stats.input.getLo()) / span(inputBits);
-    int64_t budget = getPartBudget(cap, inputBits, chunks);
+    int64_t budget = getBudget(cap, inputBits, chunks);
     size_t segmentSize = layer.getSegmentSize(chunks);
     int64_t parts =
         chunks > 1 ? static_cast<int64_t>(
@@ -358,6 +358,17 @@ struct AllocateBitsPass
             stats.signal};
   }
 
+  /// The widest lookup input: accumulators wider are rounded first.
+  unsigned getLookupBits() const {
+    return getTluBitWidth(maxBitWidth, tluBitWidth);
+  }
+
+  /// The l1 budget of each part's weights under cap `cap` (getPartBudget,
+  /// with the headroom of the rounding before a lookup).
+  int64_t getBudget(unsigned cap, unsigned inputBits, int64_t chunks) const {
+    return getPartBudget(cap, inputBits, chunks, getLookupBits());
+  }
+
   /// The key under which qfhe-quantize looks up the weights of `layer`
   /// under the weighted allocation of `inputBits`-bit inputs and `chunks`.
   WeightQuantizationKey getWeightKey(const LinearLayer &layer,
@@ -369,7 +380,7 @@ struct AllocateBitsPass
     key.bits = weightBits;
     key.perChannel = key.symmetric = key.narrow = true;
     key.weightedRounding = true;
-    key.l1Budget = getPartBudget(maxBitWidth, inputBits, chunks);
+    key.l1Budget = getBudget(maxBitWidth, inputBits, chunks);
     key.segmentSize = layer.getSegmentSize(chunks);
     key.importance =
         WeightQuantizationKey::hashImportance(stats.perInput, stats.repeat);
@@ -394,6 +405,8 @@ struct AllocateBitsPass
                              const LayerStatistics &stats) {
     for (unsigned cap = maxBitWidth + 1; cap <= 32; ++cap)
       for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+        if (getBudget(cap, n, 1) < 1)
+          continue;
         auto [noise, signal] = estimate(layer, stats, n, cap);
         if (noise < signal)
           return cap;
@@ -440,6 +453,9 @@ struct AllocateBitsPass
     // Splitting costs a rounding per part and output: only layers whose
     // unsplit noise is worth it (above kSplitNoise of the signal) may split.
     for (unsigned n = 1; n <= maxActivationBits && n <= cap; ++n) {
+      // The headroom of a narrower lookup may leave no budget at all.
+      if (getBudget(cap, n, 1) < 1)
+        continue;
       auto [noise, signal] = estimate(layer, stats, n, cap);
       if (!best || noise < bestNoise) {
         best = n;
@@ -457,7 +473,7 @@ struct AllocateBitsPass
     for (unsigned n = std::max(unsplit, 2u) - 1;
          n <= unsplit + 2 && n <= maxActivationBits && n <= cap; ++n) {
       for (int64_t chunks : llvm::drop_begin(splits)) {
-        if (getPartBudget(cap, n, chunks) < 1)
+        if (getBudget(cap, n, chunks) < 1)
           continue;
         auto [noise, signal] = estimate(layer, stats, n, cap, chunks);
         // More parts cost more roundings: only for a clear gain.
@@ -486,7 +502,8 @@ struct AllocateBitsPass
 
   /// Builds the allocations of this cap.
   AllocationBuilder getBuilder() {
-    return AllocationBuilder(&getContext(), maxBitWidth, weightBits);
+    return AllocationBuilder(&getContext(), maxBitWidth, weightBits,
+                             getLookupBits());
   }
 
   /// The evaluator of the measured search: the one given to the pass,
@@ -517,7 +534,7 @@ struct AllocateBitsPass
     FailureOr<std::shared_ptr<ProgramEvaluator>> programs = getEvaluator();
     if (failed(programs))
       return failure();
-    unsigned tlu = getTluBitWidth(maxBitWidth, tluBitWidth);
+    unsigned tlu = getLookupBits();
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
         AllocationScorer::create(getOperation(), *programs, maxBitWidth, tlu,
                                  *weightCache, solver);

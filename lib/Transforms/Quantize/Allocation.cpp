@@ -15,9 +15,11 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 int64_t mlir::qfhe::getPartBudget(unsigned cap, unsigned inputBits,
-                                  int64_t chunks) {
+                                  int64_t chunks, unsigned tluBits) {
   double room = chunks > 1 ? std::ldexp(1.0, cap) - 2.0 * chunks - 2.0
                            : std::ldexp(1.0, cap) - 1.0;
+  if (tluBits > 0 && tluBits < cap)
+    room -= std::ldexp(1.0, static_cast<int>(cap - tluBits) - 1);
   return std::max<int64_t>(0, static_cast<int64_t>(std::floor(
                                   room / (std::ldexp(1.0, inputBits) - 1.0))));
 }
@@ -29,8 +31,8 @@ DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
   SmallVector<NamedAttribute> entries{
       b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
       b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
-      b.getNamedAttr("weight_l1", b.getI64IntegerAttr(getPartBudget(
-                                      maxBitWidth, inputBits, chunks))),
+      b.getNamedAttr("weight_l1",
+                     b.getI64IntegerAttr(getBudget(inputBits, chunks))),
       b.getNamedAttr("per_channel", b.getBoolAttr(true)),
       b.getNamedAttr(
           "rounding",

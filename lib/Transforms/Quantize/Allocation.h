@@ -24,13 +24,25 @@ namespace qfhe {
 /// values, so L <= (2^P - 1) / (2^n - 1). With c = 2^d parts, each part is
 /// centered on a multiple of 2^d and drops d bits: each part and the sum
 /// of the c rounded parts fit P bits when L (2^n - 1) <= 2^P - 2c - 2.
-int64_t getPartBudget(unsigned cap, unsigned inputBits, int64_t chunks);
+/// With lookups of `tluBits` < P bits, the accumulator (or the sum of the
+/// parts) is rounded to nearest by d = P - tluBits bits before its lookup:
+/// a range of 2^P values, centered at the bottom of P bits, rounds to
+/// 2^tlu + 1 values and would cost one more bit. Leaving 2^(d-1) values of
+/// headroom makes it round to exactly 2^tlu values (tluBits 0 or >= P:
+/// no rounding, no headroom).
+int64_t getPartBudget(unsigned cap, unsigned inputBits, int64_t chunks,
+                      unsigned tluBits = 0);
 
 /// Builds the allocations of one cap and weight width.
 class AllocationBuilder {
 public:
-  AllocationBuilder(MLIRContext *ctx, unsigned maxBitWidth, unsigned weightBits)
-      : ctx(ctx), maxBitWidth(maxBitWidth), weightBits(weightBits) {}
+  /// Allocations under cap `maxBitWidth` with `weightBits`-bit weights
+  /// whose accumulators feed lookups of at most `tluBits` bits (0: the
+  /// cap).
+  AllocationBuilder(MLIRContext *ctx, unsigned maxBitWidth, unsigned weightBits,
+                    unsigned tluBits = 0)
+      : ctx(ctx), maxBitWidth(maxBitWidth), weightBits(weightBits),
+        tluBits(tluBits) {}
 
   /// A weighted layer reading `inputBits`-bit inputs from the input range
   /// shrunk by `clip`: the weights' l1 budget that makes the accumulator
@@ -39,6 +51,11 @@ public:
   /// scale that meets the budget).
   DictionaryAttr weighted(unsigned inputBits, bool weightedRounding = true,
                           int64_t chunks = 1, double clip = 1.0) const;
+  /// The l1 budget of each part's weights over `inputBits`-bit inputs in
+  /// `chunks` parts (what `weighted` records).
+  int64_t getBudget(unsigned inputBits, int64_t chunks) const {
+    return getPartBudget(maxBitWidth, inputBits, chunks, tluBits);
+  }
   /// A pool or sum reading `inputBits`-bit inputs from the input range
   /// shrunk by `clip`.
   DictionaryAttr pool(unsigned inputBits, double clip = 1.0) const;
@@ -48,7 +65,7 @@ public:
 
 private:
   MLIRContext *ctx;
-  unsigned maxBitWidth, weightBits;
+  unsigned maxBitWidth, weightBits, tluBits;
 };
 
 /// The bits of the input an allocation reads.
