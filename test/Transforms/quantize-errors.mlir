@@ -73,7 +73,7 @@ func.func @conv_output_too_large(%x: tensor<?x1x5x5xf32> {qfhe.range = array<f64
   %n = tensor.dim %x, %c0 : tensor<?x1x5x5xf32>
   %e = tensor.empty(%n) : tensor<?x1x4x4xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
-  // expected-error @below {{'qfhe.conv2d' op output height is 4 but the window gives 3}}
+  // expected-error @below {{cannot quantize: output height is 4 but the window gives 3}}
   %c = linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x1x5x5xf32>, tensor<1x1x2x2xf32>) outs(%f : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
   return %c : tensor<?x1x4x4xf32>
 }
@@ -87,7 +87,7 @@ func.func @pool_output_too_large(%x: tensor<?x1x4x4xf32> {qfhe.range = array<f64
   %window = tensor.empty() : tensor<2x2xf32>
   %e = tensor.empty(%n) : tensor<?x1x4x4xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
-  // expected-error @below {{'qfhe.sum_pool' op output height is 4 but the window gives 3}}
+  // expected-error @below {{cannot quantize: output height is 4 but the window gives 3}}
   %s = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %window : tensor<?x1x4x4xf32>, tensor<2x2xf32>) outs(%f : tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32>
   return %s : tensor<?x1x4x4xf32>
 }

@@ -206,8 +206,10 @@ mlir::qfhe::onnx_import::getFloatValues(DenseElementsAttr data) {
 
 SmallVector<int64_t>
 mlir::qfhe::onnx_import::getIntValues(DenseElementsAttr data) {
-  bool isUnsigned = data.getElementType().isUnsignedInteger();
   SmallVector<int64_t> values;
+  if (!isa<IntegerType>(data.getElementType()))
+    return values;
+  bool isUnsigned = data.getElementType().isUnsignedInteger();
   for (const APInt &value : data.getValues<APInt>())
     values.push_back(isUnsigned ? static_cast<int64_t>(value.getZExtValue())
                                 : value.getSExtValue());

@@ -86,7 +86,8 @@ DenseElementsAttr scaleData(DenseElementsAttr data, float factor);
 /// The values of f32 `data`.
 SmallVector<float> getFloatValues(DenseElementsAttr data);
 
-/// The values of integer `data`, sign- or zero-extended by its type.
+/// The values of integer `data`, sign- or zero-extended by its type (none
+/// when its elements are not integers).
 SmallVector<int64_t> getIntValues(DenseElementsAttr data);
 
 } // namespace onnx_import

@@ -238,7 +238,11 @@ LogicalResult mlir::qfhe::onnx_import::emitQuantizedClip(NodeContext &ctx) {
       continue;
     if (failed(ctx.requireConstant(index, role)))
       return failure();
-    SmallVector<int64_t> values = getIntValues(ctx.getConstantInput(index));
+    DenseElementsAttr bound = ctx.getConstantInput(index);
+    if (!isa<IntegerType>(bound.getElementType()))
+      return ctx.fail("Clip " + role +
+                      " of a quantized tensor must be an integer constant");
+    SmallVector<int64_t> values = getIntValues(bound);
     if (values.size() != 1)
       return ctx.fail("Clip " + role + " must be a scalar");
     if (index == 1)

@@ -277,8 +277,11 @@ std::pair<Value, SmallVector<int64_t>> unpad(Value value) {
   return {pad.getSource(), {low[2], low[3], high[2], high[3]}};
 }
 
-/// The values of a `tensor<2xi64>` window attribute.
+/// The values of a `tensor<2xi64>` window attribute ({1, 1} when absent: the
+/// default strides and dilations).
 SmallVector<int64_t> pairOf(DenseIntElementsAttr attr) {
+  if (!attr)
+    return {1, 1};
   SmallVector<int64_t> values;
   for (const APInt &value : attr.getValues<APInt>())
     values.push_back(value.getSExtValue());
@@ -346,6 +349,35 @@ PlanResult planMatmul(QuantizationPlan &quantizer, linalg::LinalgOp op,
   return success();
 }
 
+/// Checks that the NCHW result of window op `op` has the spatial sizes its
+/// input `data`, `padding` [top, left, bottom, right], `kernel`, `strides`
+/// and `dilations` give (linalg does not check them; the qfhe op does).
+LogicalResult checkWindowShape(Operation *op, Value data,
+                               ArrayRef<int64_t> padding,
+                               ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> dilations) {
+  auto in = cast<ShapedType>(data.getType());
+  auto out = cast<ShapedType>(op->getResult(0).getType());
+  if (in.getRank() != 4 || out.getRank() != 4 || kernel.size() != 2 ||
+      strides.size() != 2 || dilations.size() != 2 || padding.size() != 4)
+    return op->emitError() << "cannot quantize: a window op on rank "
+                           << in.getRank() << " (NCHW expected)";
+  for (int dim = 0; dim < 2; ++dim) {
+    int64_t inSize = in.getDimSize(2 + dim), outSize = out.getDimSize(2 + dim);
+    if (ShapedType::isDynamic(inSize) || ShapedType::isDynamic(outSize))
+      continue;
+    int64_t span = inSize + padding[dim] + padding[2 + dim] -
+                   dilations[dim] * (kernel[dim] - 1) - 1;
+    int64_t expected = span < 0 ? 0 : span / strides[dim] + 1;
+    if (span < 0 || outSize != expected)
+      return op->emitError()
+             << "cannot quantize: output " << (dim == 0 ? "height" : "width")
+             << " is " << outSize << " but the window gives " << expected;
+  }
+  return success();
+}
+
 PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
                     bool depthwise) {
   DenseFPElementsAttr weights = getWeights(op.getDpsInputs()[1]);
@@ -356,10 +388,17 @@ PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
     return op->emitError() << "cannot quantize: convolution into a non-zero "
                               "initial value";
   auto [data, padding] = unpad(op.getDpsInputs()[0]);
+  auto filter = cast<ShapedType>(weights.getType());
+  if (filter.getRank() < 2 ||
+      failed(checkWindowShape(
+          op, data, padding, filter.getShape().take_back(2),
+          pairOf(op->getAttrOfType<DenseIntElementsAttr>("strides")),
+          pairOf(op->getAttrOfType<DenseIntElementsAttr>("dilations")))))
+    return failure();
   FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
-  SmallVector<int64_t> shape(cast<ShapedType>(weights.getType()).getShape());
+  SmallVector<int64_t> shape(filter.getShape());
   if (depthwise)
     shape.insert(shape.begin() + 1, 1);
   // A filter's dimension 1 indexes the input channels (not for depthwise).
@@ -385,6 +424,11 @@ PlanResult planPool(QuantizationPlan &quantizer, PoolOp op, bool isMax) {
   if (llvm::any_of(pairOf(op.getDilations()), [](int64_t d) { return d != 1; }))
     return op->emitError() << "cannot quantize: dilated pooling";
   auto [data, padding] = unpad(op.getInputs()[0]);
+  auto window = cast<ShapedType>(op.getInputs()[1].getType());
+  if (failed(checkWindowShape(op, data, padding, window.getShape(),
+                              pairOf(op.getStrides()),
+                              pairOf(op.getDilations()))))
+    return failure();
   FailureOr<QuantizedRead> input = quantizer.getActivation(data, op);
   if (failed(input))
     return failure();
