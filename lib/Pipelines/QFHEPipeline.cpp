@@ -36,6 +36,8 @@ mlir::qfhe::checkQFHEPipelineOptions(const QFHEPipelineOptions &options) {
       .inRange("max-activation-bits", options.maxActivationBits,
                kActivationBitsRange)
       .inputFile("calibration-data", options.calibrationData)
+      .inRealRange("max-cost", options.maxCost, 0, HUGE_VAL)
+      .inRealRange("cost-tolerance", options.costTolerance, -1, 1000)
       .outputFile("report", options.report)
       .getMessage();
 }
@@ -72,6 +74,8 @@ static void buildFloatPath(OpPassManager &pm,
   allocate.calibrationData = options.calibrationData;
   allocate.tluBitWidth = tlu;
   allocate.maxChunks = options.maxChunks;
+  allocate.maxCost = options.maxCost;
+  allocate.costTolerance = options.costTolerance;
   pm.addPass(createAllocateBits(allocate));
   CheckFidelityOptions fidelity;
   fidelity.minAgreement = options.minAgreement;

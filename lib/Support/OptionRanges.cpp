@@ -14,6 +14,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <cstdio>
 
 using namespace mlir::qfhe;
 using llvm::StringRef;
@@ -39,6 +40,23 @@ OptionChecker &OptionChecker::inRange(StringRef name, int64_t value,
     problems.push_back(
         (name + "=" + llvm::Twine(value) + " is outside " + formatRange(range))
             .str());
+  return *this;
+}
+
+/// A real number as the user would write it (`inf` for infinity).
+static std::string formatReal(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  return text;
+}
+
+OptionChecker &OptionChecker::inRealRange(StringRef name, double value,
+                                          double min, double max) {
+  // NaN is outside every range.
+  if (!(value >= min && value <= max))
+    problems.push_back((name + "=" + formatReal(value) + " is outside [" +
+                        formatReal(min) + ", " + formatReal(max) + "]")
+                           .str());
   return *this;
 }
 

@@ -47,7 +47,7 @@
 // RUN: quant-opt %S/Inputs/mlp3.mlir \
 // RUN:   --qfhe-allocate-bits="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy" \
 // RUN: | FileCheck %s --check-prefix=SUMMARY
-// SUMMARY: search = {agreement = {{[0-9.e+-]+}} : f64, candidates = {{[0-9]+}} : i64, divergence = {{[0-9.e+-]+}} : f64, relative_rms_error = {{[0-9.e+-]+}} : f64, samples = 64 : i64, uniform_is_best = {{true|false}}}, strategy = "a2q"}
+// SUMMARY: search = {agreement = {{[0-9.e+-]+}} : f64, candidates = {{[0-9]+}} : i64, cost = {{[0-9.e+-]+}} : f64, divergence = {{[0-9.e+-]+}} : f64, most_faithful_agreement = {{[0-9.e+-]+}} : f64, most_faithful_cost = {{[0-9.e+-]+}} : f64, most_faithful_divergence = {{[0-9.e+-]+}} : f64, relative_rms_error = {{[0-9.e+-]+}} : f64, samples = 64 : i64, uniform_is_best = {{true|false}}}, strategy = "a2q"}
 // RUN: quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
 // RUN:   --qfhe-pipeline="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy report=-" \
 // RUN: | FileCheck %s --check-prefix=REPORT

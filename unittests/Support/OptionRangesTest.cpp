@@ -11,6 +11,8 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
+
 using namespace mlir::qfhe;
 
 namespace {
@@ -23,7 +25,11 @@ TEST(OptionRanges, ValuesInsideTheRangesPass) {
       .inRange("weight-bits", 16, kWeightBitsRange)
       .powerOfTwo("max-chunks", 1, kChunksRange)
       .powerOfTwo("max-chunks", 1024, kChunksRange)
-      .oneOf("strategy", "uniform", {"a2q", "uniform"});
+      .oneOf("strategy", "uniform", {"a2q", "uniform"})
+      .inRealRange("cost-tolerance", -1, -1, 1000)
+      .inRealRange("cost-tolerance", 1000, -1, 1000)
+      .inRealRange("max-cost", 0, 0, HUGE_VAL)
+      .inRealRange("max-cost", HUGE_VAL, 0, HUGE_VAL);
   EXPECT_TRUE(checker.ok()) << checker.getMessage();
   EXPECT_EQ(checker.getMessage(), "");
 }
@@ -58,6 +64,19 @@ TEST(OptionRanges, MessagesGiveTheValueAndTheRange) {
               c.oneOf("strategy", "best", {"a2q", "uniform"});
             }),
             "strategy='best' is not one of a2q, uniform");
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.inRealRange("cost-tolerance", 1000.5, -1, 1000);
+            }),
+            "cost-tolerance=1000.5 is outside [-1, 1000]");
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.inRealRange("max-cost", -0.25, 0, HUGE_VAL);
+            }),
+            "max-cost=-0.25 is outside [0, inf]");
+  // NaN compares false with everything: it is outside every range.
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.inRealRange("max-cost", NAN, 0, HUGE_VAL);
+            }),
+            "max-cost=nan is outside [0, inf]");
 }
 
 TEST(OptionRanges, EveryProblemIsListed) {

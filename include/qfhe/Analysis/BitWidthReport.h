@@ -140,6 +140,11 @@ struct BitWidthReport {
 
   /// The widest encrypted value of all functions, if any.
   const EncryptedValueRecord *getWidest() const;
+
+  /// The estimated FHE cost per sample of every function's bootstraps, in
+  /// 8-bit bootstraps (getBootstrapCost of each bootstrap's input bits;
+  /// docs/cost.md).
+  double getEstimatedCost() const;
 };
 
 /// Proves that every encrypted value of every function with a body in

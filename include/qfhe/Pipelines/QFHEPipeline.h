@@ -68,6 +68,19 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
                      "predicts what the float program predicts on a smaller "
                      "fraction of the calibration samples (0: never)"),
       llvm::cl::init(0.8)};
+  Option<double> maxCost{
+      *this, "max-cost",
+      llvm::cl::desc("With calibration-data: most estimated FHE cost per "
+                     "sample, in 8-bit bootstraps (docs/cost.md; 0: no "
+                     "budget)"),
+      llvm::cl::init(0)};
+  Option<double> costTolerance{
+      *this, "cost-tolerance",
+      llvm::cl::desc("With calibration-data: keep the cheapest candidate "
+                     "whose mean divergence from the float program is at "
+                     "most 1 + this times the most faithful one's, in [0, "
+                     "1000] (-1: keep the most faithful)"),
+      llvm::cl::init(0.25)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "

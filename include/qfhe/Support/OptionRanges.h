@@ -62,6 +62,9 @@ public:
   /// `max-bit-width` in its range, and `tlu-bit-width` 0 or in its range
   /// and at most `max-bit-width`.
   OptionChecker &bitWidths(unsigned maxBitWidth, unsigned tluBitWidth);
+  /// `name=value` (a real number) must lie in [min, max].
+  OptionChecker &inRealRange(llvm::StringRef name, double value, double min,
+                             double max);
   /// `name=value` must be a power of two in `range`.
   OptionChecker &powerOfTwo(llvm::StringRef name, int64_t value,
                             OptionRange range);

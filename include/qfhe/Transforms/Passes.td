@@ -285,7 +285,17 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     the float program on the calibration inputs, and keeps a change when
     the candidate's class probabilities (softmax of its outputs) are closer
     to the float program's: a smaller mean Kullback-Leibler divergence;
-    two sweeps at most.
+    two sweeps at most. Each candidate's integer program is also priced: its
+    bootstraps (lookups, roundings, comparisons) by input precision, in
+    8-bit bootstraps (docs/cost.md). Then, from the most faithful
+    allocation, a second descent keeps the cheapest candidates whose
+    fidelity stays within `cost-tolerance` T of the most faithful one's:
+    a mean divergence at most (1 + T) times its, and an agreement with the
+    float program's predictions at most 0.5% of the samples below its (a
+    fixed reference, so the losses of several layers' changes stay within
+    the tolerance together). With
+    `max-cost`, a candidate over the budget is kept only in place of a
+    dearer one; a search that ends over the budget is an error.
 
     `strategy=uniform` is the classic baseline instead: one n for every
     input, weight and activation, weights per tensor (min/max, asymmetric),
@@ -326,6 +336,14 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
            "Widest lookup input of the measured programs, in [2, 16] (0: "
            "max-bit-width, at most 16)">,
+    Option<"maxCost", "max-cost", "double", "0",
+           "With calibration-data: most estimated FHE cost per sample, in "
+           "8-bit bootstraps (docs/cost.md; 0: no budget)">,
+    Option<"costTolerance", "cost-tolerance", "double", "0.25",
+           "With calibration-data: keep the cheapest candidate whose mean "
+           "divergence from the float program is at most 1 + this times the "
+           "most faithful one's, in [0, 1000] (-1: keep the most "
+           "faithful)">,
     Option<"printChoices", "print", "bool", "false",
            "Emit a remark per layer with the choice and its estimated error">
   ];

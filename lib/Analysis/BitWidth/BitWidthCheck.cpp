@@ -14,6 +14,7 @@
 
 #include "CircuitRules.h"
 #include "qfhe/Analysis/BitWidthReport.h"
+#include "qfhe/Support/FheCost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -26,6 +27,15 @@ std::string mlir::qfhe::formatLocation(Location loc) {
   llvm::raw_string_ostream os(text);
   loc.print(os);
   return text;
+}
+
+double BitWidthReport::getEstimatedCost() const {
+  double cost = 0;
+  for (const FunctionBitWidthReport &function : functions)
+    for (const BootstrapOpRecord &record : function.bootstraps)
+      cost += static_cast<double>(record.perSample) *
+              getBootstrapCost(record.inputBits);
+  return cost;
 }
 
 const EncryptedValueRecord *BitWidthReport::getWidest() const {

@@ -167,6 +167,38 @@ std::string formatNumber(double value, int digits) {
   return text;
 }
 
+/// `summary` with the chosen allocation's cost and, when it differs, the
+/// agreement and cost of the most faithful one.
+DictionaryAttr addCosts(DictionaryAttr summary, const AllocationScore &chosen,
+                        const std::optional<AllocationScore> &mostFaithful) {
+  Builder b(summary.getContext());
+  NamedAttrList entries(summary);
+  entries.set("cost", b.getF64FloatAttr(*chosen.cost));
+  if (mostFaithful && mostFaithful->cost) {
+    entries.set("most_faithful_agreement",
+                b.getF64FloatAttr(mostFaithful->agreement));
+    entries.set("most_faithful_divergence",
+                b.getF64FloatAttr(mostFaithful->divergence));
+    entries.set("most_faithful_cost", b.getF64FloatAttr(*mostFaithful->cost));
+  }
+  return entries.getDictionary(summary.getContext());
+}
+
+/// The remark's words on the chosen allocation's cost, against the most
+/// faithful one's.
+std::string describeCosts(const AllocationScore &chosen,
+                          const std::optional<AllocationScore> &mostFaithful) {
+  if (!chosen.cost)
+    return "";
+  std::string text = "; estimated cost " + formatNumber(*chosen.cost, 4) +
+                     " 8-bit bootstraps per sample";
+  if (mostFaithful && mostFaithful->cost && *mostFaithful->cost != *chosen.cost)
+    text += " (the most faithful, agreeing on " +
+            formatNumber(100.0 * mostFaithful->agreement, 4) + "%, costs " +
+            formatNumber(*mostFaithful->cost, 4) + ")";
+  return text;
+}
+
 /// The most integers a P-bit value can take: 2^P - 1 (as the span).
 double span(unsigned bits) { return std::ldexp(1.0, bits) - 1.0; }
 
@@ -183,6 +215,8 @@ struct AllocateBitsPass
         .powerOfTwo("max-chunks", maxChunks, kChunksRange)
         .inRange("search-samples", searchSamples, {1, INT32_MAX})
         .inputFile("calibration-data", calibrationData)
+        .inRealRange("max-cost", maxCost, 0, HUGE_VAL)
+        .inRealRange("cost-tolerance", costTolerance, -1, 1000)
         .getMessage();
   }
 
@@ -548,6 +582,10 @@ struct AllocateBitsPass
     options.maxBitWidth = maxBitWidth;
     options.maxInputBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
     options.uniformBits = uniformBits;
+    if (maxCost > 0)
+      options.maxCost = maxCost;
+    if (costTolerance >= 0)
+      options.costTolerance = costTolerance;
     AllocationBuilder builder = getBuilder();
     SearchResult result = searchAllocations(getOperation(), searchLayers,
                                             builder, options, **scorer);
@@ -565,6 +603,8 @@ struct AllocateBitsPass
                           b.getF64FloatAttr(std::sqrt(best->relativeError))),
            b.getNamedAttr("uniform_is_best",
                           b.getBoolAttr(result.uniformIsBest))});
+      if (best->cost)
+        searchSummary = addCosts(searchSummary, *best, result.mostFaithful);
     }
     if (printChoices) {
       if (result.uniformIsBest)
@@ -593,7 +633,17 @@ struct AllocateBitsPass
             << formatNumber(100.0 * best->agreement, 4)
             << "% of the calibration samples, output error "
             << formatNumber(100.0 * std::sqrt(best->relativeError), 3)
-            << "% (rms)";
+            << "% (rms)" << describeCosts(*best, result.mostFaithful);
+    }
+    if (best && maxCost > 0 && !(best->cost && *best->cost <= maxCost)) {
+      InFlightDiagnostic diag = emitError(getOperation().getLoc())
+                                << "qfhe-allocate-bits: no measured "
+                                   "allocation meets max-cost="
+                                << formatNumber(maxCost, 6);
+      if (best->cost)
+        diag << ": the cheapest found costs " << formatNumber(*best->cost, 3)
+             << " 8-bit bootstraps per sample";
+      return failure();
     }
     return success();
   }
@@ -720,8 +770,14 @@ struct AllocateBitsPass
     getOperation()->setAttr(
         kOutputBitsAttr,
         b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
-    if ((evaluator || !std::string(calibrationData).empty()) &&
-        failed(search(layers, uniformBits, solver)))
+    bool measured = evaluator || !std::string(calibrationData).empty();
+    if (!measured && maxCost > 0) {
+      emitError(getOperation().getLoc())
+          << "qfhe-allocate-bits: max-cost needs calibration-data (the cost "
+             "of each candidate is measured on its program)";
+      return signalPassFailure();
+    }
+    if (measured && failed(search(layers, uniformBits, solver)))
       return signalPassFailure();
     recordSummary(layers);
   }

@@ -7,6 +7,7 @@
 #include "AllocationSearch.h"
 #include "QuantizationPlan.h"
 
+#include "qfhe/Analysis/BitWidthReport.h"
 #include "qfhe/Support/ClassMetrics.h"
 #include "qfhe/Support/Progress.h"
 #include "qfhe/Transforms/Passes.h"
@@ -14,6 +15,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 #include <cmath>
 #include <limits>
@@ -109,6 +111,22 @@ bool OutputScorer::cannotBeat(const EvaluatedOutputs &partial,
   return divergenceSum(partial, partial.samples) > bound;
 }
 
+bool OutputScorer::cannotAgree(const EvaluatedOutputs &partial,
+                               double minAgreement) const {
+  if (minAgreement <= 0 || partial.width != reference.width ||
+      partial.samples > reference.samples)
+    return false;
+  int64_t disagree = 0;
+  for (int64_t row = 0; row < partial.samples; ++row)
+    disagree += predictClass(partial.values.data() + row * partial.width,
+                             partial.width, 0.0) != referenceClasses[row];
+  // The most disagreements a run reaching minAgreement may have (a margin
+  // keeps a candidate exactly at the bound).
+  double allowed =
+      (1 - minAgreement) * static_cast<double>(reference.samples) + 1e-9;
+  return static_cast<double>(disagree) > allowed;
+}
+
 //===----------------------------------------------------------------------===//
 // Measurement
 //===----------------------------------------------------------------------===//
@@ -122,6 +140,7 @@ FailureOr<std::unique_ptr<AllocationScorer>> AllocationScorer::create(
   scorer->evaluator = std::move(evaluator);
   scorer->cache = &cache;
   scorer->solver = &solver;
+  scorer->maxBitWidth = maxBitWidth;
   scorer->tluBitWidth = tluBitWidth;
   scorer->lowerCandidates = tluBitWidth < maxBitWidth;
   // The entry: the one public function with a body.
@@ -161,33 +180,70 @@ OwningOpRef<ModuleOp> AllocationScorer::buildProgram() {
     auto it = originals.find(value);
     return ranges.getRange(it == originals.end() ? value : it->second);
   };
-  // Candidates that fail say why through diagnostics the user need not
-  // see; only those of this thread (other passes may run on others).
-  std::thread::id thread = std::this_thread::get_id();
-  ScopedDiagnosticHandler silence(module.getContext(), [thread](Diagnostic &) {
-    return success(std::this_thread::get_id() == thread);
-  });
   if (failed(quantizeModule(*candidate, QuantizeOptions(), soundRange, cache)))
     return nullptr;
-  if (lowerCandidates) {
-    PassManager pm(module.getContext());
-    LowerToIntegerOptions lowering;
-    lowering.tluBitWidth = tluBitWidth;
-    pm.addPass(createLowerToInteger(lowering));
-    if (failed(pm.run(*candidate)))
-      return nullptr;
-  }
+  // As the pipeline does: chains of lookups fused into one.
+  PassManager fuse(module.getContext());
+  fuse.addPass(createFuseUnivariate());
+  if (failed(fuse.run(*candidate)) ||
+      (lowerCandidates && failed(lowerToIntegers(*candidate))))
+    return nullptr;
   return candidate;
 }
 
+LogicalResult AllocationScorer::lowerToIntegers(ModuleOp program) {
+  PassManager pm(module.getContext());
+  LowerToIntegerOptions lowering;
+  lowering.tluBitWidth = tluBitWidth;
+  pm.addPass(createLowerToInteger(lowering));
+  return pm.run(program);
+}
+
+std::optional<double> AllocationScorer::measureCostOf(ModuleOp program) {
+  OwningOpRef<ModuleOp> lowered;
+  if (!lowerCandidates) {
+    lowered = cast<ModuleOp>(program->clone());
+    if (failed(lowerToIntegers(*lowered)))
+      return std::nullopt;
+    program = *lowered;
+  }
+  // The verifier reads the program as the pipeline hands it over.
+  PassManager pm(module.getContext());
+  pm.addPass(createCanonicalizerPass());
+  if (failed(pm.run(program)))
+    return std::nullopt;
+  VerifyOptions options;
+  options.maxBitWidth = maxBitWidth;
+  options.tluBitWidth = tluBitWidth;
+  options.emitDiagnostics = false;
+  return verifyBitWidth(program, options).getEstimatedCost();
+}
+
 std::optional<AllocationScore>
-AllocationScorer::score(const AllocationScore *best) {
+AllocationScorer::score(const ScoreBound &bound) {
   ++evaluations;
-  OwningOpRef<ModuleOp> program = buildProgram();
+  std::optional<double> cost;
+  OwningOpRef<ModuleOp> program;
+  {
+    // Candidates that fail say why through diagnostics the user need not
+    // see; only those of this thread (other passes may run on others).
+    std::thread::id thread = std::this_thread::get_id();
+    ScopedDiagnosticHandler silence(
+        module.getContext(), [thread](Diagnostic &) {
+          return success(std::this_thread::get_id() == thread);
+        });
+    program = buildProgram();
+    if (program && measureCost)
+      cost = measureCostOf(*program);
+  }
   if (!program)
     return std::nullopt;
+  // The cost is known before the run.
+  if (bound.costBelow && !(cost && *cost < *bound.costBelow))
+    return std::nullopt;
   auto keepGoing = [&](const EvaluatedOutputs &partial) {
-    return !best || !scorer->cannotBeat(partial, *best);
+    return !(bound.best && scorer->cannotBeat(partial, *bound.best)) &&
+           !scorer->cannotAgree(partial, bound.minAgreement);
   };
   llvm::Expected<EvaluatedOutputs> outputs =
       evaluator->run(*program, entry, keepGoing);
@@ -198,7 +254,9 @@ AllocationScorer::score(const AllocationScore *best) {
   // A run stopped early cannot win.
   if (outputs->samples < scorer->getNumSamples())
     return std::nullopt;
-  return scorer->score(*outputs);
+  AllocationScore result = scorer->score(*outputs);
+  result.cost = cost;
+  return result;
 }
 
 //===----------------------------------------------------------------------===//
@@ -270,11 +328,75 @@ DictionaryAttr allocationOf(Operation *op) {
   return op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
 }
 
+/// Costs are sums of the same terms in program order; a relative margin
+/// keeps two equal ones equal.
+constexpr double kCostMargin = 1e-9;
+
+/// The cheapest allocation within the tolerance replaces the most faithful
+/// one only when it saves a third of the cost or more: a fidelity loss,
+/// however small, is not worth a smaller saving (docs/pipeline.md).
+constexpr double kClearSaving = 1.5;
+
+/// The most a cheaper allocation's agreement with the float program may
+/// fall below the most faithful one's (a fraction of the samples).
+constexpr double kCheaperAgreementDrop = 0.005;
+
+/// Whether `candidate` costs less than `current` (a candidate of unknown
+/// cost does not).
+bool isCheaper(const AllocationScore &candidate,
+               const AllocationScore &current) {
+  return candidate.cost &&
+         (!current.cost || *candidate.cost < *current.cost * (1 - kCostMargin));
+}
+
+/// The order of the fidelity descent: under a cost budget, a candidate
+/// within it beats one over it, and of two over it the cheaper wins;
+/// otherwise the more faithful wins.
+class FidelityOrder {
+public:
+  explicit FidelityOrder(std::optional<double> maxCost) : maxCost(maxCost) {}
+
+  bool fits(const AllocationScore &score) const {
+    return !maxCost ||
+           (score.cost && *score.cost <= *maxCost * (1 + kCostMargin));
+  }
+
+  /// Whether `candidate` is to be kept in place of `best`.
+  bool prefers(const AllocationScore &candidate,
+               const std::optional<AllocationScore> &best) const {
+    if (!best)
+      return true;
+    if (fits(candidate) != fits(*best))
+      return fits(candidate);
+    if (!fits(candidate))
+      return isCheaper(candidate, *best);
+    return candidate.isBetterThan(*best);
+  }
+
+  /// What a candidate must reach to be kept in place of `best`.
+  ScoreBound boundFor(const std::optional<AllocationScore> &best) const {
+    ScoreBound bound;
+    if (!best)
+      return bound;
+    if (fits(*best)) {
+      bound.best = &*best;
+      if (maxCost)
+        bound.costBelow = *maxCost * (1 + kCostMargin);
+    } else {
+      bound.costBelow = *best->cost * (1 - kCostMargin);
+    }
+    return bound;
+  }
+
+private:
+  std::optional<double> maxCost;
+};
+
 /// Measures the uniform baseline in place of the estimate; keeps whichever
-/// scores better. Returns whether the baseline did.
+/// `order` prefers. Returns whether the baseline was kept.
 bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
                 const AllocationBuilder &builder, unsigned bits,
-                AllocationScorer &scorer,
+                AllocationScorer &scorer, const FidelityOrder &order,
                 std::optional<AllocationScore> &best) {
   SmallVector<DictionaryAttr> estimated;
   for (const SearchLayer &layer : layers)
@@ -287,8 +409,8 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   module->setAttr(
       kDefaultBitsAttr,
       IntegerAttr::get(IntegerType::get(module.getContext(), 64), bits));
-  std::optional<AllocationScore> uniform = scorer.score(nullptr);
-  if (uniform && (!best || uniform->isBetterThan(*best))) {
+  std::optional<AllocationScore> uniform = scorer.score();
+  if (uniform && order.prefers(*uniform, best)) {
     best = uniform;
     return true;
   }
@@ -297,6 +419,67 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   module->setAttr(kDefaultBitsAttr, estimatedDefault);
   return false;
 }
+
+/// Coordinate descent over the layers' candidates, two sweeps at most: each
+/// layer keeps the candidate `keep` accepts in place of the current best,
+/// measured under the bound `boundFor` gives. Stops when a sweep changes
+/// nothing or `done` holds.
+class Descent {
+public:
+  Descent(ArrayRef<SearchLayer> layers,
+          ArrayRef<SmallVector<CandidateStep>> steps, AllocationScorer &scorer,
+          ProgressLine &progress)
+      : layers(layers), steps(steps), scorer(scorer), progress(progress) {}
+
+  void
+  run(std::optional<AllocationScore> &best,
+      function_ref<ScoreBound(const std::optional<AllocationScore> &)> boundFor,
+      function_ref<bool(const AllocationScore &,
+                        const std::optional<AllocationScore> &)>
+          keep,
+      function_ref<bool(const std::optional<AllocationScore> &)> done) {
+    for (int sweep = 0; sweep < 2 && !done(best); ++sweep) {
+      // About as many candidates as the layers propose now.
+      for (auto [layer, layerSteps] : llvm::zip(layers, steps))
+        for (const CandidateStep &step : layerSteps)
+          planned += step(allocationOf(layer.op)).size();
+      bool changed = false;
+      for (auto [layer, layerSteps] : llvm::zip(layers, steps)) {
+        DictionaryAttr chosen = allocationOf(layer.op);
+        for (const CandidateStep &step : layerSteps) {
+          for (DictionaryAttr candidate : step(chosen)) {
+            if (candidate == chosen)
+              continue;
+            layer.op->setAttr(kAllocationAttr, candidate);
+            std::optional<AllocationScore> score = scorer.score(boundFor(best));
+            measured();
+            if (score && keep(*score, best)) {
+              best = score;
+              chosen = candidate;
+              changed = true;
+            }
+          }
+        }
+        layer.op->setAttr(kAllocationAttr, chosen);
+      }
+      if (!changed)
+        break;
+    }
+  }
+
+  /// Reports the candidates measured so far.
+  void measured() {
+    progress.update(scorer.getEvaluations(),
+                    std::max<int64_t>(planned, scorer.getEvaluations()));
+  }
+
+private:
+  ArrayRef<SearchLayer> layers;
+  ArrayRef<SmallVector<CandidateStep>> steps;
+  AllocationScorer &scorer;
+  ProgressLine &progress;
+  int64_t planned = 0;
+};
 
 } // namespace
 
@@ -311,47 +494,69 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
     steps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
                                       options.maxInputBits));
   ProgressLine progress("qfhe-allocate-bits", "candidates measured");
-  int64_t planned = 0;
-  auto measured = [&] {
-    progress.update(scorer.getEvaluations(),
-                    std::max<int64_t>(planned, scorer.getEvaluations()));
-  };
-  result.best = scorer.score(nullptr);
-  measured();
+  Descent descent(layers, steps, scorer, progress);
+  FidelityOrder order(options.maxCost);
+  // Costs are needed during the fidelity descent only under a budget.
+  scorer.setMeasureCost(options.maxCost.has_value());
+  std::optional<AllocationScore> &best = result.best;
+  best = scorer.score();
+  descent.measured();
   if (options.uniformBits) {
     result.uniformIsBest = tryUniform(
-        module, layers, builder, *options.uniformBits, scorer, result.best);
-    measured();
+        module, layers, builder, *options.uniformBits, scorer, order, best);
+    descent.measured();
   }
-  // An estimate that already matches the float program is kept.
-  for (int sweep = 0;
-       sweep < 2 && !(result.best && result.best->isNearlyExact()); ++sweep) {
-    // About as many candidates as the layers propose now.
-    for (auto [layer, layerSteps] : llvm::zip(layers, steps))
-      for (const CandidateStep &step : layerSteps)
-        planned += step(allocationOf(layer.op)).size();
-    bool improved = false;
-    for (auto [layer, layerSteps] : llvm::zip(layers, steps)) {
-      DictionaryAttr chosen = allocationOf(layer.op);
-      for (const CandidateStep &step : layerSteps) {
-        for (DictionaryAttr candidate : step(chosen)) {
-          if (candidate == chosen)
-            continue;
-          layer.op->setAttr(kAllocationAttr, candidate);
-          std::optional<AllocationScore> score =
-              scorer.score(result.best ? &*result.best : nullptr);
-          measured();
-          if (score && (!result.best || score->isBetterThan(*result.best))) {
-            result.best = score;
-            chosen = candidate;
-            improved = true;
-          }
-        }
-      }
-      layer.op->setAttr(kAllocationAttr, chosen);
+  // The most faithful allocation (within the budget). An estimate that
+  // already matches the float program is kept.
+  descent.run(
+      best,
+      [&](const std::optional<AllocationScore> &current) {
+        return order.boundFor(current);
+      },
+      [&](const AllocationScore &candidate,
+          const std::optional<AllocationScore> &current) {
+        return order.prefers(candidate, current);
+      },
+      [&](const std::optional<AllocationScore> &current) {
+        return current && order.fits(*current) && current->isNearlyExact();
+      });
+  // Then the cheapest allocation whose fidelity stays within the tolerance
+  // of the most faithful one's (a fixed reference: the losses of several
+  // layers' changes add up to the tolerance at most).
+  if (options.costTolerance && best && !best->cost) {
+    // The descent did not need costs: measure the most faithful's.
+    scorer.setMeasureCost(true);
+    best = scorer.score();
+  }
+  result.mostFaithful = best;
+  if (options.costTolerance && best && best->cost) {
+    SmallVector<DictionaryAttr> mostFaithful;
+    for (const SearchLayer &layer : layers)
+      mostFaithful.push_back(allocationOf(layer.op));
+    double minAgreement = best->agreement - kCheaperAgreementDrop;
+    AllocationScore limit;
+    limit.divergence = best->divergence * (1 + *options.costTolerance);
+    descent.run(
+        best,
+        [&](const std::optional<AllocationScore> &current) {
+          ScoreBound bound;
+          bound.best = &limit;
+          bound.minAgreement = minAgreement;
+          bound.costBelow = *current->cost * (1 - kCostMargin);
+          return bound;
+        },
+        [&](const AllocationScore &candidate,
+            const std::optional<AllocationScore> &current) {
+          return isCheaper(candidate, *current) &&
+                 candidate.agreement >= minAgreement - 1e-12 &&
+                 candidate.divergence <= limit.divergence;
+        },
+        [](const std::optional<AllocationScore> &) { return false; });
+    if (*best->cost * kClearSaving > *result.mostFaithful->cost) {
+      for (auto [layer, allocation] : llvm::zip(layers, mostFaithful))
+        layer.op->setAttr(kAllocationAttr, allocation);
+      best = result.mostFaithful;
     }
-    if (!improved)
-      break;
   }
   progress.finish();
   return result;

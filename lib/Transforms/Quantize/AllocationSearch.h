@@ -54,6 +54,10 @@ struct AllocationScore {
   /// Mean Kullback-Leibler divergence of the candidate's class
   /// probabilities (softmax of its outputs) from the float program's.
   double divergence = 0;
+  /// Estimated FHE cost per sample of the candidate's integer program, in
+  /// 8-bit bootstraps (docs/cost.md); unset when it was not measured or the
+  /// program does not lower.
+  std::optional<double> cost;
 
   /// Whether nothing is left to gain: every prediction agrees and the
   /// outputs are within 1% (root mean square) of the float program's.
@@ -79,6 +83,11 @@ public:
   bool cannotBeat(const EvaluatedOutputs &partial,
                   const AllocationScore &best) const;
 
+  /// Whether outputs on the first samples already disagree with the float
+  /// program's predictions on so many samples that the whole run cannot
+  /// agree on `minAgreement` of them.
+  bool cannotAgree(const EvaluatedOutputs &partial, double minAgreement) const;
+
   int64_t getNumSamples() const { return reference.samples; }
 
 private:
@@ -93,6 +102,18 @@ private:
 //===----------------------------------------------------------------------===//
 // Measurement
 //===----------------------------------------------------------------------===//
+
+/// What a candidate must reach to be worth running to the end: a candidate
+/// that cannot is not scored.
+struct ScoreBound {
+  /// Its divergence must not exceed this score's (OutputScorer::cannotBeat).
+  const AllocationScore *best = nullptr;
+  /// Its agreement must reach this fraction (0: any).
+  double minAgreement = 0;
+  /// Its cost must be below this (unset: any). The cost is known before the
+  /// program runs, so a candidate at or above it is not run.
+  std::optional<double> costBelow;
+};
 
 /// Measures allocations of one float module.
 class AllocationScorer {
@@ -110,11 +131,16 @@ public:
          unsigned maxBitWidth, unsigned tluBitWidth,
          QuantizedWeightCache &cache, const RangeSolver &solver);
 
+  /// Whether scores have the estimated FHE cost of the candidate's integer
+  /// program (fused and lowered as the pipeline does, priced by the
+  /// verifier's report); off at first.
+  void setMeasureCost(bool value) { measureCost = value; }
+
   /// Builds the program of `module` under its current qfhe.allocation
   /// attributes, runs it and scores it. No score when it does not compile
-  /// or run, or when (given `best`) its first samples show it cannot beat
-  /// `best`.
-  std::optional<AllocationScore> score(const AllocationScore *best);
+  /// or run, or when its cost or first samples show it cannot reach
+  /// `bound`.
+  std::optional<AllocationScore> score(const ScoreBound &bound = {});
 
   /// Number of candidates measured so far.
   unsigned getEvaluations() const { return evaluations; }
@@ -126,14 +152,22 @@ private:
   /// The candidate program of the module's current allocation, or null
   /// when it does not compile.
   OwningOpRef<ModuleOp> buildProgram();
+  /// Lowers a quantized `program` to integers (lookups of at most
+  /// tluBitWidth bits).
+  LogicalResult lowerToIntegers(ModuleOp program);
+  /// The estimated cost of `program` (quantized, or lowered when
+  /// lowerCandidates), if it lowers.
+  std::optional<double> measureCostOf(ModuleOp program);
 
   ModuleOp module;
   std::string entry;
   std::shared_ptr<ProgramEvaluator> evaluator;
   QuantizedWeightCache *cache = nullptr;
   const RangeSolver *solver = nullptr;
+  unsigned maxBitWidth = 8;
   unsigned tluBitWidth = 8;
   bool lowerCandidates = true;
+  bool measureCost = false;
   unsigned evaluations = 0;
   std::unique_ptr<OutputScorer> scorer;
 };
@@ -169,7 +203,11 @@ SmallVector<CandidateStep> getCandidateSteps(const SearchLayer &layer,
 
 /// What the search found.
 struct SearchResult {
+  /// The score of the chosen allocation.
   std::optional<AllocationScore> best;
+  /// The score of the most faithful allocation measured (before the
+  /// cheapest within the tolerance was chosen), with its cost.
+  std::optional<AllocationScore> mostFaithful;
   bool uniformIsBest = false;
 };
 
@@ -180,13 +218,25 @@ struct SearchOptions {
   unsigned maxInputBits = 8;
   /// The uniform baseline's width, when it fits.
   std::optional<unsigned> uniformBits;
+  /// Most estimated FHE cost per sample (8-bit bootstraps) of the chosen
+  /// program; unset: no budget.
+  std::optional<double> maxCost;
+  /// The cheapest candidate whose fidelity is within this tolerance of the
+  /// most faithful one's is chosen: its mean divergence at most (1 +
+  /// tolerance) times the most faithful one's, and its agreement at most
+  /// half a percent of the samples below; unset: the most faithful is kept.
+  std::optional<double> costTolerance;
 };
 
 /// Improves the module's estimated allocations by measuring candidates with
 /// `scorer`: the uniform baseline first (kept when it scores better), then
 /// coordinate descent over the layers, each layer's candidates in turn (a
 /// candidate is kept when it scores better), two sweeps at most, none when
-/// the estimate is nearly exact. Prints progress on standard error
+/// the estimate is nearly exact. Under `maxCost`, a candidate over the
+/// budget is kept only in place of a dearer one over it too. With
+/// `costTolerance`, a second descent then keeps the cheapest candidates
+/// whose fidelity stays within the tolerance of the most faithful
+/// allocation's (two sweeps at most). Prints progress on standard error
 /// (qfhe/Support/Progress.h).
 SearchResult searchAllocations(ModuleOp module, ArrayRef<SearchLayer> layers,
                                const AllocationBuilder &builder,
