@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -51,14 +52,9 @@ SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
           getQuantizedConstant(value))
     return *quantized;
   DenseIntElementsAttr attr;
-  SmallVector<int64_t> values;
   if (!matchPattern(value, m_Constant(&attr)))
-    return values;
-  bool isUnsigned = cast<IntegerType>(attr.getElementType()).isUnsigned();
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(isUnsigned ? static_cast<int64_t>(v.getZExtValue())
-                                : v.getSExtValue());
-  return values;
+    return {};
+  return readRawIntegers(attr);
 }
 
 //===----------------------------------------------------------------------===//
@@ -205,12 +201,17 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   tableShape.push_back(entries);
   IntegerType outputType = getSignlessType(func.getContext(), outputBits);
   auto tableType = RankedTensorType::get(tableShape, outputType);
-  SmallVector<APInt> ints;
-  for (int64_t entry : table)
-    ints.push_back(APInt(outputBits, entry, true));
+  DenseIntElementsAttr tableAttr;
+  if (outputBits > 1) {
+    tableAttr = getRawIntegers(tableType, table);
+  } else {
+    SmallVector<APInt> ints;
+    for (int64_t entry : table)
+      ints.push_back(APInt(outputBits, entry, true));
+    tableAttr = DenseIntElementsAttr::get(tableType, ints);
+  }
   Value result =
-      LutOp::create(builder, loc, inputType.clone(outputType), value,
-                    DenseIntElementsAttr::get(tableType, ints),
+      LutOp::create(builder, loc, inputType.clone(outputType), value, tableAttr,
                     axis ? builder.getI64IntegerAttr(*axis) : IntegerAttr());
   IntegerForm form;
   form.value = result;
