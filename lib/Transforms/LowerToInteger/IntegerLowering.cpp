@@ -161,13 +161,23 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
     return op->emitError() << "cannot tabulate a " << width << "-bit input: "
                            << "lookups take at most " << kMaxLookupBits
                            << " bits (tlu-bit-width=" << tluBitWidth << ")";
-  if (channels > (kMaxTableEntries >> width))
-    return op->emitError() << "cannot tabulate " << channels
-                           << " channels of a " << width
-                           << "-bit input: " << channels << " x 2^" << width
-                           << " table entries, more than " << kMaxTableEntries
-                           << "; lower tlu-bit-width (now " << tluBitWidth
-                           << ")";
+  if (channels > (kMaxTableEntries >> width)) {
+    // The widest lookup whose tables fit: channels x 2^fits <= 2^24.
+    unsigned fits = llvm::Log2_64(static_cast<uint64_t>(kMaxTableEntries) /
+                                  static_cast<uint64_t>(channels));
+    InFlightDiagnostic diagnostic =
+        op->emitError() << "cannot tabulate " << channels << " channels of a "
+                        << width << "-bit input: " << channels << " x 2^"
+                        << width << " table entries, more than "
+                        << kMaxTableEntries << " (2^24); ";
+    if (fits >= 2)
+      diagnostic << "tlu-bit-width=" << fits << " or lower fits " << channels
+                 << " channels (now " << tluBitWidth << ")";
+    else
+      diagnostic << "no lookup of 2 bits or more fits " << channels
+                 << " channels";
+    return diagnostic;
+  }
 
   // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c),
   // shifted into the fewest signed bits.

@@ -304,8 +304,13 @@ LogicalResult LutOp::verify() {
     }
     return success();
   }
-  // Tables of up to 64 bits (every table the compiler builds) are read from
-  // their raw storage: they hold up to 2^24 entries.
+  // A table whose element type's range is within the result's needs no
+  // look at its entries (every table the compiler builds); other tables of
+  // up to 64 bits are read from their raw storage.
+  IntegerRange tableRange =
+      getIntegerTypeRange(cast<IntegerType>(tableType.getElementType()));
+  if (resultRange.min <= tableRange.min && tableRange.max <= resultRange.max)
+    return success();
   RawIntegers values(getTable());
   for (int64_t index = 0, e = values.size(); index < e; ++index)
     if (!resultRange.contains(values[index]))

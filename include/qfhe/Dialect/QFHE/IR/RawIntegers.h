@@ -18,6 +18,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <cstring>
+
 namespace mlir {
 namespace qfhe {
 
@@ -35,18 +37,37 @@ public:
   int64_t operator[](int64_t index) const {
     if (!decoded.empty())
       return decoded[splat ? 0 : index];
-    int64_t offset = splat ? 0 : index * static_cast<int64_t>(bytes);
-    uint64_t bits = 0;
-    for (unsigned byte = 0; byte < bytes; ++byte)
-      bits |=
-          static_cast<uint64_t>(static_cast<unsigned char>(raw[offset + byte]))
-          << (8 * byte);
-    return extend(bits);
+    const char *element =
+        raw.data() + (splat ? 0 : index * static_cast<int64_t>(bytes));
+    // Whole words load at once; other sizes byte by byte (little-endian,
+    // as the attribute stores them on this host).
+    switch (bytes) {
+    case 1:
+      return extend(static_cast<unsigned char>(*element));
+    case 2:
+      return extend(load<uint16_t>(element));
+    case 4:
+      return extend(load<uint32_t>(element));
+    case 8:
+      return extend(load<uint64_t>(element));
+    default: {
+      uint64_t bits = 0;
+      for (unsigned byte = 0; byte < bytes; ++byte)
+        bits |= static_cast<uint64_t>(static_cast<unsigned char>(element[byte]))
+                << (8 * byte);
+      return extend(bits);
+    }
+    }
   }
 
   int64_t size() const { return numElements; }
 
 private:
+  template <typename Word> static uint64_t load(const char *element) {
+    Word word;
+    std::memcpy(&word, element, sizeof(Word));
+    return word;
+  }
   int64_t extend(uint64_t bits) const {
     if (width < 64)
       bits &= (uint64_t(1) << width) - 1;
