@@ -10,7 +10,8 @@
 #  1. Compile time of `quant-opt --qfhe-pipeline=max-bit-width=P` (no
 #     calibration data: the estimated allocation) at caps 8 and 16 on the
 #     synthetic MLPs of bench/make_mlp.py (784-64-10: 51k parameters,
-#     784-256-256-10: 270k, 1024x5: 4.2M), against upstream `mlir-opt`
+#     784-256-256-10: 270k, 1024x5: 4.2M, 2048x5: 16.8M), against upstream
+#     `mlir-opt`
 #     parsing and printing the same calibrated file (the qfhe dialect loaded
 #     as a plugin: the #qfhe.observed statistics are its attributes).
 #  2. quant-run on the Fashion-MNIST MLP of the model suite, 10,000 samples:
@@ -33,7 +34,7 @@ BIN=$BUILD/bin
 MLIR_OPT=/usr/lib/llvm-22/bin/mlir-opt
 PLUGIN=$(ls "$BUILD"/lib/QFHEPlugin.so 2>/dev/null || true)
 RUNS=${RUNS:-3}
-SIZES=${SIZES:-"784-64-10 784-256-256-10 1024x5"}
+SIZES=${SIZES:-"784-64-10 784-256-256-10 1024x5 2048x5"}
 CAPS=${CAPS:-"8 16"}
 for tool in quant-opt quant-run quant-translate; do
   [ -x "$BIN/$tool" ] || { echo "no $BIN/$tool: build it first" >&2; exit 1; }
@@ -78,6 +79,7 @@ echo "\`mlir-opt --load-dialect-plugin=QFHEPlugin.so calibrated.mlir -o /dev/nul
 echo
 echo "| model | params | parse+print (s) | cap | pipeline (s) | ratio |"
 echo "|---|---|---|---|---|---|"
+declare -A SECONDS_OF
 for sizes in $SIZES; do
   dir=$TMP/$sizes
   mkdir -p "$dir"
@@ -106,7 +108,19 @@ PY
     ok A "$file" || { a="failed"; r="-"; }
     ok B "$file" || { b="failed"; r="-"; }
     echo "| $sizes | $params | ${b:-?} | $cap | ${a:-?} | ${r:-?}x |"
+    SECONDS_OF[$sizes.$cap]=$a
   done
+done
+echo
+# Growth from 4.2M to 16.8M parameters (issue 16: at most 4.5x).
+for cap in $CAPS; do
+  small=${SECONDS_OF[1024x5.$cap]:-} large=${SECONDS_OF[2048x5.$cap]:-}
+  if [[ $small =~ ^[0-9.]+$ && $large =~ ^[0-9.]+$ ]]; then
+    echo "Growth 16.8M / 4.2M parameters at cap $cap:" \
+      "$(awk -v a="$large" -v b="$small" 'BEGIN { printf "%.2f", a / b }')x."
+  elif [[ -n $small || -n $large ]]; then
+    echo "Growth 16.8M / 4.2M parameters at cap $cap: - (a run failed)."
+  fi
 done
 
 echo

@@ -24,6 +24,11 @@ WideInt magnitude(WideInt value) { return value < 0 ? -value : value; }
 WideInt saturatingMultiply(WideInt a, WideInt b) {
   if (a == 0 || b == 0)
     return 0;
+  // Factors below 2^62 multiply below 2^124, within the limit: no division
+  // (the verifier multiplies every weight of a layer by its input's range).
+  constexpr WideInt kSafeFactor = static_cast<WideInt>(1) << 62;
+  if (magnitude(a) < kSafeFactor && magnitude(b) < kSafeFactor)
+    return a * b;
   bool negative = (a < 0) != (b < 0);
   if (magnitude(a) > kWideLimit / magnitude(b))
     return negative ? -kWideLimit : kWideLimit;

@@ -102,28 +102,30 @@ mlir::qfhe::computeStatistics(const std::vector<double> &values,
 /// (values[i], cumulative[i]), interpolated linearly between points where
 /// values increase; where values repeat it jumps. `left` asks for the limit
 /// from below (the mass strictly below `x`), else the mass at or below.
+/// `values` is non-decreasing: the first point not counted is found by
+/// bisection.
 static double interpolateCumulative(const std::vector<double> &values,
                                     const std::vector<double> &cumulative,
                                     double x, bool left) {
-  double result = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (left ? values[i] < x : values[i] <= x) {
-      result = cumulative[i];
-      continue;
-    }
-    // values[i - 1] < x < values[i] (or x is below every point).
-    if (i > 0 && values[i] > values[i - 1] && x > values[i - 1])
-      result = cumulative[i - 1] + (cumulative[i] - cumulative[i - 1]) *
-                                       (x - values[i - 1]) /
-                                       (values[i] - values[i - 1]);
-    break;
-  }
-  return result;
+  auto first = left ? std::lower_bound(values.begin(), values.end(), x)
+                    : std::upper_bound(values.begin(), values.end(), x);
+  size_t i = static_cast<size_t>(first - values.begin());
+  if (i == values.size())
+    return cumulative.back();
+  if (i == 0)
+    return 0;
+  // values[i - 1] < x < values[i] (or x is at values[i - 1] from the right).
+  if (values[i] > values[i - 1] && x > values[i - 1])
+    return cumulative[i - 1] + (cumulative[i] - cumulative[i - 1]) *
+                                   (x - values[i - 1]) /
+                                   (values[i] - values[i - 1]);
+  return cumulative[i - 1];
 }
 
-double mlir::qfhe::estimateMixtureQuantile(
+std::vector<double> mlir::qfhe::estimateMixtureQuantiles(
     const std::vector<double> &levels,
-    const std::vector<std::vector<double>> &distributions, double level) {
+    const std::vector<std::vector<double>> &distributions,
+    const std::vector<double> &targets) {
   assert(!distributions.empty() && "a mixture of at least one distribution");
   std::vector<double> cumulative = {0.0};
   cumulative.insert(cumulative.end(), levels.begin(), levels.end());
@@ -133,38 +135,66 @@ double mlir::qfhe::estimateMixtureQuantile(
                        return distribution.size() == cumulative.size();
                      }) &&
          "min, one quantile per level, max");
+  // The mixture's cumulative distribution, summed over the distributions in
+  // order. A distribution whose points are all above `x` adds exactly 0 and
+  // is skipped; one whose points are all below adds its last cumulative.
   auto mixture = [&](double x, bool left) {
     double sum = 0;
-    for (const std::vector<double> &distribution : distributions)
-      sum += interpolateCumulative(distribution, cumulative, x, left);
+    for (const std::vector<double> &distribution : distributions) {
+      if (left ? x <= distribution.front() : x < distribution.front())
+        continue;
+      if (left ? x > distribution.back() : x >= distribution.back())
+        sum += cumulative.back();
+      else
+        sum += interpolateCumulative(distribution, cumulative, x, left);
+    }
     return sum / static_cast<double>(distributions.size());
   };
   // The mixture's cumulative distribution is linear between the points of
   // all distributions and may jump at them: find the first point where it
-  // reaches `level`; the answer is on the segment before it, or the point
-  // itself when the jump there reaches it.
+  // reaches a level; the answer is on the segment before it, or the point
+  // itself when the jump there reaches it. Every level reads the same
+  // points, so each point's two limits are computed once, when first asked.
   std::vector<double> points;
   for (const std::vector<double> &distribution : distributions)
     points.insert(points.end(), distribution.begin(), distribution.end());
   std::sort(points.begin(), points.end());
   points.erase(std::unique(points.begin(), points.end()), points.end());
-  double previous = points.front();
-  if (mixture(previous, /*left=*/false) >= level)
-    return previous;
-  double previousCumulative = mixture(previous, /*left=*/false);
-  for (size_t i = 1; i < points.size(); ++i) {
-    double point = points[i];
-    double below = mixture(point, /*left=*/true);
-    if (below >= level) {
-      double fraction =
-          (level - previousCumulative) / (below - previousCumulative);
-      return fraction >= 1 ? point : previous + fraction * (point - previous);
+  std::vector<double> below(points.size(), NAN), atOrBelow(points.size(), NAN);
+  auto limit = [&](std::vector<double> &cache, size_t i, bool left) {
+    if (std::isnan(cache[i]))
+      cache[i] = mixture(points[i], left);
+    return cache[i];
+  };
+  auto quantile = [&](double level) {
+    double previous = points.front();
+    double previousCumulative = limit(atOrBelow, 0, /*left=*/false);
+    if (previousCumulative >= level)
+      return previous;
+    for (size_t i = 1; i < points.size(); ++i) {
+      double point = points[i];
+      double left = limit(below, i, /*left=*/true);
+      if (left >= level) {
+        double fraction =
+            (level - previousCumulative) / (left - previousCumulative);
+        return fraction >= 1 ? point : previous + fraction * (point - previous);
+      }
+      double atPoint = limit(atOrBelow, i, /*left=*/false);
+      if (atPoint >= level)
+        return point;
+      previous = point;
+      previousCumulative = atPoint;
     }
-    double atPoint = mixture(point, /*left=*/false);
-    if (atPoint >= level)
-      return point;
-    previous = point;
-    previousCumulative = atPoint;
-  }
-  return points.back();
+    return points.back();
+  };
+  std::vector<double> quantiles;
+  for (double target : targets)
+    quantiles.push_back(quantile(target));
+  return quantiles;
+}
+
+double mlir::qfhe::estimateMixtureQuantile(
+    const std::vector<double> &levels,
+    const std::vector<std::vector<double>> &distributions, double level) {
+  return estimateMixtureQuantiles(levels, distributions, {level}).front();
 }

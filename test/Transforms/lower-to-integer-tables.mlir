@@ -8,7 +8,7 @@
 
 func.func @wide(%x: tensor<?x257xf32>) -> tensor<?x257xf32> {
   %q = qfhe.quantize %x : tensor<?x257xf32> -> tensor<?x257x!qin>
-  // expected-error @below {{cannot tabulate 257 channels of a 16-bit input: 257 x 2^16 table entries, more than 16777216; lower tlu-bit-width (now 16)}}
+  // expected-error @below {{cannot tabulate 257 channels of a 16-bit input: 257 x 2^16 table entries, more than 16777216 (2^24); tlu-bit-width=15 or lower fits 257 channels (now 16)}}
   %a = qfhe.apply %q : tensor<?x257x!qin> -> tensor<?x257x!quant.uniform<i8:f32, 0.0078125>> {
   ^bb0(%v: f32):
     %zero = arith.constant 0.000000e+00 : f32

@@ -60,6 +60,21 @@ TEST(IntegerRangeMath, AddAndMultiplyAreExact) {
   EXPECT_TRUE(big.isBounded());
 }
 
+TEST(IntegerRangeMath, ProductsAroundTheDivisionFreePath) {
+  // Factors below 2^62 multiply without the overflow division; at and above
+  // it the checked path gives the same exact products up to the limit.
+  WideInt below = pow2(62) - 1;
+  EXPECT_EQ(multiply(WideRange::point(below), {-below, below}),
+            (WideRange{-below * below, below * below}));
+  EXPECT_EQ(multiply(WideRange::point(pow2(62)), {-pow2(62), pow2(62)}),
+            (WideRange{-pow2(124), pow2(124)}));
+  EXPECT_EQ(multiply(WideRange::point(pow2(63)), {-pow2(62), pow2(61)}),
+            (WideRange{-kWideLimit, pow2(124)}));
+  EXPECT_EQ(multiply(WideRange::point(pow2(63)), {-pow2(63), 1}),
+            (WideRange{-kWideLimit, pow2(63)}));
+  EXPECT_FALSE(multiply({0, pow2(63)}, {0, pow2(63)}).isBounded());
+}
+
 TEST(IntegerRangeMath, ArithmeticSaturatesBeyondTheLimit) {
   WideRange huge = multiply({0, pow2(70)}, {-1, pow2(70)});
   EXPECT_EQ(huge.max, kWideLimit);

@@ -239,4 +239,103 @@ TEST(MixtureQuantile, CloseToThePooledData) {
               exactQuantile(pooled, 0.5), 0.05);
 }
 
+/// The mixture quantile by the definition, one level at a time: every
+/// distribution's cumulative found by a linear scan at every point of every
+/// distribution, summed in order (the first implementation, kept as the
+/// reference the sweep must match to the bit).
+double
+referenceMixtureQuantile(const std::vector<double> &levels,
+                         const std::vector<std::vector<double>> &distributions,
+                         double level) {
+  std::vector<double> cumulative = {0.0};
+  cumulative.insert(cumulative.end(), levels.begin(), levels.end());
+  cumulative.push_back(1.0);
+  auto one = [&](const std::vector<double> &values, double x, bool left) {
+    double result = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (left ? values[i] < x : values[i] <= x) {
+        result = cumulative[i];
+        continue;
+      }
+      if (i > 0 && values[i] > values[i - 1] && x > values[i - 1])
+        result = cumulative[i - 1] + (cumulative[i] - cumulative[i - 1]) *
+                                         (x - values[i - 1]) /
+                                         (values[i] - values[i - 1]);
+      break;
+    }
+    return result;
+  };
+  auto mixture = [&](double x, bool left) {
+    double sum = 0;
+    for (const std::vector<double> &distribution : distributions)
+      sum += one(distribution, x, left);
+    return sum / static_cast<double>(distributions.size());
+  };
+  std::vector<double> points;
+  for (const std::vector<double> &distribution : distributions)
+    points.insert(points.end(), distribution.begin(), distribution.end());
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  double previous = points.front();
+  double previousCumulative = mixture(previous, false);
+  if (previousCumulative >= level)
+    return previous;
+  for (size_t i = 1; i < points.size(); ++i) {
+    double below = mixture(points[i], true);
+    if (below >= level) {
+      double fraction =
+          (level - previousCumulative) / (below - previousCumulative);
+      return fraction >= 1 ? points[i]
+                           : previous + fraction * (points[i] - previous);
+    }
+    double atPoint = mixture(points[i], false);
+    if (atPoint >= level)
+      return points[i];
+    previous = points[i];
+    previousCumulative = atPoint;
+  }
+  return points.back();
+}
+
+TEST(MixtureQuantile, SweepMatchesTheDefinitionToTheBit) {
+  // Many channels with shared knots, constant channels, repeated quantiles
+  // and channels far apart: the one-sweep estimate of all levels equals the
+  // per-level definition exactly, at the recorded levels and between them.
+  const std::vector<double> &levels = getCalibrationQuantileLevels();
+  std::mt19937 generator(7);
+  std::uniform_real_distribution<double> offset(-3.0, 3.0);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::vector<std::vector<double>> distributions;
+  for (int channel = 0; channel < 64; ++channel) {
+    std::vector<double> points;
+    int shape = kind(generator);
+    double base =
+        shape == 3 ? std::round(offset(generator)) : offset(generator);
+    for (size_t i = 0; i < levels.size() + 2; ++i) {
+      if (shape == 0)
+        points.push_back(base);
+      else if (shape == 1)
+        points.push_back(base + std::floor(i / 3.0));
+      else
+        points.push_back(base + offset(generator) + 3.0);
+    }
+    std::sort(points.begin(), points.end());
+    distributions.push_back(points);
+  }
+  std::vector<double> targets = levels;
+  for (double level : {0.0, 0.003, 0.3, 0.6, 0.97, 1.0})
+    targets.push_back(level);
+  std::vector<double> swept =
+      estimateMixtureQuantiles(levels, distributions, targets);
+  ASSERT_EQ(swept.size(), targets.size());
+  for (size_t i = 0; i < targets.size(); ++i) {
+    EXPECT_EQ(swept[i],
+              referenceMixtureQuantile(levels, distributions, targets[i]))
+        << targets[i];
+    EXPECT_EQ(swept[i],
+              estimateMixtureQuantile(levels, distributions, targets[i]))
+        << targets[i];
+  }
+}
+
 } // namespace

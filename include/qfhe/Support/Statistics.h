@@ -103,6 +103,14 @@ estimateMixtureQuantile(const std::vector<double> &levels,
                         const std::vector<std::vector<double>> &distributions,
                         double level);
 
+/// estimateMixtureQuantile at each of `targets`, in one sweep of the
+/// mixture's points: the same quantiles, each point's cumulative computed
+/// once for all targets.
+std::vector<double>
+estimateMixtureQuantiles(const std::vector<double> &levels,
+                         const std::vector<std::vector<double>> &distributions,
+                         const std::vector<double> &targets);
+
 } // namespace qfhe
 } // namespace mlir
 

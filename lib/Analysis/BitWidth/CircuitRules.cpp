@@ -18,6 +18,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/InferIntRangeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -88,10 +89,7 @@ mlir::qfhe::readConstantIntegers(Value value) {
   auto dense = dyn_cast<DenseIntElementsAttr>(attr);
   if (!dense)
     return std::nullopt;
-  values.reserve(dense.getNumElements());
-  for (const APInt &v : dense.getValues<APInt>())
-    values.push_back(read(v));
-  return values;
+  return readRawIntegers(dense);
 }
 
 int64_t mlir::qfhe::getElementsPerSample(Type type) {

@@ -281,16 +281,33 @@ struct LeafBound {
   WideRange whole;
   /// The loop dimensions that change the leaf's range.
   llvm::SmallSetVector<unsigned, 4> dims;
+  /// Per result of `map`, the loop dimension it is when it is one (-1
+  /// otherwise): read off the point without evaluating the expression (the
+  /// verifier reads every weight of a layer this way).
+  SmallVector<int64_t> resultDims;
+
+  void setMap(AffineMap indexing) {
+    map = indexing;
+    resultDims.clear();
+    for (AffineExpr result : map.getResults()) {
+      auto dim = dyn_cast<AffineDimExpr>(result);
+      resultDims.push_back(dim ? static_cast<int64_t>(dim.getPosition()) : -1);
+    }
+  }
+  int64_t resultAt(unsigned position, ArrayRef<int64_t> point) const {
+    int64_t dim = resultDims[position];
+    return dim >= 0 ? point[dim] : *evaluate(map.getResult(position), point);
+  }
 
   WideRange at(ArrayRef<int64_t> point) const {
     if (!constant.empty()) {
       int64_t index = 0;
-      for (auto [result, stride] : llvm::zip(map.getResults(), strides))
-        index += *evaluate(result, point) * stride;
+      for (auto [position, stride] : llvm::enumerate(strides))
+        index += resultAt(position, point) * stride;
       return WideRange::point(constant[index]);
     }
     if (axis) {
-      int64_t index = *evaluate(map.getResult(*axis), point);
+      int64_t index = resultAt(*axis, point);
       if (index >= 0 && index < static_cast<int64_t>(ranges.size()))
         return ranges[index];
     }
@@ -333,7 +350,7 @@ FailureOr<LeafBound> boundLeaf(linalg::LinalgOp op, const Leaf &leaf,
   bound.whole = read(WideRange::of(fact->getWhole()));
   if (!leaf.operand)
     return bound;
-  bound.map = op.getMatchingIndexingMap(leaf.operand);
+  bound.setMap(op.getMatchingIndexingMap(leaf.operand));
   if (bound.map.getNumSymbols()) {
     bound.useWhole();
     return bound;

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -27,6 +28,9 @@ namespace {
 static DenseElementsAttr getSignlessTable(DenseIntElementsAttr table,
                                           IntegerType elementType) {
   auto type = RankedTensorType::get(table.getType().getShape(), elementType);
+  if (elementType.getWidth() > 1 && elementType.getWidth() <= 64 &&
+      table.getElementType().getIntOrFloatBitWidth() <= 64)
+    return getRawIntegers(type, readRawIntegers(table));
   bool isUnsigned = cast<IntegerType>(table.getElementType()).isUnsigned();
   SmallVector<APInt> entries;
   entries.reserve(table.getNumElements());

@@ -18,26 +18,46 @@
 using namespace mlir;
 using namespace mlir::qfhe;
 
-double mlir::qfhe::roundToType(double value, Type type) {
-  auto floatType = dyn_cast<FloatType>(type);
+FloatRounding::FloatRounding(Type type) {
+  auto floatType = dyn_cast_or_null<FloatType>(type);
   if (!floatType || floatType.isF64())
-    return value;
-  if (floatType.isF32())
-    return static_cast<double>(static_cast<float>(value));
+    return;
+  if (floatType.isF32()) {
+    kind = Kind::F32;
+    return;
+  }
+  kind = Kind::Other;
+  semantics = &floatType.getFloatSemantics();
+}
+
+double FloatRounding::roundWithSemantics(double value) const {
   bool lostInfo;
   llvm::APFloat rounded(value);
-  rounded.convert(floatType.getFloatSemantics(),
-                  llvm::APFloat::rmNearestTiesToEven, &lostInfo);
+  rounded.convert(*semantics, llvm::APFloat::rmNearestTiesToEven, &lostInfo);
   return rounded.convertToDouble();
 }
 
-/// A float function applied in the precision of `type`: f32 calls the
-/// float version of the C library function, like the compiled program.
-static double apply(Type type, float (*f32)(float), double (*f64)(double),
-                    double x) {
-  if (type.isF32())
+double mlir::qfhe::roundToType(double value, Type type) {
+  return FloatRounding(type)(value);
+}
+
+/// A float function applied in the precision `rounding` gives: f32 calls
+/// the float version of the C library function, like the compiled program.
+static double apply(const FloatRounding &rounding, float (*f32)(float),
+                    double (*f64)(double), double x) {
+  if (rounding.isF32())
     return f32(static_cast<float>(x));
-  return roundToType(f64(x), type);
+  return rounding(f64(x));
+}
+
+/// The real an arith.constant holds (0 for other attributes).
+static double getConstantReal(arith::ConstantOp constant) {
+  Attribute value = constant.getValue();
+  if (auto f = dyn_cast<FloatAttr>(value))
+    return f.getValueAsDouble();
+  if (auto i = dyn_cast<IntegerAttr>(value))
+    return static_cast<double>(i.getValue().getSExtValue());
+  return 0.0;
 }
 
 static bool isInterpretable(Operation &op) {
@@ -54,6 +74,11 @@ static bool isInterpretable(Operation &op) {
 }
 
 BodyInterpreter::BodyInterpreter(Block &body) : body(body) {
+  initial.push_back(0.0);
+  for (BlockArgument argument : body.getArguments()) {
+    slotOf[argument] = initial.size();
+    initial.push_back(0.0);
+  }
   // Values captured from outside the body must be scalar constants.
   for (Operation &op : body) {
     for (Value operand : op.getOperands()) {
@@ -64,12 +89,17 @@ BodyInterpreter::BodyInterpreter(Block &body) : body(body) {
       if (def && def->getBlock() == &body)
         continue;
       Attribute attr;
+      std::optional<double> captured;
       if (auto f = dyn_cast_or_null<FloatAttr>(
               matchPattern(operand, m_Constant(&attr)) ? attr : Attribute()))
-        captured[operand] = f.getValueAsDouble();
+        captured = f.getValueAsDouble();
       else if (auto i = dyn_cast_or_null<IntegerAttr>(attr))
-        captured[operand] = static_cast<double>(i.getValue().getSExtValue());
-      else if (!isa<TensorType>(operand.getType())) {
+        captured = static_cast<double>(i.getValue().getSExtValue());
+      if (captured) {
+        auto [it, inserted] = slotOf.try_emplace(operand, initial.size());
+        if (inserted)
+          initial.push_back(*captured);
+      } else if (!isa<TensorType>(operand.getType())) {
         error = "cannot tabulate a body that reads a non-constant value "
                 "defined outside it";
         return;
@@ -81,15 +111,36 @@ BodyInterpreter::BodyInterpreter(Block &body) : body(body) {
       error = ("cannot tabulate '" + op.getName().getStringRef() + "'").str();
       return;
     }
+    ElementsAttr tensor;
     if (auto extract = dyn_cast<tensor::ExtractOp>(op)) {
-      ElementsAttr attr;
-      if (!matchPattern(extract.getTensor(), m_Constant(&attr)) ||
-          !isa<FloatType>(attr.getElementType())) {
+      if (!matchPattern(extract.getTensor(), m_Constant(&tensor)) ||
+          !isa<FloatType>(tensor.getElementType())) {
         error = "cannot tabulate tensor.extract from a non-constant tensor";
         return;
       }
     }
+    unsigned result = initial.size();
+    slotOf[op.getResult(0)] = result;
+    // Constants of the body are evaluated once.
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      initial.push_back(getConstantReal(constant));
+      continue;
+    }
+    initial.push_back(0.0);
+    Step step{
+        &op, FloatRounding(op.getResult(0).getType()), {}, result, tensor};
+    for (Value operand : op.getOperands())
+      step.operands.push_back(getSlot(operand));
+    steps.push_back(std::move(step));
   }
+  Operation *terminator = body.getTerminator();
+  yielded = terminator && terminator->getNumOperands()
+                ? getSlot(terminator->getOperand(0))
+                : 0;
+}
+
+unsigned BodyInterpreter::getSlot(Value value) const {
+  return slotOf.lookup(value);
 }
 
 /// Evaluates a float comparison predicate.
@@ -134,26 +185,20 @@ static bool compare(arith::CmpFPredicate predicate, double a, double b) {
 }
 
 double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
-  values = captured;
-  for (auto [argument, value] : llvm::zip(body.getArguments(), arguments))
-    values[argument] = value;
-  auto get = [&](Value value) { return values.lookup(value); };
-  for (Operation &op : body.without_terminator()) {
-    Type type = op.getNumResults() ? op.getResult(0).getType() : Type();
-    auto in = [&](unsigned i) { return get(op.getOperand(i)); };
+  slots.assign(initial.begin(), initial.end());
+  for (auto [index, value] :
+       llvm::enumerate(arguments.take_front(body.getNumArguments())))
+    slots[1 + index] = value;
+  for (const Step &step : steps) {
+    const FloatRounding &round = step.rounding;
+    auto in = [&](unsigned i) { return slots[step.operands[i]]; };
     double result =
-        llvm::TypeSwitch<Operation *, double>(&op)
-            .Case(
-                [&](arith::AddFOp) { return roundToType(in(0) + in(1), type); })
-            .Case(
-                [&](arith::SubFOp) { return roundToType(in(0) - in(1), type); })
-            .Case(
-                [&](arith::MulFOp) { return roundToType(in(0) * in(1), type); })
-            .Case(
-                [&](arith::DivFOp) { return roundToType(in(0) / in(1), type); })
-            .Case([&](arith::RemFOp) {
-              return roundToType(std::fmod(in(0), in(1)), type);
-            })
+        llvm::TypeSwitch<Operation *, double>(step.op)
+            .Case([&](arith::AddFOp) { return round(in(0) + in(1)); })
+            .Case([&](arith::SubFOp) { return round(in(0) - in(1)); })
+            .Case([&](arith::MulFOp) { return round(in(0) * in(1)); })
+            .Case([&](arith::DivFOp) { return round(in(0) / in(1)); })
+            .Case([&](arith::RemFOp) { return round(std::fmod(in(0), in(1))); })
             .Case([&](arith::NegFOp) { return -in(0); })
             .Case([&](arith::MaximumFOp) {
               return std::isnan(in(0)) || std::isnan(in(1))
@@ -172,52 +217,45 @@ double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
             })
             .Case([&](arith::SelectOp) { return in(0) != 0.0 ? in(1) : in(2); })
             .Case([&](arith::ExtFOp) { return in(0); })
-            .Case([&](arith::TruncFOp) { return roundToType(in(0), type); })
-            .Case([&](arith::SIToFPOp) { return roundToType(in(0), type); })
+            .Case([&](arith::TruncFOp) { return round(in(0)); })
+            .Case([&](arith::SIToFPOp) { return round(in(0)); })
             .Case([&](arith::IndexCastOp) { return in(0); })
-            .Case([&](arith::ConstantOp constant) {
-              Attribute value = constant.getValue();
-              if (auto f = dyn_cast<FloatAttr>(value))
-                return f.getValueAsDouble();
-              if (auto i = dyn_cast<IntegerAttr>(value))
-                return static_cast<double>(i.getValue().getSExtValue());
-              return 0.0;
-            })
-            .Case([&](math::ExpOp) { return apply(type, expf, exp, in(0)); })
-            .Case([&](math::Exp2Op) { return apply(type, exp2f, exp2, in(0)); })
+            .Case([&](math::ExpOp) { return apply(round, expf, exp, in(0)); })
+            .Case(
+                [&](math::Exp2Op) { return apply(round, exp2f, exp2, in(0)); })
             .Case([&](math::ExpM1Op) {
-              return apply(type, expm1f, expm1, in(0));
+              return apply(round, expm1f, expm1, in(0));
             })
-            .Case([&](math::LogOp) { return apply(type, logf, log, in(0)); })
-            .Case([&](math::Log2Op) { return apply(type, log2f, log2, in(0)); })
+            .Case([&](math::LogOp) { return apply(round, logf, log, in(0)); })
+            .Case(
+                [&](math::Log2Op) { return apply(round, log2f, log2, in(0)); })
             .Case([&](math::Log1pOp) {
-              return apply(type, log1pf, log1p, in(0));
+              return apply(round, log1pf, log1p, in(0));
             })
-            .Case([&](math::SqrtOp) { return apply(type, sqrtf, sqrt, in(0)); })
+            .Case(
+                [&](math::SqrtOp) { return apply(round, sqrtf, sqrt, in(0)); })
             .Case([&](math::RsqrtOp) {
-              return roundToType(1.0 / roundToType(std::sqrt(in(0)), type),
-                                 type);
+              return round(1.0 / round(std::sqrt(in(0))));
             })
-            .Case([&](math::TanhOp) { return apply(type, tanhf, tanh, in(0)); })
-            .Case([&](math::ErfOp) { return apply(type, erff, erf, in(0)); })
-            .Case([&](math::SinOp) { return apply(type, sinf, sin, in(0)); })
-            .Case([&](math::CosOp) { return apply(type, cosf, cos, in(0)); })
-            .Case([&](math::AtanOp) { return apply(type, atanf, atan, in(0)); })
+            .Case(
+                [&](math::TanhOp) { return apply(round, tanhf, tanh, in(0)); })
+            .Case([&](math::ErfOp) { return apply(round, erff, erf, in(0)); })
+            .Case([&](math::SinOp) { return apply(round, sinf, sin, in(0)); })
+            .Case([&](math::CosOp) { return apply(round, cosf, cos, in(0)); })
+            .Case(
+                [&](math::AtanOp) { return apply(round, atanf, atan, in(0)); })
             .Case([&](math::AbsFOp) { return std::fabs(in(0)); })
             .Case([&](math::CeilOp) { return std::ceil(in(0)); })
             .Case([&](math::FloorOp) { return std::floor(in(0)); })
             .Case([&](math::RoundOp) { return std::round(in(0)); })
             .Case([&](math::RoundEvenOp) { return std::nearbyint(in(0)); })
             .Case([&](math::TruncOp) { return std::trunc(in(0)); })
-            .Case([&](math::PowFOp) {
-              return roundToType(std::pow(in(0), in(1)), type);
-            })
+            .Case([&](math::PowFOp) { return round(std::pow(in(0), in(1))); })
             .Case([&](math::FmaOp) {
-              return roundToType(std::fma(in(0), in(1), in(2)), type);
+              return round(std::fma(in(0), in(1), in(2)));
             })
             .Case([&](tensor::ExtractOp extract) {
-              ElementsAttr attr;
-              matchPattern(extract.getTensor(), m_Constant(&attr));
+              ElementsAttr attr = step.tensor;
               auto shape = cast<ShapedType>(attr.getType());
               uint64_t index = 0;
               for (unsigned dim = 0; dim < extract.getIndices().size(); ++dim)
@@ -226,7 +264,7 @@ double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
               return (*attr.tryGetValues<APFloat>())[index].convertToDouble();
             })
             .Default([](Operation *) { return std::nan(""); });
-    values[op.getResult(0)] = result;
+    slots[step.result] = result;
   }
-  return get(body.getTerminator()->getOperand(0));
+  return slots[yielded];
 }

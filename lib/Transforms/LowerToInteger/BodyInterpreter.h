@@ -15,13 +15,46 @@
 #define QFHE_LIB_TRANSFORMS_LOWERTOINTEGER_BODYINTERPRETER_H
 
 #include "mlir/IR/Block.h"
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/Support/LLVM.h"
-#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <string>
 
 namespace mlir {
 namespace qfhe {
+
+/// Rounding of a double to a float type, the type inspected once (tables
+/// evaluate it for each of up to 2^24 entries): none for f64 and non-float
+/// types, through `float` for f32, through APFloat for the others (f16,
+/// bf16, ...).
+class FloatRounding {
+public:
+  explicit FloatRounding(Type type);
+
+  double operator()(double value) const {
+    switch (kind) {
+    case Kind::None:
+      return value;
+    case Kind::F32:
+      return static_cast<double>(static_cast<float>(value));
+    case Kind::Other:
+      return roundWithSemantics(value);
+    }
+    return value;
+  }
+
+  /// Whether the type is f32 (math functions then call their float form).
+  bool isF32() const { return kind == Kind::F32; }
+
+private:
+  double roundWithSemantics(double value) const;
+
+  enum class Kind { None, F32, Other };
+  Kind kind = Kind::None;
+  const llvm::fltSemantics *semantics = nullptr;
+};
 
 /// Interprets one block of scalar arith/math ops (and tensor.extract from
 /// constant vectors).
@@ -40,11 +73,31 @@ public:
   double evaluate(ArrayRef<double> arguments);
 
 private:
+  /// One op of the body, its operands and result as slots of `slots`.
+  struct Step {
+    Operation *op;
+    FloatRounding rounding;
+    SmallVector<unsigned, 3> operands;
+    unsigned result;
+    /// The constant tensor of a tensor.extract.
+    ElementsAttr tensor;
+  };
+
+  /// The slot of `value`: block arguments, captured constants and results
+  /// of the body's ops have one; any other value reads slot 0 (0.0).
+  unsigned getSlot(Value value) const;
+
   Block &body;
   std::string error;
-  DenseMap<Value, double> values;
-  /// Scalar constants defined outside the body that it reads.
-  DenseMap<Value, double> captured;
+  /// Slots in evaluation order: 0 (always 0.0), the block arguments, the
+  /// scalar constants captured from outside the body, the ops' results.
+  DenseMap<Value, unsigned> slotOf;
+  /// Slot values before an evaluation: captured constants and the results
+  /// of the body's arith.constant ops; 0.0 elsewhere.
+  SmallVector<double> initial;
+  SmallVector<double> slots;
+  SmallVector<Step> steps;
+  unsigned yielded = 0;
 };
 
 /// Rounds `value` to the float type `type` (f16, bf16, f32, f64).

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -51,14 +52,9 @@ SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
           getQuantizedConstant(value))
     return *quantized;
   DenseIntElementsAttr attr;
-  SmallVector<int64_t> values;
   if (!matchPattern(value, m_Constant(&attr)))
-    return values;
-  bool isUnsigned = cast<IntegerType>(attr.getElementType()).isUnsigned();
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(isUnsigned ? static_cast<int64_t>(v.getZExtValue())
-                                : v.getSExtValue());
-  return values;
+    return {};
+  return readRawIntegers(attr);
 }
 
 //===----------------------------------------------------------------------===//
@@ -165,13 +161,23 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
     return op->emitError() << "cannot tabulate a " << width << "-bit input: "
                            << "lookups take at most " << kMaxLookupBits
                            << " bits (tlu-bit-width=" << tluBitWidth << ")";
-  if (channels > (kMaxTableEntries >> width))
-    return op->emitError() << "cannot tabulate " << channels
-                           << " channels of a " << width
-                           << "-bit input: " << channels << " x 2^" << width
-                           << " table entries, more than " << kMaxTableEntries
-                           << "; lower tlu-bit-width (now " << tluBitWidth
-                           << ")";
+  if (channels > (kMaxTableEntries >> width)) {
+    // The widest lookup whose tables fit: channels x 2^fits <= 2^24.
+    unsigned fits = llvm::Log2_64(static_cast<uint64_t>(kMaxTableEntries) /
+                                  static_cast<uint64_t>(channels));
+    InFlightDiagnostic diagnostic =
+        op->emitError() << "cannot tabulate " << channels << " channels of a "
+                        << width << "-bit input: " << channels << " x 2^"
+                        << width << " table entries, more than "
+                        << kMaxTableEntries << " (2^24); ";
+    if (fits >= 2)
+      diagnostic << "tlu-bit-width=" << fits << " or lower fits " << channels
+                 << " channels (now " << tluBitWidth << ")";
+    else
+      diagnostic << "no lookup of 2 bits or more fits " << channels
+                 << " channels";
+    return diagnostic;
+  }
 
   // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c),
   // shifted into the fewest signed bits.
@@ -205,12 +211,17 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   tableShape.push_back(entries);
   IntegerType outputType = getSignlessType(func.getContext(), outputBits);
   auto tableType = RankedTensorType::get(tableShape, outputType);
-  SmallVector<APInt> ints;
-  for (int64_t entry : table)
-    ints.push_back(APInt(outputBits, entry, true));
+  DenseIntElementsAttr tableAttr;
+  if (outputBits > 1) {
+    tableAttr = getRawIntegers(tableType, table);
+  } else {
+    SmallVector<APInt> ints;
+    for (int64_t entry : table)
+      ints.push_back(APInt(outputBits, entry, true));
+    tableAttr = DenseIntElementsAttr::get(tableType, ints);
+  }
   Value result =
-      LutOp::create(builder, loc, inputType.clone(outputType), value,
-                    DenseIntElementsAttr::get(tableType, ints),
+      LutOp::create(builder, loc, inputType.clone(outputType), value, tableAttr,
                     axis ? builder.getI64IntegerAttr(*axis) : IntegerAttr());
   IntegerForm form;
   form.value = result;

@@ -32,10 +32,11 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// qfhe.quantize's arithmetic on one value computed in float type `type`.
+/// qfhe.quantize's arithmetic on one value computed in the float type that
+/// `round` rounds to.
 int64_t quantizeLikeProgram(double y, double scale, int64_t zeroPoint,
-                            IntegerRange storage, Type type) {
-  double scaled = roundToType(y / roundToType(scale, type), type);
+                            IntegerRange storage, const FloatRounding &round) {
+  double scaled = round(y / round(scale));
   double rounded = std::nearbyint(scaled);
   if (std::isnan(rounded))
     return zeroPoint;
@@ -74,7 +75,7 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   BodyInterpreter interpreter(body);
   if (!interpreter.isValid())
     return op->emitError() << interpreter.getError();
-  FloatType type = op.getFunctionType();
+  FloatRounding round(op.getFunctionType());
   IntegerRange storage = out.getStorageRange();
   double outScale = out.getScale();
   int64_t outZero = out.getZeroPoint();
@@ -84,14 +85,13 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   const IntegerForm &form = *input;
   bool withChannel = op.getChannelAxis().has_value();
   TableFunction function = [&](unsigned channel, int64_t x) {
-    double real = roundToType(roundToType(static_cast<double>(x), type) *
-                                  roundToType(form.getScale(channel), type),
-                              type);
+    double real =
+        round(round(static_cast<double>(x)) * round(form.getScale(channel)));
     SmallVector<double, 2> arguments{real};
     if (withChannel)
       arguments.push_back(static_cast<double>(channel));
     double y = interpreter.evaluate(arguments);
-    return quantizeLikeProgram(y, outScale, outZero, storage, type);
+    return quantizeLikeProgram(y, outScale, outZero, storage, round);
   };
   return lookupInto(lowering, op.getResult(), form, op.getChannelAxis(),
                     function, out, op);

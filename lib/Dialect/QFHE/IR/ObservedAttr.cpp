@@ -299,9 +299,8 @@ ObservedAttr ObservedAttr::scaleChannels(ArrayRef<double> factors) const {
       distribution.push_back(statistics.channelMax[channel]);
       distributions.push_back(std::move(distribution));
     }
-    for (double level : statistics.quantileLevels)
-      statistics.quantiles.push_back(estimateMixtureQuantile(
-          statistics.quantileLevels, distributions, level));
+    statistics.quantiles = estimateMixtureQuantiles(
+        statistics.quantileLevels, distributions, statistics.quantileLevels);
   }
   return get(getContext(), statistics);
 }

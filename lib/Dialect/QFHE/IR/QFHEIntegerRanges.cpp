@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 #include "qfhe/Support/IntegerRangeMath.h"
 
 #include "mlir/IR/TypeUtilities.h"
@@ -68,15 +69,11 @@ std::optional<IntegerRange> LutOp::getReachedRange(int64_t row,
   int64_t to = std::min(input.max, type->max);
   if (from > to)
     return std::nullopt;
-  auto table = getTable();
-  bool tableUnsigned = cast<IntegerType>(table.getElementType()).isUnsigned();
   int64_t entries = static_cast<int64_t>(type->size());
-  auto values = table.getValues<APInt>();
+  RawIntegers values(getTable());
   IntegerRange reached{INT64_MAX, INT64_MIN};
   for (int64_t x = from; x <= to; ++x) {
-    const APInt &entry = values[row * entries + (x - type->min)];
-    int64_t value = tableUnsigned ? static_cast<int64_t>(entry.getZExtValue())
-                                  : entry.getSExtValue();
+    int64_t value = values[row * entries + (x - type->min)];
     reached = {std::min(reached.min, value), std::max(reached.max, value)};
   }
   return reached;

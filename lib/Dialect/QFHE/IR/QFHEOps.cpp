@@ -9,6 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 #include "qfhe/Support/QuantMath.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallString.h"
@@ -279,22 +280,43 @@ LogicalResult LutOp::verify() {
   IntegerRange resultRange = getIntegerTypeRange(resultElement);
   bool tableUnsigned =
       cast<IntegerType>(tableType.getElementType()).isUnsigned();
-  int64_t index = 0;
-  for (const APInt &entry : getTable().getValues<APInt>()) {
-    bool fits = tableUnsigned ? entry.getActiveBits() <= 63 &&
-                                    resultRange.contains(entry.getZExtValue())
-                              : entry.getSignificantBits() <= 64 &&
-                                    resultRange.contains(entry.getSExtValue());
-    if (!fits) {
-      SmallString<16> text;
-      entry.toString(text, 10, !tableUnsigned);
-      return emitOpError() << "table entry " << text << " at index " << index
-                           << " does not fit the result element type "
-                           << resultElement << " (range [" << resultRange.min
-                           << ", " << resultRange.max << "])";
+  auto fits = [&](const APInt &entry) {
+    return tableUnsigned ? entry.getActiveBits() <= 63 &&
+                               resultRange.contains(entry.getZExtValue())
+                         : entry.getSignificantBits() <= 64 &&
+                               resultRange.contains(entry.getSExtValue());
+  };
+  auto misfit = [&](const APInt &entry, int64_t index) {
+    SmallString<16> text;
+    entry.toString(text, 10, !tableUnsigned);
+    return emitOpError() << "table entry " << text << " at index " << index
+                         << " does not fit the result element type "
+                         << resultElement << " (range [" << resultRange.min
+                         << ", " << resultRange.max << "])";
+  };
+  unsigned tableBits = tableType.getElementTypeBitWidth();
+  if (tableBits > 64 || (tableUnsigned && tableBits == 64)) {
+    int64_t index = 0;
+    for (const APInt &entry : getTable().getValues<APInt>()) {
+      if (!fits(entry))
+        return misfit(entry, index);
+      ++index;
     }
-    ++index;
+    return success();
   }
+  // A table whose element type's range is within the result's needs no
+  // look at its entries (every table the compiler builds); other tables of
+  // up to 64 bits are read from their raw storage.
+  IntegerRange tableRange =
+      getIntegerTypeRange(cast<IntegerType>(tableType.getElementType()));
+  if (resultRange.min <= tableRange.min && tableRange.max <= resultRange.max)
+    return success();
+  RawIntegers values(getTable());
+  for (int64_t index = 0, e = values.size(); index < e; ++index)
+    if (!resultRange.contains(values[index]))
+      return misfit(APInt(tableBits, static_cast<uint64_t>(values[index]),
+                          !tableUnsigned),
+                    index);
   return success();
 }
 
