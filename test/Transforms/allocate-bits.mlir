@@ -2,6 +2,7 @@
 // RUN: quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="max-bit-width=6 strategy=uniform print" 2>&1 | FileCheck %s --check-prefix=UNIFORM
 // RUN: quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=8" | FileCheck %s --check-prefix=SUM
 // RUN: not quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=6" 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
+// RUN: not quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=6 strategy=uniform" 2>&1 | FileCheck %s --check-prefix=UNIFORM-INFEASIBLE
 // RUN: not quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="strategy=best" 2>&1 | FileCheck %s --check-prefix=OPTIONS
 // RUN: sed 's/ {qfhe.range = .*}) ->/) ->/' %S/Inputs/mlp3.mlir \
 // RUN: | not quant-opt --qfhe-allocate-bits 2>&1 | FileCheck %s --check-prefix=NORANGE
@@ -28,6 +29,9 @@
 // A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
 // a cap of 8 (193 values), none under 6 (65 values need 7 bits).
 // SUM: qfhe.allocation = {input_bits = 2 : i64}
+// The baseline fails there too, and says under which cap (a number: the
+// pass option streamed into the diagnostic printed as a character).
+// UNIFORM-INFEASIBLE: error: uniform quantization cannot fit max-bit-width=6 with 2 bits or more
 // INFEASIBLE: error: cannot fit max-bit-width=6: this op adds 64 values; the smallest cap that would is 7
 
 // OPTIONS: error: qfhe-allocate-bits: strategy='best' is not one of a2q, uniform

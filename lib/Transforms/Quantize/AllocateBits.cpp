@@ -739,8 +739,8 @@ struct AllocateBitsPass
     if (strategy == "uniform") {
       if (!uniformBits) {
         emitError(getOperation().getLoc())
-            << "uniform quantization cannot fit max-bit-width=" << maxBitWidth
-            << " with 2 bits or more";
+            << "uniform quantization cannot fit max-bit-width="
+            << static_cast<unsigned>(maxBitWidth) << " with 2 bits or more";
         return signalPassFailure();
       }
       setUniform(layers, *uniformBits);
