@@ -38,6 +38,8 @@ mlir::qfhe::checkQFHEPipelineOptions(const QFHEPipelineOptions &options) {
       .inputFile("calibration-data", options.calibrationData)
       .inRealRange("max-cost", options.maxCost, 0, HUGE_VAL)
       .inRealRange("cost-tolerance", options.costTolerance, -1, 1000)
+      .needs("max-cost", options.maxCost > 0, "calibration-data",
+             !options.calibrationData.empty(), kCostIsMeasured)
       .outputFile("report", options.report)
       .getMessage();
 }

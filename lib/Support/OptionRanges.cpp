@@ -60,6 +60,13 @@ OptionChecker &OptionChecker::inRealRange(StringRef name, double value,
   return *this;
 }
 
+OptionChecker &OptionChecker::needs(StringRef name, bool used, StringRef needed,
+                                    bool given, StringRef reason) {
+  if (used && !given)
+    problems.push_back((name + " needs " + needed + " (" + reason + ")").str());
+  return *this;
+}
+
 OptionChecker &OptionChecker::bitWidths(unsigned maxBitWidth,
                                         unsigned tluBitWidth) {
   inRange("max-bit-width", maxBitWidth, kEncryptedBitsRange);

@@ -29,7 +29,9 @@ TEST(OptionRanges, ValuesInsideTheRangesPass) {
       .inRealRange("cost-tolerance", -1, -1, 1000)
       .inRealRange("cost-tolerance", 1000, -1, 1000)
       .inRealRange("max-cost", 0, 0, HUGE_VAL)
-      .inRealRange("max-cost", HUGE_VAL, 0, HUGE_VAL);
+      .inRealRange("max-cost", HUGE_VAL, 0, HUGE_VAL)
+      .needs("max-cost", false, "calibration-data", false, "unused")
+      .needs("max-cost", true, "calibration-data", true, "given");
   EXPECT_TRUE(checker.ok()) << checker.getMessage();
   EXPECT_EQ(checker.getMessage(), "");
 }
@@ -72,6 +74,10 @@ TEST(OptionRanges, MessagesGiveTheValueAndTheRange) {
               c.inRealRange("max-cost", -0.25, 0, HUGE_VAL);
             }),
             "max-cost=-0.25 is outside [0, inf]");
+  EXPECT_EQ(message([](OptionChecker &c) {
+              c.needs("max-cost", true, "calibration-data", false, "why");
+            }),
+            "max-cost needs calibration-data (why)");
   // NaN compares false with everything: it is outside every range.
   EXPECT_EQ(message([](OptionChecker &c) {
               c.inRealRange("max-cost", NAN, 0, HUGE_VAL);

@@ -45,6 +45,10 @@ inline constexpr OptionRange kActivationBitsRange{2, 16};
 /// Parts a dot product may be split into (`max-chunks`, a power of two).
 inline constexpr OptionRange kChunksRange{1, 1024};
 
+/// Why `max-cost` needs `calibration-data`.
+inline constexpr llvm::StringLiteral kCostIsMeasured =
+    "the cost of each candidate is measured on its program";
+
 /// The lookup width a cap of `maxBitWidth` bits implies when
 /// `tlu-bit-width` is 0: the cap, at most 16 bits.
 unsigned getDefaultTluBitWidth(unsigned maxBitWidth);
@@ -65,6 +69,10 @@ public:
   /// `name=value` (a real number) must lie in [min, max].
   OptionChecker &inRealRange(llvm::StringRef name, double value, double min,
                              double max);
+  /// When `used`, option `name` needs option `needed` to be `given`;
+  /// `reason` says why.
+  OptionChecker &needs(llvm::StringRef name, bool used, llvm::StringRef needed,
+                       bool given, llvm::StringRef reason);
   /// `name=value` must be a power of two in `range`.
   OptionChecker &powerOfTwo(llvm::StringRef name, int64_t value,
                             OptionRange range);

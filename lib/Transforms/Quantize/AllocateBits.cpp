@@ -217,6 +217,9 @@ struct AllocateBitsPass
         .inputFile("calibration-data", calibrationData)
         .inRealRange("max-cost", maxCost, 0, HUGE_VAL)
         .inRealRange("cost-tolerance", costTolerance, -1, 1000)
+        .needs("max-cost", maxCost > 0, "calibration-data",
+               evaluator || !std::string(calibrationData).empty(),
+               kCostIsMeasured)
         .getMessage();
   }
 
@@ -770,14 +773,8 @@ struct AllocateBitsPass
     getOperation()->setAttr(
         kOutputBitsAttr,
         b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
-    bool measured = evaluator || !std::string(calibrationData).empty();
-    if (!measured && maxCost > 0) {
-      emitError(getOperation().getLoc())
-          << "qfhe-allocate-bits: max-cost needs calibration-data (the cost "
-             "of each candidate is measured on its program)";
-      return signalPassFailure();
-    }
-    if (measured && failed(search(layers, uniformBits, solver)))
+    if ((evaluator || !std::string(calibrationData).empty()) &&
+        failed(search(layers, uniformBits, solver)))
       return signalPassFailure();
     recordSummary(layers);
   }
