@@ -43,18 +43,21 @@ run() {
     sed -n 's/^samples: //p; s/^accuracy: //p' | paste -sd' ' -
 }
 accuracy() { run "$@" | cut -d' ' -f2; }
-# The fraction of test samples on which a program predicts what the float
-# program predicts.
-agreement() { accuracy "$1" "$work.float-classes.npy"; }
+# The fraction of test samples on which the float program predicts what a
+# program predicted (CLASSES, from its --predictions): the same as that
+# program's accuracy against the float program's predictions, without
+# compiling the program a second time (its JIT compile can take longer than
+# its run).
+agreement() { accuracy "$calibrated" "$1"; }
 
 start=$(date +%s%N)
 quant-opt "$calibrated" -o "$work.a2q.mlir" \
   --qfhe-pipeline="max-bit-width=$cap tlu-bit-width=$tlu calibration-data=$data/calib_x.npy report=$work.a2q.json"
 seconds=$(awk "BEGIN { printf \"%.1f\", ($(date +%s%N) - $start) / 1e9 }")
 # The test split's size gives the one sample of slack against the baseline.
-read -r samples a2q <<< "$(run "$work.a2q.mlir")"
-float=$(accuracy "$calibrated" "" --predictions "$work.float-classes.npy")
-a2q_agrees=$(agreement "$work.a2q.mlir")
+read -r samples a2q <<< "$(run "$work.a2q.mlir" "" --predictions "$work.a2q-classes.npy")"
+float=$(accuracy "$calibrated")
+a2q_agrees=$(agreement "$work.a2q-classes.npy")
 source "$(dirname "${BASH_SOURCE[0]}")/report.sh"
 widest=$(report_field "$work.a2q.json" widest bits)
 lookups=$(report_field "$work.a2q.json" lookups per_sample)
@@ -65,8 +68,8 @@ a2q_cost=$(cost "$work.a2q.json")
 if quant-opt "$calibrated" -o "$work.uniform.mlir" \
     --qfhe-pipeline="max-bit-width=$cap tlu-bit-width=$tlu strategy=uniform report=$work.uniform.json" \
     2> "$work.uniform.err"; then
-  uniform=$(accuracy "$work.uniform.mlir")
-  uniform_agrees=$(agreement "$work.uniform.mlir")
+  uniform=$(accuracy "$work.uniform.mlir" "" --predictions "$work.uniform-classes.npy")
+  uniform_agrees=$(agreement "$work.uniform-classes.npy")
   bits=$(sed -n 's/.*qfhe.default_bits = \([0-9]*\).*/\1/p' "$work.uniform.mlir" | head -1)
   baseline="$bits bits $uniform"
   uniform_cost=$(cost "$work.uniform.json")
