@@ -16,11 +16,15 @@ namespace mlir {
 namespace qfhe {
 
 IntegerRange getStorageRange(unsigned bits, bool isSigned, bool narrowRange) {
-  assert(bits >= 1 && bits <= 63 && "storage width out of range");
+  assert(bits >= 1 && (bits <= 63 || (bits == 64 && isSigned)) &&
+         "storage width out of range");
   IntegerRange range;
   if (isSigned) {
-    range.min = -(int64_t(1) << (bits - 1));
-    range.max = (int64_t(1) << (bits - 1)) - 1;
+    // -2^63 cannot be negated in int64_t: the 64-bit bounds are the type's.
+    range.min = bits == 64 ? std::numeric_limits<int64_t>::min()
+                           : -(int64_t(1) << (bits - 1));
+    range.max = bits == 64 ? std::numeric_limits<int64_t>::max()
+                           : (int64_t(1) << (bits - 1)) - 1;
   } else {
     range.min = 0;
     range.max = (int64_t(1) << bits) - 1;

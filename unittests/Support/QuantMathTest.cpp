@@ -30,6 +30,13 @@ TEST(StorageRange, SignedUnsignedAndNarrow) {
             (IntegerRange{-2147483648LL, 2147483647LL}));
   EXPECT_EQ(getStorageRange(32, false), (IntegerRange{0, 4294967295LL}));
   EXPECT_EQ(getStorageRange(8, false).size(), 256u);
+  // 64-bit signed storage: the bounds of int64_t (UBSan: -2^63 is not the
+  // negation of a representable value).
+  EXPECT_EQ(getStorageRange(64, true),
+            (IntegerRange{std::numeric_limits<int64_t>::min(),
+                          std::numeric_limits<int64_t>::max()}));
+  EXPECT_EQ(getStorageRange(63, false),
+            (IntegerRange{0, std::numeric_limits<int64_t>::max()}));
 }
 
 TEST(AffineParams, UnitIntervalOnUnsigned8Bits) {

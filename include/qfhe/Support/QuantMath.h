@@ -43,7 +43,8 @@ struct IntegerRange {
 
 /// Integers an integer storage of `bits` bits may hold: `[-2^(bits-1),
 /// 2^(bits-1) - 1]` when signed, `[0, 2^bits - 1]` when unsigned; with
-/// `narrowRange` the lowest value is excluded. `bits` is in [1, 63].
+/// `narrowRange` the lowest value is excluded. `bits` is in [1, 63], or 64
+/// when signed.
 IntegerRange getStorageRange(unsigned bits, bool isSigned,
                              bool narrowRange = false);
 
