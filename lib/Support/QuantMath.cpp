@@ -27,7 +27,8 @@ IntegerRange getStorageRange(unsigned bits, bool isSigned, bool narrowRange) {
                            : (int64_t(1) << (bits - 1)) - 1;
   } else {
     range.min = 0;
-    range.max = (int64_t(1) << bits) - 1;
+    // In unsigned arithmetic: 2^63 is not an int64_t.
+    range.max = static_cast<int64_t>((uint64_t(1) << bits) - 1);
   }
   if (narrowRange && range.min < range.max)
     ++range.min;

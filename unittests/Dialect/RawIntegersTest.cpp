@@ -53,7 +53,7 @@ std::vector<int64_t> sampleValues(unsigned width, bool isUnsigned,
   int64_t min = isUnsigned    ? 0
                 : width == 64 ? INT64_MIN
                               : -(int64_t(1) << (width - 1));
-  int64_t max = isUnsigned    ? (int64_t(1) << width) - 1
+  int64_t max = isUnsigned    ? static_cast<int64_t>((uint64_t(1) << width) - 1)
                 : width == 64 ? INT64_MAX
                               : (int64_t(1) << (width - 1)) - 1;
   std::vector<int64_t> values = {min, max, 0};
