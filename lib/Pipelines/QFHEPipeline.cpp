@@ -78,6 +78,7 @@ static void buildFloatPath(OpPassManager &pm,
   allocate.maxChunks = options.maxChunks;
   allocate.maxCost = options.maxCost;
   allocate.costTolerance = options.costTolerance;
+  allocate.biasCorrection = options.biasCorrection;
   pm.addPass(createAllocateBits(allocate));
   CheckFidelityOptions fidelity;
   fidelity.minAgreement = options.minAgreement;
@@ -88,6 +89,7 @@ static void buildFloatPath(OpPassManager &pm,
       activationBits;
   quantize.weightBits = options.weightBits;
   quantize.floatFallback = options.floatFallback;
+  quantize.biasCorrection = options.biasCorrection;
   pm.addPass(createQuantize(quantize));
   pm.addPass(createFuseUnivariate());
 

@@ -81,6 +81,12 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
                      "most 1 + this times the most faithful one's, in [0, "
                      "1000] (-1: keep the most faithful)"),
       llvm::cl::init(0.25)};
+  Option<bool> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("Add to each folded bias the mean error the layer's "
+                     "quantized weights and input cause on calibration data "
+                     "(qfhe-quantize)"),
+      llvm::cl::init(true)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "

@@ -235,7 +235,10 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
     Option<"useObserved", "use-observed", "bool", "true",
            "Use calibration ranges (qfhe.observed) where present">,
     Option<"floatFallback", "float-fallback", "bool", "false",
-           "Keep ops that cannot be quantized in float, with a warning">
+           "Keep ops that cannot be quantized in float, with a warning">,
+    Option<"biasCorrection", "bias-correction", "bool", "true",
+           "Add to each folded bias the mean error the layer's quantized "
+           "weights and input cause on calibration data">
   ];
   let dependentDialects = [
     "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
@@ -344,6 +347,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
            "divergence from the float program is at most 1 + this times the "
            "most faithful one's, in [0, 1000] (-1: keep the most "
            "faithful)">,
+    Option<"biasCorrection", "bias-correction", "bool", "true",
+           "Measured candidates are quantized with bias correction "
+           "(qfhe-quantize's option of the same name)">,
     Option<"printChoices", "print", "bool", "false",
            "Emit a remark per layer with the choice and its estimated error">
   ];

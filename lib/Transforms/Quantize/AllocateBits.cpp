@@ -577,6 +577,7 @@ struct AllocateBitsPass
                                  *weightCache, solver);
     if (failed(scorer))
       return failure();
+    (*scorer)->setBiasCorrection(biasCorrection);
     SmallVector<SearchLayer> searchLayers;
     for (const LinearLayer &layer : layers)
       searchLayers.push_back({layer.op, !layer.channels.empty(), layer.isMax,

@@ -180,7 +180,9 @@ OwningOpRef<ModuleOp> AllocationScorer::buildProgram() {
     auto it = originals.find(value);
     return ranges.getRange(it == originals.end() ? value : it->second);
   };
-  if (failed(quantizeModule(*candidate, QuantizeOptions(), soundRange, cache)))
+  QuantizeOptions options;
+  options.biasCorrection = biasCorrection;
+  if (failed(quantizeModule(*candidate, options, soundRange, cache)))
     return nullptr;
   // As the pipeline does: chains of lookups fused into one.
   PassManager fuse(module.getContext());

@@ -136,6 +136,10 @@ public:
   /// verifier's report); off at first.
   void setMeasureCost(bool value) { measureCost = value; }
 
+  /// Whether candidates are quantized with bias correction (qfhe-quantize's
+  /// `bias-correction`); on at first.
+  void setBiasCorrection(bool value) { biasCorrection = value; }
+
   /// Builds the program of `module` under its current qfhe.allocation
   /// attributes, runs it and scores it. No score when it does not compile
   /// or run, or when its cost or first samples show it cannot reach
@@ -168,6 +172,7 @@ private:
   unsigned tluBitWidth = 8;
   bool lowerCandidates = true;
   bool measureCost = false;
+  bool biasCorrection = true;
   unsigned evaluations = 0;
   std::unique_ptr<OutputScorer> scorer;
 };

@@ -67,6 +67,9 @@ struct LinearPlan {
   /// A bias folded into the accumulator (null type: none).
   RankedTensorType biasType;
   SmallVector<int64_t> bias;
+  /// Per weight channel, the mean error the weights' rounding causes on
+  /// calibration data (added to a folded bias; empty: none).
+  std::vector<double> biasCorrection;
   /// The op's `chunks` (null: one part).
   IntegerAttr chunks;
   /// Spatial padding folded into a convolution or a pool.

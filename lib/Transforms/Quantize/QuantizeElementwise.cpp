@@ -101,6 +101,8 @@ bool planBiasFold(QuantizationPlan &quantizer, const QuantizedRead &read,
   linear->bias.clear();
   for (int64_t channel = 0; channel < channels; ++channel) {
     double real = bias[bias.size() == 1 ? 0 : channel];
+    if (static_cast<int64_t>(linear->biasCorrection.size()) == channels)
+      real += linear->biasCorrection[channel];
     linear->bias.push_back(
         quantizeValue(real, params.getScale(channel), 0, storage));
   }

@@ -24,6 +24,7 @@
 #include "mlir/IR/Threading.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/QuantMath.h"
+#include "qfhe/Support/QuantileMeans.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -35,6 +36,9 @@ namespace {
 struct WeightImportance {
   std::vector<double> perInput;
   int64_t repeat = 1;
+  /// The calibrated mean of each input, and its mean once quantized (same
+  /// indexing as perInput; empty when unknown).
+  std::vector<double> meanOfInput, meanOfQuantizedInput;
 };
 
 /// How the weights of one op are quantized: the options, overridden by the
@@ -73,6 +77,47 @@ struct WeightPolicy {
   }
 };
 
+/// The calibrated distribution of each of the `count` channels of `data`
+/// along `axis` (the whole value's for each when calibration recorded no
+/// channels); empty when calibration recorded no quantiles.
+std::vector<QuantileFunction> getChannelDistributions(Value data, int64_t axis,
+                                                      int64_t count) {
+  auto observed = dyn_cast_or_null<ObservedAttr>(getObservedAttr(data));
+  if (!observed || observed.getQuantiles().empty())
+    return {};
+  std::vector<double> levels = observed.getQuantileLevels();
+  if (observed.getAxis() && *observed.getAxis() == axis &&
+      observed.getNumChannels() == count &&
+      observed.getChannelQuantilesAttr()) {
+    std::vector<QuantileFunction> channels;
+    for (int64_t c = 0; c < count; ++c)
+      channels.push_back(QuantileFunction::fromQuantiles(
+          levels, observed.getChannelQuantiles(c), observed.getChannelMin()[c],
+          observed.getChannelMax()[c]));
+    return channels;
+  }
+  return std::vector<QuantileFunction>(
+      count,
+      QuantileFunction::fromQuantiles(levels, observed.getQuantiles(),
+                                      observed.getMin(), observed.getMax()));
+}
+
+/// The means of each input, as calibrated and once quantized as `input`
+/// (per-tensor); empty when unknown.
+void setInputMeans(WeightImportance &importance, Value data, int64_t dataAxis,
+                   int64_t count, quant::QuantizedType input) {
+  std::optional<QuantParams> params = QuantParams::get(input);
+  if (!params || params->isPerAxis())
+    return;
+  for (const QuantileFunction &distribution :
+       getChannelDistributions(data, dataAxis, count)) {
+    importance.meanOfInput.push_back(getMean(distribution));
+    importance.meanOfQuantizedInput.push_back(
+        getQuantizedMean(distribution, params->getScale(),
+                         params->getZeroPoint(), params->getStorageRange()));
+  }
+}
+
 /// The importance of each weight under a budget: the mean square of the
 /// input it multiplies, when weight dimension `inputDim` indexes channel
 /// `dataAxis` of the layer's input `data` (all 1 without one). The weights
@@ -82,20 +127,25 @@ struct WeightPolicy {
 WeightImportance getWeightImportance(QuantizationPlan &quantizer,
                                      ArrayRef<int64_t> shape, int64_t axis,
                                      std::optional<int64_t> inputDim,
-                                     Value data, int64_t dataAxis) {
+                                     Value data, int64_t dataAxis,
+                                     quant::QuantizedType input) {
   int64_t count = 1;
   for (int64_t size : shape)
     count *= size;
   if (!inputDim)
-    return {{1.0}, count};
+    return {{1.0}, count, {}, {}};
   int64_t inner = 1;
   for (int64_t dim = *inputDim + 1; dim < static_cast<int64_t>(shape.size());
        ++dim)
     if (dim != axis)
       inner *= shape[dim];
-  return {getChannelMeanSquares(quantizer.getRange(data), dataAxis,
-                                shape[*inputDim]),
-          inner};
+  WeightImportance importance{getChannelMeanSquares(quantizer.getRange(data),
+                                                    dataAxis, shape[*inputDim]),
+                              inner,
+                              {},
+                              {}};
+  setInputMeans(importance, data, dataAxis, shape[*inputDim], input);
+  return importance;
 }
 
 /// The number of weights per channel in each part of a chunked dot
@@ -235,6 +285,27 @@ quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
                  /*isSigned=*/true, quantized->scales, quantized->zeroPoints,
                  channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
                  storage));
+  if (quantizer.getOptions().biasCorrection &&
+      !importance.meanOfInput.empty()) {
+    // The mean error of each output channel: what the rounding of its
+    // weights takes from the mean input.
+    SmallVector<double> values = getElementsAsDoubles(weights);
+    int64_t perChannel = static_cast<int64_t>(values.size()) / channels;
+    std::vector<int64_t> position(channels, 0);
+    plan.biasCorrection.assign(channels, 0.0);
+    for (int64_t index = 0, e = values.size(); index < e; ++index) {
+      int64_t c = channelOf(index);
+      int64_t p = position[c]++;
+      double rounded =
+          quantized->scales[c] *
+          (quantized->integers[c * perChannel + p] - quantized->zeroPoints[c]);
+      size_t input = std::min<size_t>(p / importance.repeat,
+                                      importance.meanOfInput.size() - 1);
+      plan.biasCorrection[c] +=
+          values[index] * importance.meanOfInput[input] -
+          rounded * importance.meanOfQuantizedInput[input];
+    }
+  }
   plan.weights = std::move(quantized);
   plan.weightAxis = axis;
   plan.chunks = policy.chunks > 1
@@ -338,10 +409,10 @@ PlanResult planMatmul(QuantizationPlan &quantizer, linalg::LinalgOp op,
       rank == 2 ? std::optional<int64_t>(0) : std::nullopt;
   LinearPlan plan;
   plan.input = *input;
-  if (failed(quantizeWeights(
-          quantizer, weights, shape, 1, op,
-          getWeightImportance(quantizer, shape, 1, inputDim, data, 1),
-          /*termsDim=*/0, plan)))
+  if (failed(quantizeWeights(quantizer, weights, shape, 1, op,
+                             getWeightImportance(quantizer, shape, 1, inputDim,
+                                                 data, 1, input->type),
+                             /*termsDim=*/0, plan)))
     return failure();
   setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType,
                      rank - 1);
@@ -407,10 +478,10 @@ PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
   LinearPlan plan;
   plan.input = *input;
   plan.padding = padding;
-  if (failed(quantizeWeights(
-          quantizer, weights, shape, 0, op,
-          getWeightImportance(quantizer, shape, 0, inputDim, data, 1), inputDim,
-          plan)))
+  if (failed(quantizeWeights(quantizer, weights, shape, 0, op,
+                             getWeightImportance(quantizer, shape, 0, inputDim,
+                                                 data, 1, input->type),
+                             inputDim, plan)))
     return failure();
   if (depthwise)
     plan.chunks = IntegerAttr();

@@ -49,7 +49,7 @@ struct QuantizePass
         inputBits,        weightBits,      activationBits,
         outputBits,       accumulatorBits, perChannelWeights,
         symmetricWeights, narrowRange,     symmetricActivations,
-        useObserved,      floatFallback};
+        useObserved,      floatFallback,   biasCorrection};
 
     // The range analysis and the weights qfhe-allocate-bits quantized, when
     // it ran just before.
