@@ -187,7 +187,13 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
       `qfhe.conv2d` with exact integer accumulators; weights are quantized
       per output channel (or per tensor), symmetric or not; a following
       bias add is folded into the accumulator exactly, at scale
-      `input_scale * weight_scale`; zero padding folds into the op.
+      `input_scale * weight_scale`; zero padding folds into the op. With
+      `bias-correction` (the default) and calibration statistics on the
+      op's input (`qfhe.observed` quantiles), the folded bias of output
+      channel c gains the mean error the quantized layer makes,
+      `sum_i (w_ci E[x_i] - w^_ci E[x^_i])` (w^: the quantized weights, x^:
+      the quantized input), the means read off the calibrated quantiles;
+      an allocation with `bias_correction = false` keeps its bias as is.
     - every chain of elementwise univariate ops (relu, tanh, sigmoid as
       torch-mlir writes it, gelu, scaling, clamping, per-channel constants)
       becomes one `qfhe.apply` whose body is the float chain: one table.
@@ -256,8 +262,10 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     norm of each output channel's integer weights, or of each part's with
     chunks; 0 for none), `per_channel`, `rounding` (`weighted` or
     `nearest`), and when chosen `chunks` (the parts each dot product is
-    accumulated in) and `input_clip` (the factor the input's range shrinks
-    by before it is quantized).
+    accumulated in), `input_clip` (the factor the input's range shrinks
+    by before it is quantized) and `bias_correction = false` (the measured
+    search found the layer more faithful without qfhe-quantize's bias
+    correction).
 
     An accumulator of a channel with integer weights q over inputs of n bits
     spans sum |q_i| * (2^n - 1) + 1 values, and the lowering centers it, so

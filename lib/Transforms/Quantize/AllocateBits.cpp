@@ -586,6 +586,7 @@ struct AllocateBitsPass
     options.maxBitWidth = maxBitWidth;
     options.maxInputBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
     options.uniformBits = uniformBits;
+    options.biasCorrection = biasCorrection;
     if (maxCost > 0)
       options.maxCost = maxCost;
     if (costTolerance >= 0)

@@ -26,7 +26,8 @@ int64_t mlir::qfhe::getPartBudget(unsigned cap, unsigned inputBits,
 
 DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
                                            bool weightedRounding,
-                                           int64_t chunks, double clip) const {
+                                           int64_t chunks, double clip,
+                                           bool biasCorrection) const {
   Builder b(ctx);
   SmallVector<NamedAttribute> entries{
       b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
@@ -41,6 +42,8 @@ DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
     entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
   if (clip < 1.0)
     entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
+  if (!biasCorrection)
+    entries.push_back(b.getNamedAttr("bias_correction", b.getBoolAttr(false)));
   return b.getDictionaryAttr(entries);
 }
 
@@ -85,4 +88,9 @@ bool mlir::qfhe::hasRounding(DictionaryAttr allocation) {
 double mlir::qfhe::getAllocatedInputClip(DictionaryAttr allocation) {
   auto clip = allocation.getAs<FloatAttr>("input_clip");
   return clip ? clip.getValueAsDouble() : 1.0;
+}
+
+bool mlir::qfhe::allowsBiasCorrection(DictionaryAttr allocation) {
+  auto correction = allocation.getAs<BoolAttr>("bias_correction");
+  return !correction || correction.getValue();
 }

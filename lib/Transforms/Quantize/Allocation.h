@@ -48,9 +48,11 @@ public:
   /// shrunk by `clip`: the weights' l1 budget that makes the accumulator
   /// (of each of `chunks` parts) fit, and how weights are rounded under it
   /// (`weighted`: by the importance of their inputs, else to nearest at the
-  /// scale that meets the budget).
+  /// scale that meets the budget). Without `biasCorrection` its folded
+  /// bias is not corrected (qfhe-quantize's `bias-correction`).
   DictionaryAttr weighted(unsigned inputBits, bool weightedRounding = true,
-                          int64_t chunks = 1, double clip = 1.0) const;
+                          int64_t chunks = 1, double clip = 1.0,
+                          bool biasCorrection = true) const;
   /// The l1 budget of each part's weights over `inputBits`-bit inputs in
   /// `chunks` parts (what `weighted` records).
   int64_t getBudget(unsigned inputBits, int64_t chunks) const {
@@ -78,6 +80,9 @@ bool hasWeightedRounding(DictionaryAttr allocation);
 bool hasRounding(DictionaryAttr allocation);
 /// The factor its input's range shrinks by (1 for none).
 double getAllocatedInputClip(DictionaryAttr allocation);
+/// Whether it lets qfhe-quantize correct its folded bias (unless it says
+/// `bias_correction = false`).
+bool allowsBiasCorrection(DictionaryAttr allocation);
 
 } // namespace qfhe
 } // namespace mlir

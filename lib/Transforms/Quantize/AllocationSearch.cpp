@@ -269,10 +269,9 @@ AllocationScorer::score(const ScoreBound &bound) {
 /// calibrated range: outliers saturate, the rest gets a finer step.
 static constexpr double kClips[] = {0.85, 0.7, 0.55, 0.4};
 
-SmallVector<CandidateStep>
-mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
-                              const AllocationBuilder &builder,
-                              unsigned maxBitWidth, unsigned maxInputBits) {
+SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
+    const SearchLayer &layer, const AllocationBuilder &builder,
+    unsigned maxBitWidth, unsigned maxInputBits, bool biasCorrection) {
   SmallVector<CandidateStep> steps;
   // Pools and sums keep their bits; their input range may shrink (max
   // pooling passes it on to its users, which decide).
@@ -300,11 +299,13 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
       if (chunks > 1)
         shapes.push_back({chunks, true});
     double clip = getAllocatedInputClip(chosen);
+    bool corrected = allowsBiasCorrection(chosen);
     SmallVector<DictionaryAttr> candidates;
     for (unsigned n = low; n <= high; ++n)
       for (auto [chunks, weighted] : shapes)
         if (getPartBudget(maxBitWidth, n, chunks) >= 1)
-          candidates.push_back(builder.weighted(n, weighted, chunks, clip));
+          candidates.push_back(
+              builder.weighted(n, weighted, chunks, clip, corrected));
     return candidates;
   });
   // Then the input range: clipping its outliers gives the values that
@@ -312,11 +313,20 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
   steps.push_back([&builder](DictionaryAttr chosen) {
     SmallVector<DictionaryAttr> candidates;
     for (double clip : kClips)
-      candidates.push_back(builder.weighted(getAllocatedInputBits(chosen),
-                                            hasWeightedRounding(chosen),
-                                            getAllocatedChunks(chosen), clip));
+      candidates.push_back(builder.weighted(
+          getAllocatedInputBits(chosen), hasWeightedRounding(chosen),
+          getAllocatedChunks(chosen), clip, allowsBiasCorrection(chosen)));
     return candidates;
   });
+  // Then the bias correction, off or back on: its mean-error estimate may
+  // miss what the layers before do to the input.
+  if (biasCorrection)
+    steps.push_back([&builder](DictionaryAttr chosen) {
+      return SmallVector<DictionaryAttr>{builder.weighted(
+          getAllocatedInputBits(chosen), hasWeightedRounding(chosen),
+          getAllocatedChunks(chosen), getAllocatedInputClip(chosen),
+          !allowsBiasCorrection(chosen))};
+    });
   return steps;
 }
 
@@ -494,7 +504,8 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   SmallVector<SmallVector<CandidateStep>> steps;
   for (const SearchLayer &layer : layers)
     steps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
-                                      options.maxInputBits));
+                                      options.maxInputBits,
+                                      options.biasCorrection));
   ProgressLine progress("qfhe-allocate-bits", "candidates measured");
   Descent descent(layers, steps, scorer, progress);
   FidelityOrder order(options.maxCost);

@@ -200,11 +200,14 @@ using CandidateStep =
 /// weighted layers try other input bits (within two of the current, up to
 /// `maxInputBits`), nearest rounding in one part and weighted rounding in
 /// other part counts, then (with those chosen) input ranges clipped to 0.85
-/// to 0.4 of the calibrated range; pools and sums only the clipping.
+/// to 0.4 of the calibrated range, then (when `biasCorrection`, the
+/// quantizer's option) the folded bias corrected or not; pools and sums
+/// only the clipping.
 SmallVector<CandidateStep> getCandidateSteps(const SearchLayer &layer,
                                              const AllocationBuilder &builder,
                                              unsigned maxBitWidth,
-                                             unsigned maxInputBits);
+                                             unsigned maxInputBits,
+                                             bool biasCorrection = true);
 
 /// What the search found.
 struct SearchResult {
@@ -231,6 +234,9 @@ struct SearchOptions {
   /// tolerance) times the most faithful one's, and its agreement at most
   /// half a percent of the samples below; unset: the most faithful is kept.
   std::optional<double> costTolerance;
+  /// Whether candidates are quantized with bias correction (then each
+  /// weighted layer also tries without).
+  bool biasCorrection = true;
 };
 
 /// Improves the module's estimated allocations by measuring candidates with

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Allocation.h"
 #include "QuantizationPlan.h"
 
 #include "qfhe/Analysis/ConstantValues.h"
@@ -53,13 +54,17 @@ struct WeightPolicy {
   /// Parts the dot products are accumulated in (qfhe.matmul's `chunks`):
   /// the budget bounds each part's weights.
   int64_t chunks = 1;
+  /// Whether a folded bias gains the mean error of the quantized layer.
+  bool biasCorrection;
 
   WeightPolicy(const QuantizeOptions &options, Operation *op)
       : bits(options.weightBits), perChannel(options.perChannelWeights),
-        symmetric(options.symmetricWeights), narrow(options.narrowRange) {
+        symmetric(options.symmetricWeights), narrow(options.narrowRange),
+        biasCorrection(options.biasCorrection) {
     auto allocation = op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
     if (!allocation)
       return;
+    biasCorrection = biasCorrection && allowsBiasCorrection(allocation);
     if (auto value = allocation.getAs<IntegerAttr>("weight_bits"))
       bits = value.getInt();
     if (auto value = allocation.getAs<IntegerAttr>("weight_l1"))
@@ -285,8 +290,7 @@ quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
                  /*isSigned=*/true, quantized->scales, quantized->zeroPoints,
                  channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
                  storage));
-  if (quantizer.getOptions().biasCorrection &&
-      !importance.meanOfInput.empty()) {
+  if (policy.biasCorrection && !importance.meanOfInput.empty()) {
     // The mean error of each output channel: what the rounding of its
     // weights takes from the mean input.
     SmallVector<double> values = getElementsAsDoubles(weights);
