@@ -61,6 +61,15 @@ WideRange add(WideRange a, WideRange b) {
 }
 
 WideRange multiply(WideRange a, WideRange b) {
+  // A point times a range (a weight times its input's range, what the
+  // verifier computes for every weight): two of the four corners are equal.
+  if (a.min == a.max || b.min == b.max) {
+    WideInt factor = saturate(a.min == a.max ? a.min : b.min);
+    WideRange other = a.min == a.max ? b : a;
+    WideInt low = saturatingMultiply(factor, saturate(other.min));
+    WideInt high = saturatingMultiply(factor, saturate(other.max));
+    return {std::min(low, high), std::max(low, high)};
+  }
   WideInt corners[] = {saturatingMultiply(saturate(a.min), saturate(b.min)),
                        saturatingMultiply(saturate(a.min), saturate(b.max)),
                        saturatingMultiply(saturate(a.max), saturate(b.min)),

@@ -475,7 +475,9 @@ RuleOutcome boundSum(linalg::LinalgOp op, const Polynomial &terms,
         WideRange product = WideRange::point(term.coefficient);
         for (unsigned leaf : term.leaves)
           product = multiply(product, leafBounds[leaf].at(point));
-        sum = add(sum, multiply(product, WideRange::point(count)));
+        // Bounded products times 1 are themselves.
+        sum = add(sum, count == 1 ? product
+                                  : multiply(product, WideRange::point(count)));
       }
     });
     if (initLeaf)
