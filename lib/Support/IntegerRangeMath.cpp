@@ -14,27 +14,6 @@ namespace qfhe {
 
 namespace {
 
-WideInt saturate(WideInt value) {
-  return std::clamp(value, -kWideLimit, kWideLimit);
-}
-
-WideInt magnitude(WideInt value) { return value < 0 ? -value : value; }
-
-/// `a * b`, saturated at +-kWideLimit (operands within the limit).
-WideInt saturatingMultiply(WideInt a, WideInt b) {
-  if (a == 0 || b == 0)
-    return 0;
-  // Factors below 2^62 multiply below 2^124, within the limit: no division
-  // (the verifier multiplies every weight of a layer by its input's range).
-  constexpr WideInt kSafeFactor = static_cast<WideInt>(1) << 62;
-  if (magnitude(a) < kSafeFactor && magnitude(b) < kSafeFactor)
-    return a * b;
-  bool negative = (a < 0) != (b < 0);
-  if (magnitude(a) > kWideLimit / magnitude(b))
-    return negative ? -kWideLimit : kWideLimit;
-  return a * b;
-}
-
 /// Division rounding toward negative infinity (`divisor` > 0).
 WideInt floorDivide(WideInt value, WideInt divisor) {
   WideInt quotient = value / divisor;
@@ -52,21 +31,8 @@ WideRange WideRange::join(const WideRange &other) const {
 }
 
 bool WideRange::isBounded() const {
-  return magnitude(min) < kWideLimit && magnitude(max) < kWideLimit;
-}
-
-WideRange add(WideRange a, WideRange b) {
-  return {saturate(saturate(a.min) + saturate(b.min)),
-          saturate(saturate(a.max) + saturate(b.max))};
-}
-
-WideRange multiply(WideRange a, WideRange b) {
-  WideInt corners[] = {saturatingMultiply(saturate(a.min), saturate(b.min)),
-                       saturatingMultiply(saturate(a.min), saturate(b.max)),
-                       saturatingMultiply(saturate(a.max), saturate(b.min)),
-                       saturatingMultiply(saturate(a.max), saturate(b.max))};
-  return {*std::min_element(std::begin(corners), std::end(corners)),
-          *std::max_element(std::begin(corners), std::end(corners))};
+  return detail::magnitude(min) < kWideLimit &&
+         detail::magnitude(max) < kWideLimit;
 }
 
 std::optional<IntegerRange> toIntegerRange(WideRange range) {

@@ -10,7 +10,9 @@
 #include <cassert>
 #include <cfloat>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <queue>
 
 namespace mlir {
 namespace qfhe {
@@ -382,6 +384,65 @@ struct UnitCosts {
   }
 };
 
+/// The unit j (0-based) of item k, ordered by cost then item: the order in
+/// which units go (the cheapest first; equal costs from the lowest item).
+using RankedUnit = std::pair<double, size_t>;
+
+/// Like takeCheapestUnits when `excess` is small against the items: the
+/// `excess` cheapest units come from the items whose first units are among
+/// the `excess` cheapest firsts, so those items are selected in one pass and
+/// their units taken in order from a heap.
+void takeFewUnits(const UnitCosts &costs, int64_t excess,
+                  std::vector<int32_t> &taken) {
+  taken.assign(costs.size(), 0);
+  std::vector<RankedUnit> candidates(costs.size());
+  for (size_t k = 0, e = costs.size(); k < e; ++k)
+    candidates[k] = {costs.first[k], k};
+  auto count = static_cast<size_t>(excess);
+  if (count < candidates.size()) {
+    std::nth_element(candidates.begin(), candidates.begin() + count,
+                     candidates.end());
+    candidates.resize(count);
+  }
+  std::priority_queue<RankedUnit, std::vector<RankedUnit>,
+                      std::greater<RankedUnit>>
+      cheapest(std::greater<RankedUnit>(), std::move(candidates));
+  for (int64_t u = 0; u < excess && !cheapest.empty(); ++u) {
+    size_t k = cheapest.top().second;
+    cheapest.pop();
+    int32_t next = ++taken[k];
+    if (next < costs.units[k])
+      cheapest.push({costs.first[k] + next * costs.step[k], k});
+  }
+}
+
+/// Like takeCheapestUnits when the units kept, `kept`, are few against the
+/// items: the kept units are the dearest, which come from the items whose
+/// last units are among the `kept` dearest lasts; every unit of the other
+/// items goes.
+void keepFewUnits(const UnitCosts &costs, int64_t kept,
+                  std::vector<int32_t> &taken) {
+  taken.assign(costs.units.begin(), costs.units.end());
+  std::vector<RankedUnit> candidates(costs.size());
+  for (size_t k = 0, e = costs.size(); k < e; ++k)
+    candidates[k] = {costs.first[k] + (costs.units[k] - 1) * costs.step[k], k};
+  auto count = static_cast<size_t>(kept);
+  if (count < candidates.size()) {
+    std::nth_element(candidates.begin(), candidates.begin() + count,
+                     candidates.end(), std::greater<RankedUnit>());
+    candidates.resize(count);
+  }
+  std::priority_queue<RankedUnit> dearest(std::less<RankedUnit>(),
+                                          std::move(candidates));
+  for (int64_t u = 0; u < kept && !dearest.empty(); ++u) {
+    size_t k = dearest.top().second;
+    dearest.pop();
+    int32_t next = --taken[k];
+    if (next > 0)
+      dearest.push({costs.first[k] + (next - 1) * costs.step[k], k});
+  }
+}
+
 /// How many units each item gives up so that the `excess` cheapest units
 /// of `costs` go (fewer than all units): `taken[k]`.
 void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
@@ -404,6 +465,17 @@ void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
     sumInverse += costs.inverseStep[k];
     sumFirstInverse += costs.first[k] * costs.inverseStep[k];
     highCount += costs.units[k];
+  }
+  // Few units to take, or few to keep (a small budget, the usual case):
+  // select the items that can hold them, then take units from a heap, in
+  // O(items + units log units) instead of a pass per Newton step.
+  int64_t kept = highCount - excess;
+  if (std::min(excess, kept) <= static_cast<int64_t>(costs.size() / 4)) {
+    if (excess <= kept)
+      takeFewUnits(costs, excess, taken);
+    else
+      keepFewUnits(costs, kept, taken);
+    return;
   }
   bool lowCounts = false;
   int64_t lowCount = 0;

@@ -100,20 +100,13 @@ mlir::qfhe::computeStatistics(const std::vector<double> &values,
 
 /// The cumulative distribution at `x` of a distribution known by the points
 /// (values[i], cumulative[i]), interpolated linearly between points where
-/// values increase; where values repeat it jumps. `left` asks for the limit
-/// from below (the mass strictly below `x`), else the mass at or below.
-/// `values` is non-decreasing: the first point not counted is found by
-/// bisection.
+/// values increase; where values repeat it jumps. `first` is the first point
+/// not counted at `x` (the first above it, or at or above it for the limit
+/// from below), in (0, size).
 static double interpolateCumulative(const std::vector<double> &values,
                                     const std::vector<double> &cumulative,
-                                    double x, bool left) {
-  auto first = left ? std::lower_bound(values.begin(), values.end(), x)
-                    : std::upper_bound(values.begin(), values.end(), x);
-  size_t i = static_cast<size_t>(first - values.begin());
-  if (i == values.size())
-    return cumulative.back();
-  if (i == 0)
-    return 0;
+                                    double x, size_t first) {
+  size_t i = first;
   // values[i - 1] < x < values[i] (or x is at values[i - 1] from the right).
   if (values[i] > values[i - 1] && x > values[i - 1])
     return cumulative[i - 1] + (cumulative[i] - cumulative[i - 1]) *
@@ -138,15 +131,32 @@ std::vector<double> mlir::qfhe::estimateMixtureQuantiles(
   // The mixture's cumulative distribution, summed over the distributions in
   // order. A distribution whose points are all above `x` adds exactly 0 and
   // is skipped; one whose points are all below adds its last cumulative.
+  // Each distribution's first point not counted is found by a cursor that
+  // moves forward as x grows (the sweep asks in increasing order of x, the
+  // limit from below first): linear in the points, not a bisection per
+  // distribution and point. A query before the last one starts over.
+  std::vector<size_t> firstUncounted(distributions.size(), 0);
+  double lastX = -INFINITY;
+  bool lastLeft = true;
   auto mixture = [&](double x, bool left) {
+    if (x < lastX || (x == lastX && left && !lastLeft))
+      std::fill(firstUncounted.begin(), firstUncounted.end(), 0);
+    lastX = x;
+    lastLeft = left;
     double sum = 0;
-    for (const std::vector<double> &distribution : distributions) {
+    for (size_t c = 0, e = distributions.size(); c < e; ++c) {
+      const std::vector<double> &distribution = distributions[c];
       if (left ? x <= distribution.front() : x < distribution.front())
         continue;
-      if (left ? x > distribution.back() : x >= distribution.back())
+      if (left ? x > distribution.back() : x >= distribution.back()) {
         sum += cumulative.back();
-      else
-        sum += interpolateCumulative(distribution, cumulative, x, left);
+        continue;
+      }
+      size_t &first = firstUncounted[c];
+      while (left ? distribution[first] < x : distribution[first] <= x)
+        ++first;
+      if (first > 0) // 0 only when x is NaN: nothing below it
+        sum += interpolateCumulative(distribution, cumulative, x, first);
     }
     return sum / static_cast<double>(distributions.size());
   };

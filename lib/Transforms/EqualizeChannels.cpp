@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 
 namespace mlir {
 namespace qfhe {
@@ -428,26 +429,36 @@ struct EqualizeChannelsPass
       consumerFactor.push_back(factor[channel]);
     scaleOperand(chain.consumer, 1, chain.consumerDim, consumerFactor);
 
-    // The calibration statistics follow the values.
+    // The calibration statistics follow the values: each value's rescaled
+    // statistics (the mixture quantiles of its channels) computed on the
+    // context's threads, then recorded in order.
     MLIRContext *ctx = &getContext();
-    for (auto [v, mapping, intervals] :
-         llvm::zip(chain.values, chain.channelsOf, observed)) {
+    SmallVector<Attribute> rescaled(chain.values.size());
+    parallelFor(ctx, 0, chain.values.size(), [&](size_t i) {
+      const auto &mapping = chain.channelsOf[i];
       SmallVector<double> factors;
       SmallVector<Interval> scaled;
-      for (auto [index, interval] : llvm::enumerate(intervals)) {
+      for (auto [index, interval] : llvm::enumerate(observed[i])) {
         double f = inverse[mapping.second[index]];
         factors.push_back(f);
         scaled.push_back(Interval(interval.getLo() * f, interval.getHi() * f));
       }
+      auto result = cast<OpResult>(chain.values[i]);
+      Attribute entry = result.getOwner()
+                            ->getAttrOfType<ArrayAttr>(kObservedRangeAttr)
+                            .getValue()[result.getResultNumber()];
+      if (auto statistics = dyn_cast<ObservedAttr>(entry))
+        rescaled[i] = statistics.scaleChannels(factors);
+      else
+        rescaled[i] =
+            TensorRange::perChannel(mapping.first, scaled).toAttribute(ctx);
+    });
+    for (auto [v, entry] : llvm::zip(chain.values, rescaled)) {
       auto result = cast<OpResult>(v);
       Operation *owner = result.getOwner();
       SmallVector<Attribute> perResult(
           owner->getAttrOfType<ArrayAttr>(kObservedRangeAttr).getValue());
-      Attribute &entry = perResult[result.getResultNumber()];
-      if (auto statistics = dyn_cast<ObservedAttr>(entry))
-        entry = statistics.scaleChannels(factors);
-      else
-        entry = TensorRange::perChannel(mapping.first, scaled).toAttribute(ctx);
+      perResult[result.getResultNumber()] = entry;
       owner->setAttr(kObservedRangeAttr, ArrayAttr::get(ctx, perResult));
     }
     if (printChoices)

@@ -216,6 +216,59 @@ TEST(BudgetRounding, TiesBetweenEqualWeightsAndImportances) {
   expectSameAsHeap(weights, importance, 0.1, 8, 13, 8, "segments of 8");
 }
 
+TEST(BudgetRounding, FewUnitsToTakeOrToKeepMatchTheHeap) {
+  // Budgets just under the nearest integers' norm (a few units go) and far
+  // under it (a few stay), where the items holding them are selected first,
+  // on wide channels and in segments.
+  std::mt19937_64 rng(23);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  IntegerRange storage = getStorageRange(8, true, true);
+  for (int trial = 0; trial < 60; ++trial) {
+    size_t count = 200 + rng() % 800;
+    std::vector<double> weights(count), importance(count);
+    for (size_t i = 0; i < count; ++i) {
+      weights[i] = normal(rng);
+      importance[i] = uniform(rng) < 0.1 ? 0.0 : uniform(rng);
+    }
+    double scale = toFloatScale(0.02 + 0.1 * uniform(rng));
+    size_t segment = trial % 3 == 0 ? 64 + rng() % 200 : 0;
+    std::vector<int64_t> nearest;
+    int64_t norm = referenceRound(weights, scale, storage, nearest, segment);
+    for (int64_t budget : {norm - 1, norm - 3, norm - 40, int64_t(1),
+                           int64_t(5), int64_t(60), norm / 2})
+      if (budget > 0)
+        expectSameAsHeap(weights, importance, scale, 8, budget, segment,
+                         "trial " + std::to_string(trial) + ", budget " +
+                             std::to_string(budget));
+  }
+}
+
+TEST(BudgetRounding, EqualCostsGoFromTheLowestIndexWhateverTheBudget) {
+  // Fifty equal units per level of cost: units go level by level, and
+  // within a level from the lowest index, whether few units go, few stay,
+  // or many of both.
+  std::vector<double> weights(50, 0.5), importance(50, 2.0);
+  for (size_t i = 0; i < weights.size(); i += 2)
+    weights[i] = -0.5;
+  IntegerRange storage = getStorageRange(8, true, true);
+  auto magnitudes = [&](int64_t budget) {
+    std::vector<int64_t> q;
+    roundUnderL1Budget(weights, importance, 0.1, storage, budget, q);
+    for (int64_t &v : q)
+      v = std::llabs(v);
+    return q;
+  };
+  auto expected = [](int64_t lowItems, int64_t lowValue, int64_t value) {
+    std::vector<int64_t> q(50, value);
+    std::fill(q.begin(), q.begin() + lowItems, lowValue);
+    return q;
+  };
+  EXPECT_EQ(magnitudes(240), expected(10, 4, 5)); // 10 units go
+  EXPECT_EQ(magnitudes(190), expected(10, 3, 4)); // 60 go, 190 stay
+  EXPECT_EQ(magnitudes(10), expected(40, 0, 1));  // 10 stay
+}
+
 TEST(BudgetRounding, UnimportantWeightsGoFirstWhateverTheirSize) {
   std::vector<double> weights{3.0, -2.0, 0.2, 0.1, -0.3};
   std::vector<double> importance{0.0, 0.0, 1.0, 1.0, 1.0};

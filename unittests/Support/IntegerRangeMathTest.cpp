@@ -8,7 +8,9 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <random>
+#include <vector>
 
 using namespace mlir::qfhe;
 
@@ -73,6 +75,46 @@ TEST(IntegerRangeMath, ProductsAroundTheDivisionFreePath) {
   EXPECT_EQ(multiply(WideRange::point(pow2(63)), {-pow2(63), 1}),
             (WideRange{-kWideLimit, pow2(63)}));
   EXPECT_FALSE(multiply({0, pow2(63)}, {0, pow2(63)}).isBounded());
+}
+
+/// The product of two intervals by its definition: all four corners,
+/// saturated at the limit.
+WideRange cornersProduct(WideRange a, WideRange b) {
+  auto corner = [](WideInt x, WideInt y) -> WideInt {
+    if (x == 0 || y == 0)
+      return 0;
+    long double estimate =
+        static_cast<long double>(x) * static_cast<long double>(y);
+    if (estimate >= static_cast<long double>(kWideLimit))
+      return kWideLimit;
+    if (estimate <= -static_cast<long double>(kWideLimit))
+      return -kWideLimit;
+    return x * y;
+  };
+  WideInt c[] = {corner(a.min, b.min), corner(a.min, b.max),
+                 corner(a.max, b.min), corner(a.max, b.max)};
+  return {*std::min_element(std::begin(c), std::end(c)),
+          *std::max_element(std::begin(c), std::end(c))};
+}
+
+TEST(IntegerRangeMath, PointTimesRangeIsTheCornersProduct) {
+  // A point on either side (the two-corner path), negative, zero and near
+  // the limit, against the four corners.
+  std::vector<WideInt> values = {0,         1,         -1,        7,
+                                 -7,        INT64_MAX, INT64_MIN, pow2(62),
+                                 -pow2(62), pow2(63),  pow2(100), -pow2(100)};
+  for (WideInt p : values)
+    for (WideInt lo : values)
+      for (WideInt hi : values) {
+        if (lo > hi)
+          continue;
+        WideRange point = WideRange::point(p), range{lo, hi};
+        EXPECT_EQ(multiply(point, range), cornersProduct(point, range));
+        EXPECT_EQ(multiply(range, point), cornersProduct(point, range));
+      }
+  EXPECT_EQ(multiply(WideRange::point(-3), WideRange::point(5)),
+            WideRange::point(-15));
+  EXPECT_EQ(multiply(WideRange::point(-3), {-2, 5}), (WideRange{-15, 6}));
 }
 
 TEST(IntegerRangeMath, ArithmeticSaturatesBeyondTheLimit) {

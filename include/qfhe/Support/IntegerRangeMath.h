@@ -17,6 +17,8 @@
 
 #include "qfhe/Support/QuantMath.h"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -47,11 +49,60 @@ struct WideRange {
   bool isBounded() const;
 };
 
+namespace detail {
+inline WideInt saturate(WideInt value) {
+  return std::clamp(value, -kWideLimit, kWideLimit);
+}
+
+inline WideInt magnitude(WideInt value) { return value < 0 ? -value : value; }
+
+/// `a * b`, saturated at +-kWideLimit (operands within the limit).
+inline WideInt saturatingMultiply(WideInt a, WideInt b) {
+  if (a == 0 || b == 0)
+    return 0;
+  // Factors below 2^62 multiply below 2^124, within the limit: no division
+  // (the verifier multiplies every weight of a layer by its input's range).
+  constexpr WideInt kSafeFactor = static_cast<WideInt>(1) << 62;
+  if (magnitude(a) < kSafeFactor && magnitude(b) < kSafeFactor)
+    return a * b;
+  bool negative = (a < 0) != (b < 0);
+  if (magnitude(a) > kWideLimit / magnitude(b))
+    return negative ? -kWideLimit : kWideLimit;
+  return a * b;
+}
+} // namespace detail
+
+// add and multiply are inline: the verifier calls them for every weight of
+// every layer, and out of line their 32-byte operands go through memory.
+
 /// `a + b`, exact while bounded (bounds saturate at +-kWideLimit).
-WideRange add(WideRange a, WideRange b);
+inline WideRange add(WideRange a, WideRange b) {
+  using detail::saturate;
+  return {saturate(saturate(a.min) + saturate(b.min)),
+          saturate(saturate(a.max) + saturate(b.max))};
+}
+
 /// The hull of `{x * y : x in a, y in b}`, exact while bounded (bounds
 /// saturate at +-kWideLimit).
-WideRange multiply(WideRange a, WideRange b);
+inline WideRange multiply(WideRange a, WideRange b) {
+  using detail::saturate;
+  using detail::saturatingMultiply;
+  // A point times a range (a weight times its input's range, what the
+  // verifier computes for every weight): two of the four corners are equal.
+  if (a.min == a.max || b.min == b.max) {
+    WideInt factor = saturate(a.min == a.max ? a.min : b.min);
+    WideRange other = a.min == a.max ? b : a;
+    WideInt low = saturatingMultiply(factor, saturate(other.min));
+    WideInt high = saturatingMultiply(factor, saturate(other.max));
+    return {std::min(low, high), std::max(low, high)};
+  }
+  WideInt corners[] = {saturatingMultiply(saturate(a.min), saturate(b.min)),
+                       saturatingMultiply(saturate(a.min), saturate(b.max)),
+                       saturatingMultiply(saturate(a.max), saturate(b.min)),
+                       saturatingMultiply(saturate(a.max), saturate(b.max))};
+  return {*std::min_element(std::begin(corners), std::end(corners)),
+          *std::max_element(std::begin(corners), std::end(corners))};
+}
 /// The interval as 64-bit bounds, or std::nullopt when it does not fit.
 std::optional<IntegerRange> toIntegerRange(WideRange range);
 

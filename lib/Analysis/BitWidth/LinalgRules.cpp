@@ -33,6 +33,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -44,6 +45,11 @@ namespace {
 constexpr int64_t kMaxPoints = int64_t(1) << 24;
 /// At most this many products in a body.
 constexpr size_t kMaxMonomials = 256;
+/// Sums over at least this many points are bounded on the context's
+/// threads, in at most kParallelBlocks blocks of their first parallel
+/// dimension.
+constexpr int64_t kParallelPoints = int64_t(1) << 16;
+constexpr int64_t kParallelBlocks = 64;
 
 //===----------------------------------------------------------------------===//
 // The body as a polynomial
@@ -464,27 +470,64 @@ RuleOutcome boundSum(linalg::LinalgOp op, const Polynomial &terms,
       axis ? loopSizes[cast<AffineDimExpr>(outputMap.getResult(*axis))
                            .getPosition()]
            : 1;
-  SmallVector<std::optional<WideRange>> exact(channels);
-
-  SmallVector<int64_t> point(loopSizes.size(), 0);
-  bool unbounded = false;
-  forEachPoint(parallel, loopSizes, point, [&] {
-    WideRange sum = WideRange::point(0);
-    forEachPoint(reduction, loopSizes, point, [&] {
-      for (const Monomial &term : terms) {
-        WideRange product = WideRange::point(term.coefficient);
-        for (unsigned leaf : term.leaves)
-          product = multiply(product, leafBounds[leaf].at(point));
-        sum = add(sum, multiply(product, WideRange::point(count)));
-      }
-    });
-    if (initLeaf)
-      sum = add(sum, leafBounds[*initLeaf].at(point));
-    unbounded |= !sum.isBounded();
-    int64_t channel = axis ? *evaluate(outputMap.getResult(*axis), point) : 0;
-    std::optional<WideRange> &slot = exact[channel];
-    slot = slot ? slot->join(sum) : sum;
+  // The points of the first parallel dimension are split into blocks
+  // bounded on the context's threads, each into its own ranges per channel,
+  // joined in order after (joins are exact: the result is the same).
+  int64_t outerSize = parallel.empty() ? 1 : loopSizes[parallel.front()];
+  ArrayRef<unsigned> inner =
+      ArrayRef<unsigned>(parallel).drop_front(parallel.empty() ? 0 : 1);
+  int64_t points = 1;
+  for (unsigned dim : relevant)
+    points *= std::max<int64_t>(loopSizes[dim], 1);
+  // Each block holds a range per channel: at most about 2^20 in all.
+  int64_t blocks =
+      points < kParallelPoints
+          ? 1
+          : std::clamp<int64_t>(
+                std::min<int64_t>((int64_t(1) << 20) /
+                                      std::max<int64_t>(channels, 1),
+                                  outerSize),
+                1, kParallelBlocks);
+  SmallVector<SmallVector<std::optional<WideRange>>> exactOfBlock(
+      blocks, SmallVector<std::optional<WideRange>>(channels));
+  SmallVector<char> unboundedOfBlock(blocks, 0);
+  mlir::parallelFor(op->getContext(), 0, blocks, [&](size_t block) {
+    SmallVector<std::optional<WideRange>> &exact = exactOfBlock[block];
+    SmallVector<int64_t> point(loopSizes.size(), 0);
+    int64_t begin = outerSize * static_cast<int64_t>(block) / blocks;
+    int64_t end = outerSize * static_cast<int64_t>(block + 1) / blocks;
+    for (int64_t outer = begin; outer < end; ++outer) {
+      if (!parallel.empty())
+        point[parallel.front()] = outer;
+      forEachPoint(inner, loopSizes, point, [&] {
+        WideRange sum = WideRange::point(0);
+        forEachPoint(reduction, loopSizes, point, [&] {
+          for (const Monomial &term : terms) {
+            WideRange product = WideRange::point(term.coefficient);
+            for (unsigned leaf : term.leaves)
+              product = multiply(product, leafBounds[leaf].at(point));
+            // Bounded products times 1 are themselves.
+            sum = add(sum, count == 1
+                               ? product
+                               : multiply(product, WideRange::point(count)));
+          }
+        });
+        if (initLeaf)
+          sum = add(sum, leafBounds[*initLeaf].at(point));
+        unboundedOfBlock[block] |= !sum.isBounded();
+        int64_t channel =
+            axis ? *evaluate(outputMap.getResult(*axis), point) : 0;
+        std::optional<WideRange> &slot = exact[channel];
+        slot = slot ? slot->join(sum) : sum;
+      });
+    }
   });
+  bool unbounded = llvm::is_contained(unboundedOfBlock, 1);
+  SmallVector<std::optional<WideRange>> exact(channels);
+  for (const SmallVector<std::optional<WideRange>> &ofBlock : exactOfBlock)
+    for (auto [slot, range] : llvm::zip(exact, ofBlock))
+      if (range)
+        slot = slot ? slot->join(*range) : *range;
   if (unbounded)
     return RuleOutcome::unrecognized(
         op, encrypted,

@@ -29,6 +29,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace mlir {
 namespace qfhe {
@@ -310,6 +311,9 @@ struct AllocateBitsPass
   /// channels, scaled to all, so that an estimate costs the same whatever
   /// the layer's width (the quantizer then quantizes every channel once).
   static constexpr size_t kEstimateChannels = 64;
+  /// The sampled channels an estimate quantizes (on the context's threads)
+  /// before it checks its partial sum against the bound.
+  static constexpr size_t kEstimateBlock = 8;
 
   LayerStatistics getStatistics(const LinearLayer &layer,
                                 const TensorRange &input) {
@@ -347,10 +351,13 @@ struct AllocateBitsPass
   /// (quantized as the quantizer will) through the inputs' mean squares,
   /// and with parts, their rounding to multiples of 2^d. When the estimate
   /// quantized every channel, the quantizer reuses its integers (`cache`).
-  std::pair<double, double> estimate(const LinearLayer &layer,
-                                     const LayerStatistics &stats,
-                                     unsigned inputBits, unsigned cap,
-                                     int64_t chunks = 1) {
+  /// The channels' noises are nonnegative and summed in order: once the
+  /// partial sum reaches `bound` (a candidate that cannot win), the rest
+  /// are skipped and the noise returned is infinite.
+  std::pair<double, double>
+  estimate(const LinearLayer &layer, const LayerStatistics &stats,
+           unsigned inputBits, unsigned cap, int64_t chunks = 1,
+           double bound = std::numeric_limits<double>::infinity()) {
     double step = (stats.input.getHi() - stats.input.getLo()) / span(inputBits);
     int64_t budget = getBudget(cap, inputBits, chunks);
     size_t segmentSize = layer.getSegmentSize(chunks);
@@ -363,7 +370,7 @@ struct AllocateBitsPass
     size_t sampled = stats.sampled.size();
     std::vector<double> noise(sampled), scales(sampled);
     std::vector<int32_t> integers(stats.sampledAll ? sampled * perChannel : 0);
-    parallelFor(&getContext(), 0, sampled, [&](size_t k) {
+    auto quantizeSampled = [&](size_t k) {
       size_t c = stats.sampled[k];
       double weightError = 0;
       std::vector<int64_t> q;
@@ -376,10 +383,23 @@ struct AllocateBitsPass
       scales[k] = scale;
       if (stats.sampledAll)
         std::copy(q.begin(), q.end(), integers.begin() + k * perChannel);
-    });
+    };
+    // The total scaled to all channels, as the partial sums grow: it only
+    // grows (the noises are nonnegative), so a partial sum at the bound
+    // decides.
+    auto scaledToAll = [&](double total) {
+      return total * static_cast<double>(layer.channels.size()) /
+             static_cast<double>(sampled);
+    };
     double total = 0;
-    for (double n : noise)
-      total += n;
+    for (size_t begin = 0; begin < sampled; begin += kEstimateBlock) {
+      size_t end = std::min(sampled, begin + kEstimateBlock);
+      parallelFor(&getContext(), begin, end, quantizeSampled);
+      for (size_t k = begin; k < end; ++k)
+        total += noise[k];
+      if (end < sampled && scaledToAll(total) >= bound)
+        return {std::numeric_limits<double>::infinity(), stats.signal};
+    }
     if (stats.sampledAll && weightCache && cap == maxBitWidth) {
       // What the quantizer computes for this allocation (see
       // QuantizeLinear's quantizeWeights): recorded once.
@@ -390,9 +410,7 @@ struct AllocateBitsPass
       weightCache->insert(getWeightKey(layer, stats, inputBits, chunks),
                           std::move(entry));
     }
-    return {total * static_cast<double>(layer.channels.size()) /
-                static_cast<double>(sampled),
-            stats.signal};
+    return {scaledToAll(total), stats.signal};
   }
 
   /// The widest lookup input: accumulators wider are rounded first.
@@ -493,7 +511,9 @@ struct AllocateBitsPass
       // The headroom of a narrower lookup may leave no budget at all.
       if (getBudget(cap, n, 1) < 1)
         continue;
-      auto [noise, signal] = estimate(layer, stats, n, cap);
+      auto [noise, signal] =
+          estimate(layer, stats, n, cap, 1,
+                   best ? bestNoise : std::numeric_limits<double>::infinity());
       if (!best || noise < bestNoise) {
         best = n;
         bestNoise = noise;
@@ -512,9 +532,12 @@ struct AllocateBitsPass
       for (int64_t chunks : llvm::drop_begin(splits)) {
         if (getBudget(cap, n, chunks) < 1)
           continue;
-        auto [noise, signal] = estimate(layer, stats, n, cap, chunks);
         // More parts cost more roundings: only for a clear gain.
-        if (!best || noise < bestNoise * (chunks > bestChunks ? 0.8 : 1.0)) {
+        double toBeat = bestNoise * (chunks > bestChunks ? 0.8 : 1.0);
+        auto [noise, signal] =
+            estimate(layer, stats, n, cap, chunks,
+                     best ? toBeat : std::numeric_limits<double>::infinity());
+        if (!best || noise < toBeat) {
           best = n;
           bestChunks = chunks;
           bestNoise = noise;
