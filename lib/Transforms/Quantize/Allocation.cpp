@@ -94,3 +94,14 @@ bool mlir::qfhe::allowsBiasCorrection(DictionaryAttr allocation) {
   auto correction = allocation.getAs<BoolAttr>("bias_correction");
   return !correction || correction.getValue();
 }
+
+DictionaryAttr mlir::qfhe::withBiasCorrection(DictionaryAttr allocation,
+                                              bool allowed) {
+  NamedAttrList entries(allocation);
+  if (allowed)
+    entries.erase("bias_correction");
+  else
+    entries.set("bias_correction",
+                BoolAttr::get(allocation.getContext(), false));
+  return entries.getDictionary(allocation.getContext());
+}

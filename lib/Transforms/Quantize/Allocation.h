@@ -83,6 +83,8 @@ double getAllocatedInputClip(DictionaryAttr allocation);
 /// Whether it lets qfhe-quantize correct its folded bias (unless it says
 /// `bias_correction = false`).
 bool allowsBiasCorrection(DictionaryAttr allocation);
+/// `allocation` with bias correction allowed or not (every other key kept).
+DictionaryAttr withBiasCorrection(DictionaryAttr allocation, bool allowed);
 
 } // namespace qfhe
 } // namespace mlir

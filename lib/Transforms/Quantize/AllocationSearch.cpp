@@ -321,11 +321,9 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
   // Then the bias correction, off or back on: its mean-error estimate may
   // miss what the layers before do to the input.
   if (biasCorrection)
-    steps.push_back([&builder](DictionaryAttr chosen) {
-      return SmallVector<DictionaryAttr>{builder.weighted(
-          getAllocatedInputBits(chosen), hasWeightedRounding(chosen),
-          getAllocatedChunks(chosen), getAllocatedInputClip(chosen),
-          !allowsBiasCorrection(chosen))};
+    steps.push_back([](DictionaryAttr chosen) {
+      return SmallVector<DictionaryAttr>{
+          withBiasCorrection(chosen, !allowsBiasCorrection(chosen))};
     });
   return steps;
 }
@@ -432,6 +430,30 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   return false;
 }
 
+/// Measures the current allocation with no layer's bias corrected, and
+/// keeps it when `order` prefers it to `best`: the one candidate that
+/// checks the correction when the descent does not run (an estimate nearly
+/// exact already).
+bool tryWithoutBiasCorrection(ArrayRef<SearchLayer> layers,
+                              AllocationScorer &scorer,
+                              const FidelityOrder &order,
+                              std::optional<AllocationScore> &best) {
+  SmallVector<DictionaryAttr> corrected;
+  for (const SearchLayer &layer : layers)
+    corrected.push_back(allocationOf(layer.op));
+  for (auto [layer, allocation] : llvm::zip(layers, corrected))
+    if (layer.weighted)
+      layer.op->setAttr(kAllocationAttr, withBiasCorrection(allocation, false));
+  std::optional<AllocationScore> plain = scorer.score();
+  if (plain && order.prefers(*plain, best)) {
+    best = plain;
+    return true;
+  }
+  for (auto [layer, allocation] : llvm::zip(layers, corrected))
+    layer.op->setAttr(kAllocationAttr, allocation);
+  return false;
+}
+
 /// Coordinate descent over the layers' candidates, two sweeps at most: each
 /// layer keeps the candidate `keep` accepts in place of the current best,
 /// measured under the bound `boundFor` gives. Stops when a sweep changes
@@ -517,6 +539,10 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   if (options.uniformBits) {
     result.uniformIsBest = tryUniform(
         module, layers, builder, *options.uniformBits, scorer, order, best);
+    descent.measured();
+  }
+  if (options.biasCorrection && !result.uniformIsBest) {
+    tryWithoutBiasCorrection(layers, scorer, order, best);
     descent.measured();
   }
   // The most faithful allocation (within the budget). An estimate that
