@@ -146,6 +146,15 @@ def EqualizeChannels : Pass<"qfhe-equalize-channels", "::mlir::ModuleOp"> {
     activations). The calibration ranges (`qfhe.observed`) of the values in
     between are scaled with them. Chains whose values lack per-channel
     calibration, or that branch, stay as they are.
+
+    Products are homogeneous of higher degree: a square `x * x` scales by
+    `r_c^2`, and a product by a tensor that does not depend on the first
+    layer (a gate `relu(W1 x) * sigmoid(W2 x)`) by `r_c`. Each value of the
+    chain has a degree `p` (its channel `c` is divided by `r_c^p`; a bias
+    added to it by the same), the second layer's weights are multiplied by
+    `r_c^p` where it reads the chain, and `r_c` is the `p`-th root of the
+    magnitudes' ratio, so products and squares reach the next layer with
+    per-channel scales.
   }];
   let options = [
     Option<"printChoices", "print", "bool", /*default=*/"false",
