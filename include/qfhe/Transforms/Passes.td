@@ -397,10 +397,10 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     each, add exactly, and requantize with a third. `qfhe.mul` of two
     tensors is the squares trick, `x * y = floor((x + y)^2 / 4) -
     floor((x - y)^2 / 4)`: the exact sum and difference of the factors'
-    integers, a lookup of each quarter square (both dropping the fewest
-    low bits that keep them and their difference within `tlu-bit-width`),
-    their difference, and a lookup that requantizes it; `qfhe.mul` of a
-    value by itself is one lookup.
+    integers, a lookup of each quarter square (exact, or both scaled by
+    the largest factor below 1 that keeps them and their difference within
+    `tlu-bit-width`), their difference, and a lookup that requantizes it;
+    `qfhe.mul` of a value by itself is one lookup.
 
     A matmul or convolution with `chunks = 2^d` becomes one narrow linear op
     per part (a slice of the input, the part's weights), each centered on a
