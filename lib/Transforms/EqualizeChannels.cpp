@@ -15,6 +15,14 @@
 // activation scales, folded into the weights (cross-layer equalization,
 // Nagel et al. 2019, aimed at the activations).
 //
+// Products of encrypted tensors are homogeneous too, of higher degree: a
+// square (x * x) scales by r_c^2, and a product by a value that does not
+// depend on the first layer (a gate relu(W1 x) * sigmoid(W2 x)) scales with
+// its scaled factor. Each value of the chain has a degree p (its scale is
+// r_c^p); the second layer's weights take r_c^p, so a product's or a
+// square's result reaches the next layer with per-channel scales, which
+// qfhe.mul's and qfhe.apply's per-tensor result types cannot give.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Quantize/Classify.h"
@@ -48,6 +56,9 @@ struct ChannelConstant {
   int64_t dim;
   /// The chain value the op reads (an index into Chain::values).
   size_t valueIndex;
+  /// The degree of the data the constant is added to: it scales by
+  /// r_c^degree.
+  unsigned degree;
 };
 
 /// The ops between two layers and how their values map to the first
@@ -58,6 +69,9 @@ struct Chain {
   /// For each value, the axis holding the channels and the first layer's
   /// channel of each index along it.
   SmallVector<std::pair<int64_t, SmallVector<int64_t>>> channelsOf;
+  /// For each value, its degree: it scales by r_c^degree (1 after linear
+  /// and positively homogeneous ops, 2 after a square, ...).
+  SmallVector<unsigned> degreeOf;
   /// Bias constants, divided by the factors of their channels.
   SmallVector<ChannelConstant> biases;
   /// The second layer and the dimension of its weights indexing the input.
@@ -113,24 +127,36 @@ bool isConsumer(Operation *op, Value input, int64_t axis, int64_t &weightDim) {
   return false;
 }
 
-/// How a value inside a linalg.generic body depends on the chain's data.
-enum class Role { Scaled, Constant, Zero };
+/// How a value inside a linalg.generic body depends on the chain's data:
+/// scaled (with a degree), a constant operand, zero, or free (computed from
+/// tensors that do not depend on the chain, e.g. the other factor of a gate).
+enum class Role { Scaled, Constant, Zero, Free };
 
-/// Whether an elementwise linalg.generic of the chain value `input` and
-/// constants keeps scaling per channel: bias adds (whose constants then
-/// scale), products and quotients by constants, max/min with zero,
-/// negation. Records the bias operands.
-bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
-                          Chain &chain) {
+/// The most a chain's degree grows (x^8): beyond it the factors' powers
+/// leave double's comfortable range for nothing a model needs.
+constexpr unsigned kLargestDegree = 8;
+
+/// The degree of the result of an elementwise linalg.generic of the chain
+/// value `input` (of degree `degree`), constants and tensors that do not
+/// depend on the chain, if it keeps scaling per channel: bias adds (whose
+/// constants then scale), products and quotients by constants or by free
+/// values (a gate), products of scaled values (a square: the degrees add),
+/// max/min with zero, negation. Records the bias operands. (Every chain
+/// value has one data user, the next op of the chain, so no other operand of
+/// that op can depend on the chain.)
+std::optional<unsigned> homogeneousDegree(linalg::GenericOp generic,
+                                          Value input, int64_t axis,
+                                          unsigned degree, Chain &chain) {
   if (generic.getNumDpsInits() != 1 || generic.getNumResults() != 1 ||
       llvm::any_of(generic.getIteratorTypesArray(),
                    [](utils::IteratorType type) {
                      return type != utils::IteratorType::parallel;
                    }))
-    return false;
+    return std::nullopt;
   auto maps = generic.getIndexingMapsArray();
   Block &body = generic.getRegion().front();
   DenseMap<Value, Role> roles;
+  DenseMap<Value, unsigned> degrees;
   DenseMap<Value, unsigned> operandOf;
   bool sawInput = false;
   for (OpOperand &operand : generic->getOpOperands()) {
@@ -138,18 +164,21 @@ bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
     if (generic.isDpsInit(&operand)) {
       if (!argument.use_empty() ||
           !maps[operand.getOperandNumber()].isIdentity())
-        return false;
+        return std::nullopt;
       continue;
     }
     if (operand.get() == input) {
       if (sawInput || !maps[operand.getOperandNumber()].isIdentity())
-        return false;
+        return std::nullopt;
       sawInput = true;
       roles[argument] = Role::Scaled;
+      degrees[argument] = degree;
       continue;
     }
-    if (!isConstant(operand.get()))
-      return false;
+    if (!isConstant(operand.get())) {
+      roles[argument] = Role::Free;
+      continue;
+    }
     roles[argument] = isZero(operand.get()) ? Role::Zero : Role::Constant;
     operandOf[argument] = operand.getOperandNumber();
   }
@@ -165,6 +194,8 @@ bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
   // must not: one operand cannot do both. A captured nonzero scalar added
   // to every channel cannot scale per channel.
   DenseSet<unsigned> additive, multiplicative;
+  // The degree each added constant operand scales with.
+  DenseMap<unsigned, unsigned> additiveDegree;
   auto noteConstant = [&](Value value, DenseSet<unsigned> &set) {
     if (auto it = operandOf.find(value); it != operandOf.end()) {
       set.insert(it->second);
@@ -174,39 +205,80 @@ bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
   };
   for (Operation &op : body.without_terminator()) {
     if (op.getNumResults() != 1)
-      return false;
+      return std::nullopt;
     SmallVector<std::optional<Role>> operands;
     for (Value operand : op.getOperands())
       operands.push_back(roleOf(operand));
     if (llvm::any_of(operands, [](auto role) { return !role; }))
-      return false;
+      return std::nullopt;
     auto scaled = [&](unsigned i) { return *operands[i] == Role::Scaled; };
-    bool ok = false;
-    if (isa<arith::AddFOp, arith::SubFOp>(op) && operands.size() == 2 &&
-        scaled(0) != scaled(1)) {
-      Value other = op.getOperand(scaled(0) ? 1 : 0);
-      ok = *roleOf(other) == Role::Zero || noteConstant(other, additive);
-    } else if (isa<arith::MulFOp>(op) && scaled(0) != scaled(1)) {
-      ok = noteConstant(op.getOperand(scaled(0) ? 1 : 0), multiplicative);
+    auto degreeOf = [&](unsigned i) {
+      return degrees.lookup(op.getOperand(i));
+    };
+    if (matchPattern(op.getResult(0), m_Constant())) {
+      // A constant in the body, as one captured from outside.
+      roles[op.getResult(0)] =
+          isZero(op.getResult(0)) ? Role::Zero : Role::Constant;
+      continue;
+    }
+    if (llvm::none_of(llvm::seq<unsigned>(0, operands.size()), scaled)) {
+      // Arithmetic of constants and free values does not scale.
+      if (!isPure(&op))
+        return std::nullopt;
+      roles[op.getResult(0)] = Role::Free;
+      continue;
+    }
+    // A free value (zero or not) may multiply or divide the data, never add.
+    auto isFree = [&](Value value) { return *roleOf(value) == Role::Free; };
+    std::optional<unsigned> result;
+    if (isa<arith::AddFOp, arith::SubFOp>(op) && operands.size() == 2) {
+      if (scaled(0) && scaled(1)) {
+        if (degreeOf(0) == degreeOf(1))
+          result = degreeOf(0);
+      } else {
+        unsigned data = scaled(0) ? 0 : 1;
+        Value other = op.getOperand(1 - data);
+        if (!isFree(other) &&
+            (*roleOf(other) == Role::Zero || noteConstant(other, additive))) {
+          result = degreeOf(data);
+          if (auto it = operandOf.find(other); it != operandOf.end())
+            if (!additiveDegree.try_emplace(it->second, *result).second &&
+                additiveDegree[it->second] != *result)
+              return std::nullopt;
+        }
+      }
+    } else if (isa<arith::MulFOp>(op)) {
+      if (scaled(0) && scaled(1)) {
+        result = degreeOf(0) + degreeOf(1);
+      } else {
+        unsigned data = scaled(0) ? 0 : 1;
+        Value other = op.getOperand(1 - data);
+        if (isFree(other) || noteConstant(other, multiplicative))
+          result = degreeOf(data);
+      }
     } else if (isa<arith::DivFOp>(op) && scaled(0) && !scaled(1)) {
-      ok = noteConstant(op.getOperand(1), multiplicative);
+      if (isFree(op.getOperand(1)) ||
+          noteConstant(op.getOperand(1), multiplicative))
+        result = degreeOf(0);
     } else if (isa<arith::MaximumFOp, arith::MaxNumFOp, arith::MinimumFOp,
                    arith::MinNumFOp>(op) &&
                scaled(0) != scaled(1)) {
-      ok = *operands[scaled(0) ? 1 : 0] == Role::Zero;
+      if (*operands[scaled(0) ? 1 : 0] == Role::Zero)
+        result = degreeOf(scaled(0) ? 0 : 1);
     } else if (isa<arith::NegFOp>(op) && scaled(0)) {
-      ok = true;
+      result = degreeOf(0);
     }
-    if (!ok)
-      return false;
+    if (!result || *result > kLargestDegree)
+      return std::nullopt;
     roles[op.getResult(0)] = Role::Scaled;
+    degrees[op.getResult(0)] = *result;
   }
   Value yielded = body.getTerminator()->getOperand(0);
   if (!sawInput || roleOf(yielded) != Role::Scaled)
-    return false;
+    return std::nullopt;
   for (unsigned operand : additive) {
     if (multiplicative.contains(operand))
-      return false;
+      return std::nullopt;
     // The bias must vary along the channel axis only through one of its
     // dimensions (or not at all: then it is per tensor and cannot scale).
     AffineMap map = maps[operand];
@@ -216,15 +288,16 @@ bool isHomogeneousGeneric(linalg::GenericOp generic, Value input, int64_t axis,
         if (static_cast<int64_t>(expr.getPosition()) == axis)
           dim = i;
     if (!dim)
-      return false;
-    chain.biases.push_back({generic, operand, *dim, chain.values.size() - 1});
+      return std::nullopt;
+    chain.biases.push_back({generic, operand, *dim, chain.values.size() - 1,
+                            additiveDegree.lookup(operand)});
   }
-  return true;
+  return degrees.lookup(yielded);
 }
 
 /// The next value of the chain after `value` (its only data user), with
 /// its channel axis and channel map; std::nullopt when the chain stops.
-std::optional<Value> step(Value value, int64_t &axis,
+std::optional<Value> step(Value value, int64_t &axis, unsigned &degree,
                           SmallVector<int64_t> &channels, Chain &chain) {
   SmallVector<Operation *> users = getDataUsers(value);
   if (users.size() != 1)
@@ -235,8 +308,11 @@ std::optional<Value> step(Value value, int64_t &axis,
     return Value();
   }
   if (auto generic = dyn_cast<linalg::GenericOp>(user)) {
-    if (!isHomogeneousGeneric(generic, value, axis, chain))
+    std::optional<unsigned> next =
+        homogeneousDegree(generic, value, axis, degree, chain);
+    if (!next)
       return std::nullopt;
+    degree = *next;
     return generic->getResult(0);
   }
   // Pools and depthwise convolutions compute each channel from itself.
@@ -369,14 +445,17 @@ struct EqualizeChannelsPass
     int64_t count = cast<ShapedType>(weights.getType()).getDimSize(producerDim);
     Chain chain;
     int64_t axis = 1;
-    SmallVector<int64_t> channels(count);
-    for (int64_t c = 0; c < count; ++c)
-      channels[c] = c;
+    // The first layer's channels, and where each value holds them.
+    SmallVector<int64_t> identity =
+        llvm::to_vector(llvm::seq<int64_t>(0, count));
+    SmallVector<int64_t> channels = identity;
     Value value = producer->getResult(0);
+    unsigned degree = 1;
     while (value) {
       chain.values.push_back(value);
       chain.channelsOf.push_back({axis, channels});
-      std::optional<Value> next = step(value, axis, channels, chain);
+      chain.degreeOf.push_back(degree);
+      std::optional<Value> next = step(value, axis, degree, channels, chain);
       if (!next)
         return false;
       value = *next;
@@ -403,31 +482,42 @@ struct EqualizeChannelsPass
     double largest = *llvm::max_element(magnitude);
     if (!(largest > 0) || !std::isfinite(largest))
       return false;
-    SmallVector<double> factor(count), inverse(count);
+    // The second layer reads channel c at r_c^degree: r_c is the
+    // degree-th root of the magnitude's ratio.
+    unsigned readDegree = chain.degreeOf.back();
+    SmallVector<double> factor(count);
     for (int64_t c = 0; c < count; ++c) {
       // Channels that never vary keep their scale; nearly silent ones grow
-      // at most kLargestGain times (their weights stay finite).
-      factor[c] = magnitude[c] > 0
-                      ? std::max(magnitude[c] / largest, 1.0 / kLargestGain)
-                      : 1.0;
-      inverse[c] = 1.0 / factor[c];
+      // at most kLargestGain times where the second layer reads them (their
+      // weights stay finite).
+      factor[c] =
+          magnitude[c] > 0
+              ? std::pow(std::max(magnitude[c] / largest, 1.0 / kLargestGain),
+                         1.0 / readDegree)
+              : 1.0;
     }
     if (llvm::all_of(factor, [](double f) { return f == 1.0; }))
       return false;
-
-    scaleOperand(producer, 1, producerDim, inverse);
-    for (const ChannelConstant &bias : chain.biases) {
-      const auto &mapping = chain.channelsOf[bias.valueIndex];
+    // The factor of each channel at a degree: r_c^degree.
+    auto factorsAt = [&](ArrayRef<int64_t> channelOf, unsigned degree,
+                         bool invert) {
       SmallVector<double> byIndex;
-      for (int64_t channel : mapping.second)
-        byIndex.push_back(inverse[channel]);
-      scaleOperand(bias.op, bias.operand, bias.dim, byIndex);
-    }
-    const auto &consumerMapping = chain.channelsOf.back().second;
-    SmallVector<double> consumerFactor;
-    for (int64_t channel : consumerMapping)
-      consumerFactor.push_back(factor[channel]);
-    scaleOperand(chain.consumer, 1, chain.consumerDim, consumerFactor);
+      for (int64_t channel : channelOf) {
+        double power = std::pow(factor[channel], degree);
+        byIndex.push_back(invert ? 1.0 / power : power);
+      }
+      return byIndex;
+    };
+
+    scaleOperand(producer, 1, producerDim,
+                 factorsAt(identity, 1, /*invert=*/true));
+    for (const ChannelConstant &bias : chain.biases)
+      scaleOperand(bias.op, bias.operand, bias.dim,
+                   factorsAt(chain.channelsOf[bias.valueIndex].second,
+                             bias.degree, /*invert=*/true));
+    scaleOperand(chain.consumer, 1, chain.consumerDim,
+                 factorsAt(chain.channelsOf.back().second, readDegree,
+                           /*invert=*/false));
 
     // The calibration statistics follow the values: each value's rescaled
     // statistics (the mixture quantiles of its channels) computed on the
@@ -436,11 +526,11 @@ struct EqualizeChannelsPass
     SmallVector<Attribute> rescaled(chain.values.size());
     parallelFor(ctx, 0, chain.values.size(), [&](size_t i) {
       const auto &mapping = chain.channelsOf[i];
-      SmallVector<double> factors;
+      SmallVector<double> factors =
+          factorsAt(mapping.second, chain.degreeOf[i], /*invert=*/true);
       SmallVector<Interval> scaled;
       for (auto [index, interval] : llvm::enumerate(observed[i])) {
-        double f = inverse[mapping.second[index]];
-        factors.push_back(f);
+        double f = factors[index];
         scaled.push_back(Interval(interval.getLo() * f, interval.getHi() * f));
       }
       auto result = cast<OpResult>(chain.values[i]);

@@ -25,6 +25,19 @@
 // RUN: | FileCheck %s --check-prefix=REMARK
 // RUN: quant-run %t.tosa.eq.mlir --data %models/digits_cnn/test_x.npy --compare %t.tosa.ref.npy --atol 1e-4 --rtol 1e-4
 
+// digits_gated's two chains run through products: relu(W1 x) * sigmoid(W2 x)
+// up to W3 (a gate), and W3 h up to W4 through z * z (a square); both
+// equalize and the logits stay.
+// RUN: quant-translate --import-onnx %models/digits_gated/model.onnx -o %t.gated.mlir
+// RUN: quant-run calibrate %t.gated.mlir --data %models/digits_gated/calib_x.npy -o %t.gated.cal.mlir
+// RUN: quant-opt %t.gated.cal.mlir --qfhe-normalize -o %t.gated.norm.mlir
+// RUN: quant-run %t.gated.norm.mlir --data %models/digits_gated/test_x.npy -o %t.gated.ref.npy
+// RUN: quant-opt %t.gated.norm.mlir --qfhe-equalize-channels=print -o %t.gated.eq.mlir 2>&1 \
+// RUN: | FileCheck %s --check-prefix=GATED
+// RUN: quant-run %t.gated.eq.mlir --data %models/digits_gated/test_x.npy --compare %t.gated.ref.npy --atol 1e-4 --rtol 1e-4
+// GATED: remark: equalized 32 channels up to linalg.matmul: smallest factor
+// GATED: remark: equalized 16 channels up to linalg.matmul: smallest factor
+
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
 
@@ -231,4 +244,144 @@ func.func @depthwise(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
   %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   %y = linalg.conv_2d_nchw_fchw ins(%d, %w2 : tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>) outs(%f2 : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   return %y : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// A square is homogeneous of degree 2: channel c of the first layer is
+// divided by r_c and the second layer reads it at r_c^2. Channel 1 of the
+// square reaches 1 where channel 0 reaches 16, so r_1 = sqrt(1/16) = 1/4:
+// its column of W1 and its bias grow 4 times, its row of W2 shrinks 16
+// times, its matmul range grows 4 times and its square's 16 times.
+// CHECK-LABEL: func @square
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00]]> : tensor<1x2xf32>
+// CHECK: linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 4.000000e+00>, channel_min = array<f64: -4.000000e+00, -4.000000e+00>
+// CHECK: arith.constant dense<[0.000000e+00, 4.000000e+00]> : tensor<2xf32>
+// CHECK: arith.addf
+// CHECK: qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 1.600000e+01, 1.600000e+01>
+// CHECK: arith.mulf %[[IN:.*]], %[[IN]]
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [2.500000e-01]]> : tensor<2x1xf32>
+func.func @square(%x: tensor<4x1xf32>) -> tensor<4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0]]> : tensor<1x2xf32>
+  %b1 = arith.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 1.0>, channel_min = array<f64: -4.0, -1.0>, max = 4.0 : f64, min = -4.0 : f64}]}
+    ins(%x, %w1 : tensor<4x1xf32>, tensor<1x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e1 = tensor.empty() : tensor<4x2xf32>
+  %b = linalg.generic {indexing_maps = [#id2, #row, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%m, %b1 : tensor<4x2xf32>, tensor<2xf32>) outs(%e1 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 1.0>, channel_min = array<f64: -4.0, -1.0>, max = 4.0 : f64, min = -4.0 : f64}]} {
+  ^bb0(%in: f32, %bias: f32, %out: f32):
+    %s = arith.addf %in, %bias : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %sq = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%b : tensor<4x2xf32>) outs(%e2 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 16.0, 1.0>, channel_min = array<f64: 0.0, 0.0>, max = 16.0 : f64, min = 0.0 : f64}]} {
+  ^bb0(%in: f32, %out: f32):
+    %p = arith.mulf %in, %in : f32
+    linalg.yield %p : f32
+  } -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%sq, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// A gate: the product of relu(W1 x) by a tensor that does not depend on
+// the first layer (here an argument; in a model, sigmoid(W2 x)) scales with
+// its first factor. The product's channel 1 reaches 0.5 where channel 0
+// reaches 2: channel 1 of W1 grows 4 times, its row of W3 shrinks 4 times,
+// and the gate keeps reading %g as it is.
+// CHECK-LABEL: func @gate
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 4.000000e+00]]> : tensor<1x2xf32>
+// CHECK: qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 8.000000e+00>
+// CHECK: arith.maximumf
+// CHECK: ins(%{{.*}}, %arg1 : tensor<4x2xf32>, tensor<4x2xf32>)
+// CHECK: qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 2.000000e+00, 2.000000e+00>
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [1.000000e+00]]> : tensor<2x1xf32>
+func.func @gate(%x: tensor<4x1xf32>, %g: tensor<4x2xf32>) -> tensor<4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0]]> : tensor<1x2xf32>
+  %w3 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: -4.0, -2.0>, max = 4.0 : f64, min = -4.0 : f64}]}
+    ins(%x, %w1 : tensor<4x1xf32>, tensor<1x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e1 = tensor.empty() : tensor<4x2xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%m : tensor<4x2xf32>) outs(%e1 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 2.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]} {
+  ^bb0(%in: f32, %out: f32):
+    %c0f = arith.constant 0.0 : f32
+    %v = arith.maximumf %in, %c0f : f32
+    linalg.yield %v : f32
+  } -> tensor<4x2xf32>
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %h = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%r, %g : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e2 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 2.0, 0.5>, channel_min = array<f64: 0.0, 0.0>, max = 2.0 : f64, min = 0.0 : f64}]} {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %p = arith.mulf %a, %b : f32
+    linalg.yield %p : f32
+  } -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%h, %w3 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// A tensor that does not scale may multiply the data, never add to it; nor
+// may values of different degrees be added (x * x + x): both chains stay.
+// CHECK-LABEL: func @not_homogeneous
+// CHECK: arith.constant dense<1.000000e+00> : tensor<1x2xf32>
+// CHECK: arith.constant dense<{{\[}}[3.000000e+00], [4.000000e+00]]> : tensor<2x1xf32>
+// CHECK-NOT: arith.constant dense
+func.func @not_homogeneous(%x: tensor<4x1xf32>, %g: tensor<4x2xf32>) -> (tensor<4x1xf32>, tensor<4x1xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 1.0]]> : tensor<1x2xf32>
+  %w2 = arith.constant dense<[[3.0], [4.0]]> : tensor<2x1xf32>
+  %e0 = tensor.empty() : tensor<4x2xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 1.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%x, %w1 : tensor<4x1xf32>, tensor<1x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %n = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.0, 1.0>, channel_min = array<f64: 0.0, 0.0>, max = 4.0 : f64, min = 0.0 : f64}]}
+    ins(%x, %w1 : tensor<4x1xf32>, tensor<1x2xf32>) outs(%f0 : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %e1 = tensor.empty() : tensor<4x2xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%m, %g : tensor<4x2xf32>, tensor<4x2xf32>) outs(%e1 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 8.0, 1.0>, channel_min = array<f64: 0.0, 0.0>, max = 8.0 : f64, min = 0.0 : f64}]} {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %p = arith.addf %a, %b : f32
+    linalg.yield %p : f32
+  } -> tensor<4x2xf32>
+  %e2 = tensor.empty() : tensor<4x2xf32>
+  %t = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+    ins(%n : tensor<4x2xf32>) outs(%e2 : tensor<4x2xf32>)
+    attrs = {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 20.0, 2.0>, channel_min = array<f64: 0.0, 0.0>, max = 20.0 : f64, min = 0.0 : f64}]} {
+  ^bb0(%in: f32, %out: f32):
+    %sq = arith.mulf %in, %in : f32
+    %p = arith.addf %sq, %in : f32
+    linalg.yield %p : f32
+  } -> tensor<4x2xf32>
+  %e3 = tensor.empty() : tensor<4x1xf32>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%s, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %z = linalg.matmul ins(%t, %w2 : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y, %z : tensor<4x1xf32>, tensor<4x1xf32>
 }

@@ -13,12 +13,13 @@
 // RUN: cmp %t.quantized.0.npy %t.integer.0.npy
 // RUN: cmp %t.quantized.1.npy %t.integer.1.npy
 
-// Wide factors are rescaled to 7 bits and the quarter squares drop 5 bits:
+// Wide factors are rescaled to 7 bits and the quarter squares are scaled
+// by c, at least 2^-5 (dropping 5 bits fits, 4 does not):
 // the integer program is within the rounding it adds of the quantized one.
 // x in [-1, 1] rescaled at 1/63 moves by at most 0.0079, y in [0, 2] at
 // 2/63 by at most 0.0159: the product by at most 2 * 0.0079 + 0.0159 +
-// 0.0079 * 0.0159 = 0.0318; the dropped bits add at most one unit of
-// 2^5 / 63 * 2 / 63 = 0.0161; both programs then round to the output's
+// 0.0079 * 0.0159 = 0.0318; the tables' rounding adds at most one unit of
+// 1 / c / 63 * 2 / 63 <= 2^5 / 63 * 2 / 63 = 0.0161; both programs then round to the output's
 // step, 0.0157. In all 0.0636, under the tolerance of 0.07.
 // RUN: quant-run %s --entry wide --data %S/Inputs/products_wide_x.npy \
 // RUN:   --data %S/Inputs/products_wide_y.npy -o %t.wide.quantized.npy
@@ -66,7 +67,7 @@ func.func @products(%x: tensor<?x8xf32>, %y: tensor<?x8xf32>) -> (tensor<?x8xf32
 // Two 8-bit factors (x in [-1, 1], y in [0, 2]): their sum would take 9
 // bits, so each is first rescaled by a lookup to 7 bits (x at 1/63, y at
 // 2/63), then s and d take 8 bits and the quarter squares (up to 3969)
-// drop 5 bits: five lookups.
+// are scaled to fit 8 bits: five lookups.
 // CHECK-LABEL: func @wide
 // CHECK-COUNT-2: qfhe.lut {{.*}} : tensor<?x8xi8> -> tensor<?x8xi7>
 // CHECK: linalg.generic {{.*}} outs({{.*}} : tensor<?x8xi8>)

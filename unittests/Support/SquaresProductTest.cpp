@@ -22,71 +22,109 @@ IntegerRange differenceOf(IntegerRange x, IntegerRange y) {
 }
 
 /// Runs the plan on every pair of x and y: each table entry and the product
-/// lie in the plan's ranges, and the product is x * y / 2^drop (exactly
-/// when nothing is dropped, within one unit otherwise).
-void checkEveryPair(IntegerRange x, IntegerRange y, unsigned width,
-                    unsigned expectedDrop) {
+/// lie in the plan's ranges, and the product is scale * x * y (exactly when
+/// the scale is 1, within one unit otherwise). The scale is 1 when
+/// `exact`, else in (minScale, maxScale].
+void checkEveryPair(IntegerRange x, IntegerRange y, unsigned width, bool exact,
+                    double minScale = 0, double maxScale = 1) {
   std::optional<SquaresProductPlan> plan =
       planSquaresProduct(sumOf(x, y), differenceOf(x, y), width);
   ASSERT_TRUE(plan.has_value());
-  EXPECT_EQ(plan->drop, expectedDrop);
+  if (exact) {
+    EXPECT_EQ(plan->scale, 1.0);
+  } else {
+    EXPECT_GT(plan->scale, minScale);
+    EXPECT_LE(plan->scale, maxScale);
+  }
   EXPECT_LE(getSignedBitWidth(plan->product), width);
   EXPECT_LE(getSignedBitWidth(plan->sumTable), width);
   EXPECT_LE(getSignedBitWidth(plan->differenceTable), width);
   for (int64_t a = x.min; a <= x.max; ++a)
     for (int64_t b = y.min; b <= y.max; ++b) {
-      int64_t sumEntry = quarterSquare(a + b, plan->drop) - plan->sumShift;
+      int64_t sumEntry = quarterSquare(a + b, plan->scale) - plan->sumShift;
       int64_t differenceEntry =
-          quarterSquare(a - b, plan->drop) - plan->differenceShift;
+          quarterSquare(a - b, plan->scale) - plan->differenceShift;
       ASSERT_TRUE(plan->sumTable.contains(sumEntry)) << a << " " << b;
       ASSERT_TRUE(plan->differenceTable.contains(differenceEntry));
       int64_t p = sumEntry - differenceEntry;
       ASSERT_TRUE(plan->product.contains(p));
       int64_t product = p + plan->sumShift - plan->differenceShift;
-      if (plan->drop == 0)
+      if (plan->scale == 1.0)
         ASSERT_EQ(product, a * b) << a << " * " << b;
       else
         ASSERT_LE(std::fabs(static_cast<double>(product) -
-                            std::ldexp(static_cast<double>(a * b),
-                                       -static_cast<int>(plan->drop))),
+                            plan->scale * static_cast<double>(a * b)),
                   1.0)
             << a << " * " << b;
     }
 }
 
 TEST(SquaresProductTest, QuarterSquares) {
-  EXPECT_EQ(quarterSquare(0, 0), 0);
-  EXPECT_EQ(quarterSquare(3, 0), 2);
-  EXPECT_EQ(quarterSquare(-3, 0), 2);
-  EXPECT_EQ(quarterSquare(4, 0), 4);
+  EXPECT_EQ(quarterSquare(0, 1.0), 0);
+  EXPECT_EQ(quarterSquare(3, 1.0), 2);
+  EXPECT_EQ(quarterSquare(-3, 1.0), 2);
+  EXPECT_EQ(quarterSquare(4, 1.0), 4);
   // 81 / 4 = 20, 20 / 4 = 5 exactly; 30 / 4 = 7.5 rounds up to 8.
-  EXPECT_EQ(quarterSquare(9, 2), 5);
-  EXPECT_EQ(quarterSquare(11, 2), 8);
+  EXPECT_EQ(quarterSquare(9, 0.25), 5);
+  EXPECT_EQ(quarterSquare(11, 0.25), 8);
+  // 30 * 0.3 = 9 (to nearest), 30 * 0.375 = 11.25 rounds to 11.
+  EXPECT_EQ(quarterSquare(-11, 0.3), 9);
+  EXPECT_EQ(quarterSquare(11, 0.375), 11);
+  // The largest squares: 2^31 squared over 4 is 2^60, exact at scale 1.
+  int64_t largest = int64_t(1) << 31;
+  EXPECT_EQ(quarterSquare(largest, 1.0), int64_t(1) << 60);
+  EXPECT_EQ(quarterSquare(largest, 0.5), int64_t(1) << 59);
+}
+
+TEST(SquaresProductTest, QuarterSquaresGrowWithTheMagnitude) {
+  for (double scale : {1.0, 0.5, 0.3, 0.0123})
+    for (int64_t s = 0; s < 300; ++s) {
+      ASSERT_LE(quarterSquare(s, scale), quarterSquare(s + 1, scale));
+      ASSERT_EQ(quarterSquare(s, scale), quarterSquare(-s, scale));
+    }
 }
 
 TEST(SquaresProductTest, ExactWhenTheSquaresFit) {
   // 3-bit signed operands: x * y in [-12, 16], quarter squares up to 16.
-  checkEveryPair({-4, 3}, {-4, 3}, 6, 0);
+  checkEveryPair({-4, 3}, {-4, 3}, 6, true);
   // Unsigned 4-bit by 2-bit operands: x * y in [0, 45], but the tables'
   // difference is bounded by interval arithmetic, [-28, 109] before
   // centering: 138 values, 8 bits.
-  checkEveryPair({0, 15}, {0, 3}, 8, 0);
-  checkEveryPair({0, 15}, {0, 3}, 7, 1);
+  checkEveryPair({0, 15}, {0, 3}, 8, true);
+  // One bit fewer: scaled, at least by 1/2 (what dropping a bit gives).
+  checkEveryPair({0, 15}, {0, 3}, 7, false, 0.5 - 1e-12, 1.0);
 }
 
-TEST(SquaresProductTest, DropsBitsUnderTheCap) {
+TEST(SquaresProductTest, ScalesUnderTheCap) {
   // Two 7-bit unsigned operands under an 8-bit cap: the quarter squares
-  // reach 16129 (14 bits), so bits are dropped until both tables and their
-  // difference fit 8 bits.
-  checkEveryPair({0, 127}, {0, 127}, 8, 7);
+  // reach 16129 (14 bits) and those of the difference 4032. Dropping 7
+  // bits fits (the product then spans [-32, 126], 159 of the 256 values);
+  // the largest scale that fits is about 1/80, 1.6 times finer.
+  checkEveryPair({0, 127}, {0, 127}, 8, false, 1.0 / 84, 1.0 / 76);
   // Signed 7-bit operands (a tanh and a linear output): quarter squares up
-  // to 4096 and 4032, 32 times too many values for 8 bits.
-  checkEveryPair({-64, 63}, {-64, 63}, 8, 5);
+  // to 4096 and 4032, 32 times too many values for 8 bits; dropping 5 bits
+  // fits, a larger scale does not by much.
+  checkEveryPair({-64, 63}, {-64, 63}, 8, false, 1.0 / 32 - 1e-12, 1.0 / 31);
+}
+
+TEST(SquaresProductTest, TheLargestScaleThatFits) {
+  // The plan's scale fits, and 1% more does not: the product's interval
+  // (both tables start at quarterSquare(0) = 0) would then hold more than
+  // the 256 values of 8 bits.
+  IntegerRange x{0, 127}, y{0, 127};
+  IntegerRange sum = sumOf(x, y), difference = differenceOf(x, y);
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sum, difference, 8);
+  ASSERT_TRUE(plan.has_value());
+  double larger = plan->scale * 1.01;
+  int64_t values = quarterSquare(sum.max, larger) +
+                   quarterSquare(difference.max, larger) + 1;
+  EXPECT_GT(values, 256);
 }
 
 TEST(SquaresProductTest, ConstantOperands) {
-  checkEveryPair({5, 5}, {-3, -3}, 2, 0);
-  checkEveryPair({0, 0}, {0, 0}, 2, 0);
+  checkEveryPair({5, 5}, {-3, -3}, 2, true);
+  checkEveryPair({0, 0}, {0, 0}, 2, true);
 }
 
 TEST(SquaresProductTest, RejectsWhatCannotFit) {

@@ -7,10 +7,10 @@
 // TFHE multiplies two encrypted integers with two table lookups: for
 // integers x and y, s = x + y and d = x - y have the same parity, so
 // floor(s^2 / 4) - floor(d^2 / 4) = x * y exactly. Under a bit-width cap the
-// quarter squares may be too wide; each table then drops the same k low bits
-// (round to nearest), and their difference is x * y / 2^k within one unit.
-// These helpers choose k and the constants that center the tables and the
-// difference in the fewest bits.
+// quarter squares may be too wide; both tables then scale them by the same
+// factor c < 1 (rounding to nearest), and their difference is c * x * y
+// within one unit. These helpers choose c, the largest whose tables and
+// difference fit, and the constants that center them in the fewest bits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,18 +24,20 @@
 namespace mlir {
 namespace qfhe {
 
-/// floor(s^2 / 4) with its `drop` low bits rounded away (round to nearest,
-/// ties up): the entry of a squares table at s.
-int64_t quarterSquare(int64_t s, unsigned drop);
+/// floor(s^2 / 4) times `scale` (in (0, 1]), rounded to nearest (ties up):
+/// the entry of a squares table at s. Exact integer arithmetic when `scale`
+/// is 1; nondecreasing in |s| for every scale.
+int64_t quarterSquare(int64_t s, double scale);
 
 /// How a product x * y is computed from s = x + y in `sum` and d = x - y in
 /// `difference` (both ranges of exact integers):
-///   sumTable(s)  = quarterSquare(s, drop) - sumShift
-///   diffTable(d) = quarterSquare(d, drop) - differenceShift
-///   p = sumTable(s) - diffTable(d) = x * y / 2^drop - (sumShift -
-///   differenceShift), exactly when drop is 0, within one unit otherwise.
+///   sumTable(s)  = quarterSquare(s, scale) - sumShift
+///   diffTable(d) = quarterSquare(d, scale) - differenceShift
+///   p = sumTable(s) - diffTable(d) = scale * x * y - (sumShift -
+///   differenceShift), exactly when scale is 1, within one unit otherwise.
 struct SquaresProductPlan {
-  unsigned drop;
+  /// 1, or the factor in (0, 1) the quarter squares are scaled by.
+  double scale;
   int64_t sumShift;
   int64_t differenceShift;
   /// The ranges of the two tables' entries over their inputs, and of p as
@@ -45,9 +47,11 @@ struct SquaresProductPlan {
   IntegerRange product;
 };
 
-/// The plan with the fewest dropped bits whose tables and difference all fit
-/// `width` signed bits; std::nullopt when none does (an empty range, or a
-/// width below 2).
+/// The exact plan (scale 1) if its tables and difference all fit `width`
+/// signed bits, else the plan with the largest scale found for which they
+/// do (at least the largest power of two 2^-k that fits: the product keeps
+/// as many levels as the width allows); std::nullopt when none does (an
+/// empty range, or a width below 2).
 std::optional<SquaresProductPlan>
 planSquaresProduct(IntegerRange sum, IntegerRange difference, unsigned width);
 

@@ -146,6 +146,15 @@ def EqualizeChannels : Pass<"qfhe-equalize-channels", "::mlir::ModuleOp"> {
     activations). The calibration ranges (`qfhe.observed`) of the values in
     between are scaled with them. Chains whose values lack per-channel
     calibration, or that branch, stay as they are.
+
+    Products are homogeneous of higher degree: a square `x * x` scales by
+    `r_c^2`, and a product by a tensor that does not depend on the first
+    layer (a gate `relu(W1 x) * sigmoid(W2 x)`) by `r_c`. Each value of the
+    chain has a degree `p` (its channel `c` is divided by `r_c^p`; a bias
+    added to it by the same), the second layer's weights are multiplied by
+    `r_c^p` where it reads the chain, and `r_c` is the `p`-th root of the
+    magnitudes' ratio, so products and squares reach the next layer with
+    per-channel scales.
   }];
   let options = [
     Option<"printChoices", "print", "bool", /*default=*/"false",
@@ -402,10 +411,10 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     each, add exactly, and requantize with a third. `qfhe.mul` of two
     tensors is the squares trick, `x * y = floor((x + y)^2 / 4) -
     floor((x - y)^2 / 4)`: the exact sum and difference of the factors'
-    integers, a lookup of each quarter square (both dropping the fewest
-    low bits that keep them and their difference within `tlu-bit-width`),
-    their difference, and a lookup that requantizes it; `qfhe.mul` of a
-    value by itself is one lookup.
+    integers, a lookup of each quarter square (exact, or both scaled by
+    the largest factor below 1 that keeps them and their difference within
+    `tlu-bit-width`), their difference, and a lookup that requantizes it;
+    `qfhe.mul` of a value by itself is one lookup.
 
     A matmul or convolution with `chunks = 2^d` becomes one narrow linear op
     per part (a slice of the input, the part's weights), each centered on a

@@ -287,9 +287,9 @@ LowerResult lowerSquare(IntegerLowering &lowering, MulOp op,
 /// x * y of two encrypted tensors by the squares trick: x + y and x - y
 /// (exact, in at most tlu-bit-width bits, after rescaling the operands to
 /// tlu-bit-width - 1 bits when they are wider), a lookup of the quarter
-/// square of each (planSquaresProduct drops the fewest low bits that keep
-/// both and their difference within tlu-bit-width), their difference, and
-/// a lookup that requantizes the product.
+/// square of each (exact, or scaled by planSquaresProduct's largest factor
+/// that keeps both and their difference within tlu-bit-width), their
+/// difference, and a lookup that requantizes the product.
 LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
   FailureOr<IntegerForm> lhs = lowering.getForm(op.getLhs(), op);
   FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
@@ -337,7 +337,7 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
     IntegerRange reachable = centered(input);
     TableFunction function = [&plan, shift, reachable](unsigned, int64_t x) {
       int64_t clamped = std::clamp(x, reachable.min, reachable.max);
-      return quarterSquare(clamped, plan->drop) - shift;
+      return quarterSquare(clamped, plan->scale) - shift;
     };
     return lowering.emitLookup(
         input, std::nullopt, function,
@@ -353,9 +353,8 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
   product.value = emitIntegerSumOrDifference(
       lowering, loc, sumSquares->value, differenceSquares->value,
       getSignedBitWidth(plan->product), true);
-  // p = x * y / 2^drop - (sumShift - differenceShift).
-  product.scales = {lhs->getScale(0) * rhs->getScale(0) *
-                    std::ldexp(1.0, static_cast<int>(plan->drop))};
+  // p = scale * x * y - (sumShift - differenceShift).
+  product.scales = {lhs->getScale(0) * rhs->getScale(0) / plan->scale};
   product.offsets = {plan->differenceShift - plan->sumShift};
   product.ranges = {plan->product};
   IntegerRange storage = out.getStorageRange();

@@ -131,6 +131,17 @@ bool OutputScorer::cannotAgree(const EvaluatedOutputs &partial,
 // Measurement
 //===----------------------------------------------------------------------===//
 
+/// Whether `module` multiplies two tensors elementwise (a qfhe.mul of two
+/// encrypted values once quantized).
+static bool hasProductOfTwoTensors(ModuleOp module) {
+  WalkResult found = module.walk([](linalg::GenericOp generic) {
+    std::optional<BinaryGeneric> binary = matchBinary(generic);
+    return binary && binary->kind == BinaryKind::Mul ? WalkResult::interrupt()
+                                                     : WalkResult::advance();
+  });
+  return found.wasInterrupted();
+}
+
 FailureOr<std::unique_ptr<AllocationScorer>> AllocationScorer::create(
     ModuleOp module, std::shared_ptr<ProgramEvaluator> evaluator,
     unsigned maxBitWidth, unsigned tluBitWidth, QuantizedWeightCache &cache,
@@ -142,7 +153,12 @@ FailureOr<std::unique_ptr<AllocationScorer>> AllocationScorer::create(
   scorer->solver = &solver;
   scorer->maxBitWidth = maxBitWidth;
   scorer->tluBitWidth = tluBitWidth;
-  scorer->lowerCandidates = tluBitWidth < maxBitWidth;
+  // Candidates are measured as integer programs where the lowering changes
+  // what they compute: rounding before lookups narrower than the cap, and
+  // the quarter squares of a product of two tensors, which drop low bits to
+  // fit a lookup.
+  scorer->lowerCandidates =
+      tluBitWidth < maxBitWidth || hasProductOfTwoTensors(module);
   // The entry: the one public function with a body.
   SmallVector<func::FuncOp> entries;
   for (auto function : module.getOps<func::FuncOp>())

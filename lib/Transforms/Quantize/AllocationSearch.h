@@ -170,6 +170,8 @@ private:
   const RangeSolver *solver = nullptr;
   unsigned maxBitWidth = 8;
   unsigned tluBitWidth = 8;
+  /// Whether candidates are measured lowered to integers (lookups narrower
+  /// than the cap, or products of two tensors).
   bool lowerCandidates = true;
   bool measureCost = false;
   bool biasCorrection = true;
