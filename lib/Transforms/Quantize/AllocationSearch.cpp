@@ -285,9 +285,10 @@ AllocationScorer::score(const ScoreBound &bound) {
 /// calibrated range: outliers saturate, the rest gets a finer step.
 static constexpr double kClips[] = {0.85, 0.7, 0.55, 0.4};
 
-SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
-    const SearchLayer &layer, const AllocationBuilder &builder,
-    unsigned maxBitWidth, unsigned maxInputBits, bool biasCorrection) {
+SmallVector<CandidateStep>
+mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
+                              const AllocationBuilder &builder,
+                              unsigned maxBitWidth, unsigned maxInputBits) {
   SmallVector<CandidateStep> steps;
   // Pools and sums keep their bits; their input range may shrink (max
   // pooling passes it on to its users, which decide).
@@ -334,13 +335,6 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
           getAllocatedChunks(chosen), clip, allowsBiasCorrection(chosen)));
     return candidates;
   });
-  // Then the bias correction, off or back on: its mean-error estimate may
-  // miss what the layers before do to the input.
-  if (biasCorrection)
-    steps.push_back([](DictionaryAttr chosen) {
-      return SmallVector<DictionaryAttr>{
-          withBiasCorrection(chosen, !allowsBiasCorrection(chosen))};
-    });
   return steps;
 }
 
@@ -446,28 +440,38 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   return false;
 }
 
-/// Measures the current allocation with no layer's bias corrected, and
-/// keeps it when `order` prefers it to `best`: the one candidate that
-/// checks the correction when the descent does not run (an estimate nearly
-/// exact already).
-bool tryWithoutBiasCorrection(ArrayRef<SearchLayer> layers,
-                              AllocationScorer &scorer,
-                              const FidelityOrder &order,
-                              std::optional<AllocationScore> &best) {
-  SmallVector<DictionaryAttr> corrected;
+/// Bias correction is kept only when it lowers the mean divergence by at
+/// least this fraction: its gain is first-order, and a smaller one is
+/// within what the choice of calibration samples moves (docs/pipeline.md).
+constexpr double kCorrectionGain = 0.05;
+
+/// Allows or forbids the bias correction of every weighted layer.
+void setBiasCorrection(ArrayRef<SearchLayer> layers, bool allowed) {
   for (const SearchLayer &layer : layers)
-    corrected.push_back(allocationOf(layer.op));
-  for (auto [layer, allocation] : llvm::zip(layers, corrected))
     if (layer.weighted)
-      layer.op->setAttr(kAllocationAttr, withBiasCorrection(allocation, false));
+      layer.op->setAttr(kAllocationAttr,
+                        withBiasCorrection(allocationOf(layer.op), allowed));
+}
+
+/// Chooses the bias correction of every weighted layer at once: measures
+/// the current allocation with and without it and keeps it only when it is
+/// clearly more faithful (kCorrectionGain); `best` becomes the score of
+/// the choice. Costs are equal either way (the same operations).
+void chooseBiasCorrection(ArrayRef<SearchLayer> layers,
+                          AllocationScorer &scorer,
+                          std::optional<AllocationScore> &best) {
+  setBiasCorrection(layers, true);
+  std::optional<AllocationScore> corrected = scorer.score();
+  setBiasCorrection(layers, false);
   std::optional<AllocationScore> plain = scorer.score();
-  if (plain && order.prefers(*plain, best)) {
-    best = plain;
-    return true;
+  if (corrected && (!plain || corrected->divergence <
+                                  (1 - kCorrectionGain) * plain->divergence)) {
+    setBiasCorrection(layers, true);
+    best = corrected;
+    return;
   }
-  for (auto [layer, allocation] : llvm::zip(layers, corrected))
-    layer.op->setAttr(kAllocationAttr, allocation);
-  return false;
+  if (plain)
+    best = plain;
 }
 
 /// Coordinate descent over the layers' candidates, two sweeps at most: each
@@ -542,8 +546,7 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   SmallVector<SmallVector<CandidateStep>> steps;
   for (const SearchLayer &layer : layers)
     steps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
-                                      options.maxInputBits,
-                                      options.biasCorrection));
+                                      options.maxInputBits));
   ProgressLine progress("qfhe-allocate-bits", "candidates measured");
   Descent descent(layers, steps, scorer, progress);
   FidelityOrder order(options.maxCost);
@@ -557,8 +560,9 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
         module, layers, builder, *options.uniformBits, scorer, order, best);
     descent.measured();
   }
+  // Bias correction on or off for the descent, and again after it.
   if (options.biasCorrection && !result.uniformIsBest) {
-    tryWithoutBiasCorrection(layers, scorer, order, best);
+    chooseBiasCorrection(layers, scorer, best);
     descent.measured();
   }
   // The most faithful allocation (within the budget). An estimate that
@@ -582,6 +586,10 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
     // The descent did not need costs: measure the most faithful's.
     scorer.setMeasureCost(true);
     best = scorer.score();
+  }
+  if (options.biasCorrection && !result.uniformIsBest) {
+    chooseBiasCorrection(layers, scorer, best);
+    descent.measured();
   }
   result.mostFaithful = best;
   if (options.costTolerance && best && best->cost) {

@@ -202,14 +202,12 @@ using CandidateStep =
 /// weighted layers try other input bits (within two of the current, up to
 /// `maxInputBits`), nearest rounding in one part and weighted rounding in
 /// other part counts, then (with those chosen) input ranges clipped to 0.85
-/// to 0.4 of the calibrated range, then (when `biasCorrection`, the
-/// quantizer's option) the folded bias corrected or not; pools and sums
-/// only the clipping.
+/// to 0.4 of the calibrated range; pools and sums only the clipping. Each
+/// candidate keeps the chosen allocation's bias correction.
 SmallVector<CandidateStep> getCandidateSteps(const SearchLayer &layer,
                                              const AllocationBuilder &builder,
                                              unsigned maxBitWidth,
-                                             unsigned maxInputBits,
-                                             bool biasCorrection = true);
+                                             unsigned maxInputBits);
 
 /// What the search found.
 struct SearchResult {
@@ -236,20 +234,23 @@ struct SearchOptions {
   /// tolerance) times the most faithful one's, and its agreement at most
   /// half a percent of the samples below; unset: the most faithful is kept.
   std::optional<double> costTolerance;
-  /// Whether candidates are quantized with bias correction (then each
-  /// weighted layer also tries without).
+  /// Whether candidates are quantized with bias correction (then the
+  /// search measures every layer's correction on and off before and after
+  /// its descent, and keeps it only for a clear gain).
   bool biasCorrection = true;
 };
 
 /// Improves the module's estimated allocations by measuring candidates with
 /// `scorer`: the uniform baseline first (kept when it scores better), then
-/// coordinate descent over the layers, each layer's candidates in turn (a
+/// (with `biasCorrection`) the bias correction of every layer on or off,
+/// then coordinate descent over the layers, each layer's candidates in turn (a
 /// candidate is kept when it scores better), two sweeps at most, none when
 /// the estimate is nearly exact. Under `maxCost`, a candidate over the
 /// budget is kept only in place of a dearer one over it too. With
 /// `costTolerance`, a second descent then keeps the cheapest candidates
 /// whose fidelity stays within the tolerance of the most faithful
-/// allocation's (two sweeps at most). Prints progress on standard error
+/// allocation's (two sweeps at most), after the bias correction is chosen
+/// again for the most faithful allocation. Prints progress on standard error
 /// (qfhe/Support/Progress.h).
 SearchResult searchAllocations(ModuleOp module, ArrayRef<SearchLayer> layers,
                                const AllocationBuilder &builder,
