@@ -37,7 +37,7 @@ func.func @matmul(%a: memref<?x98xi8>, %b: memref<98x64xi8>, %c: memref<?x64xi8>
 
 // -----
 
-// Innermost loops of at most 8 iterations (by default) are fully unrolled,
+// Innermost loops of at most 16 iterations (by default) are fully unrolled,
 // whatever their bounds and step; a dynamic one is not.
 // CHECK: #[[$UNROLL:.+]] = #llvm.loop_unroll<full = true>
 // CHECK: #[[$FULL:.+]] = #llvm.loop_annotation<unroll = #[[$UNROLL]]>
@@ -56,11 +56,11 @@ func.func @small(%m: memref<?xf32>, %n: index, %v: f32) {
   %c1 = arith.constant 1 : index
   %c3 = arith.constant 3 : index
   %c2 = arith.constant 2 : index
-  %c18 = arith.constant 18 : index
+  %c34 = arith.constant 34 : index
   scf.for %i = %c0 to %c3 step %c1 {
     memref.store %v, %m[%i] : memref<?xf32>
   }
-  scf.for %i = %c2 to %c18 step %c2 {
+  scf.for %i = %c2 to %c34 step %c2 {
     memref.store %v, %m[%i] : memref<?xf32>
   }
   scf.for %i = %c0 to %n step %c1 {
