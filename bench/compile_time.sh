@@ -14,13 +14,16 @@
 #     `mlir-opt`
 #     parsing and printing the same calibrated file (the qfhe dialect loaded
 #     as a plugin: the #qfhe.observed statistics are its attributes).
-#  2. quant-run on the Fashion-MNIST MLP of the model suite, 10,000 samples:
-#     the integer program (cap 8) against the float one, whole process
-#     (JIT compile included), and the samples per second of the sample loop
-#     from each run's --report.
+#  2. quant-run on the Fashion-MNIST MLP (fashion_mlp_full) and the digits
+#     CNN of the model suite, 10,000 samples each: the integer program (cap
+#     8, compiled with the model's calibration data) against the float one,
+#     whole process (JIT compile included), and the samples per second of
+#     the sample loop and the JIT compile seconds from each run's --report.
 #
 # Usage: bench/compile_time.sh [BUILD_DIR] > bench/COMPILE_TIME.md
-#        (default build/; RUNS=N runs per command, default 3)
+#        (default build/; RUNS=N runs per command, default 3; SIZES="" runs
+#        the quant-run part alone, QUANT_RUN_MODELS="" the pipeline part
+#        alone)
 # Needs a built tree (quant-opt, quant-run, quant-translate, QFHEPlugin),
 # /usr/lib/llvm-22/bin/mlir-opt, farm-bench, and /usr/bin/python3 with
 # numpy. Models are generated into a temporary directory.
@@ -34,12 +37,14 @@ BIN=$BUILD/bin
 MLIR_OPT=/usr/lib/llvm-22/bin/mlir-opt
 PLUGIN=$(ls "$BUILD"/lib/QFHEPlugin.so 2>/dev/null || true)
 RUNS=${RUNS:-3}
-SIZES=${SIZES:-"784-64-10 784-256-256-10 1024x5 2048x5"}
+SIZES=${SIZES-"784-64-10 784-256-256-10 1024x5 2048x5"}
 CAPS=${CAPS:-"8 16"}
+QUANT_RUN_MODELS=${QUANT_RUN_MODELS-"fashion_mlp_full digits_cnn"}
 for tool in quant-opt quant-run quant-translate; do
   [ -x "$BIN/$tool" ] || { echo "no $BIN/$tool: build it first" >&2; exit 1; }
 done
-[ -n "$PLUGIN" ] || { echo "no QFHEPlugin.so under $BUILD/lib" >&2; exit 1; }
+[ -z "$SIZES" ] || [ -n "$PLUGIN" ] ||
+  { echo "no QFHEPlugin.so under $BUILD/lib" >&2; exit 1; }
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -70,6 +75,8 @@ echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m),"\
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')."
 echo "Reproduce: \`bench/compile_time.sh > bench/COMPILE_TIME.md\`"\
   "(farm-bench, $RUNS runs per command after one warm-up; medians)."
+declare -A SECONDS_OF
+if [ -n "$SIZES" ]; then
 echo
 echo "## Pipeline against parse+print"
 echo
@@ -79,7 +86,6 @@ echo "\`mlir-opt --load-dialect-plugin=QFHEPlugin.so calibrated.mlir -o /dev/nul
 echo
 echo "| model | params | parse+print (s) | cap | pipeline (s) | ratio |"
 echo "|---|---|---|---|---|---|"
-declare -A SECONDS_OF
 for sizes in $SIZES; do
   dir=$TMP/$sizes
   mkdir -p "$dir"
@@ -122,31 +128,25 @@ for cap in $CAPS; do
     echo "Growth 16.8M / 4.2M parameters at cap $cap: - (a run failed)."
   fi
 done
+fi
 
 echo
 echo "## quant-run: integer (cap 8) against float"
 echo
-FASHION=$ROOT/test/models/fashion_mlp
-"$BIN/quant-translate" --import-onnx "$FASHION/model.onnx" -o "$TMP/fashion.mlir"
-"$BIN/quant-run" calibrate "$TMP/fashion.mlir" --data "$FASHION/calib_x.npy" \
-  -o "$TMP/fashion.cal.mlir" --quiet
-"$BIN/quant-opt" "$TMP/fashion.cal.mlir" --quiet \
-  --qfhe-pipeline="max-bit-width=8" -o "$TMP/fashion.int8.mlir"
-/usr/bin/python3 - "$FASHION/test_x.npy" "$TMP/x10000.npy" <<'PY'
-import sys
-import numpy as np
-x = np.load(sys.argv[1])
-np.save(sys.argv[2], np.resize(x, (10000,) + x.shape[1:]))
-PY
-BASELINE="$BIN/quant-run $TMP/fashion.cal.mlir --data $TMP/x10000.npy --quiet"
-bench quant-run 600 "$BIN/quant-run" "$TMP/fashion.int8.mlir" \
-  --data "$TMP/x10000.npy" --quiet
-file=$TMP/quant-run.txt
-# Samples per second of the sample loop and the compile time, best of RUNS.
+echo "Each model of the suite imported, calibrated on its calib_x.npy and compiled"
+echo "with \`--qfhe-pipeline=\"max-bit-width=8 calibration-data=calib_x.npy\"\`;"
+echo "both programs run by quant-run on 10,000 samples (the model's test images,"
+echo "repeated up to 10,000), batches of 256. Whole process: farm-bench, integer"
+echo "as A against float as B; samples/s of the sample loop and JIT compile"
+echo "seconds: the best of $RUNS runs' --report."
+echo
+echo "| model | program | whole process (s) | samples/s (loop) | JIT compile (s) |"
+echo "|---|---|---|---|---|"
+# Samples per second of the sample loop or the compile time, best of RUNS.
 loop() {
-  local model=$1 field=$2 best=""
+  local model=$1 data=$2 field=$3 best=""
   for _ in $(seq "$RUNS"); do
-    "$BIN/quant-run" "$model" --data "$TMP/x10000.npy" --quiet \
+    "$BIN/quant-run" "$model" --data "$data" --quiet \
       --report "$TMP/report.json" > /dev/null
     value=$(sed -n "s/^ *\"$field\": \([0-9.e+-]*\),\{0,1\}$/\1/p" "$TMP/report.json")
     best=$(awk -v a="$value" -v b="$best" -v f="$field" \
@@ -154,18 +154,39 @@ loop() {
   done
   echo "$best"
 }
-echo "Fashion-MNIST MLP (784-64-10), 10,000 samples in batches of 256."
+RATIOS=""
+for model in $QUANT_RUN_MODELS; do
+  data=$ROOT/test/models/$model
+  dir=$TMP/$model
+  mkdir -p "$dir"
+  "$BIN/quant-translate" --import-onnx "$data/model.onnx" -o "$dir/float.mlir"
+  "$BIN/quant-run" calibrate "$dir/float.mlir" --data "$data/calib_x.npy" \
+    -o "$dir/cal.mlir" --quiet
+  "$BIN/quant-opt" "$dir/cal.mlir" --quiet -o "$dir/int8.mlir" \
+    --qfhe-pipeline="max-bit-width=8 calibration-data=$data/calib_x.npy"
+  /usr/bin/python3 - "$data/test_x.npy" "$dir/x10000.npy" <<'PY'
+import sys
+import numpy as np
+x = np.load(sys.argv[1])
+np.save(sys.argv[2], np.resize(x, (10000,) + x.shape[1:]))
+PY
+  BASELINE="$BIN/quant-run $dir/cal.mlir --data $dir/x10000.npy --quiet"
+  bench "quant-run.$model" 600 "$BIN/quant-run" "$dir/int8.mlir" \
+    --data "$dir/x10000.npy" --quiet
+  file=$TMP/quant-run.$model.txt
+  float_rate=$(loop "$dir/cal.mlir" "$dir/x10000.npy" samples_per_second)
+  int_rate=$(loop "$dir/int8.mlir" "$dir/x10000.npy" samples_per_second)
+  echo "| $model | float | $(median B "$file") | $float_rate | $(loop "$dir/cal.mlir" "$dir/x10000.npy" compile_seconds) |"
+  echo "| $model | integer, cap 8 | $(median A "$file") | $int_rate | $(loop "$dir/int8.mlir" "$dir/x10000.npy" compile_seconds) |"
+  if ok A "$file" && ok B "$file"; then
+    whole="$(median A/B "$file")x"
+  else
+    whole="- (a run failed: see the farm-bench output below)"
+  fi
+  RATIOS+="- $model: whole process integer / float $whole; loop throughput integer / float $(awk -v a="$int_rate" -v b="$float_rate" 'BEGIN { printf "%.2f", a / b }')x."$'\n'
+done
 echo
-echo "| program | whole process (s) | samples/s (loop) | JIT compile (s) |"
-echo "|---|---|---|---|"
-echo "| float | $(median B "$file") | $(loop "$TMP/fashion.cal.mlir" samples_per_second) | $(loop "$TMP/fashion.cal.mlir" compile_seconds) |"
-echo "| integer, cap 8 | $(median A "$file") | $(loop "$TMP/fashion.int8.mlir" samples_per_second) | $(loop "$TMP/fashion.int8.mlir" compile_seconds) |"
-echo
-if ok A "$file" && ok B "$file"; then
-  echo "Whole-process ratio integer / float: $(median A/B "$file")x."
-else
-  echo "A run failed: see the farm-bench output below."
-fi
+printf '%s' "$RATIOS"
 echo
 echo "<details><summary>farm-bench output</summary>"
 echo

@@ -48,6 +48,9 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   addApplyScaleLowering(pm);
   // Odd integer widths in bytes: vectorizable loops, same values.
   pm.addPass(createWidenIntegers());
+  // Named elementwise ops (the sums of a split dot product's parts, say) as
+  // generics, which fusion merges into one loop nest.
+  pm.addNestedPass<func::FuncOp>(createGeneralizeElementwise());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   // After fusion: vectorizable loops for contractions.
@@ -65,6 +68,9 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
 
   // Loops, then LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Which loops LLVM vectorizes and unrolls (JitProgram's LLVM pipeline
+  // unrolls only where asked).
+  pm.addNestedPass<func::FuncOp>(createAnnotateLoops());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -13,7 +13,6 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -22,6 +21,7 @@
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -65,6 +65,46 @@ void prepareEntry(func::FuncOp entry) {
   for (unsigned i = 0, e = entry.getNumArguments(); i < e; ++i)
     entry.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                      BoolAttr::get(ctx, false));
+}
+
+/// The LLVM optimization pipeline of `optLevel` (0 to 3) for `machine`:
+/// LLVM's default per-module pipeline, except that loops are unrolled only
+/// where their metadata asks for it (qfhe-annotate-loops: small innermost
+/// loops fully, nothing else). Left to its own cost model, the unroller
+/// fully unrolls the small inner loops of a lowered linalg op, and the loop
+/// vectorizer then vectorizes the loop around them across strided elements,
+/// with bodies of thousands of scalarized gathers: tens of seconds of
+/// instruction scheduling for chunked integer programs (issue 16).
+std::function<llvm::Error(llvm::Module *)>
+makeOptimizer(unsigned optLevel, llvm::TargetMachine *machine) {
+  return [optLevel, machine](llvm::Module *module) -> llvm::Error {
+    llvm::LoopAnalysisManager loops;
+    llvm::FunctionAnalysisManager functions;
+    llvm::CGSCCAnalysisManager sccs;
+    llvm::ModuleAnalysisManager modules;
+    llvm::PipelineTuningOptions tuning;
+    tuning.LoopUnrolling = false;
+    tuning.LoopInterleaving = true;
+    tuning.LoopVectorization = true;
+    tuning.SLPVectorization = true;
+    llvm::PassBuilder builder(machine, tuning);
+    builder.registerModuleAnalyses(modules);
+    builder.registerCGSCCAnalyses(sccs);
+    builder.registerFunctionAnalyses(functions);
+    builder.registerLoopAnalyses(loops);
+    builder.crossRegisterProxies(loops, functions, sccs, modules);
+    llvm::OptimizationLevel level =
+        optLevel >= 3   ? llvm::OptimizationLevel::O3
+        : optLevel == 2 ? llvm::OptimizationLevel::O2
+        : optLevel == 1 ? llvm::OptimizationLevel::O1
+                        : llvm::OptimizationLevel::O0;
+    llvm::ModulePassManager passes =
+        level == llvm::OptimizationLevel::O0
+            ? builder.buildO0DefaultPipeline(level)
+            : builder.buildPerModuleDefaultPipeline(level);
+    passes.run(*module, modules);
+    return llvm::Error::success();
+  };
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
@@ -141,9 +181,8 @@ JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
       hostBuilder->createTargetMachine();
   if (!targetMachine)
     return targetMachine.takeError();
-  auto optimize =
-      makeOptimizingTransformer(std::min(optLevel, 3u),
-                                /*sizeLevel=*/0, targetMachine->get());
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizer(optLevel, targetMachine->get());
   ExecutionEngineOptions options;
   options.transformer = optimize;
   // Lowered programs may call MLIR's C runner utilities (memrefCopy for

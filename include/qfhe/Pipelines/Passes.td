@@ -32,6 +32,71 @@ def InterchangeReductions : Pass<"qfhe-interchange-reductions"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def GeneralizeElementwise : Pass<"qfhe-generalize-elementwise"> {
+  let summary = "Turn named linalg ops without reductions into linalg.generic";
+  let description = [{
+    Upstream elementwise fusion (`linalg-fuse-elementwise-ops`) fuses
+    `linalg.generic` ops only, so a named op such as `linalg.add`,
+    `linalg.map` or `linalg.broadcast` between two generics keeps each of
+    them a loop nest of its own. An integer program has many such ops: each
+    part of a split dot product is rounded by a generic and summed by a
+    `linalg.add` (`qfhe-to-linalg`'s lowering of `qfhe.round` and of the
+    sum of parts). This pass rewrites every named linalg op whose loops are
+    all parallel into the equivalent `linalg.generic`, so that fusion can
+    merge such chains into one loop nest: fewer loops to lower, to
+    vectorize and to JIT-compile, and one pass over memory instead of
+    several. Ops with reduction loops (matmuls, convolutions, pooling,
+    reductions) stay named: fusing a producer into them would recompute it
+    at every step of the reduction.
+
+    Results do not change: a generic computes what the named op computes,
+    in the same order. `qfhe-lower-to-llvm` runs it before elementwise
+    fusion.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def AnnotateLoops : Pass<"qfhe-annotate-loops"> {
+  let summary = "Tell LLVM which loops to vectorize and which to unroll";
+  let description = [{
+    Annotates the `scf.for` loops of a program lowered to loops
+    (`convert-linalg-to-loops`) with LLVM loop metadata, which the lowering
+    to LLVM carries to each loop's back edge (`loop_annotation`):
+
+    - a loop that contains another loop is not vectorized
+      (`llvm.loop.vectorize.enable false`). Loops around the innermost one
+      (the batch loop, the rows of a matmul) step over strided elements:
+      vectorized, after LLVM fully unrolled the loops inside, every access
+      becomes a gather or scatter (scalarized for bytes), and the vector
+      body grows with the inner trip counts times the vector factor. That
+      is what made chunked integer programs take tens of seconds to
+      JIT-compile (instruction scheduling of blocks of 14,000
+      instructions), and run slower than unvectorized.
+    - an innermost loop of at most `full-unroll-trip-count` iterations, a
+      constant (default 16: one 512-bit vector of 32-bit lanes), is fully
+      unrolled (`llvm.loop.unroll.full`): the window of a convolution or a
+      pooling, a narrow output row. Its body becomes straight-line code for
+      the SLP vectorizer; a vector loop of a few iterations would cost more
+      in runtime checks and remainders than it saves (the digits CNN's
+      loop runs at half the rate without these unrolls).
+    - other innermost loops, which run over consecutive elements after
+      `qfhe-interchange-reductions`, are left to LLVM's loop vectorizer.
+
+    A loop annotated already keeps its annotation. The hints matter with
+    the JIT's optimization pipeline (`JitProgram`), which unrolls only
+    loops that ask for it: results do not change, only the time to
+    compile and to run (issue 16; bench/COMPILE_TIME.md).
+    `qfhe-lower-to-llvm` runs it after `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"fullUnrollTripCount", "full-unroll-trip-count", "unsigned",
+           /*default=*/"16",
+           "Innermost loops of at most this many iterations (a constant) "
+           "are fully unrolled">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def DecomposeAggregates : Pass<"qfhe-decompose-aggregates"> {
   let summary = "Decompose aggregate linalg ops (linalg.softmax) into generics";
   let description = [{
