@@ -18,13 +18,13 @@
 // A2Q: linalg.matmul {qfhe.allocation = {input_bits = 3 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 9 : i64}}
 // A2Q: linalg.matmul {qfhe.allocation = {input_bits = 5 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 2 : i64}}
 
-// The baseline: one width n for everything, per-tensor min/max weights, the
-// largest n whose worst case fits: with n = 3, layer 1 could reach
-// 3 * 4 * 4 = 48 (7 bits); n = 2 fits. The decrypted outputs take the cap,
-// as a2q's do.
+// The baseline: one width n for everything, per-tensor min/max weights, no
+// bias correction, the largest n whose worst case fits: with n = 3, layer 1
+// could reach 3 * 4 * 4 = 48 (7 bits); n = 2 fits. The decrypted outputs
+// take the cap, as a2q's do.
 // UNIFORM: remark: uniform quantization: 2 bits
-// UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64, qfhe.output_bits = 6 : i64}
-// UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = {input_bits = 2 : i64, per_channel = false, symmetric = false, weight_bits = 2 : i64, weight_l1 = 0 : i64}}
+// UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{bias_correction = false, input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64, qfhe.output_bits = 6 : i64}
+// UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = {bias_correction = false, input_bits = 2 : i64, per_channel = false, symmetric = false, weight_bits = 2 : i64, weight_l1 = 0 : i64}}
 
 // A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
 // a cap of 8 (193 values), none under 6 (65 values need 7 bits).

@@ -26,8 +26,7 @@ int64_t mlir::qfhe::getPartBudget(unsigned cap, unsigned inputBits,
 
 DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
                                            bool weightedRounding,
-                                           int64_t chunks, double clip,
-                                           bool biasCorrection) const {
+                                           int64_t chunks, double clip) const {
   Builder b(ctx);
   SmallVector<NamedAttribute> entries{
       b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
@@ -42,8 +41,6 @@ DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
     entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
   if (clip < 1.0)
     entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
-  if (!biasCorrection)
-    entries.push_back(b.getNamedAttr("bias_correction", b.getBoolAttr(false)));
   return b.getDictionaryAttr(entries);
 }
 
@@ -63,7 +60,8 @@ DictionaryAttr AllocationBuilder::uniform(unsigned bits) const {
        b.getNamedAttr("weight_bits", b.getI64IntegerAttr(bits)),
        b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
        b.getNamedAttr("per_channel", b.getBoolAttr(false)),
-       b.getNamedAttr("symmetric", b.getBoolAttr(false))});
+       b.getNamedAttr("symmetric", b.getBoolAttr(false)),
+       b.getNamedAttr("bias_correction", b.getBoolAttr(false))});
 }
 
 unsigned mlir::qfhe::getAllocatedInputBits(DictionaryAttr allocation) {

@@ -48,11 +48,10 @@ public:
   /// shrunk by `clip`: the weights' l1 budget that makes the accumulator
   /// (of each of `chunks` parts) fit, and how weights are rounded under it
   /// (`weighted`: by the importance of their inputs, else to nearest at the
-  /// scale that meets the budget). Without `biasCorrection` its folded
-  /// bias is not corrected (qfhe-quantize's `bias-correction`).
+  /// scale that meets the budget). Its folded bias may be corrected
+  /// (withBiasCorrection).
   DictionaryAttr weighted(unsigned inputBits, bool weightedRounding = true,
-                          int64_t chunks = 1, double clip = 1.0,
-                          bool biasCorrection = true) const;
+                          int64_t chunks = 1, double clip = 1.0) const;
   /// The l1 budget of each part's weights over `inputBits`-bit inputs in
   /// `chunks` parts (what `weighted` records).
   int64_t getBudget(unsigned inputBits, int64_t chunks) const {
@@ -62,7 +61,8 @@ public:
   /// shrunk by `clip`.
   DictionaryAttr pool(unsigned inputBits, double clip = 1.0) const;
   /// The classic uniform allocation: every input, weight and activation on
-  /// `bits` bits, weights per tensor (min/max, asymmetric), no budget.
+  /// `bits` bits, weights per tensor (min/max, asymmetric), no budget, no
+  /// bias correction (classic post-training quantization, the baseline).
   DictionaryAttr uniform(unsigned bits) const;
 
 private:

@@ -38,6 +38,17 @@ bool AllocationScore::isNearlyExact() const {
   return agreement >= 1.0 && relativeError < 1e-4;
 }
 
+/// The fraction of the mean divergence bias correction must take off to be
+/// kept (keepsBiasCorrection).
+static constexpr double kCorrectionGain = 0.05;
+
+bool mlir::qfhe::keepsBiasCorrection(
+    const std::optional<AllocationScore> &corrected,
+    const std::optional<AllocationScore> &plain) {
+  return corrected && (!plain || corrected->divergence <
+                                     (1 - kCorrectionGain) * plain->divergence);
+}
+
 /// The class each row of `outputs` predicts (one logit: above 0).
 static std::vector<int64_t> predictRows(const EvaluatedOutputs &outputs) {
   std::vector<int64_t> classes(outputs.samples);
@@ -321,8 +332,8 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
     for (unsigned n = low; n <= high; ++n)
       for (auto [chunks, weighted] : shapes)
         if (getPartBudget(maxBitWidth, n, chunks) >= 1)
-          candidates.push_back(
-              builder.weighted(n, weighted, chunks, clip, corrected));
+          candidates.push_back(withBiasCorrection(
+              builder.weighted(n, weighted, chunks, clip), corrected));
     return candidates;
   });
   // Then the input range: clipping its outliers gives the values that
@@ -330,9 +341,11 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
   steps.push_back([&builder](DictionaryAttr chosen) {
     SmallVector<DictionaryAttr> candidates;
     for (double clip : kClips)
-      candidates.push_back(builder.weighted(
-          getAllocatedInputBits(chosen), hasWeightedRounding(chosen),
-          getAllocatedChunks(chosen), clip, allowsBiasCorrection(chosen)));
+      candidates.push_back(
+          withBiasCorrection(builder.weighted(getAllocatedInputBits(chosen),
+                                              hasWeightedRounding(chosen),
+                                              getAllocatedChunks(chosen), clip),
+                             allowsBiasCorrection(chosen)));
     return candidates;
   });
   return steps;
@@ -440,11 +453,6 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
   return false;
 }
 
-/// Bias correction is kept only when it lowers the mean divergence by at
-/// least this fraction: its gain is first-order, and a smaller one is
-/// within what the choice of calibration samples moves (docs/pipeline.md).
-constexpr double kCorrectionGain = 0.05;
-
 /// Allows or forbids the bias correction of every weighted layer.
 void setBiasCorrection(ArrayRef<SearchLayer> layers, bool allowed) {
   for (const SearchLayer &layer : layers)
@@ -455,7 +463,7 @@ void setBiasCorrection(ArrayRef<SearchLayer> layers, bool allowed) {
 
 /// Chooses the bias correction of every weighted layer at once: measures
 /// the current allocation with and without it and keeps it only when it is
-/// clearly more faithful (kCorrectionGain); `best` becomes the score of
+/// clearly more faithful (keepsBiasCorrection); `best` becomes the score of
 /// the choice. Costs are equal either way (the same operations).
 void chooseBiasCorrection(ArrayRef<SearchLayer> layers,
                           AllocationScorer &scorer,
@@ -464,8 +472,7 @@ void chooseBiasCorrection(ArrayRef<SearchLayer> layers,
   std::optional<AllocationScore> corrected = scorer.score();
   setBiasCorrection(layers, false);
   std::optional<AllocationScore> plain = scorer.score();
-  if (corrected && (!plain || corrected->divergence <
-                                  (1 - kCorrectionGain) * plain->divergence)) {
+  if (keepsBiasCorrection(corrected, plain)) {
     setBiasCorrection(layers, true);
     best = corrected;
     return;

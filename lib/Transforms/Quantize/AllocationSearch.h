@@ -99,6 +99,14 @@ private:
   double referencePower = 0;
 };
 
+/// Whether the bias correction of every layer is kept, given the scores of
+/// the program with it (`corrected`) and without it (`plain`), unset when
+/// that program does not run: only when it lowers the mean divergence by at
+/// least 5% (its gain is first-order, and a smaller one is within what the
+/// choice of calibration samples moves; docs/pipeline.md).
+bool keepsBiasCorrection(const std::optional<AllocationScore> &corrected,
+                         const std::optional<AllocationScore> &plain);
+
 //===----------------------------------------------------------------------===//
 // Measurement
 //===----------------------------------------------------------------------===//

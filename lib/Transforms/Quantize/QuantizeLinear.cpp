@@ -32,14 +32,27 @@ using namespace mlir::qfhe;
 
 namespace {
 
+/// The input of a weighted layer: weight dimension `inputDim` (none when
+/// the weights do not index the input's channels) indexes channel
+/// `dataAxis` of `data`, which the layer reads as `type`.
+struct LayerInput {
+  Value data;
+  int64_t dataAxis;
+  std::optional<int64_t> inputDim;
+  quant::QuantizedType type;
+};
+
 /// The importance of the weights of an output channel: weight i (in the
 /// order of the flat index) has importance perInput[i / repeat].
 struct WeightImportance {
   std::vector<double> perInput;
   int64_t repeat = 1;
-  /// The calibrated mean of each input, and its mean once quantized (same
-  /// indexing as perInput; empty when unknown).
-  std::vector<double> meanOfInput, meanOfQuantizedInput;
+};
+
+/// The calibrated mean of each input of a layer and its mean once
+/// quantized, indexed as WeightImportance::perInput (empty when unknown).
+struct InputMeans {
+  std::vector<double> calibrated, quantized;
 };
 
 /// How the weights of one op are quantized: the options, overridden by the
@@ -107,50 +120,54 @@ std::vector<QuantileFunction> getChannelDistributions(Value data, int64_t axis,
                                       observed.getMin(), observed.getMax()));
 }
 
-/// The means of each input, as calibrated and once quantized as `input`
-/// (per-tensor); empty when unknown.
-void setInputMeans(WeightImportance &importance, Value data, int64_t dataAxis,
-                   int64_t count, quant::QuantizedType input) {
-  std::optional<QuantParams> params = QuantParams::get(input);
-  if (!params || params->isPerAxis())
-    return;
-  for (const QuantileFunction &distribution :
-       getChannelDistributions(data, dataAxis, count)) {
-    importance.meanOfInput.push_back(getMean(distribution));
-    importance.meanOfQuantizedInput.push_back(
-        getQuantizedMean(distribution, params->getScale(),
-                         params->getZeroPoint(), params->getStorageRange()));
-  }
-}
-
-/// The importance of each weight under a budget: the mean square of the
-/// input it multiplies, when weight dimension `inputDim` indexes channel
-/// `dataAxis` of the layer's input `data` (all 1 without one). The weights
-/// of an output channel (an index along `axis`, outside `inputDim`), in the
-/// order of their flat index, run over the inputs in order, each input's
-/// `repeat` weights together (a convolution's window).
-WeightImportance getWeightImportance(QuantizationPlan &quantizer,
-                                     ArrayRef<int64_t> shape, int64_t axis,
-                                     std::optional<int64_t> inputDim,
-                                     Value data, int64_t dataAxis,
-                                     quant::QuantizedType input) {
-  int64_t count = 1;
-  for (int64_t size : shape)
-    count *= size;
-  if (!inputDim)
-    return {{1.0}, count, {}, {}};
+/// The number of weights of an output channel per input (a convolution's
+/// window; 1 for a matmul) when weight dimension `inputDim` of `shape`
+/// indexes the inputs and `axis` the output channels.
+int64_t getWeightsPerInput(ArrayRef<int64_t> shape, int64_t axis,
+                           int64_t inputDim) {
   int64_t inner = 1;
-  for (int64_t dim = *inputDim + 1; dim < static_cast<int64_t>(shape.size());
+  for (int64_t dim = inputDim + 1; dim < static_cast<int64_t>(shape.size());
        ++dim)
     if (dim != axis)
       inner *= shape[dim];
-  WeightImportance importance{getChannelMeanSquares(quantizer.getRange(data),
-                                                    dataAxis, shape[*inputDim]),
-                              inner,
-                              {},
-                              {}};
-  setInputMeans(importance, data, dataAxis, shape[*inputDim], input);
-  return importance;
+  return inner;
+}
+
+/// The importance of each weight under a budget: the mean square of the
+/// input it multiplies (all 1 when the weights do not index the input's
+/// channels). The weights of an output channel (an index along `axis`,
+/// outside the input dimension), in the order of their flat index, run over
+/// the inputs in order, each input's weights together.
+WeightImportance getWeightImportance(QuantizationPlan &quantizer,
+                                     ArrayRef<int64_t> shape, int64_t axis,
+                                     const LayerInput &input) {
+  if (!input.inputDim) {
+    int64_t count = 1;
+    for (int64_t size : shape)
+      count *= size;
+    return {{1.0}, count};
+  }
+  return {getChannelMeanSquares(quantizer.getRange(input.data), input.dataAxis,
+                                shape[*input.inputDim]),
+          getWeightsPerInput(shape, axis, *input.inputDim)};
+}
+
+/// The means of each input of the layer, as calibrated and once quantized
+/// as the layer reads it (per tensor); empty when calibration recorded no
+/// quantiles or the weights do not index the input's channels.
+InputMeans getInputMeans(ArrayRef<int64_t> shape, const LayerInput &input) {
+  InputMeans means;
+  std::optional<QuantParams> params = QuantParams::get(input.type);
+  if (!input.inputDim || !params || params->isPerAxis())
+    return means;
+  for (const QuantileFunction &distribution : getChannelDistributions(
+           input.data, input.dataAxis, shape[*input.inputDim])) {
+    means.calibrated.push_back(getMean(distribution));
+    means.quantized.push_back(getQuantizedMean(distribution, params->getScale(),
+                                               params->getZeroPoint(),
+                                               params->getStorageRange()));
+  }
+  return means;
 }
 
 /// The number of weights per channel in each part of a chunked dot
@@ -237,16 +254,56 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
   return entry;
 }
 
+/// The mean error of each of the `outputs` output channels of a layer
+/// (output channel of flat weight index i: (i / inner) % outputs), to add
+/// to its bias: sum_i (w_i E[x_i] - w^_i E[x^_i]) over the channel's
+/// weights w_i, their quantized values w^_i (`quantized`, whose channel of
+/// index i is `channelOf(i)`), the calibrated means of their inputs E[x_i]
+/// and the means of the inputs once quantized E[x^_i] (`means`, one per
+/// `weightsPerInput` weights of a channel). Counts the rounding of the
+/// weights and of the inputs alike; empty without means.
+std::vector<double>
+getBiasCorrection(DenseFPElementsAttr weights,
+                  const QuantizedChannels &quantized, int64_t outputs,
+                  int64_t inner, llvm::function_ref<int64_t(int64_t)> channelOf,
+                  const InputMeans &means, int64_t weightsPerInput) {
+  if (means.calibrated.empty())
+    return {};
+  SmallVector<double> values = getElementsAsDoubles(weights);
+  int64_t perChannel = static_cast<int64_t>(values.size()) /
+                       static_cast<int64_t>(quantized.scales.size());
+  // Positions of the next weight within its quantization channel (which
+  // orders the integers) and within its output channel (which orders the
+  // inputs).
+  std::vector<int64_t> inChannel(quantized.scales.size(), 0),
+      inOutput(outputs, 0);
+  std::vector<double> correction(outputs, 0.0);
+  for (int64_t index = 0, e = values.size(); index < e; ++index) {
+    int64_t c = channelOf(index), output = (index / inner) % outputs;
+    double rounded = quantized.scales[c] *
+                     (quantized.integers[c * perChannel + inChannel[c]++] -
+                      quantized.zeroPoints[c]);
+    size_t in = std::min<size_t>(inOutput[output]++ / weightsPerInput,
+                                 means.calibrated.size() - 1);
+    correction[output] +=
+        values[index] * means.calibrated[in] - rounded * means.quantized[in];
+  }
+  return correction;
+}
+
 /// Quantizes the float constant `weights`, laid out as `shape` (same number
 /// of elements), per index along `axis` or per tensor, under an l1 budget
 /// per channel when the allocation sets one, into `plan` (the weights' type,
 /// their integers and the op's chunks).
-LogicalResult
-quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
-                ArrayRef<int64_t> shape, int64_t axis, Operation *user,
-                const WeightImportance &importance,
-                std::optional<int64_t> termsDim, LinearPlan &plan) {
+LogicalResult quantizeWeights(QuantizationPlan &quantizer,
+                              DenseFPElementsAttr weights,
+                              ArrayRef<int64_t> shape, int64_t axis,
+                              Operation *user, const LayerInput &input,
+                              std::optional<int64_t> termsDim,
+                              LinearPlan &plan) {
   WeightPolicy policy(quantizer.getOptions(), user);
+  WeightImportance importance =
+      getWeightImportance(quantizer, shape, axis, input);
   size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
   int64_t channels = policy.perChannel ? shape[axis] : 1;
   int64_t inner = 1;
@@ -290,26 +347,10 @@ quantizeWeights(QuantizationPlan &quantizer, DenseFPElementsAttr weights,
                  /*isSigned=*/true, quantized->scales, quantized->zeroPoints,
                  channels == 1 ? std::nullopt : std::optional<int64_t>(axis),
                  storage));
-  if (policy.biasCorrection && !importance.meanOfInput.empty()) {
-    // The mean error of each output channel: what the rounding of its
-    // weights takes from the mean input.
-    SmallVector<double> values = getElementsAsDoubles(weights);
-    int64_t perChannel = static_cast<int64_t>(values.size()) / channels;
-    std::vector<int64_t> position(channels, 0);
-    plan.biasCorrection.assign(channels, 0.0);
-    for (int64_t index = 0, e = values.size(); index < e; ++index) {
-      int64_t c = channelOf(index);
-      int64_t p = position[c]++;
-      double rounded =
-          quantized->scales[c] *
-          (quantized->integers[c * perChannel + p] - quantized->zeroPoints[c]);
-      size_t input = std::min<size_t>(p / importance.repeat,
-                                      importance.meanOfInput.size() - 1);
-      plan.biasCorrection[c] +=
-          values[index] * importance.meanOfInput[input] -
-          rounded * importance.meanOfQuantizedInput[input];
-    }
-  }
+  if (policy.biasCorrection)
+    plan.biasCorrection =
+        getBiasCorrection(weights, *quantized, shape[axis], inner, channelOf,
+                          getInputMeans(shape, input), importance.repeat);
   plan.weights = std::move(quantized);
   plan.weightAxis = axis;
   plan.chunks = policy.chunks > 1
@@ -414,8 +455,7 @@ PlanResult planMatmul(QuantizationPlan &quantizer, linalg::LinalgOp op,
   LinearPlan plan;
   plan.input = *input;
   if (failed(quantizeWeights(quantizer, weights, shape, 1, op,
-                             getWeightImportance(quantizer, shape, 1, inputDim,
-                                                 data, 1, input->type),
+                             LayerInput{data, 1, inputDim, input->type},
                              /*termsDim=*/0, plan)))
     return failure();
   setAccumulatorType(quantizer, op->getResult(0), *input, plan.weightType,
@@ -483,8 +523,7 @@ PlanResult planConv(QuantizationPlan &quantizer, linalg::LinalgOp op,
   plan.input = *input;
   plan.padding = padding;
   if (failed(quantizeWeights(quantizer, weights, shape, 0, op,
-                             getWeightImportance(quantizer, shape, 0, inputDim,
-                                                 data, 1, input->type),
+                             LayerInput{data, 1, inputDim, input->type},
                              inputDim, plan)))
     return failure();
   if (depthwise)
