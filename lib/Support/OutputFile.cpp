@@ -8,6 +8,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -40,6 +41,51 @@ Error writeTo(StringRef path, raw_fd_ostream &os,
   return Error::success();
 }
 
+/// A new, empty file next to `path` to write it in, open as `fd`, removed
+/// if a signal ends the program. Its name is registered for removal before
+/// the file exists: a signal between its creation and its registration
+/// (LLVM's TempFile::create registers after creating) would leave it behind.
+Expected<std::string> createTemporaryFile(StringRef path, int &fd) {
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    SmallString<256> name;
+    sys::fs::createUniquePath(path + ".tmp-%%%%%%%%", name,
+                              /*MakeAbsolute=*/false);
+    std::string signalError;
+    if (sys::RemoveFileOnSignal(name, &signalError))
+      return cannotWrite(path, signalError);
+    std::error_code error =
+        sys::fs::openFileForWrite(name, fd, sys::fs::CD_CreateNew);
+    if (!error)
+      return std::string(name);
+    sys::DontRemoveFileOnSignal(name);
+    if (error != std::errc::file_exists)
+      return cannotWrite(path, error.message());
+  }
+  return cannotWrite(path, "no unused temporary file name next to it");
+}
+
+/// Writes `path` through a temporary file renamed over it once whole.
+Error writeThroughTemporary(StringRef path,
+                            function_ref<Error(raw_ostream &)> write) {
+  int fd;
+  Expected<std::string> temporary = createTemporaryFile(path, fd);
+  if (!temporary)
+    return temporary.takeError();
+  Error error = Error::success();
+  {
+    raw_fd_ostream os(fd, /*shouldClose=*/true);
+    error = writeTo(path, os, write);
+  }
+  if (!error)
+    if (std::error_code renameError = sys::fs::rename(*temporary, path))
+      error = cannotWrite(path, renameError.message());
+  if (error)
+    sys::fs::remove(*temporary);
+  // Renamed or removed: nothing left to remove on a signal.
+  sys::DontRemoveFileOnSignal(*temporary);
+  return error;
+}
+
 } // namespace
 
 Error mlir::qfhe::writeOutputFile(StringRef path,
@@ -60,22 +106,7 @@ Error mlir::qfhe::writeOutputFile(StringRef path,
     return writeTo(path, os, write);
   }
 
-  Expected<sys::fs::TempFile> temp =
-      sys::fs::TempFile::create(path + ".tmp-%%%%%%%%");
-  if (!temp)
-    return cannotWrite(path, toString(temp.takeError()));
-  Error error = Error::success();
-  {
-    raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    error = writeTo(path, os, write);
-  }
-  if (error) {
-    consumeError(temp->discard());
-    return error;
-  }
-  if (Error keepError = temp->keep(path))
-    return cannotWrite(path, toString(std::move(keepError)));
-  return Error::success();
+  return writeThroughTemporary(path, write);
 }
 
 Error mlir::qfhe::checkOutputPath(StringRef path) {
