@@ -388,6 +388,32 @@ struct UnitCosts {
     return total;
   }
 
+  /// Units of each item whose cost, as cost() computes it, is at most
+  /// `threshold`, into `counts`: countAtMost in one vectorized pass that
+  /// also checks each count against cost(), then countExactlyAtMost where
+  /// some product by an inverse step rounded across a unit (rare).
+  void countEachExactlyAtMost(double threshold,
+                              std::vector<int32_t> &counts) const {
+    counts.resize(size());
+    int32_t *out = counts.data();
+    int32_t inexact = 0;
+#pragma clang loop vectorize(enable)
+    for (size_t k = 0, e = size(); k < e; ++k) {
+      int32_t count = countAtMost(k, threshold);
+      out[k] = count;
+      // Both costs computed for every item (no branch): the one past the
+      // last unit or before the first is compared, then ignored.
+      int32_t tooFew = static_cast<int32_t>(count < units[k]) &
+                       static_cast<int32_t>(cost(k, count) <= threshold);
+      int32_t tooMany = static_cast<int32_t>(count > 0) &
+                        static_cast<int32_t>(cost(k, count - 1) > threshold);
+      inexact |= tooFew | tooMany;
+    }
+    if (inexact)
+      for (size_t k = 0, e = size(); k < e; ++k)
+        counts[k] = countExactlyAtMost(k, threshold);
+  }
+
   /// Units of all items whose cost is at most `threshold` (one pass, which
   /// the compiler vectorizes).
   int64_t countAtMost(double threshold) const {
@@ -540,17 +566,22 @@ void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
   // the search ended on. Should the exact counts leave the bracket (a cost
   // within rounding of a bound), the gather starts over from no unit to
   // every unit.
-  taken.resize(costs.size());
   std::vector<RankedUnit> between;
+  std::vector<int32_t> last;
   auto gather = [&](bool fromLow, bool toHigh) {
+    if (fromLow)
+      costs.countEachExactlyAtMost(low, taken);
+    else
+      taken.assign(costs.size(), 0);
+    if (toHigh)
+      costs.countEachExactlyAtMost(high, last);
+    else
+      last.assign(costs.units.begin(), costs.units.end());
     int64_t takenCount = 0;
     between.clear();
     for (size_t k = 0, e = costs.size(); k < e; ++k) {
-      taken[k] = fromLow ? costs.countExactlyAtMost(k, low) : 0;
       takenCount += taken[k];
-      int32_t last =
-          toHigh ? costs.countExactlyAtMost(k, high) : costs.units[k];
-      for (int32_t j = taken[k]; j < last; ++j)
+      for (int32_t j = taken[k]; j < last[k]; ++j)
         between.push_back({costs.cost(k, j), k});
     }
     return takenCount;
