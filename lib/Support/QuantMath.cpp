@@ -334,20 +334,30 @@ struct UnitCosts {
   std::vector<double> first, step, inverseStep;
   std::vector<int32_t> units;
 
-  void clear() {
-    index.clear();
-    first.clear();
-    step.clear();
-    inverseStep.clear();
-    units.clear();
-  }
   size_t size() const { return index.size(); }
-  void reserve(size_t count) {
-    index.reserve(count);
-    first.reserve(count);
-    step.reserve(count);
-    inverseStep.reserve(count);
-    units.reserve(count);
+  /// Room for `count` items, written by index (no push_back per field).
+  void resize(size_t count) {
+    index.resize(count);
+    first.resize(count);
+    step.resize(count);
+    inverseStep.resize(count);
+    units.resize(count);
+  }
+
+  /// The cost of unit j (0-based) of item k: the one the order of units
+  /// is defined by.
+  double cost(size_t k, int32_t j) const { return first[k] + j * step[k]; }
+
+  /// Units of item k whose cost, as cost() computes it, is at most
+  /// `threshold`: countAtMost(k, threshold) corrected where the product by
+  /// the inverse step rounds across a unit's cost.
+  int32_t countExactlyAtMost(size_t k, double threshold) const {
+    int32_t count = countAtMost(k, threshold);
+    while (count < units[k] && cost(k, count) <= threshold)
+      ++count;
+    while (count > 0 && cost(k, count - 1) > threshold)
+      --count;
+    return count;
   }
 
   /// Units of item k whose cost is at most `threshold`: floor((threshold -
@@ -365,6 +375,10 @@ struct UnitCosts {
   int64_t countAtMost(double threshold, double &slope) const {
     int64_t total = 0;
     double inverse = 0;
+    // Vectorized, the slope summed in lanes: its last bits depend on the
+    // order, which only moves the next threshold tried, not the units
+    // chosen (the gather counts exactly).
+#pragma clang loop vectorize(enable)
     for (size_t k = 0, e = size(); k < e; ++k) {
       int32_t count = countAtMost(k, threshold);
       total += count;
@@ -374,10 +388,37 @@ struct UnitCosts {
     return total;
   }
 
+  /// Units of each item whose cost, as cost() computes it, is at most
+  /// `threshold`, into `counts`: countAtMost in one vectorized pass that
+  /// also checks each count against cost(), then countExactlyAtMost where
+  /// some product by an inverse step rounded across a unit (rare).
+  void countEachExactlyAtMost(double threshold,
+                              std::vector<int32_t> &counts) const {
+    counts.resize(size());
+    int32_t *out = counts.data();
+    int32_t inexact = 0;
+#pragma clang loop vectorize(enable)
+    for (size_t k = 0, e = size(); k < e; ++k) {
+      int32_t count = countAtMost(k, threshold);
+      out[k] = count;
+      // Both costs computed for every item (no branch): the one past the
+      // last unit or before the first is compared, then ignored.
+      int32_t tooFew = static_cast<int32_t>(count < units[k]) &
+                       static_cast<int32_t>(cost(k, count) <= threshold);
+      int32_t tooMany = static_cast<int32_t>(count > 0) &
+                        static_cast<int32_t>(cost(k, count - 1) > threshold);
+      inexact |= tooFew | tooMany;
+    }
+    if (inexact)
+      for (size_t k = 0, e = size(); k < e; ++k)
+        counts[k] = countExactlyAtMost(k, threshold);
+  }
+
   /// Units of all items whose cost is at most `threshold` (one pass, which
   /// the compiler vectorizes).
   int64_t countAtMost(double threshold) const {
     int64_t total = 0;
+#pragma clang loop vectorize(enable)
     for (size_t k = 0, e = size(); k < e; ++k)
       total += countAtMost(k, threshold);
     return total;
@@ -490,7 +531,9 @@ void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
       middle = low + (high - low) * 0.5;
     if (!(middle > low && middle < high)) {
       if (!lowCounts && middle == low) {
-        // Every unit up to the cheapest is a tie: count them.
+        // Every unit up to the cheapest is a tie: count them. If they are
+        // enough, the units go from among them (the bracket is that one
+        // cost: no threshold can split it, so stop).
         lowCounts = true;
         lowCount = costs.countAtMost(low);
         if (lowCount >= excess) {
@@ -498,6 +541,7 @@ void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
           highCount = lowCount;
           lowCounts = false;
           lowCount = 0;
+          break;
         }
         continue;
       }
@@ -517,15 +561,36 @@ void takeCheapestUnits(const UnitCosts &costs, int64_t excess,
                       : std::numeric_limits<double>::quiet_NaN();
   }
   // Every unit up to `low`, then the cheapest of those between low and
-  // high, listed with their costs.
-  taken.resize(costs.size());
-  std::vector<std::pair<double, size_t>> between;
-  for (size_t k = 0, e = costs.size(); k < e; ++k) {
-    taken[k] = lowCounts ? costs.countAtMost(k, low) : 0;
-    for (int32_t j = taken[k], last = costs.countAtMost(k, high); j < last; ++j)
-      between.push_back({costs.first[k] + j * costs.step[k], k});
-  }
-  auto remaining = static_cast<size_t>(excess - lowCount);
+  // high, listed with their costs, counted exactly by cost(): the units
+  // chosen are the `excess` first in (cost, item) order whatever bracket
+  // the search ended on. Should the exact counts leave the bracket (a cost
+  // within rounding of a bound), the gather starts over from no unit to
+  // every unit.
+  std::vector<RankedUnit> between;
+  std::vector<int32_t> last;
+  auto gather = [&](bool fromLow, bool toHigh) {
+    if (fromLow)
+      costs.countEachExactlyAtMost(low, taken);
+    else
+      taken.assign(costs.size(), 0);
+    if (toHigh)
+      costs.countEachExactlyAtMost(high, last);
+    else
+      last.assign(costs.units.begin(), costs.units.end());
+    int64_t takenCount = 0;
+    between.clear();
+    for (size_t k = 0, e = costs.size(); k < e; ++k) {
+      takenCount += taken[k];
+      for (int32_t j = taken[k]; j < last[k]; ++j)
+        between.push_back({costs.cost(k, j), k});
+    }
+    return takenCount;
+  };
+  int64_t takenCount = gather(lowCounts, true);
+  if (takenCount > excess ||
+      takenCount + static_cast<int64_t>(between.size()) < excess)
+    takenCount = gather(false, false);
+  auto remaining = static_cast<size_t>(excess - takenCount);
   if (remaining < between.size())
     std::nth_element(between.begin(), between.begin() + remaining,
                      between.end());
@@ -562,8 +627,8 @@ void roundUnderL1Budget(const std::vector<double> &weights,
     int64_t excess = norm - l1Budget;
     if (excess <= 0)
       continue;
-    costs.clear();
-    costs.reserve(end - begin);
+    costs.resize(end - begin);
+    size_t items = 0;
     for (size_t i = begin; i < end; ++i) {
       int64_t magnitude = integers[i] < 0 ? -integers[i] : integers[i];
       if (magnitude == 0)
@@ -576,12 +641,14 @@ void roundUnderL1Budget(const std::vector<double> &weights,
       }
       double remainder = std::fabs(weights[i]) - scale * magnitude;
       double step = 2.0 * importance[i] * scale * scale;
-      costs.index.push_back(i);
-      costs.first.push_back(importance[i] * scale * (2.0 * remainder + scale));
-      costs.step.push_back(step);
-      costs.inverseStep.push_back(1.0 / step);
-      costs.units.push_back(static_cast<int32_t>(magnitude));
+      costs.index[items] = i;
+      costs.first[items] = importance[i] * scale * (2.0 * remainder + scale);
+      costs.step[items] = step;
+      costs.inverseStep[items] = 1.0 / step;
+      costs.units[items] = static_cast<int32_t>(magnitude);
+      ++items;
     }
+    costs.resize(items);
     if (excess <= 0)
       continue;
     takeCheapestUnits(costs, excess, taken);

@@ -20,6 +20,7 @@
 #include <cfloat>
 #include <cmath>
 #include <limits>
+#include <queue>
 #include <random>
 
 using namespace mlir::qfhe;
@@ -93,6 +94,70 @@ void referenceRoundUnderBudget(const std::vector<double> &weights,
       }
     }
   }
+}
+
+/// The unit-by-unit algorithm roundUnderL1Budget computes in bulk, to the
+/// integer: per segment, units of weights whose inputs never vary
+/// (importance 0) go first, from the lowest index; then units one at a
+/// time, the cheapest first, equal costs from the lowest index, the cost of
+/// the j-th unit (0-based) of a weight being first + j * step as the
+/// implementation writes it (first = importance * scale * (2 r + scale),
+/// r = |w| - scale |q|, step = 2 importance scale^2).
+void referenceUnitByUnit(const std::vector<double> &weights,
+                         const std::vector<double> &importance, double scale,
+                         IntegerRange storage, int64_t budget,
+                         std::vector<int64_t> &q, size_t segmentSize) {
+  referenceRound(weights, scale, storage, q, segmentSize);
+  if (budget <= 0)
+    return;
+  using Unit = std::pair<double, size_t>; // (cost, index): the order
+  size_t size = segmentSize ? segmentSize : std::max<size_t>(weights.size(), 1);
+  for (size_t begin = 0; begin < weights.size(); begin += size) {
+    size_t end = std::min(weights.size(), begin + size);
+    int64_t norm = 0;
+    for (size_t i = begin; i < end; ++i)
+      norm += std::llabs(q[i]);
+    for (size_t i = begin; i < end && norm > budget; ++i)
+      while (!(importance[i] > 0) && q[i] != 0 && norm > budget) {
+        q[i] += q[i] > 0 ? -1 : 1;
+        --norm;
+      }
+    std::vector<double> first(weights.size()), step(weights.size());
+    std::vector<int64_t> nearest(q);
+    std::priority_queue<Unit, std::vector<Unit>, std::greater<Unit>> heap;
+    for (size_t i = begin; i < end; ++i) {
+      if (q[i] == 0)
+        continue;
+      double remainder =
+          std::fabs(weights[i]) - scale * static_cast<double>(std::llabs(q[i]));
+      first[i] = importance[i] * scale * (2.0 * remainder + scale);
+      step[i] = 2.0 * importance[i] * scale * scale;
+      heap.push({first[i], i});
+    }
+    while (norm > budget && !heap.empty()) {
+      size_t i = heap.top().second;
+      heap.pop();
+      q[i] += q[i] > 0 ? -1 : 1;
+      --norm;
+      auto j = static_cast<int32_t>(std::llabs(nearest[i] - q[i]));
+      if (q[i] != 0)
+        heap.push({first[i] + j * step[i], i});
+    }
+  }
+}
+
+/// Checks that roundUnderL1Budget gives the unit-by-unit integers exactly.
+void expectUnitByUnit(const std::vector<double> &weights,
+                      const std::vector<double> &importance, double scale,
+                      unsigned bits, int64_t budget, size_t segmentSize,
+                      const std::string &what) {
+  IntegerRange storage = getStorageRange(bits, true, true);
+  std::vector<int64_t> bulk, reference;
+  roundUnderL1Budget(weights, importance, scale, storage, budget, bulk,
+                     segmentSize);
+  referenceUnitByUnit(weights, importance, scale, storage, budget, reference,
+                      segmentSize);
+  EXPECT_EQ(bulk, reference) << what;
 }
 
 /// The scale search quantizeChannelWithBudget replaced: one step at a time.
@@ -305,6 +370,81 @@ TEST(BudgetRounding, EdgeCases) {
                    200, 2, "clamped, segments of 2");
   // Importances spanning many orders of magnitude.
   expectSameAsHeap({1.0, 1.0, 1.0, -1.0}, {1e-12, 1.0, 1e12, 1e-300}, 0.05, 8,
+                   17, 0, "extreme importances");
+}
+
+TEST(BudgetRounding, TheSameIntegersAsUnitByUnit) {
+  // Random channels across the three regimes (few units to take, few to
+  // keep, many of both: the threshold search), in segments or whole,
+  // with unimportant weights, clamped weights and repeated values (ties).
+  std::mt19937_64 rng(24);
+  std::normal_distribution<double> normal(0, 1);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  for (int trial = 0; trial < 400; ++trial) {
+    size_t count = 1 + rng() % (trial % 2 ? 2000 : 200);
+    std::vector<double> weights(count), importance(count);
+    for (size_t i = 0; i < count; ++i) {
+      weights[i] = normal(rng) * (trial % 3 == 0 ? 10.0 : 1.0);
+      importance[i] = uniform(rng) < 0.05 ? 0.0 : uniform(rng);
+      if (trial % 7 == 0) // a few distinct values: many equal costs
+        weights[i] = std::round(weights[i] * 4) / 4;
+      if (trial % 5 == 0)
+        importance[i] = 1.0;
+    }
+    unsigned bits = 2 + rng() % 7;
+    double magnitude = 0;
+    for (double w : weights)
+      magnitude = std::max(magnitude, std::fabs(w));
+    double scale = toFloatScale(magnitude / ((1 << (bits - 1)) - 1) *
+                                std::pow(2.0, uniform(rng) * 4 - 1.5));
+    IntegerRange storage = getStorageRange(bits, true, true);
+    std::vector<int64_t> nearest;
+    size_t segment = trial % 4 == 0 ? 1 + rng() % count : 0;
+    int64_t norm = referenceRound(weights, scale, storage, nearest, segment);
+    for (int64_t budget :
+         {int64_t(0), int64_t(1), norm - 1, norm - 5, norm / 2, norm / 5,
+          norm / 17, int64_t(rng() % (norm + 2)), norm, norm + 10})
+      expectUnitByUnit(weights, importance, scale, bits, budget, segment,
+                       "trial " + std::to_string(trial) + ", budget " +
+                           std::to_string(budget));
+  }
+}
+
+TEST(BudgetRounding, TheSameIntegersAsUnitByUnitOnEdgeCases) {
+  // All-equal weights and importances (every unit of a level ties), of
+  // both signs.
+  std::vector<double> equal(300, 0.5), ones(300, 1.0);
+  for (size_t i = 0; i < equal.size(); i += 3)
+    equal[i] = -0.5;
+  for (int64_t budget :
+       {0, 1, 2, 74, 75, 299, 300, 301, 700, 1499, 1500, 1501, 5000})
+    for (size_t segment : {size_t(0), size_t(7), size_t(64)})
+      expectUnitByUnit(equal, ones, 0.1, 8, budget, segment,
+                       "equal, budget " + std::to_string(budget) +
+                           ", segment " + std::to_string(segment));
+  // Negative weights only; zero budget (no budget) and a budget larger
+  // than the nearest integers need.
+  std::vector<double> negative{-0.9, -0.35, -0.05, -1.2, -0.61};
+  std::vector<double> importance{0.3, 1.0, 2.0, 0.5, 1.0};
+  for (int64_t budget : {0, 1, 3, 10, 31, 32, 100})
+    expectUnitByUnit(negative, importance, 0.1, 8, budget, 0,
+                     "negative, budget " + std::to_string(budget));
+  // Unimportant weights only, and mixed with important ones.
+  std::vector<double> none(5, 0.0);
+  for (int64_t budget : {1, 10, 30})
+    expectUnitByUnit(negative, none, 0.1, 8, budget, 2,
+                     "unimportant, budget " + std::to_string(budget));
+  // Costs equal across weights with different importances and remainders:
+  // q = 5 at scale 0.25 with remainder 0 and importance 1, q = 3 with
+  // remainder 0 and importance 1 (first units equal), step equal.
+  std::vector<double> tied{1.25, -0.75, 1.25, 0.75, -1.25};
+  for (int64_t budget = 1; budget <= 21; ++budget)
+    expectUnitByUnit(tied, std::vector<double>(5, 1.0), 0.25, 8, budget, 0,
+                     "tied, budget " + std::to_string(budget));
+  // Clamped weights and importances spanning many orders of magnitude.
+  expectUnitByUnit({100.0, -50.0, 1.0, 0.5}, {1.0, 0.5, 1.0, 0.25}, 0.01, 8, 30,
+                   0, "clamped");
+  expectUnitByUnit({1.0, 1.0, 1.0, -1.0}, {1e-12, 1.0, 1e12, 1e-300}, 0.05, 8,
                    17, 0, "extreme importances");
 }
 

@@ -143,8 +143,11 @@ double quantizeChannelWithBudget(const std::vector<double> &weights,
 /// <= `l1Budget` in every run of `segmentSize` weights (the whole channel
 /// when 0; no budget when `l1Budget` is 0), choosing the units whose removal
 /// adds the least weighted error sum_i importance_i * (w_i - scale * q_i)^2:
-/// the optimum over integers between 0 and the nearest ones. Runs in a few
-/// passes over the weights (a threshold on the cost of a unit).
+/// the optimum over integers between 0 and the nearest ones. The integers
+/// are those of taking units one at a time: weights of importance 0 first
+/// (from the lowest index), then the cheapest unit, equal costs from the
+/// lowest index; computed in a few passes over the weights (a threshold on
+/// the cost of a unit), not unit by unit.
 void roundUnderL1Budget(const std::vector<double> &weights,
                         const std::vector<double> &importance, double scale,
                         IntegerRange storage, int64_t l1Budget,
