@@ -219,6 +219,26 @@ TEST(SquaresProductTest, ExactTablesForSignedFactors) {
   EXPECT_EQ(tables->levels.back(), 3);
 }
 
+TEST(SquaresProductTest, ExactTablesRemembered) {
+  // The same question again gets the same answer (from memory); another
+  // result scale on the same factors gets its own.
+  std::optional<ExactSquaresTables> first, other;
+  solveAndCheck({0, 31}, {0, 31}, 6, requantized(0.0052, 1.5, 3), first);
+  solveAndCheck({0, 31}, {0, 31}, 6, requantized(0.0052, 1.2, 3), other);
+  ASSERT_TRUE(first.has_value() && other.has_value());
+  EXPECT_NE(first->thresholds, other->thresholds);
+  IntegerRange x{0, 31}, y{0, 31};
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sumOf(x, y), differenceOf(x, y), 6);
+  ASSERT_TRUE(plan.has_value());
+  std::optional<ExactSquaresTables> again =
+      solveExactSquares(x, y, *plan, requantized(0.0052, 1.5, 3));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->sumEntries, first->sumEntries);
+  EXPECT_EQ(again->differenceEntries, first->differenceEntries);
+  EXPECT_EQ(again->thresholds, first->thresholds);
+}
+
 TEST(SquaresProductTest, ExactTablesNeedFewLevels) {
   // Two 7-bit unsigned factors under a cap of 8 (squares scaled by about
   // 1/79, a level every 10 units of p) with a 4-bit result: the pairs'

@@ -94,6 +94,8 @@ struct ExactSquaresTables {
 /// std::nullopt when the plan's scale is 1 (its tables are exact as they
 /// are), when more than `maxPairs` pairs would be constrained, when
 /// `level` decreases somewhere, or when no entries satisfy every pair.
+/// Answers are remembered (thread-safe), since the measured allocation
+/// search lowers the same product for many candidates.
 std::optional<ExactSquaresTables>
 solveExactSquares(IntegerRange x, IntegerRange y,
                   const SquaresProductPlan &plan,
