@@ -28,12 +28,25 @@
 // RUN:   --rtol 0 --atol 0.07 | FileCheck %s --check-prefix=WIDE
 // WIDE: compare result 0 with {{.*}}: 0 of 512 elements differ
 
+// Scaled quarter squares, a result of four levels: the tables' entries
+// are solved so that every pair of factors lands on its product's level,
+// and the integer program computes the quantized one bit for bit on all
+// 16384 pairs (rounded to nearest, 69 pairs land a level off).
+// RUN: quant-run %s --entry few_levels --data %S/Inputs/products_exact_x.npy \
+// RUN:   --data %S/Inputs/products_exact_y.npy -o %t.few.quantized.npy
+// RUN: quant-run %t.integer.mlir --entry few_levels \
+// RUN:   --data %S/Inputs/products_exact_x.npy --data %S/Inputs/products_exact_y.npy \
+// RUN:   -o %t.few.integer.npy
+// RUN: cmp %t.few.quantized.npy %t.few.integer.npy
+
 !qx = !quant.uniform<i8<-8:7>:f32, 1.250000e-01>
 !qy = !quant.uniform<i8<0:7>:f32, 2.500000e-01:2>
 !qp = !quant.uniform<i8:f32, 1.000000e-02>
 !wx = !quant.uniform<i8:f32, 7.874015718698501e-03>
 !wy = !quant.uniform<i8:f32, 7.843137718737125e-03:-128>
 !wp = !quant.uniform<i8:f32, 1.574803143739700e-02>
+!ex = !quant.uniform<i7:f32, 7.874015718698501e-03:-64>
+!ep = !quant.uniform<i2:f32, 3.400000e-01:-2>
 
 // x is 4-bit (z in [-8, 7]); y is 3-bit with zero point 2, held as
 // z in [-4, 3] standing for y = z + 2 in [-2, 5]. s = zx + zy in [-12, 10]
@@ -81,5 +94,24 @@ func.func @wide(%x: tensor<?x8xf32>, %y: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %qy = qfhe.quantize %y : tensor<?x8xf32> -> tensor<?x8x!wy>
   %p = qfhe.mul %qx, %qy : tensor<?x8x!wx>, tensor<?x8x!wy> -> tensor<?x8x!wp>
   %dp = qfhe.dequantize %p : tensor<?x8x!wp> -> tensor<?x8xf32>
+  return %dp : tensor<?x8xf32>
+}
+
+// Two 7-bit unsigned factors in [0, 1]: s and d take 8 bits, the quarter
+// squares (up to 16129) are scaled by about 1/79, and the product is
+// requantized to two bits (steps of 0.34): the same five ops as any
+// scaled product, with solved entries.
+// CHECK-LABEL: func @few_levels
+// CHECK-COUNT-2: linalg.generic {{.*}} outs({{.*}} : tensor<?x8xi8>)
+// CHECK-COUNT-2: qfhe.lut {{.*}} : tensor<?x8xi8> -> tensor<?x8xi{{[0-9]}}>
+// CHECK: linalg.generic
+// CHECK: qfhe.lut {{.*}} -> tensor<?x8xi2>
+// CHECK-NOT: qfhe.lut
+// CHECK: return
+func.func @few_levels(%x: tensor<?x8xf32>, %y: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %qx = qfhe.quantize %x : tensor<?x8xf32> -> tensor<?x8x!ex>
+  %qy = qfhe.quantize %y : tensor<?x8xf32> -> tensor<?x8x!ex>
+  %p = qfhe.mul %qx, %qy : tensor<?x8x!ex>, tensor<?x8x!ex> -> tensor<?x8x!ep>
+  %dp = qfhe.dequantize %p : tensor<?x8x!ep> -> tensor<?x8xf32>
   return %dp : tensor<?x8xf32>
 }

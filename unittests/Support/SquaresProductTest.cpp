@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 using namespace mlir::qfhe;
 
@@ -132,6 +133,158 @@ TEST(SquaresProductTest, RejectsWhatCannotFit) {
   EXPECT_FALSE(planSquaresProduct({3, 2}, {0, 1}, 8).has_value());
   int64_t huge = int64_t(1) << 40;
   EXPECT_FALSE(planSquaresProduct({0, huge}, {0, 1}, 8).has_value());
+}
+
+/// A product requantized as qfhe.mul's lowering does: x * y at `scale`,
+/// quantized at `resultScale` into `bits` signed bits (zero point 0).
+std::function<int64_t(int64_t)> requantized(double scale, double resultScale,
+                                            unsigned bits) {
+  return [=](int64_t product) {
+    return quantizeValue(scale * static_cast<double>(product), resultScale, 0,
+                         getStorageRange(bits, true));
+  };
+}
+
+/// Runs exact tables on every pair of x and y: each entry lies in the
+/// plan's table range once shifted, and every pair gets its product's
+/// level.
+void checkExactTables(IntegerRange x, IntegerRange y,
+                      const SquaresProductPlan &plan,
+                      const ExactSquaresTables &tables,
+                      const std::function<int64_t(int64_t)> &level) {
+  for (int64_t a = x.min; a <= x.max; ++a)
+    for (int64_t b = y.min; b <= y.max; ++b) {
+      int64_t sumEntry = tables.sumEntries[a + b - tables.sumMin];
+      int64_t differenceEntry =
+          tables.differenceEntries[a - b - tables.differenceMin];
+      ASSERT_TRUE(plan.sumTable.contains(sumEntry - plan.sumShift));
+      ASSERT_TRUE(plan.differenceTable.contains(differenceEntry -
+                                                plan.differenceShift));
+      ASSERT_EQ(tables.getLevel(sumEntry - differenceEntry), level(a * b))
+          << a << " * " << b;
+    }
+}
+
+/// How many pairs of x and y the nearest-rounded tables of `plan`, read
+/// through thresholds halfway between levels, put on another level than
+/// their product's: what exact tables bring to none.
+int64_t countNearestMisses(IntegerRange x, IntegerRange y,
+                           const SquaresProductPlan &plan,
+                           const ExactSquaresTables &tables,
+                           const std::function<int64_t(int64_t)> &level) {
+  int64_t misses = 0;
+  for (int64_t a = x.min; a <= x.max; ++a)
+    for (int64_t b = y.min; b <= y.max; ++b) {
+      int64_t p =
+          quarterSquare(a + b, plan.scale) - quarterSquare(a - b, plan.scale);
+      misses += tables.getLevel(p) != level(a * b);
+    }
+  return misses;
+}
+
+/// Plans x * y under `width` bits (a scaled plan), solves exact tables for
+/// `level` into `tables` and checks them on every pair.
+void solveAndCheck(IntegerRange x, IntegerRange y, unsigned width,
+                   const std::function<int64_t(int64_t)> &level,
+                   std::optional<ExactSquaresTables> &tables) {
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sumOf(x, y), differenceOf(x, y), width);
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_LT(plan->scale, 1.0);
+  tables = solveExactSquares(x, y, *plan, level);
+  ASSERT_TRUE(tables.has_value());
+  checkExactTables(x, y, *plan, *tables, level);
+  // Rounded to nearest, some pairs land a level off.
+  EXPECT_GT(countNearestMisses(x, y, *plan, *tables, level), 0);
+}
+
+TEST(SquaresProductTest, ExactTablesForAFewLevels) {
+  // Two 5-bit unsigned factors under a cap of 6 (the squares scaled by
+  // about 1/19), the product requantized to four levels: the solved
+  // entries put every pair on its level.
+  std::optional<ExactSquaresTables> tables;
+  solveAndCheck({0, 31}, {0, 31}, 6, requantized(0.0052, 1.5, 3), tables);
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_EQ(tables->levels, (std::vector<int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(tables->thresholds.size(), 3u);
+}
+
+TEST(SquaresProductTest, ExactTablesForSignedFactors) {
+  // Signed 4-bit factors (products from -56 to 64) under a cap of 5, a
+  // 3-bit signed result: negative levels too.
+  std::optional<ExactSquaresTables> tables;
+  solveAndCheck({-8, 7}, {-7, 8}, 5, requantized(1.0, 16.0, 3), tables);
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_EQ(tables->levels.front(), -4);
+  EXPECT_EQ(tables->levels.back(), 3);
+}
+
+TEST(SquaresProductTest, ExactTablesRemembered) {
+  // The same question again gets the same answer (from memory); another
+  // result scale on the same factors gets its own.
+  std::optional<ExactSquaresTables> first, other;
+  solveAndCheck({0, 31}, {0, 31}, 6, requantized(0.0052, 1.5, 3), first);
+  solveAndCheck({0, 31}, {0, 31}, 6, requantized(0.0052, 1.2, 3), other);
+  ASSERT_TRUE(first.has_value() && other.has_value());
+  EXPECT_NE(first->thresholds, other->thresholds);
+  IntegerRange x{0, 31}, y{0, 31};
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sumOf(x, y), differenceOf(x, y), 6);
+  ASSERT_TRUE(plan.has_value());
+  std::optional<ExactSquaresTables> again =
+      solveExactSquares(x, y, *plan, requantized(0.0052, 1.5, 3));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->sumEntries, first->sumEntries);
+  EXPECT_EQ(again->differenceEntries, first->differenceEntries);
+  EXPECT_EQ(again->thresholds, first->thresholds);
+}
+
+TEST(SquaresProductTest, ExactTablesNeedFewLevels) {
+  // Two 7-bit unsigned factors under a cap of 8 (squares scaled by about
+  // 1/79, a level every 10 units of p) with a 4-bit result: the pairs'
+  // constraints contradict each other.
+  IntegerRange x{0, 127}, y{0, 127};
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sumOf(x, y), differenceOf(x, y), 8);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_FALSE(solveExactSquares(x, y, *plan, requantized(3.1e-4, 0.245, 4))
+                   .has_value());
+}
+
+TEST(SquaresProductTest, ExactTablesRefused) {
+  IntegerRange x{0, 31}, y{0, 31};
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sumOf(x, y), differenceOf(x, y), 6);
+  ASSERT_TRUE(plan.has_value());
+  std::function<int64_t(int64_t)> level = requantized(0.0052, 1.2, 2);
+  // More pairs than allowed.
+  EXPECT_FALSE(solveExactSquares(x, y, *plan, level, 1023).has_value());
+  EXPECT_TRUE(solveExactSquares(x, y, *plan, level, 1024).has_value());
+  // A level that falls as the product grows.
+  EXPECT_FALSE(solveExactSquares(x, y, *plan, [](int64_t product) {
+                 return product < 500 ? 0 : -1;
+               }).has_value());
+  // An exact plan needs no solving; nor do empty ranges.
+  std::optional<SquaresProductPlan> exact = planSquaresProduct(
+      sumOf({0, 3}, {0, 3}), differenceOf({0, 3}, {0, 3}), 8);
+  ASSERT_TRUE(exact.has_value());
+  ASSERT_EQ(exact->scale, 1.0);
+  EXPECT_FALSE(solveExactSquares({0, 3}, {0, 3}, *exact, level).has_value());
+  EXPECT_FALSE(solveExactSquares({3, 2}, y, *plan, level).has_value());
+}
+
+TEST(SquaresProductTest, ExactTablesOfOneLevel) {
+  // Every product on one level: no threshold, any entries do.
+  IntegerRange x{0, 31}, y{0, 31};
+  std::optional<SquaresProductPlan> plan =
+      planSquaresProduct(sumOf(x, y), differenceOf(x, y), 6);
+  ASSERT_TRUE(plan.has_value());
+  auto level = [](int64_t) -> int64_t { return 5; };
+  std::optional<ExactSquaresTables> tables =
+      solveExactSquares(x, y, *plan, level);
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_TRUE(tables->thresholds.empty());
+  checkExactTables(x, y, *plan, *tables, level);
 }
 
 } // namespace

@@ -413,7 +413,9 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     floor((x - y)^2 / 4)`: the exact sum and difference of the factors'
     integers, a lookup of each quarter square (exact, or both scaled by
     the largest factor below 1 that keeps them and their difference within
-    `tlu-bit-width`), their difference, and a lookup that requantizes it;
+    `tlu-bit-width`; scaled tables hold entries, within the same ranges,
+    that put every pair of factors on its product's level where such
+    entries exist), their difference, and a lookup that requantizes it;
     `qfhe.mul` of a value by itself is one lookup.
 
     A matmul or convolution with `chunks = 2^d` becomes one narrow linear op

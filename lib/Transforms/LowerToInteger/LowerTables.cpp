@@ -288,8 +288,9 @@ LowerResult lowerSquare(IntegerLowering &lowering, MulOp op,
 /// (exact, in at most tlu-bit-width bits, after rescaling the operands to
 /// tlu-bit-width - 1 bits when they are wider), a lookup of the quarter
 /// square of each (exact, or scaled by planSquaresProduct's largest factor
-/// that keeps both and their difference within tlu-bit-width), their
-/// difference, and a lookup that requantizes the product.
+/// that keeps both and their difference within tlu-bit-width, with the
+/// entries solveExactSquares finds where they exist), their difference,
+/// and a lookup that requantizes the product.
 LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
   FailureOr<IntegerForm> lhs = lowering.getForm(op.getLhs(), op);
   FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
@@ -328,25 +329,44 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
     return op->emitError() << "cannot lower the product: its quarter squares "
                               "fit no table of at most "
                            << width << " bits";
+  // A scaled plan rounds each quarter square; where some entries and
+  // thresholds give every pair of factors the level of its product, the
+  // tables hold those entries and the requantization reads the thresholds:
+  // the integer program then computes the quantized product exactly.
+  IntegerRange storage = out.getStorageRange();
+  double factorsScale = lhs->getScale(0) * rhs->getScale(0);
+  auto productLevel = [&](int64_t product) {
+    return quantizeValue(factorsScale * static_cast<double>(product),
+                         out.getScale(), out.getZeroPoint(), storage);
+  };
+  std::optional<ExactSquaresTables> exact =
+      solveExactSquares(centered(*lhs), centered(*rhs), *plan, productLevel);
   // Each table's entries are held as they are (a signed storage of their
   // own width needs no shift), so their difference is exactly p. Inputs
   // outside the proven range never occur: their entries repeat the nearest
   // reachable one, which keeps every entry within the planned range.
   auto squares = [&](const IntegerForm &input, int64_t shift,
-                     IntegerRange entries) {
+                     IntegerRange entries, const std::vector<int64_t> *solved,
+                     int64_t solvedMin) {
     IntegerRange reachable = centered(input);
-    TableFunction function = [&plan, shift, reachable](unsigned, int64_t x) {
+    TableFunction function = [&plan, shift, reachable, solved,
+                              solvedMin](unsigned, int64_t x) {
       int64_t clamped = std::clamp(x, reachable.min, reachable.max);
-      return quarterSquare(clamped, plan->scale) - shift;
+      int64_t entry = solved ? (*solved)[clamped - solvedMin]
+                             : quarterSquare(clamped, plan->scale);
+      return entry - shift;
     };
     return lowering.emitLookup(
         input, std::nullopt, function,
         getStorageRange(getSignedBitWidth(entries), true), 1.0, 0, op);
   };
   FailureOr<IntegerForm> sumSquares =
-      squares(sum, plan->sumShift, plan->sumTable);
+      squares(sum, plan->sumShift, plan->sumTable,
+              exact ? &exact->sumEntries : nullptr, exact ? exact->sumMin : 0);
   FailureOr<IntegerForm> differenceSquares =
-      squares(difference, plan->differenceShift, plan->differenceTable);
+      squares(difference, plan->differenceShift, plan->differenceTable,
+              exact ? &exact->differenceEntries : nullptr,
+              exact ? exact->differenceMin : 0);
   if (failed(sumSquares) || failed(differenceSquares))
     return failure();
   IntegerForm product;
@@ -354,12 +374,13 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
       lowering, loc, sumSquares->value, differenceSquares->value,
       getSignedBitWidth(plan->product), true);
   // p = scale * x * y - (sumShift - differenceShift).
-  product.scales = {lhs->getScale(0) * rhs->getScale(0) / plan->scale};
+  product.scales = {factorsScale / plan->scale};
   product.offsets = {plan->differenceShift - plan->sumShift};
   product.ranges = {plan->product};
-  IntegerRange storage = out.getStorageRange();
   double productScale = product.scales.front();
   TableFunction requantize = [&](unsigned, int64_t x) {
+    if (exact)
+      return exact->getLevel(x);
     return quantizeValue(productScale * static_cast<double>(x), out.getScale(),
                          out.getZeroPoint(), storage);
   };

@@ -33,3 +33,9 @@ np.save("products_wide_x.npy",
         rng.uniform(-1.1, 1.1, (64, 8)).astype(np.float32))
 np.save("products_wide_y.npy",
         rng.uniform(-0.1, 2.1, (64, 8)).astype(np.float32))
+# products_exact_x.npy, products_exact_y.npy: every pair of two 7-bit
+# factors in [0, 1] (scale 1/127), 8 pairs a row.
+pairs = np.array([(a, b) for a in range(128) for b in range(128)],
+                 dtype=np.float64) / 127
+np.save("products_exact_x.npy", pairs[:, 0].reshape(-1, 8).astype(np.float32))
+np.save("products_exact_y.npy", pairs[:, 1].reshape(-1, 8).astype(np.float32))
