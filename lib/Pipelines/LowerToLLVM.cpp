@@ -52,6 +52,11 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // generics, which fusion merges into one loop nest.
   pm.addNestedPass<func::FuncOp>(createGeneralizeElementwise());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  // The parts of a split dot product as one contraction, one loop nest;
+  // after fusion, which would fuse the producer of a batched contraction's
+  // input into it (it reads the input itself, not one slice per part) and
+  // recompute it at every step of the reduction.
+  pm.addNestedPass<func::FuncOp>(createBatchContractions());
   pm.addPass(createCanonicalizerPass());
   // After fusion: vectorizable loops for contractions.
   pm.addNestedPass<func::FuncOp>(createInterchangeReductions());

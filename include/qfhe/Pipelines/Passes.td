@@ -56,6 +56,55 @@ def GeneralizeElementwise : Pass<"qfhe-generalize-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def BatchContractions : Pass<"qfhe-batch-contractions"> {
+  let summary = "Compute sibling contractions on slices of one tensor as one "
+                "batched linalg.generic";
+  let description = [{
+    A dot product split into parts (an allocation's `chunks`) is, in an
+    integer program, one contraction per part: the same `linalg.matmul` or
+    convolution on the next slice of the input, with the part's own weights
+    and starting constants, each rounded and then summed. Lowered as it is,
+    each part is a loop nest of its own to lower, optimize and JIT-compile
+    (an 8-part layer: 8 matmuls and 8 broadcasts of their constants). This
+    pass computes such parts as one `linalg.generic` with one more loop,
+    over the parts, outermost, whose result holds part p at [p]; each
+    part's result becomes the slice [p] of it, which bufferizes to a view.
+
+    Linalg ops with reduction loops, on tensors, with one result, are parts
+    of one group when they are the same computation (op, properties, types
+    and body; a body that reads `linalg.index` is left alone) and each of
+    their inputs is, from part to part:
+
+    - the same value;
+    - a constant (dense, of whole bytes): the constants are stacked into
+      one, the parts outermost;
+    - a slice (unit strides, static offsets, no rank reduction) of one
+      tensor, whole in every dimension but one, whose offset along that one
+      advances by the same step from part to part: the batched op reads the
+      tensor itself, at `index + offset + p * step`.
+
+    Their initial values are the same value, constants, `linalg.broadcast`s
+    of constants along the same dimensions (the parts' constants stacked
+    and broadcast once), or `linalg.fill`s of the same scalar. A group takes
+    the ops of a block in program order; the first op that does not fit
+    (the last, shorter part of an uneven split, say) starts a group of its
+    own. Results do not change, to the bit: every element of every part is
+    computed by the same body over the same reduction loops in the same
+    order.
+
+    `qfhe-lower-to-llvm` runs it after `qfhe-widen-integers` (parts whose
+    weights differ in width then have the same byte-wide types) and after
+    elementwise fusion: the batched op reads the whole input, not a slice
+    per part, and fusion would fuse the input's producer into it, to be
+    recomputed at every step of the reduction. Initial values that
+    `qfhe-generalize-elementwise` made generics are recognized as the
+    broadcasts and fills they are.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def AnnotateLoops : Pass<"qfhe-annotate-loops"> {
   let summary = "Tell LLVM which loops to vectorize and which to unroll";
   let description = [{
