@@ -4,8 +4,8 @@
 # Part of qfhe, a quantization compiler for fully homomorphic encryption.
 #
 # Two measurements, each a ratio against a baseline timed in the same call
-# (`farm-bench --vs 'B' -- A`: A and B alternate, the ratio taken pair by
-# pair; the medians are quoted):
+# (`bench/paired_time.py --vs 'B' -- A`: whole processes, A and B in turn,
+# the ratio taken pair by pair; the medians are quoted):
 #
 #  1. Compile time of `quant-opt --qfhe-pipeline=max-bit-width=P` (no
 #     calibration data: the estimated allocation) at caps 8 and 16 on the
@@ -25,8 +25,9 @@
 #        the quant-run part alone, QUANT_RUN_MODELS="" the pipeline part
 #        alone)
 # Needs a built tree (quant-opt, quant-run, quant-translate, QFHEPlugin),
-# /usr/lib/llvm-22/bin/mlir-opt, farm-bench, and /usr/bin/python3 with
-# numpy. Models are generated into a temporary directory.
+# /usr/lib/llvm-22/bin/mlir-opt, and /usr/bin/python3 with numpy (for the
+# models; bench/paired_time.py needs only the standard library). Models are
+# generated into a temporary directory.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -49,24 +50,28 @@ done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# median WHAT FILE: the median wall seconds of A or B, or of the ratio
-# A/B, from farm-bench's output in FILE.
+# median WHAT FILE: the median wall seconds of A or B, or of the pairwise
+# ratio A/B (WHAT = ratio), from bench/paired_time.py's output in FILE
+# (lines `WHAT wall min X median Y max Z ...`).
 median() {
-  awk -v w="$1" '$1 == w && $2 == "wall" { print ($3 == "s" ? $5 : $4); exit }' "$2"
+  awk -v w="$1" '$1 == w && $2 == "wall" { print $6; exit }' "$2"
 }
 
-# ok WHAT FILE: whether every counted run of A or B exited with 0.
+# ok WHO FILE: whether A or B ran all its runs and each exited with 0
+# (paired_time.py writes `exit WHO ...` lines for the others, and a
+# `timeout` line when the call was cut short).
 ok() {
-  grep -Eq "^$1 exit 0 \(([0-9]+) of \1\)" "$2"
+  grep -q "^$1 wall " "$2" && ! grep -Eq "^(exit $1 |timeout )" "$2"
 }
 
-# bench NAME TIMEOUT A... : runs farm-bench with B in $BASELINE, keeps its
-# output in $TMP/NAME.txt.
+# bench NAME TIMEOUT A... : times A against B in $BASELINE with
+# bench/paired_time.py, keeps its output in $TMP/NAME.txt.
 bench() {
   local name=$1 timeout=$2
   shift 2
-  farm-bench -n "$RUNS" --warmup 1 --timeout "$timeout" --vs "$BASELINE" \
-    -- "$@" > "$TMP/$name.txt" 2>&1 || true
+  /usr/bin/python3 "$ROOT/bench/paired_time.py" -n "$RUNS" --warmup 1 \
+    --timeout "$timeout" --vs "$BASELINE" -- "$@" > "$TMP/$name.txt" 2>&1 ||
+    true
 }
 
 echo "# Compile time and quant-run throughput"
@@ -74,7 +79,8 @@ echo
 echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m),"\
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')."
 echo "Reproduce: \`bench/compile_time.sh > bench/COMPILE_TIME.md\`"\
-  "(farm-bench, $RUNS runs per command after one warm-up; medians)."
+  "(whole-process timings, pairwise, by bench/paired_time.py; $RUNS runs"\
+  "per command after one warm-up; medians)."
 declare -A SECONDS_OF
 if [ -n "$SIZES" ]; then
 echo
@@ -110,7 +116,7 @@ PY
     file=$TMP/$sizes.$cap.txt
     a=$(median "A" "$file")
     b=$(median "B" "$file")
-    r=$(median "A/B" "$file")
+    r=$(median ratio "$file")
     ok A "$file" || { a="failed"; r="-"; }
     ok B "$file" || { b="failed"; r="-"; }
     echo "| $sizes | $params | ${b:-?} | $cap | ${a:-?} | ${r:-?}x |"
@@ -136,9 +142,9 @@ echo
 echo "Each model of the suite imported, calibrated on its calib_x.npy and compiled"
 echo "with \`--qfhe-pipeline=\"max-bit-width=8 calibration-data=calib_x.npy\"\`;"
 echo "both programs run by quant-run on 10,000 samples (the model's test images,"
-echo "repeated up to 10,000), batches of 256. Whole process: farm-bench, integer"
-echo "as A against float as B; samples/s of the sample loop and JIT compile"
-echo "seconds: the best of $RUNS runs' --report."
+echo "repeated up to 10,000), batches of 256. Whole process: the paired timer"
+echo "(bench/paired_time.py), integer as A against float as B; samples/s of the"
+echo "sample loop and JIT compile seconds: the best of $RUNS runs' --report."
 echo
 echo "| model | program | whole process (s) | samples/s (loop) | JIT compile (s) |"
 echo "|---|---|---|---|---|"
@@ -179,16 +185,16 @@ PY
   echo "| $model | float | $(median B "$file") | $float_rate | $(loop "$dir/cal.mlir" "$dir/x10000.npy" compile_seconds) |"
   echo "| $model | integer, cap 8 | $(median A "$file") | $int_rate | $(loop "$dir/int8.mlir" "$dir/x10000.npy" compile_seconds) |"
   if ok A "$file" && ok B "$file"; then
-    whole="$(median A/B "$file")x"
+    whole="$(median ratio "$file")x"
   else
-    whole="- (a run failed: see the farm-bench output below)"
+    whole="- (a run failed: see the paired_time.py output below)"
   fi
   RATIOS+="- $model: whole process integer / float $whole; loop throughput integer / float $(awk -v a="$int_rate" -v b="$float_rate" 'BEGIN { printf "%.2f", a / b }')x."$'\n'
 done
 echo
 printf '%s' "$RATIOS"
 echo
-echo "<details><summary>farm-bench output</summary>"
+echo "<details><summary>bench/paired_time.py output</summary>"
 echo
 echo '```'
 for f in "$TMP"/*.txt; do
