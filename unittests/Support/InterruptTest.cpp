@@ -78,4 +78,30 @@ TEST(InterruptDeathTest, SaysSoAndLeavesNoPartialOutput) {
   llvm::sys::fs::remove_directories(directory);
 }
 
+/// In a death test's child: exits with 0 when each interrupt signal's
+/// handler keeps handling and blocks the three signals while it runs (so
+/// that a second one, as `timeout` sends to the process and its group,
+/// cannot end the process before the files are removed), else with the
+/// number of the first signal that does not.
+void checkHandlersBlockFurtherInterrupts() {
+  reportInterrupts("quant-test");
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction action;
+    if (::sigaction(signal, nullptr, &action) != 0 ||
+        action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN ||
+        (action.sa_flags & (SA_RESETHAND | SA_NODEFER)) ||
+        !sigismember(&action.sa_mask, SIGINT) ||
+        !sigismember(&action.sa_mask, SIGTERM) ||
+        !sigismember(&action.sa_mask, SIGHUP))
+      std::_Exit(signal);
+  }
+  std::_Exit(0);
+}
+
+TEST(InterruptDeathTest, ASecondSignalWaitsForTheCleanUp) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(checkHandlersBlockFurtherInterrupts(),
+              ::testing::ExitedWithCode(0), "");
+}
+
 } // namespace
