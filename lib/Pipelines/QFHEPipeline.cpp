@@ -26,6 +26,8 @@ unsigned QFHEPipelineOptions::getTluBitWidth() const {
   return qfhe::getTluBitWidth(maxBitWidth, tluBitWidth);
 }
 
+bool QFHEPipelineOptions::fitsTables() const { return tluBitWidth == 0; }
+
 std::string
 mlir::qfhe::checkQFHEPipelineOptions(const QFHEPipelineOptions &options) {
   return OptionChecker()
@@ -74,7 +76,9 @@ static void buildFloatPath(OpPassManager &pm,
   allocate.weightBits = options.weightBits;
   allocate.strategy = options.strategy;
   allocate.calibrationData = options.calibrationData;
-  allocate.tluBitWidth = tlu;
+  // 0 stays 0: the allocation then plans the narrower lookups of layers
+  // whose tables would not fit (fit-tables below).
+  allocate.tluBitWidth = options.tluBitWidth;
   allocate.maxChunks = options.maxChunks;
   allocate.maxCost = options.maxCost;
   allocate.costTolerance = options.costTolerance;
@@ -95,6 +99,7 @@ static void buildFloatPath(OpPassManager &pm,
 
   LowerToIntegerOptions lower;
   lower.tluBitWidth = tlu;
+  lower.fitTables = options.fitsTables();
   pm.addPass(createLowerToInteger(lower));
   addVerification(pm, options);
 }
@@ -106,6 +111,7 @@ static void buildUserPath(OpPassManager &pm,
   LowerToIntegerOptions lower;
   lower.tluBitWidth = options.getTluBitWidth();
   lower.allowRounding = options.roundUserLookups;
+  lower.fitTables = options.fitsTables();
   pm.addPass(createLowerToInteger(lower));
   addVerification(pm, options);
 }

@@ -29,6 +29,16 @@ unsigned mlir::qfhe::getTluBitWidth(unsigned maxBitWidth,
   return tluBitWidth ? tluBitWidth : getDefaultTluBitWidth(maxBitWidth);
 }
 
+unsigned mlir::qfhe::getFittedLookupBits(unsigned lookupBits,
+                                         int64_t channels) {
+  if (channels > kMaxTableEntries)
+    return 0;
+  unsigned fits =
+      llvm::Log2_64(static_cast<uint64_t>(kMaxTableEntries) /
+                    static_cast<uint64_t>(std::max<int64_t>(channels, 1)));
+  return std::min(lookupBits, fits);
+}
+
 static std::string formatRange(OptionRange range) {
   return "[" + std::to_string(range.min) + ", " + std::to_string(range.max) +
          "]";

@@ -76,6 +76,11 @@ TEST(PipelineOptions, TheLookupWidthDefaultsToTheCapUpTo16) {
   options.maxBitWidth = 24;
   EXPECT_EQ(options.getTluBitWidth(), 16u);
   EXPECT_EQ(checkQFHEPipelineOptions(options), "");
+  // Left to the compiler, the width narrows where tables would not fit;
+  // asked for, it does not.
+  EXPECT_TRUE(options.fitsTables());
+  options.tluBitWidth = 16;
+  EXPECT_FALSE(options.fitsTables());
 }
 
 TEST(PipelineOptions, BadOptionsFailWhenThePassesStart) {

@@ -100,6 +100,23 @@ TEST(OptionRanges, TheDefaultLookupWidthIsTheCapUpTo16) {
   EXPECT_EQ(getTluBitWidth(24, 10), 10u);
 }
 
+TEST(OptionRanges, FittedLookupsHoldAtMost2To24TableEntries) {
+  // 256 channels x 2^16 entries is exactly 2^24; one more channel is not.
+  EXPECT_EQ(getFittedLookupBits(16, 256), 16u);
+  EXPECT_EQ(getFittedLookupBits(16, 257), 15u);
+  EXPECT_EQ(getFittedLookupBits(16, 1024), 14u);
+  EXPECT_EQ(getFittedLookupBits(16, 2048), 13u);
+  // Never wider than asked; no channel count counts as one.
+  EXPECT_EQ(getFittedLookupBits(8, 1024), 8u);
+  EXPECT_EQ(getFittedLookupBits(16, 1), 16u);
+  EXPECT_EQ(getFittedLookupBits(16, 0), 16u);
+  // 2^23 channels fit 1-bit lookups; 2^24 fit no lookup of 1 bit or more.
+  EXPECT_EQ(getFittedLookupBits(16, int64_t(1) << 23), 1u);
+  EXPECT_EQ(getFittedLookupBits(16, int64_t(1) << 24), 0u);
+  EXPECT_EQ(getFittedLookupBits(16, (int64_t(1) << 24) + 1), 0u);
+  EXPECT_EQ(getFittedLookupBits(16, INT64_MAX), 0u);
+}
+
 TEST(OptionRanges, FilesAreCheckedBeforeAnyWork) {
   llvm::SmallString<128> directory;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qfhe-options", directory));

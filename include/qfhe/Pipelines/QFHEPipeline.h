@@ -31,8 +31,9 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
   Option<unsigned> tluBitWidth{
       *this, "tlu-bit-width",
       llvm::cl::desc("Widest table lookup input, at most 16 (0: "
-                     "max-bit-width, at most 16); wider accumulators are "
-                     "rounded first"),
+                     "max-bit-width, at most 16, and narrower where one "
+                     "lookup's per-channel tables would exceed 2^24 "
+                     "entries); wider accumulators are rounded first"),
       llvm::cl::init(0)};
   Option<std::string> strategy{
       *this, "strategy",
@@ -107,6 +108,10 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
 
   /// tlu-bit-width, with 0 meaning max-bit-width (at most 16 bits).
   unsigned getTluBitWidth() const;
+  /// Whether lookups whose per-channel tables would exceed 2^24 entries
+  /// read fewer bits instead of failing: when tlu-bit-width is left to the
+  /// compiler (0).
+  bool fitsTables() const;
 };
 
 /// What is wrong with `options` (each bad value with its valid range,

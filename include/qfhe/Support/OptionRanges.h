@@ -56,6 +56,15 @@ unsigned getDefaultTluBitWidth(unsigned maxBitWidth);
 /// `tluBitWidth`, or the default for `maxBitWidth` when it is 0.
 unsigned getTluBitWidth(unsigned maxBitWidth, unsigned tluBitWidth);
 
+/// The most entries the tables of one lookup may hold in all (2^24: 256
+/// channels of 16-bit lookups), so that tables fit in memory.
+inline constexpr int64_t kMaxTableEntries = int64_t(1) << 24;
+
+/// The widest lookup input of at most `lookupBits` bits whose tables, one
+/// per channel of `channels` (at least 1), hold at most kMaxTableEntries
+/// entries: channels x 2^bits <= 2^24 (0 when not even 1 bit fits).
+unsigned getFittedLookupBits(unsigned lookupBits, int64_t channels);
+
 /// Collects what is wrong with a pass's or pipeline's options. Each check
 /// names the option and its value; `getMessage` joins the problems.
 class OptionChecker {

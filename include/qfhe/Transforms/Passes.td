@@ -355,7 +355,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
            "least 1)">,
     Option<"tluBitWidth", "tlu-bit-width", "unsigned", "0",
            "Widest lookup input of the measured programs, in [2, 16] (0: "
-           "max-bit-width, at most 16)">,
+           "max-bit-width, at most 16, and narrower for layers whose "
+           "per-channel tables would exceed 2^24 entries: the budgets keep "
+           "the headroom of their rounding)">,
     Option<"maxCost", "max-cost", "double", "0",
            "With calibration-data: most estimated FHE cost per sample, in "
            "8-bit bootstraps (docs/cost.md; 0: no budget)">,
@@ -431,7 +433,11 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     Option<"allowRounding", "allow-rounding", "bool", "true",
            "Round lookup inputs wider than tlu-bit-width (else it is an error "
            "naming the op, its range and the bits it needs: a user's "
-           "quantization is kept as it is)">
+           "quantization is kept as it is)">,
+    Option<"fitTables", "fit-tables", "bool", "false",
+           "With allow-rounding: where one lookup's tables (one per channel) "
+           "would hold more than 2^24 entries, round its input to the widest "
+           "width whose tables fit, with a remark (else it is an error)">
   ];
   let dependentDialects = [
     "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",

@@ -62,9 +62,9 @@ SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
 //===----------------------------------------------------------------------===//
 
 IntegerLowering::IntegerLowering(func::FuncOp func, unsigned tluBitWidth,
-                                 bool allowRounding)
+                                 bool allowRounding, bool fitTables)
     : func(func), tluBitWidth(tluBitWidth), allowRounding(allowRounding),
-      builder(func.getContext()) {}
+      fitTables(fitTables), builder(func.getContext()) {}
 
 FailureOr<IntegerForm> IntegerLowering::getForm(Value quantized,
                                                 Operation *user) {
@@ -118,9 +118,23 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
                               "dimension";
 
   // Round first when the input is too wide, dropping the fewest bits that
-  // bring every channel's rounded range within tlu-bit-width.
+  // bring every channel's rounded range within the lookup's width:
+  // tlu-bit-width, or with fitTables the widest whose tables fit.
   Value value = input.value;
   unsigned width = input.getWidth();
+  unsigned lookupBits = tluBitWidth;
+  if (fitTables && allowRounding) {
+    unsigned fitted = getFittedLookupBits(tluBitWidth, channels);
+    if (fitted >= 2 && fitted < tluBitWidth && width > fitted) {
+      lookupBits = fitted;
+      // On the location alone: the op printed with it would hold the
+      // tables' parameters.
+      emitRemark(loc) << "lookups of " << channels << " channels read "
+                      << fitted << " bits, not " << tluBitWidth << ": "
+                      << channels << " x 2^" << fitted << " table entries fit "
+                      << kMaxTableEntries << " (2^24)";
+    }
+  }
   unsigned drop = 0;
   SmallVector<IntegerRange> ranges;
   for (int64_t c = 0; c < channels; ++c)
@@ -134,14 +148,14 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
            << "; rounding it would change the program's arithmetic (allow it "
               "with allow-rounding, or round-user-lookups in qfhe-pipeline)";
   }
-  if (width > tluBitWidth) {
-    for (drop = width - tluBitWidth; drop < width; ++drop) {
+  if (width > lookupBits) {
+    for (drop = width - lookupBits; drop < width; ++drop) {
       IntegerRange whole{INT64_MAX, INT64_MIN};
       for (const IntegerRange &range : ranges) {
         whole.min = std::min(whole.min, roundingShiftRight(range.min, drop));
         whole.max = std::max(whole.max, roundingShiftRight(range.max, drop));
       }
-      if (getSignedBitWidth(whole) <= tluBitWidth)
+      if (getSignedBitWidth(whole) <= lookupBits)
         break;
     }
     unsigned roundedWidth = std::max(width - drop, 1u);

@@ -16,6 +16,7 @@
 #define QFHE_LIB_TRANSFORMS_LOWERTOINTEGER_INTEGERLOWERING_H
 
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
+#include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Support/QuantMath.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -68,14 +69,15 @@ using TableFunction = std::function<int64_t(unsigned channel, int64_t x)>;
 /// The widest lookup input: TFHE's programmable bootstraps take at most 16
 /// bits (tlu-bit-width's range).
 constexpr unsigned kMaxLookupBits = 16;
-/// The most entries the tables of one op may hold in all (2^24: 256
-/// channels of 16-bit lookups), so that tables fit in memory.
-constexpr int64_t kMaxTableEntries = int64_t(1) << 24;
 
 class IntegerLowering {
 public:
+  /// Lookups read at most `tluBitWidth` bits; wider inputs are rounded
+  /// first when `allowRounding`. With `fitTables`, a lookup whose tables
+  /// would hold more than kMaxTableEntries reads fewer bits (the widest
+  /// that fit its channels) instead of failing.
   IntegerLowering(func::FuncOp func, unsigned tluBitWidth,
-                  bool allowRounding = true);
+                  bool allowRounding = true, bool fitTables = false);
 
   LogicalResult run();
 
@@ -108,6 +110,7 @@ private:
   func::FuncOp func;
   unsigned tluBitWidth;
   bool allowRounding;
+  bool fitTables;
   OpBuilder builder;
   DenseMap<Value, IntegerForm> forms;
 };

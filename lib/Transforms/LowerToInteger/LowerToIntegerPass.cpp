@@ -46,7 +46,8 @@ struct LowerToIntegerPass
     getOperation().walk([&](func::FuncOp func) {
       if (func.isExternal())
         return;
-      failedAny |= failed(IntegerLowering(func, tlu, allowRounding).run());
+      failedAny |=
+          failed(IntegerLowering(func, tlu, allowRounding, fitTables).run());
     });
     if (failedAny)
       signalPassFailure();

@@ -235,6 +235,8 @@ struct AllocateBitsPass
   QuantizedWeightCache *weightCache = nullptr;
   /// The evaluator given to the pass (createAllocateBits), if any.
   std::shared_ptr<ProgramEvaluator> evaluator;
+  /// The widest lookup input (planLookupBits).
+  unsigned lookupBits = 0;
 
   /// Records the choices on the module (kAllocationSummaryAttr).
   void recordSummary(ArrayRef<LinearLayer> layers) {
@@ -414,8 +416,23 @@ struct AllocateBitsPass
   }
 
   /// The widest lookup input: accumulators wider are rounded first.
-  unsigned getLookupBits() const {
-    return getTluBitWidth(maxBitWidth, tluBitWidth);
+  unsigned getLookupBits() const { return lookupBits; }
+
+  /// tlu-bit-width, or when it is 0 the default narrowed to what the
+  /// tables of the widest layer fit (the lowering's fit-tables): every
+  /// budget keeps the headroom of that layer's rounding.
+  unsigned planLookupBits(ArrayRef<LinearLayer> layers) const {
+    unsigned bits = getTluBitWidth(maxBitWidth, tluBitWidth);
+    if (tluBitWidth != 0)
+      return bits;
+    for (const LinearLayer &layer : layers)
+      if (!layer.channels.empty()) {
+        unsigned fitted = getFittedLookupBits(
+            bits, static_cast<int64_t>(layer.channels.size()));
+        if (fitted >= 2)
+          bits = fitted;
+      }
+    return bits;
   }
 
   /// The l1 budget of each part's weights under cap `cap` (getPartBudget,
@@ -594,10 +611,13 @@ struct AllocateBitsPass
     FailureOr<std::shared_ptr<ProgramEvaluator>> programs = getEvaluator();
     if (failed(programs))
       return failure();
-    unsigned tlu = getLookupBits();
+    // Candidates lower as the pipeline does: lookups of at most
+    // tlu-bit-width bits, narrower where their tables would not fit.
+    unsigned tlu = getTluBitWidth(maxBitWidth, tluBitWidth);
     FailureOr<std::unique_ptr<AllocationScorer>> scorer =
         AllocationScorer::create(getOperation(), *programs, maxBitWidth, tlu,
-                                 *weightCache, solver);
+                                 *weightCache, solver,
+                                 /*fitTables=*/getLookupBits() < tlu);
     if (failed(scorer))
       return failure();
     (*scorer)->setBiasCorrection(biasCorrection);
@@ -762,6 +782,7 @@ struct AllocateBitsPass
     });
     if (badWeights)
       return signalPassFailure();
+    lookupBits = planLookupBits(layers);
     Builder b(&getContext());
     std::optional<unsigned> uniformBits = largestUniformBits(layers, solver);
     if (strategy == "uniform") {

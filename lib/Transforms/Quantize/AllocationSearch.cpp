@@ -156,7 +156,7 @@ static bool hasProductOfTwoTensors(ModuleOp module) {
 FailureOr<std::unique_ptr<AllocationScorer>> AllocationScorer::create(
     ModuleOp module, std::shared_ptr<ProgramEvaluator> evaluator,
     unsigned maxBitWidth, unsigned tluBitWidth, QuantizedWeightCache &cache,
-    const RangeSolver &solver) {
+    const RangeSolver &solver, bool fitTables) {
   std::unique_ptr<AllocationScorer> scorer(new AllocationScorer());
   scorer->module = module;
   scorer->evaluator = std::move(evaluator);
@@ -164,12 +164,13 @@ FailureOr<std::unique_ptr<AllocationScorer>> AllocationScorer::create(
   scorer->solver = &solver;
   scorer->maxBitWidth = maxBitWidth;
   scorer->tluBitWidth = tluBitWidth;
+  scorer->fitTables = fitTables;
   // Candidates are measured as integer programs where the lowering changes
   // what they compute: rounding before lookups narrower than the cap, and
   // the quarter squares of a product of two tensors, which drop low bits to
-  // fit a lookup.
+  // fit a lookup; and the lookups narrowed for their tables to fit.
   scorer->lowerCandidates =
-      tluBitWidth < maxBitWidth || hasProductOfTwoTensors(module);
+      tluBitWidth < maxBitWidth || fitTables || hasProductOfTwoTensors(module);
   // The entry: the one public function with a body.
   SmallVector<func::FuncOp> entries;
   for (auto function : module.getOps<func::FuncOp>())
@@ -224,6 +225,7 @@ LogicalResult AllocationScorer::lowerToIntegers(ModuleOp program) {
   PassManager pm(module.getContext());
   LowerToIntegerOptions lowering;
   lowering.tluBitWidth = tluBitWidth;
+  lowering.fitTables = fitTables;
   pm.addPass(createLowerToInteger(lowering));
   return pm.run(program);
 }

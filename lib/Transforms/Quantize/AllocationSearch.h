@@ -132,12 +132,15 @@ public:
   /// lookup rounds, the integer program computes what the quantized program
   /// computes, and the quantized program is run (no tables to build).
   /// Weights are quantized through `cache`; the ranges of `solver` (of
-  /// `module`) stand for those of every candidate. Errors are reported on
+  /// `module`) stand for those of every candidate. With `fitTables`, the
+  /// lookups whose tables would not fit read fewer bits (the lowering's
+  /// fit-tables) and candidates are lowered. Errors are reported on
   /// `module`.
   static FailureOr<std::unique_ptr<AllocationScorer>>
   create(ModuleOp module, std::shared_ptr<ProgramEvaluator> evaluator,
          unsigned maxBitWidth, unsigned tluBitWidth,
-         QuantizedWeightCache &cache, const RangeSolver &solver);
+         QuantizedWeightCache &cache, const RangeSolver &solver,
+         bool fitTables = false);
 
   /// Whether scores have the estimated FHE cost of the candidate's integer
   /// program (fused and lowered as the pipeline does, priced by the
@@ -178,6 +181,7 @@ private:
   const RangeSolver *solver = nullptr;
   unsigned maxBitWidth = 8;
   unsigned tluBitWidth = 8;
+  bool fitTables = false;
   /// Whether candidates are measured lowered to integers (lookups narrower
   /// than the cap, or products of two tensors).
   bool lowerCandidates = true;
