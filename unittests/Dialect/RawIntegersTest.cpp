@@ -17,6 +17,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -97,6 +98,17 @@ TEST(RawIntegers, ReadsAndBuildsLikeAPIntAtEveryWidth) {
         ASSERT_EQ(reader.size(), static_cast<int64_t>(values.size()));
         for (size_t i = 0; i < values.size(); ++i)
           EXPECT_EQ(reader[i], values[i]) << label << " at " << i;
+        // getMinMax over every range of the sample reads the same values.
+        for (size_t begin = 0; begin < values.size(); ++begin)
+          for (size_t end = begin + 1; end <= values.size(); ++end) {
+            auto [least, greatest] = reader.getMinMax(begin, end);
+            EXPECT_EQ(least, *std::min_element(values.begin() + begin,
+                                               values.begin() + end))
+                << label << " [" << begin << ", " << end << ")";
+            EXPECT_EQ(greatest, *std::max_element(values.begin() + begin,
+                                                  values.begin() + end))
+                << label << " [" << begin << ", " << end << ")";
+          }
       }
     }
   }
@@ -113,6 +125,7 @@ TEST(RawIntegers, EqualValuesBuildASplat) {
   ASSERT_EQ(reader.size(), 16);
   for (int64_t i = 0; i < 16; ++i)
     EXPECT_EQ(reader[i], -5);
+  EXPECT_EQ(reader.getMinMax(3, 9), (std::pair<int64_t, int64_t>{-5, -5}));
 }
 
 TEST(RawIntegers, ReadsBitsAndWideElementsThroughAPInt) {
@@ -138,6 +151,8 @@ TEST(RawIntegers, ReadsBitsAndWideElementsThroughAPInt) {
       wide, ArrayRef<APInt>{APInt(128, -7, true), APInt(128, 9)}));
   EXPECT_EQ(wideReader[0], -7);
   EXPECT_EQ(wideReader[1], 9);
+  EXPECT_EQ(wideReader.getMinMax(0, 2), (std::pair<int64_t, int64_t>{-7, 9}));
+  EXPECT_EQ(bitReader.getMinMax(1, 3), (std::pair<int64_t, int64_t>{-1, 0}));
   auto u64 = RankedTensorType::get(
       {1}, IntegerType::get(&context, 64, IntegerType::Unsigned));
   RawIntegers u64Reader(

@@ -43,8 +43,8 @@ double mlir::qfhe::roundToType(double value, Type type) {
 
 /// A float function applied in the precision `rounding` gives: f32 calls
 /// the float version of the C library function, like the compiled program.
-static double apply(const FloatRounding &rounding, float (*f32)(float),
-                    double (*f64)(double), double x) {
+static double applyMath(const FloatRounding &rounding, float (*f32)(float),
+                        double (*f64)(double), double x) {
   if (rounding.isF32())
     return f32(static_cast<float>(x));
   return rounding(f64(x));
@@ -71,6 +71,50 @@ static bool isInterpretable(Operation &op) {
              math::CeilOp, math::FloorOp, math::RoundOp, math::RoundEvenOp,
              math::TruncOp, math::PowFOp, math::FmaOp, math::SinOp, math::CosOp,
              math::AtanOp, tensor::ExtractOp>(op);
+}
+
+/// The kind of an interpretable op (isInterpretable, not a constant).
+static BodyInterpreter::Kind getKind(Operation &op) {
+  using K = BodyInterpreter::Kind;
+  return llvm::TypeSwitch<Operation *, K>(&op)
+      .Case([](arith::AddFOp) { return K::AddF; })
+      .Case([](arith::SubFOp) { return K::SubF; })
+      .Case([](arith::MulFOp) { return K::MulF; })
+      .Case([](arith::DivFOp) { return K::DivF; })
+      .Case([](arith::RemFOp) { return K::RemF; })
+      .Case([](arith::NegFOp) { return K::NegF; })
+      .Case([](arith::MaximumFOp) { return K::MaximumF; })
+      .Case([](arith::MinimumFOp) { return K::MinimumF; })
+      .Case([](arith::MaxNumFOp) { return K::MaxNumF; })
+      .Case([](arith::MinNumFOp) { return K::MinNumF; })
+      .Case([](arith::CmpFOp) { return K::CmpF; })
+      .Case([](arith::SelectOp) { return K::Select; })
+      .Case([](arith::ExtFOp) { return K::ExtF; })
+      .Case([](arith::TruncFOp) { return K::TruncF; })
+      .Case([](arith::SIToFPOp) { return K::SIToFP; })
+      .Case([](arith::IndexCastOp) { return K::IndexCast; })
+      .Case([](math::ExpOp) { return K::Exp; })
+      .Case([](math::Exp2Op) { return K::Exp2; })
+      .Case([](math::ExpM1Op) { return K::ExpM1; })
+      .Case([](math::LogOp) { return K::Log; })
+      .Case([](math::Log2Op) { return K::Log2; })
+      .Case([](math::Log1pOp) { return K::Log1p; })
+      .Case([](math::SqrtOp) { return K::Sqrt; })
+      .Case([](math::RsqrtOp) { return K::Rsqrt; })
+      .Case([](math::TanhOp) { return K::Tanh; })
+      .Case([](math::ErfOp) { return K::Erf; })
+      .Case([](math::SinOp) { return K::Sin; })
+      .Case([](math::CosOp) { return K::Cos; })
+      .Case([](math::AtanOp) { return K::Atan; })
+      .Case([](math::AbsFOp) { return K::AbsF; })
+      .Case([](math::CeilOp) { return K::Ceil; })
+      .Case([](math::FloorOp) { return K::Floor; })
+      .Case([](math::RoundOp) { return K::Round; })
+      .Case([](math::RoundEvenOp) { return K::RoundEven; })
+      .Case([](math::TruncOp) { return K::Trunc; })
+      .Case([](math::PowFOp) { return K::PowF; })
+      .Case([](math::FmaOp) { return K::Fma; })
+      .Default([](Operation *) { return K::Extract; });
 }
 
 BodyInterpreter::BodyInterpreter(Block &body) : body(body) {
@@ -127,8 +171,19 @@ BodyInterpreter::BodyInterpreter(Block &body) : body(body) {
       continue;
     }
     initial.push_back(0.0);
-    Step step{
-        &op, FloatRounding(op.getResult(0).getType()), {}, result, tensor};
+    Step step{getKind(op), FloatRounding(op.getResult(0).getType()), {},
+              result,      arith::CmpFPredicate::AlwaysFalse,        {},
+              {}};
+    if (auto cmp = dyn_cast<arith::CmpFOp>(op))
+      step.predicate = cmp.getPredicate();
+    if (tensor) {
+      // Decoded once: a table evaluates the body for every entry.
+      auto values = tensor.tryGetValues<APFloat>();
+      for (APFloat value : *values)
+        step.tensor.push_back(value.convertToDouble());
+      llvm::append_range(step.shape,
+                         cast<ShapedType>(tensor.getType()).getShape());
+    }
     for (Value operand : op.getOperands())
       step.operands.push_back(getSlot(operand));
     steps.push_back(std::move(step));
@@ -184,87 +239,148 @@ static bool compare(arith::CmpFPredicate predicate, double a, double b) {
   return false;
 }
 
+double BodyInterpreter::apply(const Step &step, ArrayRef<double> in) {
+  const FloatRounding &round = step.rounding;
+  switch (step.kind) {
+  case Kind::AddF:
+    return round(in[0] + in[1]);
+  case Kind::SubF:
+    return round(in[0] - in[1]);
+  case Kind::MulF:
+    return round(in[0] * in[1]);
+  case Kind::DivF:
+    return round(in[0] / in[1]);
+  case Kind::RemF:
+    return round(std::fmod(in[0], in[1]));
+  case Kind::NegF:
+    return -in[0];
+  case Kind::MaximumF:
+    return std::isnan(in[0]) || std::isnan(in[1]) ? std::nan("")
+                                                  : std::max(in[0], in[1]);
+  case Kind::MinimumF:
+    return std::isnan(in[0]) || std::isnan(in[1]) ? std::nan("")
+                                                  : std::min(in[0], in[1]);
+  case Kind::MaxNumF:
+    return std::fmax(in[0], in[1]);
+  case Kind::MinNumF:
+    return std::fmin(in[0], in[1]);
+  case Kind::CmpF:
+    return compare(step.predicate, in[0], in[1]) ? 1.0 : 0.0;
+  case Kind::Select:
+    return in[0] != 0.0 ? in[1] : in[2];
+  case Kind::ExtF:
+  case Kind::IndexCast:
+    return in[0];
+  case Kind::TruncF:
+  case Kind::SIToFP:
+    return round(in[0]);
+  case Kind::Exp:
+    return applyMath(round, expf, exp, in[0]);
+  case Kind::Exp2:
+    return applyMath(round, exp2f, exp2, in[0]);
+  case Kind::ExpM1:
+    return applyMath(round, expm1f, expm1, in[0]);
+  case Kind::Log:
+    return applyMath(round, logf, log, in[0]);
+  case Kind::Log2:
+    return applyMath(round, log2f, log2, in[0]);
+  case Kind::Log1p:
+    return applyMath(round, log1pf, log1p, in[0]);
+  case Kind::Sqrt:
+    return applyMath(round, sqrtf, sqrt, in[0]);
+  case Kind::Rsqrt:
+    return round(1.0 / round(std::sqrt(in[0])));
+  case Kind::Tanh:
+    return applyMath(round, tanhf, tanh, in[0]);
+  case Kind::Erf:
+    return applyMath(round, erff, erf, in[0]);
+  case Kind::Sin:
+    return applyMath(round, sinf, sin, in[0]);
+  case Kind::Cos:
+    return applyMath(round, cosf, cos, in[0]);
+  case Kind::Atan:
+    return applyMath(round, atanf, atan, in[0]);
+  case Kind::AbsF:
+    return std::fabs(in[0]);
+  case Kind::Ceil:
+    return std::ceil(in[0]);
+  case Kind::Floor:
+    return std::floor(in[0]);
+  case Kind::Round:
+    return std::round(in[0]);
+  case Kind::RoundEven:
+    return std::nearbyint(in[0]);
+  case Kind::Trunc:
+    return std::trunc(in[0]);
+  case Kind::PowF:
+    return round(std::pow(in[0], in[1]));
+  case Kind::Fma:
+    return round(std::fma(in[0], in[1], in[2]));
+  case Kind::Extract: {
+    // Operand 0 is the tensor; the indices follow.
+    uint64_t index = 0;
+    for (auto [dim, size] : llvm::enumerate(step.shape))
+      index = index * size + static_cast<uint64_t>(in[dim + 1]);
+    return step.tensor[index];
+  }
+  }
+  return std::nan("");
+}
+
 double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
   slots.assign(initial.begin(), initial.end());
   for (auto [index, value] :
        llvm::enumerate(arguments.take_front(body.getNumArguments())))
     slots[1 + index] = value;
+  SmallVector<double, 4> in;
   for (const Step &step : steps) {
-    const FloatRounding &round = step.rounding;
-    auto in = [&](unsigned i) { return slots[step.operands[i]]; };
-    double result =
-        llvm::TypeSwitch<Operation *, double>(step.op)
-            .Case([&](arith::AddFOp) { return round(in(0) + in(1)); })
-            .Case([&](arith::SubFOp) { return round(in(0) - in(1)); })
-            .Case([&](arith::MulFOp) { return round(in(0) * in(1)); })
-            .Case([&](arith::DivFOp) { return round(in(0) / in(1)); })
-            .Case([&](arith::RemFOp) { return round(std::fmod(in(0), in(1))); })
-            .Case([&](arith::NegFOp) { return -in(0); })
-            .Case([&](arith::MaximumFOp) {
-              return std::isnan(in(0)) || std::isnan(in(1))
-                         ? std::nan("")
-                         : std::max(in(0), in(1));
-            })
-            .Case([&](arith::MinimumFOp) {
-              return std::isnan(in(0)) || std::isnan(in(1))
-                         ? std::nan("")
-                         : std::min(in(0), in(1));
-            })
-            .Case([&](arith::MaxNumFOp) { return std::fmax(in(0), in(1)); })
-            .Case([&](arith::MinNumFOp) { return std::fmin(in(0), in(1)); })
-            .Case([&](arith::CmpFOp cmp) {
-              return compare(cmp.getPredicate(), in(0), in(1)) ? 1.0 : 0.0;
-            })
-            .Case([&](arith::SelectOp) { return in(0) != 0.0 ? in(1) : in(2); })
-            .Case([&](arith::ExtFOp) { return in(0); })
-            .Case([&](arith::TruncFOp) { return round(in(0)); })
-            .Case([&](arith::SIToFPOp) { return round(in(0)); })
-            .Case([&](arith::IndexCastOp) { return in(0); })
-            .Case([&](math::ExpOp) { return apply(round, expf, exp, in(0)); })
-            .Case(
-                [&](math::Exp2Op) { return apply(round, exp2f, exp2, in(0)); })
-            .Case([&](math::ExpM1Op) {
-              return apply(round, expm1f, expm1, in(0));
-            })
-            .Case([&](math::LogOp) { return apply(round, logf, log, in(0)); })
-            .Case(
-                [&](math::Log2Op) { return apply(round, log2f, log2, in(0)); })
-            .Case([&](math::Log1pOp) {
-              return apply(round, log1pf, log1p, in(0));
-            })
-            .Case(
-                [&](math::SqrtOp) { return apply(round, sqrtf, sqrt, in(0)); })
-            .Case([&](math::RsqrtOp) {
-              return round(1.0 / round(std::sqrt(in(0))));
-            })
-            .Case(
-                [&](math::TanhOp) { return apply(round, tanhf, tanh, in(0)); })
-            .Case([&](math::ErfOp) { return apply(round, erff, erf, in(0)); })
-            .Case([&](math::SinOp) { return apply(round, sinf, sin, in(0)); })
-            .Case([&](math::CosOp) { return apply(round, cosf, cos, in(0)); })
-            .Case(
-                [&](math::AtanOp) { return apply(round, atanf, atan, in(0)); })
-            .Case([&](math::AbsFOp) { return std::fabs(in(0)); })
-            .Case([&](math::CeilOp) { return std::ceil(in(0)); })
-            .Case([&](math::FloorOp) { return std::floor(in(0)); })
-            .Case([&](math::RoundOp) { return std::round(in(0)); })
-            .Case([&](math::RoundEvenOp) { return std::nearbyint(in(0)); })
-            .Case([&](math::TruncOp) { return std::trunc(in(0)); })
-            .Case([&](math::PowFOp) { return round(std::pow(in(0), in(1))); })
-            .Case([&](math::FmaOp) {
-              return round(std::fma(in(0), in(1), in(2)));
-            })
-            .Case([&](tensor::ExtractOp extract) {
-              ElementsAttr attr = step.tensor;
-              auto shape = cast<ShapedType>(attr.getType());
-              uint64_t index = 0;
-              for (unsigned dim = 0; dim < extract.getIndices().size(); ++dim)
-                index = index * shape.getDimSize(dim) +
-                        static_cast<uint64_t>(in(dim + 1));
-              return (*attr.tryGetValues<APFloat>())[index].convertToDouble();
-            })
-            .Default([](Operation *) { return std::nan(""); });
-    slots[step.result] = result;
+    in.clear();
+    for (unsigned operand : step.operands)
+      in.push_back(slots[operand]);
+    slots[step.result] = apply(step, in);
   }
   return slots[yielded];
+}
+
+void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
+                                  ArrayRef<double> others,
+                                  MutableArrayRef<double> results) {
+  size_t length = firsts.size();
+  slots.assign(initial.begin(), initial.end());
+  varying.assign(initial.size(), false);
+  rows.resize(initial.size() * length);
+  if (body.getNumArguments() > 0) {
+    varying[1] = true;
+    llvm::copy(firsts, rows.begin() + length);
+  }
+  for (auto [index, value] : llvm::enumerate(
+           others.take_front(std::max(body.getNumArguments(), 1u) - 1)))
+    slots[2 + index] = value;
+  // Each op over the whole row, or once where no operand varies.
+  SmallVector<double, 4> in;
+  for (const Step &step : steps) {
+    bool varies = llvm::any_of(step.operands,
+                               [&](unsigned slot) { return varying[slot]; });
+    in.assign(step.operands.size(), 0.0);
+    auto read = [&](size_t k) {
+      for (auto [i, slot] : llvm::enumerate(step.operands))
+        in[i] = varying[slot] ? rows[slot * length + k] : slots[slot];
+    };
+    if (!varies) {
+      read(0);
+      slots[step.result] = apply(step, in);
+      continue;
+    }
+    varying[step.result] = true;
+    double *out = rows.data() + step.result * length;
+    for (size_t k = 0; k < length; ++k) {
+      read(k);
+      out[k] = apply(step, in);
+    }
+  }
+  if (varying[yielded])
+    llvm::copy(ArrayRef<double>(rows.data() + yielded * length, length),
+               results.begin());
+  else
+    std::fill(results.begin(), results.end(), slots[yielded]);
 }

@@ -14,6 +14,7 @@
 #ifndef QFHE_LIB_TRANSFORMS_LOWERTOINTEGER_BODYINTERPRETER_H
 #define QFHE_LIB_TRANSFORMS_LOWERTOINTEGER_BODYINTERPRETER_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Block.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/Support/LLVM.h"
@@ -21,6 +22,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir {
 namespace qfhe {
@@ -72,16 +74,71 @@ public:
   /// reals) and returns the real the terminator yields (operand 0).
   double evaluate(ArrayRef<double> arguments);
 
+  /// Evaluates the body once for each of `firsts` as its first argument,
+  /// with `others` as the following arguments, into `results` (as many as
+  /// `firsts`): what evaluate gives for each, op by op over the whole row
+  /// (a table's row holds up to 2^16 entries).
+  void evaluateRow(ArrayRef<double> firsts, ArrayRef<double> others,
+                   MutableArrayRef<double> results);
+
+  /// The ops the interpreter knows.
+  enum class Kind {
+    AddF,
+    SubF,
+    MulF,
+    DivF,
+    RemF,
+    NegF,
+    MaximumF,
+    MinimumF,
+    MaxNumF,
+    MinNumF,
+    CmpF,
+    Select,
+    ExtF,
+    TruncF,
+    SIToFP,
+    IndexCast,
+    Exp,
+    Exp2,
+    ExpM1,
+    Log,
+    Log2,
+    Log1p,
+    Sqrt,
+    Rsqrt,
+    Tanh,
+    Erf,
+    Sin,
+    Cos,
+    Atan,
+    AbsF,
+    Ceil,
+    Floor,
+    Round,
+    RoundEven,
+    Trunc,
+    PowF,
+    Fma,
+    Extract
+  };
+
 private:
   /// One op of the body, its operands and result as slots of `slots`.
   struct Step {
-    Operation *op;
+    Kind kind;
     FloatRounding rounding;
     SmallVector<unsigned, 3> operands;
     unsigned result;
-    /// The constant tensor of a tensor.extract.
-    ElementsAttr tensor;
+    /// The predicate of an arith.cmpf.
+    arith::CmpFPredicate predicate = arith::CmpFPredicate::AlwaysFalse;
+    /// The constant tensor of a tensor.extract, decoded, and its shape.
+    SmallVector<double> tensor;
+    SmallVector<int64_t> shape;
   };
+
+  /// The result of `step` on its operands' values `in`.
+  static double apply(const Step &step, ArrayRef<double> in);
 
   /// The slot of `value`: block arguments, captured constants and results
   /// of the body's ops have one; any other value reads slot 0 (0.0).
@@ -98,6 +155,10 @@ private:
   SmallVector<double> slots;
   SmallVector<Step> steps;
   unsigned yielded = 0;
+  /// evaluateRow's state: per slot, whether it varies along the row, and
+  /// the rows of those that do (slot s at s * row length).
+  SmallVector<bool> varying;
+  std::vector<double> rows;
 };
 
 /// Rounds `value` to the float type `type` (f16, bf16, f32, f64).

@@ -102,6 +102,19 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
     const IntegerForm &input, std::optional<int64_t> channelAxis,
     TableFunction function, IntegerRange outputStorage, double outputScale,
     int64_t outputZeroPoint, Operation *op) {
+  TableRowFunction rows = [&function](unsigned channel, ArrayRef<int64_t> xs,
+                                      MutableArrayRef<int64_t> qs) {
+    for (auto [x, q] : llvm::zip_equal(xs, qs))
+      q = function(channel, x);
+  };
+  return emitLookup(input, channelAxis, rows, outputStorage, outputScale,
+                    outputZeroPoint, op);
+}
+
+FailureOr<IntegerForm> IntegerLowering::emitLookup(
+    const IntegerForm &input, std::optional<int64_t> channelAxis,
+    const TableRowFunction &function, IntegerRange outputStorage,
+    double outputScale, int64_t outputZeroPoint, Operation *op) {
   Location loc = op->getLoc();
   auto inputType = cast<RankedTensorType>(input.value.getType());
   std::optional<int64_t> axis = input.axis;
@@ -202,11 +215,14 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   SmallVector<int64_t> table;
   table.reserve(channels * entries);
   IntegerRange reached{INT64_MAX, INT64_MIN};
+  SmallVector<int64_t> xs(entries), qs(entries);
   for (int64_t c = 0; c < channels; ++c) {
+    int64_t offset = input.getOffset(c);
+    for (int64_t i = 0; i < entries; ++i)
+      xs[i] = (low + i) * (int64_t(1) << (drop + input.unitBits)) - offset;
+    function(c, xs, qs);
     for (int64_t v = low; v < low + entries; ++v) {
-      int64_t x =
-          v * (int64_t(1) << (drop + input.unitBits)) - input.getOffset(c);
-      int64_t q = function(c, x);
+      int64_t q = qs[v - low];
       if (!outputStorage.contains(q))
         return op->emitError()
                << "table entry " << q << " is outside the result storage ["

@@ -64,6 +64,10 @@ struct IntegerForm {
 /// A function tabulated by a lookup: from a channel and a centered input
 /// integer x (real = scale_c * x) to the output integer.
 using TableFunction = std::function<int64_t(unsigned channel, int64_t x)>;
+/// The same a row at a time: for a channel and its centered input integers
+/// `xs`, the output integers into `qs` (as many as `xs`).
+using TableRowFunction = std::function<void(
+    unsigned channel, ArrayRef<int64_t> xs, MutableArrayRef<int64_t> qs)>;
 
 /// Lowers one function.
 /// The widest lookup input: TFHE's programmable bootstraps take at most 16
@@ -98,6 +102,12 @@ public:
   FailureOr<IntegerForm>
   emitLookup(const IntegerForm &input, std::optional<int64_t> channelAxis,
              TableFunction function, IntegerRange outputStorage,
+             double outputScale, int64_t outputZeroPoint, Operation *op);
+  /// The same with a function evaluated a row (a channel's entries) at a
+  /// time.
+  FailureOr<IntegerForm>
+  emitLookup(const IntegerForm &input, std::optional<int64_t> channelAxis,
+             const TableRowFunction &function, IntegerRange outputStorage,
              double outputScale, int64_t outputZeroPoint, Operation *op);
 
   /// A signless integer constant tensor of the fewest bits holding `values`.

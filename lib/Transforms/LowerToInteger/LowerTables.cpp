@@ -49,11 +49,11 @@ int64_t quantizeLikeProgram(double y, double scale, int64_t zeroPoint,
 /// Tabulates `function` on `input` with the result storage, scale and zero
 /// point of `out` (per tensor) and records the lookup as the integer form
 /// of `result`.
-LogicalResult lookupInto(IntegerLowering &lowering, Value result,
-                         const IntegerForm &input,
-                         std::optional<int64_t> channelAxis,
-                         const TableFunction &function, const QuantParams &out,
-                         Operation *op) {
+template <typename Function>
+LogicalResult
+lookupInto(IntegerLowering &lowering, Value result, const IntegerForm &input,
+           std::optional<int64_t> channelAxis, const Function &function,
+           const QuantParams &out, Operation *op) {
   FailureOr<IntegerForm> form =
       lowering.emitLookup(input, channelAxis, function, out.getStorageRange(),
                           out.getScale(), out.getZeroPoint(), op);
@@ -82,16 +82,24 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   // Integers stand for reals through the input's integer form; the
   // quantized op dequantizes with (q - zp) * scale in `type`, and q - zp is
   // the centered integer x.
+  // A row (a channel's entries) at a time: the body op by op over the row.
   const IntegerForm &form = *input;
   bool withChannel = op.getChannelAxis().has_value();
-  TableFunction function = [&](unsigned channel, int64_t x) {
-    double real =
-        round(round(static_cast<double>(x)) * round(form.getScale(channel)));
-    SmallVector<double, 2> arguments{real};
-    if (withChannel)
-      arguments.push_back(static_cast<double>(channel));
-    double y = interpreter.evaluate(arguments);
-    return quantizeLikeProgram(y, outScale, outZero, storage, round);
+  SmallVector<double> reals, ys;
+  TableRowFunction function = [&](unsigned channel, ArrayRef<int64_t> xs,
+                                  MutableArrayRef<int64_t> qs) {
+    double scale = round(form.getScale(channel));
+    reals.resize(xs.size());
+    ys.resize(xs.size());
+    for (auto [x, real] : llvm::zip_equal(xs, reals))
+      real = round(round(static_cast<double>(x)) * scale);
+    double channelArgument = static_cast<double>(channel);
+    interpreter.evaluateRow(reals,
+                            withChannel ? ArrayRef<double>(channelArgument)
+                                        : ArrayRef<double>(),
+                            ys);
+    for (auto [y, q] : llvm::zip_equal(ys, qs))
+      q = quantizeLikeProgram(y, outScale, outZero, storage, round);
   };
   return lookupInto(lowering, op.getResult(), form, op.getChannelAxis(),
                     function, out, op);

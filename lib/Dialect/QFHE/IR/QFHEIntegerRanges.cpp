@@ -70,13 +70,10 @@ std::optional<IntegerRange> LutOp::getReachedRange(int64_t row,
   if (from > to)
     return std::nullopt;
   int64_t entries = static_cast<int64_t>(type->size());
-  RawIntegers values(getTable());
-  IntegerRange reached{INT64_MAX, INT64_MIN};
-  for (int64_t x = from; x <= to; ++x) {
-    int64_t value = values[row * entries + (x - type->min)];
-    reached = {std::min(reached.min, value), std::max(reached.max, value)};
-  }
-  return reached;
+  int64_t first = row * entries - type->min;
+  auto [least, greatest] =
+      RawIntegers(getTable()).getMinMax(first + from, first + to + 1);
+  return IntegerRange{least, greatest};
 }
 
 void LutOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,

@@ -8,7 +8,9 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdint>
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -27,6 +29,43 @@ RawIntegers::RawIntegers(DenseIntElementsAttr attr)
     for (const APInt &value : attr.getValues<APInt>())
       decoded.push_back(isUnsigned ? static_cast<int64_t>(value.getZExtValue())
                                    : value.getSExtValue());
+}
+
+template <typename Word>
+std::pair<int64_t, int64_t> RawIntegers::getMinMaxOf(int64_t begin,
+                                                     int64_t end) const {
+  int64_t least = INT64_MAX, greatest = INT64_MIN;
+  const char *data = raw.data();
+  for (int64_t index = begin; index < end; ++index) {
+    int64_t value = extend(load<Word>(data + index * sizeof(Word)));
+    least = std::min(least, value);
+    greatest = std::max(greatest, value);
+  }
+  return {least, greatest};
+}
+
+std::pair<int64_t, int64_t> RawIntegers::getMinMax(int64_t begin,
+                                                   int64_t end) const {
+  if (splat || !decoded.empty() ||
+      (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8)) {
+    int64_t least = INT64_MAX, greatest = INT64_MIN;
+    for (int64_t index = begin; index < end; ++index) {
+      int64_t value = (*this)[index];
+      least = std::min(least, value);
+      greatest = std::max(greatest, value);
+    }
+    return {least, greatest};
+  }
+  switch (bytes) {
+  case 1:
+    return getMinMaxOf<uint8_t>(begin, end);
+  case 2:
+    return getMinMaxOf<uint16_t>(begin, end);
+  case 4:
+    return getMinMaxOf<uint32_t>(begin, end);
+  default:
+    return getMinMaxOf<uint64_t>(begin, end);
+  }
 }
 
 SmallVector<int64_t> mlir::qfhe::readRawIntegers(DenseIntElementsAttr attr) {

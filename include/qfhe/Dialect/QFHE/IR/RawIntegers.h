@@ -19,6 +19,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstring>
+#include <utility>
 
 namespace mlir {
 namespace qfhe {
@@ -62,7 +63,14 @@ public:
 
   int64_t size() const { return numElements; }
 
+  /// The least and the greatest of elements [begin, end) (begin < end), in
+  /// one pass with the element size known outside the loop.
+  std::pair<int64_t, int64_t> getMinMax(int64_t begin, int64_t end) const;
+
 private:
+  template <typename Word>
+  std::pair<int64_t, int64_t> getMinMaxOf(int64_t begin, int64_t end) const;
+
   template <typename Word> static uint64_t load(const char *element) {
     Word word;
     std::memcpy(&word, element, sizeof(Word));
