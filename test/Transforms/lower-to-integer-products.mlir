@@ -2,9 +2,9 @@
 // RUN: quant-opt %s --qfhe-lower-to-integer=tlu-bit-width=8 \
 // RUN: | quant-opt --qfhe-verify-bitwidth="max-bit-width=8 tlu-bit-width=8"
 
-// Exact products: with nothing dropped, the integer program computes what
-// the quantized program computes, bit for bit, on every pair of inputs
-// (and on two clamped samples).
+// Exact products: the packed lookup computes what the quantized program
+// computes, bit for bit, on every pair of inputs (and on two clamped
+// samples).
 // RUN: quant-run %s --entry products --data %S/Inputs/products_x.npy \
 // RUN:   --data %S/Inputs/products_y.npy -o %t.quantized.0.npy -o %t.quantized.1.npy
 // RUN: quant-opt %s --qfhe-lower-to-integer=tlu-bit-width=8 -o %t.integer.mlir
@@ -48,22 +48,22 @@
 !ex = !quant.uniform<i7:f32, 7.874015718698501e-03:-64>
 !ep = !quant.uniform<i2:f32, 3.400000e-01:-2>
 
-// x is 4-bit (z in [-8, 7]); y is 3-bit with zero point 2, held as
-// z in [-4, 3] standing for y = z + 2 in [-2, 5]. s = zx + zy in [-12, 10]
-// and d = zx - zy in [-11, 11] take 5 bits; the tables hold
-// floor((s + 2)^2 / 4) - 18 in [-18, 18] and floor((d - 2)^2 / 4) - 21 in
-// [-21, 21] (6 bits), so their difference x * y - 3 lies in [-39, 39]
-// (7 bits) and nothing is dropped. x * x is one lookup on x.
+// x is 4-bit (z in [-8, 7], 16 levels); y is 3-bit with zero point 2,
+// held as z in [-4, 3] (8 levels) standing for y = z + 2 in [-2, 5]. The
+// 128 pairs fit one 7-bit lookup: p = 8 * zx + zy + 4 in [-64, 63]
+// numbers them (computed in 64 bits, truncated), and its table holds each
+// pair's quantized product. x * x is one lookup on x.
 // CHECK-LABEL: func @products
-// CHECK: %[[S:.*]] = linalg.generic {{.*}} ins(%[[X:.*]], %[[Y:.*]] : tensor<?x8xi4>, tensor<?x8xi3>) outs({{.*}} : tensor<?x8xi5>)
-// CHECK: arith.addi
-// CHECK: %[[D:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[Y]] : tensor<?x8xi4>, tensor<?x8xi3>) outs({{.*}} : tensor<?x8xi5>)
-// CHECK: arith.subi
-// CHECK: %[[TS:.*]] = qfhe.lut %[[S]] {table = dense<{{.*}}> : tensor<32xi6>} : tensor<?x8xi5> -> tensor<?x8xi6>
-// CHECK: %[[TD:.*]] = qfhe.lut %[[D]] {table = dense<{{.*}}> : tensor<32xi6>} : tensor<?x8xi5> -> tensor<?x8xi6>
-// CHECK: %[[P:.*]] = linalg.generic {{.*}} ins(%[[TS]], %[[TD]] : tensor<?x8xi6>, tensor<?x8xi6>) outs({{.*}} : tensor<?x8xi7>)
-// CHECK: arith.subi
-// CHECK: qfhe.lut %[[P]] {{.*}} : tensor<?x8xi7> -> tensor<?x8xi8>
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} ins(%[[X:.*]], %[[Y:.*]] : tensor<?x8xi4>, tensor<?x8xi3>) outs({{.*}} : tensor<?x8xi7>)
+// CHECK: %[[ZX:.*]] = arith.extsi %{{.*}} : i4 to i64
+// CHECK: %[[ZY:.*]] = arith.extsi %{{.*}} : i3 to i64
+// CHECK: %[[NY:.*]] = arith.constant 8 : i64
+// CHECK: %[[SCALED:.*]] = arith.muli %[[ZX]], %[[NY]] : i64
+// CHECK: %[[SUM:.*]] = arith.addi %[[SCALED]], %[[ZY]] : i64
+// CHECK: %[[C:.*]] = arith.constant 4 : i64
+// CHECK: %[[CENTERED:.*]] = arith.addi %[[SUM]], %[[C]] : i64
+// CHECK: arith.trunci %[[CENTERED]] : i64 to i7
+// CHECK: qfhe.lut %[[P]] {table = dense<{{.*}}> : tensor<128xi8>} : tensor<?x8xi7> -> tensor<?x8xi8>
 // CHECK: qfhe.lut %[[X]] {{.*}} : tensor<?x8xi4> -> tensor<?x8xi8>
 // CHECK-NOT: qfhe.lut
 // CHECK: return

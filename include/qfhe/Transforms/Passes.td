@@ -411,8 +411,10 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     the input's range and the bits it needs). `qfhe.add`
     and `qfhe.sub` rescale both operands to a common scale with a lookup
     each, add exactly, and requantize with a third. `qfhe.mul` of two
-    tensors is the squares trick, `x * y = floor((x + y)^2 / 4) -
-    floor((x - y)^2 / 4)`: the exact sum and difference of the factors'
+    tensors whose pairs of levels fit a table of `tlu-bit-width` bits is
+    one lookup of both packed into one integer (`ny * zx + zy + c`, every
+    pair numbered), exact; otherwise it is the squares trick,
+    `x * y = floor((x + y)^2 / 4) - floor((x - y)^2 / 4)`: the exact sum and difference of the factors'
     integers, a lookup of each quarter square (exact, or both scaled by
     the largest factor below 1 that keeps them and their difference within
     `tlu-bit-width`; scaled tables hold entries, within the same ranges,

@@ -25,6 +25,7 @@
 #include "qfhe/Support/Rescale.h"
 #include "qfhe/Support/SquaresProduct.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -292,6 +293,78 @@ LowerResult lowerSquare(IntegerLowering &lowering, MulOp op,
                     op);
 }
 
+/// x * y as one lookup, where every pair of the factors' levels fits a
+/// table of at most `width` bits: p = ny * zx + zy + c numbers the pairs
+/// (zx, zy the stored integers, ny the levels of y, c centering p on 0),
+/// and entry p holds the pair's quantized product. Exact, and one
+/// bootstrap where the squares trick takes three. The sum is computed in
+/// 64 bits and truncated: exact modulo 2^N, as the verifier reads it, and p
+/// fits N bits. std::nullopt when a factor has per-channel parameters or
+/// the pairs do not fit.
+std::optional<LogicalResult>
+lowerPackedProduct(IntegerLowering &lowering, MulOp op, const IntegerForm &lhs,
+                   const IntegerForm &rhs, const QuantParams &out,
+                   unsigned width) {
+  if (!isPlainForm(lhs) || !isPlainForm(rhs))
+    return std::nullopt;
+  IntegerRange rx = lhs.getWholeRange(), ry = rhs.getWholeRange();
+  int64_t nx = rx.max - rx.min + 1, ny = ry.max - ry.min + 1;
+  if (nx > (int64_t(1) << kMaxLookupBits) ||
+      ny > (int64_t(1) << kMaxLookupBits))
+    return std::nullopt;
+  int64_t half = nx / 2;
+  IntegerRange packed{-half * ny, (nx - half) * ny - 1};
+  unsigned bits = getSignedBitWidth(packed);
+  if (bits > width)
+    return std::nullopt;
+  int64_t shift = -(rx.min + half) * ny - ry.min;
+
+  OpBuilder &builder = lowering.getBuilder();
+  Location loc = op.getLoc();
+  IntegerType type = getSignlessType(builder.getContext(), bits);
+  IntegerType wide = builder.getI64Type();
+  Value init = tensor::EmptyOp::create(
+      builder, loc, tensor::getMixedSizes(builder, loc, lhs.value), type);
+  auto rank = cast<ShapedType>(lhs.value.getType()).getRank();
+  AffineMap identity = builder.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      builder, loc, init.getType(), ValueRange{lhs.value, rhs.value},
+      ValueRange{init}, SmallVector<AffineMap>(3, identity), iterators,
+      [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+        auto constant = [&](int64_t value) -> Value {
+          return arith::ConstantOp::create(b, bodyLoc,
+                                           b.getIntegerAttr(wide, value));
+        };
+        Value x = arith::ExtSIOp::create(b, bodyLoc, wide, args[0]);
+        Value y = arith::ExtSIOp::create(b, bodyLoc, wide, args[1]);
+        Value scaled = arith::MulIOp::create(b, bodyLoc, x, constant(ny));
+        Value sum = arith::AddIOp::create(b, bodyLoc, scaled, y);
+        Value centered =
+            arith::AddIOp::create(b, bodyLoc, sum, constant(shift));
+        Value truncated = arith::TruncIOp::create(b, bodyLoc, type, centered);
+        linalg::YieldOp::create(b, bodyLoc, truncated);
+      });
+  IntegerForm pairs;
+  pairs.value = generic.getResult(0);
+  pairs.scales = {1.0};
+  pairs.offsets = {0};
+  pairs.ranges = {packed};
+  // Entries outside the pairs never occur; they repeat the nearest pair's.
+  IntegerRange storage = out.getStorageRange();
+  double factorsScale = lhs.getScale(0) * rhs.getScale(0);
+  TableFunction product = [&](unsigned, int64_t p) {
+    int64_t index = std::clamp(p, packed.min, packed.max) - packed.min;
+    int64_t x = rx.min + index / ny - lhs.getOffset(0);
+    int64_t y = ry.min + index % ny - rhs.getOffset(0);
+    return quantizeValue(factorsScale * static_cast<double>(x * y),
+                         out.getScale(), out.getZeroPoint(), storage);
+  };
+  return lookupInto(lowering, op.getResult(), pairs, std::nullopt, product, out,
+                    op);
+}
+
 /// x * y of two encrypted tensors by the squares trick: x + y and x - y
 /// (exact, in at most tlu-bit-width bits, after rescaling the operands to
 /// tlu-bit-width - 1 bits when they are wider), a lookup of the quarter
@@ -311,6 +384,9 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
     return lowerSquare(lowering, op, *lhs, out);
 
   unsigned width = std::min(lowering.getTluBitWidth(), kMaxLookupBits);
+  if (std::optional<LogicalResult> packed =
+          lowerPackedProduct(lowering, op, *lhs, *rhs, out, width))
+    return *packed;
   auto sumsFit = [width](const IntegerForm &a, const IntegerForm &b) {
     IntegerRange ra = a.getWholeRange(), rb = b.getWholeRange();
     return isPlainForm(a) && isPlainForm(b) &&
