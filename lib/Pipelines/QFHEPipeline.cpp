@@ -83,6 +83,7 @@ static void buildFloatPath(OpPassManager &pm,
   allocate.maxCost = options.maxCost;
   allocate.costTolerance = options.costTolerance;
   allocate.biasCorrection = options.biasCorrection;
+  allocate.inputLevels = options.inputLevels;
   pm.addPass(createAllocateBits(allocate));
   CheckFidelityOptions fidelity;
   fidelity.minAgreement = options.minAgreement;

@@ -46,6 +46,27 @@
 // MEASURED: remark: measured: input_bits = {{[0-9]}}, {{weighted|nearest}} rounding, chunks = {{[12]}}, input range x {{[0-9.]+}}
 // MEASURED: remark: measured: input_bits = {{[0-9]}}
 // MEASURED: remark: {{[0-9]+}} candidates measured; best agrees with the float program on {{[0-9.]+}}% of the calibration samples, output error {{[0-9.]+}}% (rms)
+// With input-levels, inputs of fewer levels than their bits hold are
+// measured too, from the whole-bit search's result; on mlp3 the first
+// layer takes 12 of its 16 levels (a budget of 63 / 11 = 5), and the
+// pipeline proves the cap.
+// RUN: quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
+// RUN:   --qfhe-allocate-bits="max-bit-width=6 print calibration-data=%S/Inputs/mlp3_x.npy input-levels" 2>&1 \
+// RUN: | FileCheck %s --check-prefix=LEVELS --implicit-check-not=warning
+// LEVELS: remark: measured: input_bits = 4, {{weighted|nearest}} rounding, chunks = 1, input range x {{[0-9.]+}}, 12 input levels
+// RUN: quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
+// RUN:   --qfhe-pipeline="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy input-levels=true report=-" \
+// RUN: | FileCheck %s --check-prefix=LEVELS-REPORT
+// LEVELS-REPORT: "input_bits": 4,
+// LEVELS-REPORT-NEXT: "input_levels": 12,
+// LEVELS-REPORT-NEXT: "loc":
+// LEVELS-REPORT-NEXT: "op": "linalg.matmul",
+// LEVELS-REPORT-NEXT: "per_channel": true,
+// LEVELS-REPORT-NEXT: "rounding": "{{weighted|nearest}}",
+// LEVELS-REPORT-NEXT: "weight_bits": 8,
+// LEVELS-REPORT-NEXT: "weight_l1": 5
+// LEVELS-REPORT: "widest": {
+// LEVELS-REPORT-NEXT: "bits": 6,
 // The summary says what the search measured, and the verifier's report
 // carries it.
 // RUN: quant-opt %S/Inputs/mlp3.mlir \

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Allocation.h"
+#include "AllocationSearch.h"
 
 #include "gtest/gtest.h"
 
@@ -61,6 +62,59 @@ TEST(PartBudget, HeadroomMakesTheRoundingLandOnTheLookupWidth) {
   // Without headroom the full cap rounds to one value too many.
   EXPECT_EQ(roundedValues(256, 8, 2), 65);
   EXPECT_EQ(getPartBudget(16, 1, 1, 8), 65535 - 128);
+}
+
+TEST(PartBudget, FewerLevelsLeaveMoreBudget) {
+  // 6-bit cap: 3-bit inputs of all 8 levels span 7, of 6 levels span 5.
+  EXPECT_EQ(getPartBudget(6, 3, 1, 0, 0), 9);
+  EXPECT_EQ(getPartBudget(6, 3, 1, 0, 8), 9);
+  EXPECT_EQ(getPartBudget(6, 3, 1, 0, 6), 12);
+  // 2-bit inputs of 3 levels: L * 2 <= 63; with 4 parts L * 2 <= 64 - 10.
+  EXPECT_EQ(getPartBudget(6, 2, 1, 0, 3), 31);
+  EXPECT_EQ(getPartBudget(6, 2, 4, 0, 3), 27);
+  // Levels outside [2, 2^bits] are clamped: more levels than the bits hold
+  // is all of them, fewer than two is two.
+  EXPECT_EQ(getPartBudget(6, 2, 1, 0, 100), getPartBudget(6, 2, 1));
+  EXPECT_EQ(getPartBudget(6, 2, 1, 0, 1), 63);
+  // The headroom of a narrower lookup applies the same way.
+  EXPECT_EQ(getPartBudget(8, 3, 1, 6, 6), (255 - 2) / 5);
+  // Every budget keeps the accumulator within the cap.
+  for (unsigned cap : {4u, 6u, 8u})
+    for (unsigned bits = 1; bits <= 4; ++bits)
+      for (int64_t levels = 2; levels <= (int64_t(1) << bits); ++levels) {
+        int64_t budget = getPartBudget(cap, bits, 1, 0, levels);
+        EXPECT_LE(budget * (levels - 1) + 1, int64_t(1) << cap)
+            << "cap " << cap << " bits " << bits << " levels " << levels;
+        EXPECT_GT((budget + 1) * (levels - 1) + 1, int64_t(1) << cap);
+      }
+}
+
+TEST(LevelsRange, NarrowsTheSignedStorageAroundZero) {
+  using Range = std::pair<int64_t, int64_t>;
+  // All levels: the signed storage range of the bits.
+  EXPECT_EQ(getLevelsRange(3, 0), Range(-4, 3));
+  EXPECT_EQ(getLevelsRange(3, 8), Range(-4, 3));
+  // Fewer: k values from -floor(k / 2), zero included, inside the storage.
+  EXPECT_EQ(getLevelsRange(3, 6), Range(-3, 2));
+  EXPECT_EQ(getLevelsRange(3, 5), Range(-2, 2));
+  EXPECT_EQ(getLevelsRange(2, 3), Range(-1, 1));
+  EXPECT_EQ(getLevelsRange(1, 2), Range(-1, 0));
+  // Clamped to [2, 2^bits].
+  EXPECT_EQ(getLevelsRange(2, 1), Range(-1, 0));
+  EXPECT_EQ(getLevelsRange(2, 9), Range(-2, 1));
+}
+
+TEST(LevelCandidates, AllLevelsAndThreeQuarters) {
+  EXPECT_EQ(getLevelCandidates(1), SmallVector<int64_t>({2}));
+  EXPECT_EQ(getLevelCandidates(2), SmallVector<int64_t>({4, 3}));
+  EXPECT_EQ(getLevelCandidates(3), SmallVector<int64_t>({8, 6}));
+  EXPECT_EQ(getLevelCandidates(8), SmallVector<int64_t>({256, 192}));
+  // Each narrowed candidate lies strictly between n - 1 and n bits' levels.
+  for (unsigned bits = 2; bits <= 16; ++bits) {
+    int64_t narrowed = getLevelCandidates(bits).back();
+    EXPECT_GT(narrowed, int64_t(1) << (bits - 1));
+    EXPECT_LT(narrowed, int64_t(1) << bits);
+  }
 }
 
 } // namespace

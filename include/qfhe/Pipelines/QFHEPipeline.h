@@ -63,6 +63,12 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
       llvm::cl::desc("Equalize the calibrated channel ranges between layers "
                      "(qfhe-equalize-channels; strategy a2q only)"),
       llvm::cl::init(true)};
+  Option<bool> inputLevels{
+      *this, "input-levels",
+      llvm::cl::desc("With calibration-data: also measure inputs of three "
+                     "quarters of their levels (a third more weight budget; "
+                     "docs/pipeline.md)"),
+      llvm::cl::init(false)};
   Option<double> minAgreement{
       *this, "min-agreement",
       llvm::cl::desc("With calibration-data: warn when the compiled program "

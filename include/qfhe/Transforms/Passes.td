@@ -272,7 +272,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     chunks; 0 for none), `per_channel`, `rounding` (`weighted` or
     `nearest`), and when chosen `chunks` (the parts each dot product is
     accumulated in), `input_clip` (the factor the input's range shrinks
-    by before it is quantized) and `bias_correction = false` (the measured
+    by before it is quantized), `input_levels` (the integers the input
+    takes, fewer than its bits hold, for a budget of (2^P - 1) / (levels -
+    1)) and `bias_correction = false` (the measured
     search found the layer more faithful without qfhe-quantize's bias
     correction).
 
@@ -369,6 +371,10 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     Option<"biasCorrection", "bias-correction", "bool", "true",
            "Measured candidates are quantized with bias correction "
            "(qfhe-quantize's option of the same name)">,
+    Option<"inputLevels", "input-levels", "bool", "false",
+           "With calibration-data: also measure inputs of three quarters of "
+           "their levels (input_levels, a third more weight budget), from "
+           "the whole-bit search's result">,
     Option<"printChoices", "print", "bool", "false",
            "Emit a remark per layer with the choice and its estimated error">
   ];

@@ -630,6 +630,7 @@ struct AllocateBitsPass
     options.maxInputBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
     options.uniformBits = uniformBits;
     options.biasCorrection = biasCorrection;
+    options.narrowLevels = inputLevels;
     if (maxCost > 0)
       options.maxCost = maxCost;
     if (costTolerance >= 0)
@@ -664,15 +665,19 @@ struct AllocateBitsPass
           continue;
         auto allocation =
             layer.op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-        layer.op->emitRemark()
-            << "measured: input_bits = " << getAllocatedInputBits(allocation)
-            << ", "
-            << (hasRounding(allocation)
-                    ? (hasWeightedRounding(allocation) ? "weighted" : "nearest")
-                    : "uniform per-tensor")
-            << " rounding, chunks = " << getAllocatedChunks(allocation)
-            << ", input range x "
-            << formatNumber(getAllocatedInputClip(allocation), 3);
+        InFlightDiagnostic remark = layer.op->emitRemark();
+        remark << "measured: input_bits = " << getAllocatedInputBits(allocation)
+               << ", "
+               << (hasRounding(allocation)
+                       ? (hasWeightedRounding(allocation) ? "weighted"
+                                                          : "nearest")
+                       : "uniform per-tensor")
+               << " rounding, chunks = " << getAllocatedChunks(allocation)
+               << ", input range x "
+               << formatNumber(getAllocatedInputClip(allocation), 3);
+        if (allocation.get("input_levels"))
+          remark << ", " << getAllocatedInputLevels(allocation)
+                 << " input levels";
       }
       if (best)
         emitRemark(getOperation().getLoc())

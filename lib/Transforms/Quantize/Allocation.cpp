@@ -14,25 +14,42 @@
 using namespace mlir;
 using namespace mlir::qfhe;
 
+/// `inputLevels` within [2, 2^inputBits] (0: 2^inputBits).
+static int64_t clampLevels(unsigned inputBits, int64_t inputLevels) {
+  int64_t all = int64_t(1) << inputBits;
+  return inputLevels <= 0 ? all : std::clamp<int64_t>(inputLevels, 2, all);
+}
+
+std::pair<int64_t, int64_t> mlir::qfhe::getLevelsRange(unsigned inputBits,
+                                                       int64_t inputLevels) {
+  int64_t levels = clampLevels(inputBits, inputLevels);
+  int64_t low = -(levels / 2);
+  return {low, low + levels - 1};
+}
+
 int64_t mlir::qfhe::getPartBudget(unsigned cap, unsigned inputBits,
-                                  int64_t chunks, unsigned tluBits) {
+                                  int64_t chunks, unsigned tluBits,
+                                  int64_t inputLevels) {
   double room = chunks > 1 ? std::ldexp(1.0, cap) - 2.0 * chunks - 2.0
                            : std::ldexp(1.0, cap) - 1.0;
   if (tluBits > 0 && tluBits < cap)
     room -= std::ldexp(1.0, static_cast<int>(cap - tluBits) - 1);
-  return std::max<int64_t>(0, static_cast<int64_t>(std::floor(
-                                  room / (std::ldexp(1.0, inputBits) - 1.0))));
+  double inputSpan =
+      static_cast<double>(clampLevels(inputBits, inputLevels) - 1);
+  return std::max<int64_t>(0,
+                           static_cast<int64_t>(std::floor(room / inputSpan)));
 }
 
 DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
                                            bool weightedRounding,
-                                           int64_t chunks, double clip) const {
+                                           int64_t chunks, double clip,
+                                           int64_t inputLevels) const {
   Builder b(ctx);
   SmallVector<NamedAttribute> entries{
       b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
       b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
-      b.getNamedAttr("weight_l1",
-                     b.getI64IntegerAttr(getBudget(inputBits, chunks))),
+      b.getNamedAttr("weight_l1", b.getI64IntegerAttr(getBudget(
+                                      inputBits, chunks, inputLevels))),
       b.getNamedAttr("per_channel", b.getBoolAttr(true)),
       b.getNamedAttr(
           "rounding",
@@ -41,6 +58,10 @@ DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
     entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
   if (clip < 1.0)
     entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
+  int64_t levels = clampLevels(inputBits, inputLevels);
+  if (levels < (int64_t(1) << inputBits))
+    entries.push_back(
+        b.getNamedAttr("input_levels", b.getI64IntegerAttr(levels)));
   return b.getDictionaryAttr(entries);
 }
 
@@ -67,6 +88,12 @@ DictionaryAttr AllocationBuilder::uniform(unsigned bits) const {
 unsigned mlir::qfhe::getAllocatedInputBits(DictionaryAttr allocation) {
   return static_cast<unsigned>(
       allocation.getAs<IntegerAttr>("input_bits").getInt());
+}
+
+int64_t mlir::qfhe::getAllocatedInputLevels(DictionaryAttr allocation) {
+  auto levels = allocation.getAs<IntegerAttr>("input_levels");
+  return levels ? levels.getInt()
+                : int64_t(1) << getAllocatedInputBits(allocation);
 }
 
 int64_t mlir::qfhe::getAllocatedChunks(DictionaryAttr allocation) {

@@ -16,6 +16,8 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <utility>
+
 namespace mlir {
 namespace qfhe {
 
@@ -29,9 +31,17 @@ namespace qfhe {
 /// a range of 2^P values, centered at the bottom of P bits, rounds to
 /// 2^tlu + 1 values and would cost one more bit. Leaving 2^(d-1) values of
 /// headroom makes it round to exactly 2^tlu values (tluBits 0 or >= P:
-/// no rounding, no headroom).
+/// no rounding, no headroom). An input of `inputLevels` integers (0: all
+/// 2^n of its bits) spans `inputLevels - 1` in place of 2^n - 1.
 int64_t getPartBudget(unsigned cap, unsigned inputBits, int64_t chunks,
-                      unsigned tluBits = 0);
+                      unsigned tluBits = 0, int64_t inputLevels = 0);
+
+/// The integers an input of `inputBits` bits and `inputLevels` levels
+/// takes (`inputLevels` clamped to [2, 2^inputBits]; 0: all 2^inputBits):
+/// the signed storage range of the bits, narrowed from the top so that it
+/// still contains zero, [-floor(k/2), k - 1 - floor(k/2)] for k levels.
+std::pair<int64_t, int64_t> getLevelsRange(unsigned inputBits,
+                                           int64_t inputLevels);
 
 /// Builds the allocations of one cap and weight width.
 class AllocationBuilder {
@@ -50,12 +60,16 @@ public:
   /// (`weighted`: by the importance of their inputs, else to nearest at the
   /// scale that meets the budget). Its folded bias may be corrected
   /// (withBiasCorrection).
+  /// `inputLevels` (0: all 2^inputBits) narrows the input to fewer
+  /// integers than its bits hold, for a larger budget (`input_levels`).
   DictionaryAttr weighted(unsigned inputBits, bool weightedRounding = true,
-                          int64_t chunks = 1, double clip = 1.0) const;
-  /// The l1 budget of each part's weights over `inputBits`-bit inputs in
-  /// `chunks` parts (what `weighted` records).
-  int64_t getBudget(unsigned inputBits, int64_t chunks) const {
-    return getPartBudget(maxBitWidth, inputBits, chunks, tluBits);
+                          int64_t chunks = 1, double clip = 1.0,
+                          int64_t inputLevels = 0) const;
+  /// The l1 budget of each part's weights over `inputBits`-bit inputs of
+  /// `inputLevels` levels in `chunks` parts (what `weighted` records).
+  int64_t getBudget(unsigned inputBits, int64_t chunks,
+                    int64_t inputLevels = 0) const {
+    return getPartBudget(maxBitWidth, inputBits, chunks, tluBits, inputLevels);
   }
   /// A pool or sum reading `inputBits`-bit inputs from the input range
   /// shrunk by `clip`.
@@ -72,6 +86,8 @@ private:
 
 /// The bits of the input an allocation reads.
 unsigned getAllocatedInputBits(DictionaryAttr allocation);
+/// The integers its input takes: `input_levels`, else 2^input_bits.
+int64_t getAllocatedInputLevels(DictionaryAttr allocation);
 /// The parts its dot products are accumulated in (1 without chunks).
 int64_t getAllocatedChunks(DictionaryAttr allocation);
 /// Whether its weights are rounded by importance.

@@ -298,10 +298,16 @@ AllocationScorer::score(const ScoreBound &bound) {
 /// calibrated range: outliers saturate, the rest gets a finer step.
 static constexpr double kClips[] = {0.85, 0.7, 0.55, 0.4};
 
-SmallVector<CandidateStep>
-mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
-                              const AllocationBuilder &builder,
-                              unsigned maxBitWidth, unsigned maxInputBits) {
+SmallVector<int64_t> mlir::qfhe::getLevelCandidates(unsigned inputBits) {
+  int64_t all = int64_t(1) << inputBits;
+  if (inputBits < 2)
+    return {all};
+  return {all, 3 * all / 4};
+}
+
+SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
+    const SearchLayer &layer, const AllocationBuilder &builder,
+    unsigned maxBitWidth, unsigned maxInputBits, bool narrowLevels) {
   SmallVector<CandidateStep> steps;
   // Pools and sums keep their bits; their input range may shrink (max
   // pooling passes it on to its users, which decide).
@@ -319,8 +325,8 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
   // Input bits within two of the current choice; weighted or nearest
   // rounding in one part, weighted in more.
   SmallVector<int64_t> chunkCounts = layer.chunkCounts;
-  steps.push_back([&builder, chunkCounts, maxBitWidth,
-                   maxInputBits](DictionaryAttr chosen) {
+  steps.push_back([&builder, chunkCounts, maxInputBits,
+                   narrowLevels](DictionaryAttr chosen) {
     unsigned current = getAllocatedInputBits(chosen);
     unsigned low = current > 2 ? current - 2 : 1;
     unsigned high = std::min<unsigned>({current + 2, maxInputBits});
@@ -332,10 +338,14 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
     bool corrected = allowsBiasCorrection(chosen);
     SmallVector<DictionaryAttr> candidates;
     for (unsigned n = low; n <= high; ++n)
-      for (auto [chunks, weighted] : shapes)
-        if (getPartBudget(maxBitWidth, n, chunks) >= 1)
-          candidates.push_back(withBiasCorrection(
-              builder.weighted(n, weighted, chunks, clip), corrected));
+      for (int64_t levels : narrowLevels
+                                ? getLevelCandidates(n)
+                                : SmallVector<int64_t>{int64_t(1) << n})
+        for (auto [chunks, weighted] : shapes)
+          if (builder.getBudget(n, chunks, levels) >= 1)
+            candidates.push_back(withBiasCorrection(
+                builder.weighted(n, weighted, chunks, clip, levels),
+                corrected));
     return candidates;
   });
   // Then the input range: clipping its outliers gives the values that
@@ -346,7 +356,8 @@ mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
       candidates.push_back(
           withBiasCorrection(builder.weighted(getAllocatedInputBits(chosen),
                                               hasWeightedRounding(chosen),
-                                              getAllocatedChunks(chosen), clip),
+                                              getAllocatedChunks(chosen), clip,
+                                              getAllocatedInputLevels(chosen)),
                              allowsBiasCorrection(chosen)));
     return candidates;
   });
@@ -552,12 +563,22 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
                                            const SearchOptions &options,
                                            AllocationScorer &scorer) {
   SearchResult result;
-  SmallVector<SmallVector<CandidateStep>> steps;
-  for (const SearchLayer &layer : layers)
+  // The descent over whole-bit inputs first, then (with narrowLevels)
+  // over every candidate, narrowed input levels too, from its result: the
+  // finer candidates can only improve on what the coarser search finds,
+  // never lead it elsewhere.
+  SmallVector<SmallVector<CandidateStep>> steps, finerSteps;
+  for (const SearchLayer &layer : layers) {
     steps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
-                                      options.maxInputBits));
+                                      options.maxInputBits,
+                                      /*narrowLevels=*/false));
+    finerSteps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
+                                           options.maxInputBits,
+                                           options.narrowLevels));
+  }
   ProgressLine progress("qfhe-allocate-bits", "candidates measured");
   Descent descent(layers, steps, scorer, progress);
+  Descent finer(layers, finerSteps, scorer, progress);
   FidelityOrder order(options.maxCost);
   // Costs are needed during the fidelity descent only under a budget.
   scorer.setMeasureCost(options.maxCost.has_value());
@@ -576,18 +597,19 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   }
   // The most faithful allocation (within the budget). An estimate that
   // already matches the float program is kept.
-  descent.run(
-      best,
-      [&](const std::optional<AllocationScore> &current) {
-        return order.boundFor(current);
-      },
-      [&](const AllocationScore &candidate,
-          const std::optional<AllocationScore> &current) {
-        return order.prefers(candidate, current);
-      },
-      [&](const std::optional<AllocationScore> &current) {
-        return current && order.fits(*current) && current->isNearlyExact();
-      });
+  auto fidelityBound = [&](const std::optional<AllocationScore> &current) {
+    return order.boundFor(current);
+  };
+  auto moreFaithful = [&](const AllocationScore &candidate,
+                          const std::optional<AllocationScore> &current) {
+    return order.prefers(candidate, current);
+  };
+  auto nearlyExact = [&](const std::optional<AllocationScore> &current) {
+    return current && order.fits(*current) && current->isNearlyExact();
+  };
+  descent.run(best, fidelityBound, moreFaithful, nearlyExact);
+  if (options.narrowLevels)
+    finer.run(best, fidelityBound, moreFaithful, nearlyExact);
   // Then the cheapest allocation whose fidelity stays within the tolerance
   // of the most faithful one's (a fixed reference: the losses of several
   // layers' changes add up to the tolerance at most).
@@ -608,7 +630,7 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
     double minAgreement = best->agreement - kCheaperAgreementDrop;
     AllocationScore limit;
     limit.divergence = best->divergence * (1 + *options.costTolerance);
-    descent.run(
+    finer.run(
         best,
         [&](const std::optional<AllocationScore> &current) {
           ScoreBound bound;

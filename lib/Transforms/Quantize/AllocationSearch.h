@@ -210,16 +210,26 @@ struct SearchLayer {
 using CandidateStep =
     std::function<SmallVector<DictionaryAttr>(DictionaryAttr chosen)>;
 
+/// The input levels the search tries with `inputBits`-bit inputs: all
+/// 2^n, and from 2 bits on 3 * 2^(n-2), halfway (in levels) to n - 1 bits.
+/// Under a cap P an input of k levels leaves the weights an l1 budget of
+/// about (2^P - 1) / (k - 1): three quarters of the levels give a third
+/// more budget, a step between the factor of two that one input bit
+/// trades, which is coarse where budgets are small (docs/pipeline.md).
+SmallVector<int64_t> getLevelCandidates(unsigned inputBits);
+
 /// The candidates measured in place of a layer's allocation, in steps:
 /// weighted layers try other input bits (within two of the current, up to
-/// `maxInputBits`), nearest rounding in one part and weighted rounding in
+/// `maxInputBits`) and, with `narrowLevels`, fewer input levels
+/// (getLevelCandidates), nearest rounding in one part and weighted rounding in
 /// other part counts, then (with those chosen) input ranges clipped to 0.85
 /// to 0.4 of the calibrated range; pools and sums only the clipping. Each
 /// candidate keeps the chosen allocation's bias correction.
 SmallVector<CandidateStep> getCandidateSteps(const SearchLayer &layer,
                                              const AllocationBuilder &builder,
                                              unsigned maxBitWidth,
-                                             unsigned maxInputBits);
+                                             unsigned maxInputBits,
+                                             bool narrowLevels = true);
 
 /// What the search found.
 struct SearchResult {
@@ -246,6 +256,10 @@ struct SearchOptions {
   /// tolerance) times the most faithful one's, and its agreement at most
   /// half a percent of the samples below; unset: the most faithful is kept.
   std::optional<double> costTolerance;
+  /// Whether weighted layers also try inputs of fewer levels than their
+  /// bits hold (getLevelCandidates), in a descent from the whole-bit
+  /// descent's result.
+  bool narrowLevels = false;
   /// Whether candidates are quantized with bias correction (then the
   /// search measures every layer's correction on and off before and after
   /// its descent, and keeps it only for a clear gain).
@@ -257,7 +271,10 @@ struct SearchOptions {
 /// (with `biasCorrection`) the bias correction of every layer on or off,
 /// then coordinate descent over the layers, each layer's candidates in turn (a
 /// candidate is kept when it scores better), two sweeps at most, none when
-/// the estimate is nearly exact. Under `maxCost`, a candidate over the
+/// the estimate is nearly exact: over whole-bit inputs first, then (with
+/// `narrowLevels`) from its result over every candidate, narrowed input
+/// levels too, so the finer candidates only refine what the coarser descent
+/// finds. Under `maxCost`, a candidate over the
 /// budget is kept only in place of a dearer one over it too. With
 /// `costTolerance`, a second descent then keeps the cheapest candidates
 /// whose fidelity stays within the tolerance of the most faithful

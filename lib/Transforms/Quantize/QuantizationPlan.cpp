@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QuantizationPlan.h"
+#include "Allocation.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -81,6 +82,17 @@ unsigned QuantizationPlan::desiredBits(Value value, unsigned fallback) {
   return bits ? *bits : fallback;
 }
 
+int64_t QuantizationPlan::desiredLevels(Value value, unsigned bits) {
+  int64_t levels = int64_t(1) << bits;
+  forEachConsumer(value, [&](Operation *consumer) {
+    auto allocation = consumer->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+    if (allocation && allocation.get("input_levels") &&
+        getAllocatedInputBits(allocation) == bits)
+      levels = std::min(levels, getAllocatedInputLevels(allocation));
+  });
+  return levels;
+}
+
 double QuantizationPlan::desiredClip(Value value) {
   std::optional<double> clip;
   forEachConsumer(value, [&](Operation *consumer) {
@@ -143,17 +155,26 @@ QuantizationPlan::chooseParams(Value value, unsigned bits, bool symmetric,
   // The consumers may ask for a narrower range (clipping outliers for a
   // finer step; quantization saturates what lies beyond).
   double clip = desiredClip(value);
+  // Fewer levels than the bits hold give the users' weights a larger
+  // budget (input_levels).
+  IntegerRange storage = getStorageRange(bits, /*isSigned=*/true);
+  std::optional<IntegerRange> bounds;
+  if (int64_t levels = desiredLevels(value, bits);
+      levels < storage.max - storage.min + 1) {
+    auto [low, high] = getLevelsRange(bits, levels);
+    storage = IntegerRange{low, high};
+    bounds = storage;
+  }
   std::optional<AffineParams> affine = computeAffineParams(
-      range.getWhole().getLo() * clip, range.getWhole().getHi() * clip,
-      getStorageRange(bits, /*isSigned=*/true),
+      range.getWhole().getLo() * clip, range.getWhole().getHi() * clip, storage,
       symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric);
   if (!affine)
     return user->emitError()
            << "cannot quantize " << describe(value) << ": no " << bits
            << "-bit parameters for range " << range.getWhole().str();
   return getUniformType(getElementTypeOrSelf(value.getType()), bits,
-                        /*isSigned=*/true, {affine->scale},
-                        {affine->zeroPoint});
+                        /*isSigned=*/true, {affine->scale}, {affine->zeroPoint},
+                        std::nullopt, bounds);
 }
 
 quant::QuantizedType
@@ -201,7 +222,8 @@ FailureOr<QuantizedRead> QuantizationPlan::getActivation(Value value,
   unsigned bits = desiredBits(value, defaultBits(options.activationBits));
   QuantParams params = *QuantParams::get(read->type);
   if (!isAccumulatorRead(*read) && !params.isPerAxis() &&
-      params.getStorageWidth() <= bits)
+      params.getStorageWidth() <= bits &&
+      params.getQMax() - params.getQMin() + 1 <= desiredLevels(value, bits))
     return *read;
   FailureOr<quant::QuantizedType> type =
       chooseParams(value, bits, options.symmetricActivations, user);

@@ -135,6 +135,9 @@ public:
   /// The bits `value` should be quantized to: the fewest its linear users'
   /// allocations ask for (through data movement), else `fallback`.
   unsigned desiredBits(Value value, unsigned fallback);
+  /// The integers a `bits`-bit `value` should take: the fewest its linear
+  /// users of `bits`-bit inputs ask for (`input_levels`), else 2^bits.
+  int64_t desiredLevels(Value value, unsigned bits);
   /// The factor the range of `value` shrinks by before it is quantized.
   double desiredClip(Value value);
   /// The default bits of inputs, activations or outputs (`option`), or the
@@ -153,7 +156,8 @@ public:
   /// The range `value` is quantized from: calibration where present (and
   /// enabled), else the sound inferred range.
   TensorRange getRange(Value value) const;
-  /// A per-tensor type of `bits` bits for the range of `value`.
+  /// A per-tensor type of `bits` bits for the range of `value`, its storage
+  /// narrowed to the levels its users want (desiredLevels).
   FailureOr<quant::QuantizedType> chooseParams(Value value, unsigned bits,
                                                bool symmetric, Operation *user);
   /// The accumulator type of `accumulator-bits` with the given scales (per
