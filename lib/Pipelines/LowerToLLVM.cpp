@@ -60,6 +60,9 @@ void mlir::qfhe::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   // After fusion: vectorizable loops for contractions.
   pm.addNestedPass<func::FuncOp>(createInterchangeReductions());
+  // Reductions over narrow rows (a convolution's output) vectorized over
+  // the batch instead.
+  pm.addNestedPass<func::FuncOp>(createBatchInnermost());
 
   // Tensors to buffers, with deallocation of every temporary.
   bufferization::OneShotBufferizePassOptions bufferization;
