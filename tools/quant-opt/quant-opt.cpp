@@ -22,6 +22,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "qfhe/InitQFHE.h"
 #include "qfhe/Runtime/PieceEvaluator.h"
+#include "qfhe/Support/Allocator.h"
 #include "qfhe/Support/Interrupt.h"
 #include "qfhe/Support/OutputFile.h"
 #include "qfhe/Support/ParserWorkarounds.h"
@@ -58,6 +59,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   // Ctrl-C on a long search ends it with a message and no partial output.
   mlir::qfhe::reportInterrupts("quant-opt");
+  // Large models allocate and free buffers of megabytes per layer.
+  mlir::qfhe::keepFreedMemoryForReuse();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -113,6 +113,29 @@ TEST_F(CircuitAnalysisTest, MatmulColumnsAreExact) {
   EXPECT_TRUE(m.getModularOffsets().empty());
 }
 
+// Sums are summed in 64 bits while no product times the number of terms
+// can reach 2^62, in 128 bits past that: both exact. "m64": x0 * 2^30 + x1
+// * (2^30 - 1) with x in [-2^30, 2^30] (products up to 2^60, two terms: 64
+// bits), [-(2^61 - 2^30), 2^61 - 2^30]; "m128": 2^31 (x0 + x1) (products up
+// to 2^61: 128 bits), [-2^62, 2^62].
+TEST_F(CircuitAnalysisTest, LargeSumsAreExactOnBothSidesOf64Bits) {
+  analyze(R"mlir(
+    func.func @f(%x: tensor<1x2xi64> {qfhe.range = array<i64: -1073741824, 1073741824>}) -> (tensor<1x1xi64>, tensor<1x1xi64>) {
+      %w64 = arith.constant dense<[[1073741824], [1073741823]]> : tensor<2x1xi64>
+      %w128 = arith.constant dense<[[2147483648], [2147483648]]> : tensor<2x1xi64>
+      %c0 = arith.constant 0 : i64
+      %e = tensor.empty() : tensor<1x1xi64>
+      %f = linalg.fill ins(%c0 : i64) outs(%e : tensor<1x1xi64>) -> tensor<1x1xi64>
+      %m64 = linalg.matmul {tag = "m64"} ins(%x, %w64 : tensor<1x2xi64>, tensor<2x1xi64>) outs(%f : tensor<1x1xi64>) -> tensor<1x1xi64>
+      %m128 = linalg.matmul {tag = "m128"} ins(%x, %w128 : tensor<1x2xi64>, tensor<2x1xi64>) outs(%f : tensor<1x1xi64>) -> tensor<1x1xi64>
+      return %m64, %m128 : tensor<1x1xi64>, tensor<1x1xi64>
+    })mlir");
+  constexpr int64_t k61 = int64_t(1) << 61, k62 = int64_t(1) << 62;
+  constexpr int64_t k30 = int64_t(1) << 30;
+  EXPECT_EQ(fact("m64").getWhole(), (IntegerRange{-(k61 - k30), k61 - k30}));
+  EXPECT_EQ(fact("m128").getWhole(), (IntegerRange{-k62, k62}));
+}
+
 // The same product with the weights stored transposed, and with the
 // encrypted operand on the right: the maps decide which operand and which
 // axis.

@@ -297,6 +297,21 @@ referenceMixtureQuantile(const std::vector<double> &levels,
   return points.back();
 }
 
+/// Expects the sweep over all `targets` to give, to the bit, the
+/// definition's quantile of each.
+void expectSweepMatchesReference(
+    const std::vector<double> &levels,
+    const std::vector<std::vector<double>> &distributions,
+    const std::vector<double> &targets) {
+  std::vector<double> swept =
+      estimateMixtureQuantiles(levels, distributions, targets);
+  ASSERT_EQ(swept.size(), targets.size());
+  for (size_t i = 0; i < targets.size(); ++i)
+    EXPECT_EQ(swept[i],
+              referenceMixtureQuantile(levels, distributions, targets[i]))
+        << targets[i];
+}
+
 TEST(MixtureQuantile, SweepMatchesTheDefinitionToTheBit) {
   // Many channels with shared knots, constant channels, repeated quantiles
   // and channels far apart: the one-sweep estimate of all levels equals the
@@ -353,13 +368,62 @@ TEST(MixtureQuantile, TargetsInAnyOrderGiveTheSameBits) {
     distributions.push_back(points);
   }
   std::vector<double> targets = {1.0, 0.999, 0.5, 0.5, 0.0, 0.25, 0.75};
-  std::vector<double> swept =
-      estimateMixtureQuantiles(levels, distributions, targets);
-  ASSERT_EQ(swept.size(), targets.size());
-  for (size_t i = 0; i < targets.size(); ++i)
-    EXPECT_EQ(swept[i],
-              referenceMixtureQuantile(levels, distributions, targets[i]))
-        << targets[i];
+  expectSweepMatchesReference(levels, distributions, targets);
+}
+
+TEST(MixtureQuantile, SkippingByBisectionKeepsTheBits) {
+  // Many overlapping channels (the sweep skips the steps far below each
+  // level by bisection): channels of a rectified value (many at 0, a jump
+  // there) and channels sharing their knots; targets at the recorded
+  // levels, between them, and next to them by one ulp.
+  const std::vector<double> &levels = getCalibrationQuantileLevels();
+  std::mt19937 generator(11);
+  std::uniform_real_distribution<double> scale(0.1, 3.0);
+  std::uniform_int_distribution<int> kind(0, 2);
+  std::vector<std::vector<double>> distributions;
+  std::vector<double> shared = {0.0};
+  for (size_t i = 1; i < levels.size() + 2; ++i)
+    shared.push_back(shared.back() + 0.25);
+  for (int channel = 0; channel < 240; ++channel) {
+    int shape = kind(generator);
+    if (shape == 0) {
+      distributions.push_back(shared);
+      continue;
+    }
+    std::vector<double> sample =
+        normalSample(400, scale(generator), 100 + channel);
+    if (shape == 1)
+      for (double &value : sample)
+        value = std::max(value, 0.0);
+    SummaryStatistics stats = computeStatistics(sample, levels);
+    std::vector<double> table = {stats.min};
+    table.insert(table.end(), stats.quantiles.begin(), stats.quantiles.end());
+    table.push_back(stats.max);
+    distributions.push_back(table);
+  }
+  std::vector<double> targets = {0.0, 1.0, 0.5, 0.123, 0.777};
+  for (double level : levels) {
+    targets.push_back(level);
+    targets.push_back(std::nextafter(level, 0.0));
+    targets.push_back(std::nextafter(level, 1.0));
+  }
+  expectSweepMatchesReference(levels, distributions, targets);
+}
+
+TEST(MixtureQuantile, UntrustedInputsAreSweptWhole) {
+  // Points out of order, and levels out of order: the limits need not grow,
+  // so no step is skipped; the answers are the definition's.
+  std::vector<std::vector<double>> distributions;
+  for (int channel = 0; channel < 30; ++channel)
+    distributions.push_back(
+        {0.0 + channel, 3.0 - channel * 0.1, 2.0, 4.0 + channel});
+  std::vector<double> levels = {0.3, 0.6};
+  std::vector<double> targets = {0.1, 0.3, 0.5, 0.7, 0.95};
+  expectSweepMatchesReference(levels, distributions, targets);
+  std::vector<std::vector<double>> sorted;
+  for (int channel = 0; channel < 30; ++channel)
+    sorted.push_back({0.0, 1.0 + channel * 0.01, 2.0, 4.0 + channel});
+  expectSweepMatchesReference({0.6, 0.3}, sorted, targets);
 }
 
 } // namespace

@@ -105,7 +105,10 @@ estimateMixtureQuantile(const std::vector<double> &levels,
 
 /// estimateMixtureQuantile at each of `targets`, in one sweep of the
 /// mixture's points: the same quantiles, each point's cumulative computed
-/// once for all targets.
+/// once for all targets. Each target's sweep starts near its answer (found
+/// by bisection over the points, with a margin for rounding), so the cost
+/// is about the distributions times the points' logarithm per target, not
+/// the distributions times the points.
 std::vector<double>
 estimateMixtureQuantiles(const std::vector<double> &levels,
                          const std::vector<std::vector<double>> &distributions,

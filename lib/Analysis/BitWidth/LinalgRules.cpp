@@ -419,6 +419,160 @@ void forEachPoint(ArrayRef<unsigned> dims, ArrayRef<int64_t> loopSizes,
   }
 }
 
+/// A sum of products along one reduction dimension in 64-bit arithmetic:
+/// how each leaf's range at a step of the reduction follows from the point
+/// where the reduction dimension is 0. Used when no product, times the
+/// equal terms counted and the steps, can reach 2^62: then no partial sum
+/// overflows and every bound is exact, the same as WideRange's.
+struct ReductionIn64Bits {
+  /// How a leaf's range moves along the reduction dimension.
+  struct Step {
+    enum Kind { Fixed, Constant, Axis } kind = Fixed;
+    /// Constant: elements between two steps.
+    int64_t stride = 0;
+  };
+  unsigned dim = 0;
+  int64_t steps = 0;
+  SmallVector<Step> leaves;
+
+  /// The plan for summing `terms` (each `count` times) along `reduction`,
+  /// or std::nullopt when not one dimension, a leaf's index is not the
+  /// dimension itself, or the sum may reach 2^62.
+  static std::optional<ReductionIn64Bits> plan(const Polynomial &terms,
+                                               ArrayRef<LeafBound> leafBounds,
+                                               ArrayRef<unsigned> reduction,
+                                               ArrayRef<int64_t> loopSizes,
+                                               WideInt count) {
+    if (reduction.size() != 1 ||
+        ShapedType::isDynamic(loopSizes[reduction[0]]) ||
+        loopSizes[reduction[0]] < 1)
+      return std::nullopt;
+    ReductionIn64Bits result;
+    result.dim = reduction[0];
+    result.steps = loopSizes[result.dim];
+    result.leaves.resize(leafBounds.size());
+    // The largest magnitude a leaf's range reaches anywhere.
+    auto largest = [](const LeafBound &bound) {
+      WideInt most = std::max(qfhe::detail::magnitude(bound.whole.min),
+                              qfhe::detail::magnitude(bound.whole.max));
+      for (WideInt value : bound.constant)
+        most = std::max(most, qfhe::detail::magnitude(value));
+      for (const WideRange &range : bound.ranges)
+        most = std::max({most, qfhe::detail::magnitude(range.min),
+                         qfhe::detail::magnitude(range.max)});
+      return most;
+    };
+    auto usesDim = [&](const LeafBound &bound, unsigned position) {
+      llvm::SmallSetVector<unsigned, 4> dims;
+      collectDims(bound.map.getResult(position), dims);
+      return dims.contains(result.dim);
+    };
+    // How each leaf moves, and its largest magnitude (at least 1: every
+    // partial product is bounded by the product of these, so a zero factor
+    // after a large one cannot hide an overflow).
+    SmallVector<WideInt> magnitudes(leafBounds.size(), 1);
+    for (const Monomial &term : terms)
+      for (unsigned leaf : term.leaves) {
+        const LeafBound &bound = leafBounds[leaf];
+        magnitudes[leaf] =
+            qfhe::detail::saturate(std::max<WideInt>(largest(bound), 1));
+        Step &step = result.leaves[leaf];
+        step = Step();
+        if (!bound.dims.contains(result.dim))
+          continue;
+        if (!bound.constant.empty()) {
+          step.kind = Step::Constant;
+          for (auto [position, stride] : llvm::enumerate(bound.strides)) {
+            if (bound.resultDims[position] == result.dim)
+              step.stride += stride;
+            else if (usesDim(bound, position))
+              return std::nullopt;
+          }
+        } else if (bound.axis) {
+          if (bound.resultDims[*bound.axis] != result.dim)
+            return std::nullopt;
+          step.kind = Step::Axis;
+        }
+      }
+    constexpr WideInt kLimit = static_cast<WideInt>(1) << 62;
+    WideInt total = 0;
+    for (const Monomial &term : terms) {
+      WideInt product = qfhe::detail::saturate(
+          std::max<WideInt>(qfhe::detail::magnitude(term.coefficient), 1));
+      for (unsigned leaf : term.leaves)
+        product = qfhe::detail::saturatingMultiply(product, magnitudes[leaf]);
+      total = qfhe::detail::saturate(total + product);
+    }
+    total = qfhe::detail::saturatingMultiply(
+        qfhe::detail::saturatingMultiply(
+            total, qfhe::detail::saturate(std::max<WideInt>(count, 1))),
+        result.steps);
+    if (total >= kLimit)
+      return std::nullopt;
+    return result;
+  }
+
+  /// The sum of `terms` (each `count` times) over the reduction at `point`
+  /// (its reduction coordinate is overwritten).
+  WideRange sum(const Polynomial &terms, ArrayRef<LeafBound> leafBounds,
+                int64_t count, SmallVectorImpl<int64_t> &point) const {
+    // Each leaf's range where the reduction starts, and where its steps go.
+    point[dim] = 0;
+    SmallVector<std::pair<int64_t, int64_t>, 4> fixed(leafBounds.size());
+    SmallVector<int64_t, 4> base(leafBounds.size(), 0);
+    for (const Monomial &term : terms)
+      for (unsigned leaf : term.leaves) {
+        const LeafBound &bound = leafBounds[leaf];
+        if (leaves[leaf].kind == Step::Constant) {
+          base[leaf] = 0;
+          for (auto [position, stride] : llvm::enumerate(bound.strides))
+            base[leaf] += bound.resultAt(position, point) * stride;
+          continue;
+        }
+        WideRange range = bound.at(point);
+        fixed[leaf] = {static_cast<int64_t>(range.min),
+                       static_cast<int64_t>(range.max)};
+      }
+    int64_t low = 0, high = 0;
+    for (int64_t j = 0; j < steps; ++j) {
+      for (const Monomial &term : terms) {
+        auto coefficient = static_cast<int64_t>(term.coefficient);
+        int64_t productLow = coefficient, productHigh = coefficient;
+        for (unsigned leaf : term.leaves) {
+          const LeafBound &bound = leafBounds[leaf];
+          int64_t min, max;
+          switch (leaves[leaf].kind) {
+          case Step::Constant:
+            min = max = static_cast<int64_t>(
+                bound.constant[base[leaf] + j * leaves[leaf].stride]);
+            break;
+          case Step::Axis: {
+            const WideRange &range =
+                j < static_cast<int64_t>(bound.ranges.size()) ? bound.ranges[j]
+                                                              : bound.whole;
+            min = static_cast<int64_t>(range.min);
+            max = static_cast<int64_t>(range.max);
+            break;
+          }
+          case Step::Fixed:
+            std::tie(min, max) = fixed[leaf];
+            break;
+          }
+          int64_t corners[] = {productLow * min, productLow * max,
+                               productHigh * min, productHigh * max};
+          productLow =
+              *std::min_element(std::begin(corners), std::end(corners));
+          productHigh =
+              *std::max_element(std::begin(corners), std::end(corners));
+        }
+        low += productLow * count;
+        high += productHigh * count;
+      }
+    }
+    return {low, high};
+  }
+};
+
 /// The result of a structured op whose body is `out + sum` (reductions) or
 /// `sum` (no reduction), `sum` a polynomial over `leaves`.
 RuleOutcome boundSum(linalg::LinalgOp op, const Polynomial &terms,
@@ -491,6 +645,8 @@ RuleOutcome boundSum(linalg::LinalgOp op, const Polynomial &terms,
   SmallVector<SmallVector<std::optional<WideRange>>> exactOfBlock(
       blocks, SmallVector<std::optional<WideRange>>(channels));
   SmallVector<char> unboundedOfBlock(blocks, 0);
+  std::optional<ReductionIn64Bits> inBits64 =
+      ReductionIn64Bits::plan(terms, leafBounds, reduction, loopSizes, count);
   mlir::parallelFor(op->getContext(), 0, blocks, [&](size_t block) {
     SmallVector<std::optional<WideRange>> &exact = exactOfBlock[block];
     SmallVector<int64_t> point(loopSizes.size(), 0);
@@ -501,17 +657,21 @@ RuleOutcome boundSum(linalg::LinalgOp op, const Polynomial &terms,
         point[parallel.front()] = outer;
       forEachPoint(inner, loopSizes, point, [&] {
         WideRange sum = WideRange::point(0);
-        forEachPoint(reduction, loopSizes, point, [&] {
-          for (const Monomial &term : terms) {
-            WideRange product = WideRange::point(term.coefficient);
-            for (unsigned leaf : term.leaves)
-              product = multiply(product, leafBounds[leaf].at(point));
-            // Bounded products times 1 are themselves.
-            sum = add(sum, count == 1
-                               ? product
-                               : multiply(product, WideRange::point(count)));
-          }
-        });
+        if (inBits64)
+          sum = inBits64->sum(terms, leafBounds, static_cast<int64_t>(count),
+                              point);
+        else
+          forEachPoint(reduction, loopSizes, point, [&] {
+            for (const Monomial &term : terms) {
+              WideRange product = WideRange::point(term.coefficient);
+              for (unsigned leaf : term.leaves)
+                product = multiply(product, leafBounds[leaf].at(point));
+              // Bounded products times 1 are themselves.
+              sum = add(sum, count == 1
+                                 ? product
+                                 : multiply(product, WideRange::point(count)));
+            }
+          });
         if (initLeaf)
           sum = add(sum, leafBounds[*initLeaf].at(point));
         unboundedOfBlock[block] |= !sum.isBounded();
