@@ -209,12 +209,14 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
                     out, op);
 }
 
-/// Emits `lhs - rhs` (or `lhs + rhs`) of integer tensors of one shape into
-/// `width`-bit integers: a linalg.generic that sign-extends each operand to
-/// the result's type and adds or subtracts.
-Value emitIntegerSumOrDifference(IntegerLowering &lowering, Location loc,
-                                 Value lhs, Value rhs, unsigned width,
-                                 bool subtract) {
+/// Emits a linalg.generic over two integer tensors of one shape into a
+/// tensor of `width`-bit integers, its body built by `body` from the two
+/// elements.
+Value emitElementwise(
+    IntegerLowering &lowering, Location loc, Value lhs, Value rhs,
+    unsigned width,
+    function_ref<Value(OpBuilder &, Location, IntegerType, Value, Value)>
+        body) {
   OpBuilder &builder = lowering.getBuilder();
   IntegerType type = getSignlessType(builder.getContext(), width);
   Value init = tensor::EmptyOp::create(
@@ -227,18 +229,31 @@ Value emitIntegerSumOrDifference(IntegerLowering &lowering, Location loc,
       builder, loc, init.getType(), ValueRange{lhs, rhs}, ValueRange{init},
       SmallVector<AffineMap>(3, identity), iterators,
       [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+        linalg::YieldOp::create(b, bodyLoc,
+                                body(b, bodyLoc, type, args[0], args[1]));
+      });
+  return generic.getResult(0);
+}
+
+/// Emits `lhs - rhs` (or `lhs + rhs`) of integer tensors of one shape into
+/// `width`-bit integers: a linalg.generic that sign-extends each operand to
+/// the result's type and adds or subtracts.
+Value emitIntegerSumOrDifference(IntegerLowering &lowering, Location loc,
+                                 Value lhs, Value rhs, unsigned width,
+                                 bool subtract) {
+  return emitElementwise(
+      lowering, loc, lhs, rhs, width,
+      [subtract](OpBuilder &b, Location bodyLoc, IntegerType type, Value x,
+                 Value y) -> Value {
         auto extend = [&](Value v) -> Value {
           return v.getType() == type
                      ? v
                      : arith::ExtSIOp::create(b, bodyLoc, type, v).getResult();
         };
-        Value a = extend(args[0]), c = extend(args[1]);
-        Value combined =
-            subtract ? arith::SubIOp::create(b, bodyLoc, a, c).getResult()
-                     : arith::AddIOp::create(b, bodyLoc, a, c).getResult();
-        linalg::YieldOp::create(b, bodyLoc, combined);
+        Value a = extend(x), c = extend(y);
+        return subtract ? arith::SubIOp::create(b, bodyLoc, a, c).getResult()
+                        : arith::AddIOp::create(b, bodyLoc, a, c).getResult();
       });
-  return generic.getResult(0);
 }
 
 /// Whether the squares trick may add and subtract the integers of `form`
@@ -319,35 +334,24 @@ lowerPackedProduct(IntegerLowering &lowering, MulOp op, const IntegerForm &lhs,
     return std::nullopt;
   int64_t shift = -(rx.min + half) * ny - ry.min;
 
-  OpBuilder &builder = lowering.getBuilder();
-  Location loc = op.getLoc();
-  IntegerType type = getSignlessType(builder.getContext(), bits);
-  IntegerType wide = builder.getI64Type();
-  Value init = tensor::EmptyOp::create(
-      builder, loc, tensor::getMixedSizes(builder, loc, lhs.value), type);
-  auto rank = cast<ShapedType>(lhs.value.getType()).getRank();
-  AffineMap identity = builder.getMultiDimIdentityMap(rank);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      builder, loc, init.getType(), ValueRange{lhs.value, rhs.value},
-      ValueRange{init}, SmallVector<AffineMap>(3, identity), iterators,
-      [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+  IntegerForm pairs;
+  pairs.value = emitElementwise(
+      lowering, op.getLoc(), lhs.value, rhs.value, bits,
+      [&](OpBuilder &b, Location bodyLoc, IntegerType type, Value zx,
+          Value zy) -> Value {
+        IntegerType wide = b.getI64Type();
         auto constant = [&](int64_t value) -> Value {
           return arith::ConstantOp::create(b, bodyLoc,
                                            b.getIntegerAttr(wide, value));
         };
-        Value x = arith::ExtSIOp::create(b, bodyLoc, wide, args[0]);
-        Value y = arith::ExtSIOp::create(b, bodyLoc, wide, args[1]);
+        Value x = arith::ExtSIOp::create(b, bodyLoc, wide, zx);
+        Value y = arith::ExtSIOp::create(b, bodyLoc, wide, zy);
         Value scaled = arith::MulIOp::create(b, bodyLoc, x, constant(ny));
         Value sum = arith::AddIOp::create(b, bodyLoc, scaled, y);
         Value centered =
             arith::AddIOp::create(b, bodyLoc, sum, constant(shift));
-        Value truncated = arith::TruncIOp::create(b, bodyLoc, type, centered);
-        linalg::YieldOp::create(b, bodyLoc, truncated);
+        return arith::TruncIOp::create(b, bodyLoc, type, centered);
       });
-  IntegerForm pairs;
-  pairs.value = generic.getResult(0);
   pairs.scales = {1.0};
   pairs.offsets = {0};
   pairs.ranges = {packed};
