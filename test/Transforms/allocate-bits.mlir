@@ -15,8 +15,8 @@
 // A2Q: remark: estimated: input_bits = 5, chunks = 1, estimated noise 0.000457 of the signal
 // The module records the choices for reports (qfhe.allocation_summary).
 // A2Q: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 3 : i64, loc = "loc({{.*}}mlp3.mlir{{.*}}:12:8)", op = "linalg.matmul", {{.*}}weight_l1 = 9 : i64}, {input_bits = 5 : i64, {{.*}}weight_l1 = 2 : i64}], strategy = "a2q"}, qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
-// A2Q: linalg.matmul {qfhe.allocation = {input_bits = 3 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 9 : i64}}
-// A2Q: linalg.matmul {qfhe.allocation = {input_bits = 5 : i64, per_channel = true, rounding = "weighted", weight_bits = 8 : i64, weight_l1 = 2 : i64}}
+// A2Q: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 3, weight_bits = 8, weight_l1 = 9, per_channel = true, rounding = weighted>}
+// A2Q: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 5, weight_bits = 8, weight_l1 = 2, per_channel = true, rounding = weighted>}
 
 // The baseline: one width n for everything, per-tensor min/max weights, no
 // bias correction, the largest n whose worst case fits: with n = 3, layer 1
@@ -24,11 +24,11 @@
 // take the cap, as a2q's do.
 // UNIFORM: remark: uniform quantization: 2 bits
 // UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{bias_correction = false, input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64, qfhe.output_bits = 6 : i64}
-// UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = {bias_correction = false, input_bits = 2 : i64, per_channel = false, symmetric = false, weight_bits = 2 : i64, weight_l1 = 0 : i64}}
+// UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 2, weight_bits = 2, per_channel = false, symmetric = false, bias_correction = false>}
 
 // A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
 // a cap of 8 (193 values), none under 6 (65 values need 7 bits).
-// SUM: qfhe.allocation = {input_bits = 2 : i64}
+// SUM: qfhe.allocation = #qfhe.allocation<input_bits = 2>
 // The baseline fails there too, and says under which cap (a number: the
 // pass option streamed into the diagnostic printed as a character).
 // UNIFORM-INFEASIBLE: error: uniform quantization cannot fit max-bit-width=6 with 2 bits or more

@@ -4,7 +4,7 @@
 // the 4 parts add up within 5 bits. The allocation's choice for the layer
 // (one part: its estimate is close either way) is replaced by 4 parts.
 // RUN: quant-opt %S/Inputs/dense16.mlir --qfhe-allocate-bits="max-bit-width=5" -o %t.allocated.mlir
-// RUN: sed -E 's/(qfhe.allocation = \{)input_bits = 2 : i64(.*)weight_l1 = [0-9]+ : i64/\1chunks = 4 : i64, input_bits = 2 : i64\2weight_l1 = 7 : i64/' \
+// RUN: sed -E 's/(qfhe.allocation = #qfhe.allocation<input_bits = 2[^>]*weight_l1 = )[0-9]+([^>]*)>/\17\2, chunks = 4>/' \
 // RUN:   %t.allocated.mlir > %t.chunked.mlir
 // RUN: quant-opt %t.chunked.mlir --qfhe-quantize -o %t.quantized.mlir
 // RUN: FileCheck %s --check-prefix=QUANTIZED < %t.quantized.mlir

@@ -7,8 +7,8 @@
 // the verifier proves the 6 bits, and the integer program computes what the
 // quantized program computes.
 // RUN: quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="max-bit-width=6" -o %t.allocated.mlir
-// RUN: sed -E -e 's/(qfhe.allocation = \{)input_bits = 3 : i64(.*)weight_l1 = 9 : i64/\1input_bits = 3 : i64, input_levels = 6 : i64\2weight_l1 = 12 : i64/' \
-// RUN:   -e 's/(qfhe.allocation = \{)input_bits = 5 : i64(.*)weight_l1 = 2 : i64/\1input_bits = 4 : i64, input_levels = 12 : i64\2weight_l1 = 5 : i64/' \
+// RUN: sed -E -e 's/(qfhe.allocation = #qfhe.allocation<)input_bits = 3(.*)weight_l1 = 9/\1input_bits = 3, input_levels = 6\2weight_l1 = 12/' \
+// RUN:   -e 's/(qfhe.allocation = #qfhe.allocation<)input_bits = 5(.*)weight_l1 = 2/\1input_bits = 4, input_levels = 12\2weight_l1 = 5/' \
 // RUN:   %t.allocated.mlir > %t.levels.mlir
 // RUN: quant-opt %t.levels.mlir --qfhe-quantize -o %t.quantized.mlir
 // RUN: FileCheck %s --check-prefix=QUANTIZED < %t.quantized.mlir

@@ -6,6 +6,7 @@
 
 #include "Allocation.h"
 #include "AllocationSearch.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -45,16 +46,20 @@ TEST(KeepsBiasCorrection, WhenOnlyOneProgramRuns) {
 
 TEST(BiasCorrectionKey, UniformBaselineIsUncorrected) {
   MLIRContext context;
+  context.loadDialect<QFHEDialect>();
   AllocationBuilder builder(&context, /*maxBitWidth=*/8, /*weightBits=*/8);
   // Classic post-training quantization corrects no bias.
-  EXPECT_FALSE(allowsBiasCorrection(builder.uniform(4)));
+  EXPECT_FALSE(builder.uniform(4).allowsBiasCorrection());
   // Weighted layers may be corrected until the search says otherwise, and
   // the key only records the exception.
-  DictionaryAttr weighted = builder.weighted(3);
-  EXPECT_TRUE(allowsBiasCorrection(weighted));
-  DictionaryAttr off = withBiasCorrection(weighted, false);
-  EXPECT_FALSE(allowsBiasCorrection(off));
-  EXPECT_EQ(withBiasCorrection(off, true), weighted);
+  AllocationAttr weighted = builder.weighted(3);
+  EXPECT_TRUE(weighted.allowsBiasCorrection());
+  AllocationAttr off = weighted.withBiasCorrection(false);
+  EXPECT_FALSE(off.allowsBiasCorrection());
+  EXPECT_EQ(off.toDictionary().get("bias_correction"),
+            BoolAttr::get(&context, false));
+  EXPECT_FALSE(weighted.toDictionary().get("bias_correction"));
+  EXPECT_EQ(off.withBiasCorrection(true), weighted);
 }
 
 } // namespace

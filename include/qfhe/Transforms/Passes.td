@@ -266,7 +266,8 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
   let description = [{
     Runs on the float program, before `qfhe-quantize`, and records per
     linear op (matmul, convolution, pooling, sum) a `qfhe.allocation`
-    dictionary that the quantizer follows: `input_bits` (the bits of the
+    attribute, a `#qfhe.allocation`, that the quantizer follows:
+    `input_bits` (the bits of the
     op's input activation), `weight_bits`, `weight_l1` (a bound on the l1
     norm of each output channel's integer weights, or of each part's with
     chunks; 0 for none), `per_channel`, `rounding` (`weighted` or

@@ -251,8 +251,8 @@ struct AllocateBitsPass
                          b.getStringAttr(layer.op->getName().getStringRef())),
           b.getNamedAttr("loc", b.getStringAttr(loc))};
       if (auto allocation =
-              layer.op->getAttrOfType<DictionaryAttr>(kAllocationAttr))
-        llvm::append_range(fields, allocation.getValue());
+              layer.op->getAttrOfType<AllocationAttr>(kAllocationAttr))
+        llvm::append_range(fields, allocation.toDictionary().getValue());
       entries.push_back(b.getDictionaryAttr(fields));
     }
     SmallVector<NamedAttribute> summary{
@@ -487,7 +487,7 @@ struct AllocateBitsPass
   }
 
   /// Chooses the allocation of one layer under strategy a2q.
-  FailureOr<DictionaryAttr> allocate(const LinearLayer &layer,
+  FailureOr<AllocationAttr> allocate(const LinearLayer &layer,
                                      const RangeSolver &solver) {
     Builder b(&getContext());
     unsigned cap = maxBitWidth;
@@ -664,20 +664,18 @@ struct AllocateBitsPass
         if (layer.channels.empty())
           continue;
         auto allocation =
-            layer.op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+            layer.op->getAttrOfType<AllocationAttr>(kAllocationAttr);
         InFlightDiagnostic remark = layer.op->emitRemark();
-        remark << "measured: input_bits = " << getAllocatedInputBits(allocation)
-               << ", "
-               << (hasRounding(allocation)
-                       ? (hasWeightedRounding(allocation) ? "weighted"
-                                                          : "nearest")
+        remark << "measured: input_bits = " << allocation.getInputBits() << ", "
+               << (allocation.hasRounding()
+                       ? (allocation.hasWeightedRounding() ? "weighted"
+                                                           : "nearest")
                        : "uniform per-tensor")
-               << " rounding, chunks = " << getAllocatedChunks(allocation)
+               << " rounding, chunks = " << allocation.getChunks()
                << ", input range x "
-               << formatNumber(getAllocatedInputClip(allocation), 3);
-        if (allocation.get("input_levels"))
-          remark << ", " << getAllocatedInputLevels(allocation)
-                 << " input levels";
+               << formatNumber(allocation.getInputClip(), 3);
+        if (allocation.getInputLevels() > 0)
+          remark << ", " << allocation.getLevels() << " input levels";
       }
       if (best)
         emitRemark(getOperation().getLoc())
@@ -806,7 +804,7 @@ struct AllocateBitsPass
     }
     bool failedAny = false;
     for (const LinearLayer &layer : layers) {
-      FailureOr<DictionaryAttr> allocation = allocate(layer, solver);
+      FailureOr<AllocationAttr> allocation = allocate(layer, solver);
       if (failed(allocation)) {
         failedAny = true;
         continue;

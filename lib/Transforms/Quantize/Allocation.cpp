@@ -6,8 +6,6 @@
 
 #include "Allocation.h"
 
-#include "mlir/IR/Builders.h"
-
 #include <algorithm>
 #include <cmath>
 
@@ -40,93 +38,28 @@ int64_t mlir::qfhe::getPartBudget(unsigned cap, unsigned inputBits,
                            static_cast<int64_t>(std::floor(room / inputSpan)));
 }
 
-DictionaryAttr AllocationBuilder::weighted(unsigned inputBits,
+AllocationAttr AllocationBuilder::weighted(unsigned inputBits,
                                            bool weightedRounding,
                                            int64_t chunks, double clip,
                                            int64_t inputLevels) const {
-  Builder b(ctx);
-  SmallVector<NamedAttribute> entries{
-      b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits)),
-      b.getNamedAttr("weight_bits", b.getI64IntegerAttr(weightBits)),
-      b.getNamedAttr("weight_l1", b.getI64IntegerAttr(getBudget(
-                                      inputBits, chunks, inputLevels))),
-      b.getNamedAttr("per_channel", b.getBoolAttr(true)),
-      b.getNamedAttr(
-          "rounding",
-          b.getStringAttr(weightedRounding ? "weighted" : "nearest"))};
-  if (chunks > 1)
-    entries.push_back(b.getNamedAttr("chunks", b.getI64IntegerAttr(chunks)));
-  if (clip < 1.0)
-    entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
   int64_t levels = clampLevels(inputBits, inputLevels);
-  if (levels < (int64_t(1) << inputBits))
-    entries.push_back(
-        b.getNamedAttr("input_levels", b.getI64IntegerAttr(levels)));
-  return b.getDictionaryAttr(entries);
+  return AllocationAttr::get(ctx, inputBits, std::min(clip, 1.0),
+                             levels < (int64_t(1) << inputBits) ? levels : 0)
+      .withWeights(weightBits, getBudget(inputBits, chunks, inputLevels),
+                   /*perChannel=*/true, /*symmetric=*/std::nullopt,
+                   weightedRounding ? WeightRounding::weighted
+                                    : WeightRounding::nearest,
+                   chunks);
 }
 
-DictionaryAttr AllocationBuilder::pool(unsigned inputBits, double clip) const {
-  Builder b(ctx);
-  SmallVector<NamedAttribute> entries{
-      b.getNamedAttr("input_bits", b.getI64IntegerAttr(inputBits))};
-  if (clip < 1.0)
-    entries.push_back(b.getNamedAttr("input_clip", b.getF64FloatAttr(clip)));
-  return b.getDictionaryAttr(entries);
+AllocationAttr AllocationBuilder::pool(unsigned inputBits, double clip) const {
+  return AllocationAttr::get(ctx, inputBits, std::min(clip, 1.0));
 }
 
-DictionaryAttr AllocationBuilder::uniform(unsigned bits) const {
-  Builder b(ctx);
-  return b.getDictionaryAttr(
-      {b.getNamedAttr("input_bits", b.getI64IntegerAttr(bits)),
-       b.getNamedAttr("weight_bits", b.getI64IntegerAttr(bits)),
-       b.getNamedAttr("weight_l1", b.getI64IntegerAttr(0)),
-       b.getNamedAttr("per_channel", b.getBoolAttr(false)),
-       b.getNamedAttr("symmetric", b.getBoolAttr(false)),
-       b.getNamedAttr("bias_correction", b.getBoolAttr(false))});
-}
-
-unsigned mlir::qfhe::getAllocatedInputBits(DictionaryAttr allocation) {
-  return static_cast<unsigned>(
-      allocation.getAs<IntegerAttr>("input_bits").getInt());
-}
-
-int64_t mlir::qfhe::getAllocatedInputLevels(DictionaryAttr allocation) {
-  auto levels = allocation.getAs<IntegerAttr>("input_levels");
-  return levels ? levels.getInt()
-                : int64_t(1) << getAllocatedInputBits(allocation);
-}
-
-int64_t mlir::qfhe::getAllocatedChunks(DictionaryAttr allocation) {
-  auto chunks = allocation.getAs<IntegerAttr>("chunks");
-  return chunks ? chunks.getInt() : int64_t(1);
-}
-
-bool mlir::qfhe::hasWeightedRounding(DictionaryAttr allocation) {
-  auto rounding = allocation.getAs<StringAttr>("rounding");
-  return rounding && rounding.getValue() == "weighted";
-}
-
-bool mlir::qfhe::hasRounding(DictionaryAttr allocation) {
-  return static_cast<bool>(allocation.get("rounding"));
-}
-
-double mlir::qfhe::getAllocatedInputClip(DictionaryAttr allocation) {
-  auto clip = allocation.getAs<FloatAttr>("input_clip");
-  return clip ? clip.getValueAsDouble() : 1.0;
-}
-
-bool mlir::qfhe::allowsBiasCorrection(DictionaryAttr allocation) {
-  auto correction = allocation.getAs<BoolAttr>("bias_correction");
-  return !correction || correction.getValue();
-}
-
-DictionaryAttr mlir::qfhe::withBiasCorrection(DictionaryAttr allocation,
-                                              bool allowed) {
-  NamedAttrList entries(allocation);
-  if (allowed)
-    entries.erase("bias_correction");
-  else
-    entries.set("bias_correction",
-                BoolAttr::get(allocation.getContext(), false));
-  return entries.getDictionary(allocation.getContext());
+AllocationAttr AllocationBuilder::uniform(unsigned bits) const {
+  return AllocationAttr::get(ctx, bits)
+      .withWeights(bits, /*weightL1=*/0, /*perChannel=*/false,
+                   /*symmetric=*/false, /*rounding=*/std::nullopt,
+                   /*chunks=*/1)
+      .withBiasCorrection(false);
 }

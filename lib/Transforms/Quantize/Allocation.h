@@ -4,17 +4,16 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Building and reading the `qfhe.allocation` dictionaries qfhe-allocate-bits
-// records on linear ops (see its description in Passes.td): the estimate,
-// the uniform baseline and the measured search's candidates all make them
-// here.
+// Building the `#qfhe.allocation` attributes qfhe-allocate-bits records on
+// linear ops (see its description in Passes.td): the estimate, the uniform
+// baseline and the measured search's candidates all make them here.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATION_H
 #define QFHE_LIB_TRANSFORMS_QUANTIZE_ALLOCATION_H
 
-#include "mlir/IR/BuiltinAttributes.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 
 #include <utility>
 
@@ -62,7 +61,7 @@ public:
   /// (withBiasCorrection).
   /// `inputLevels` (0: all 2^inputBits) narrows the input to fewer
   /// integers than its bits hold, for a larger budget (`input_levels`).
-  DictionaryAttr weighted(unsigned inputBits, bool weightedRounding = true,
+  AllocationAttr weighted(unsigned inputBits, bool weightedRounding = true,
                           int64_t chunks = 1, double clip = 1.0,
                           int64_t inputLevels = 0) const;
   /// The l1 budget of each part's weights over `inputBits`-bit inputs of
@@ -73,34 +72,16 @@ public:
   }
   /// A pool or sum reading `inputBits`-bit inputs from the input range
   /// shrunk by `clip`.
-  DictionaryAttr pool(unsigned inputBits, double clip = 1.0) const;
+  AllocationAttr pool(unsigned inputBits, double clip = 1.0) const;
   /// The classic uniform allocation: every input, weight and activation on
   /// `bits` bits, weights per tensor (min/max, asymmetric), no budget, no
   /// bias correction (classic post-training quantization, the baseline).
-  DictionaryAttr uniform(unsigned bits) const;
+  AllocationAttr uniform(unsigned bits) const;
 
 private:
   MLIRContext *ctx;
   unsigned maxBitWidth, weightBits, tluBits;
 };
-
-/// The bits of the input an allocation reads.
-unsigned getAllocatedInputBits(DictionaryAttr allocation);
-/// The integers its input takes: `input_levels`, else 2^input_bits.
-int64_t getAllocatedInputLevels(DictionaryAttr allocation);
-/// The parts its dot products are accumulated in (1 without chunks).
-int64_t getAllocatedChunks(DictionaryAttr allocation);
-/// Whether its weights are rounded by importance.
-bool hasWeightedRounding(DictionaryAttr allocation);
-/// Whether it states a rounding (weighted layers of strategy a2q).
-bool hasRounding(DictionaryAttr allocation);
-/// The factor its input's range shrinks by (1 for none).
-double getAllocatedInputClip(DictionaryAttr allocation);
-/// Whether it lets qfhe-quantize correct its folded bias (unless it says
-/// `bias_correction = false`).
-bool allowsBiasCorrection(DictionaryAttr allocation);
-/// `allocation` with bias correction allowed or not (every other key kept).
-DictionaryAttr withBiasCorrection(DictionaryAttr allocation, bool allowed);
 
 } // namespace qfhe
 } // namespace mlir

@@ -313,11 +313,10 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
   // pooling passes it on to its users, which decide).
   if (!layer.weighted) {
     if (!layer.isMax)
-      steps.push_back([&builder](DictionaryAttr chosen) {
-        SmallVector<DictionaryAttr> candidates;
+      steps.push_back([&builder](AllocationAttr chosen) {
+        SmallVector<AllocationAttr> candidates;
         for (double clip : kClips)
-          candidates.push_back(
-              builder.pool(getAllocatedInputBits(chosen), clip));
+          candidates.push_back(builder.pool(chosen.getInputBits(), clip));
         return candidates;
       });
     return steps;
@@ -326,39 +325,38 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
   // rounding in one part, weighted in more.
   SmallVector<int64_t> chunkCounts = layer.chunkCounts;
   steps.push_back([&builder, chunkCounts, maxInputBits,
-                   narrowLevels](DictionaryAttr chosen) {
-    unsigned current = getAllocatedInputBits(chosen);
+                   narrowLevels](AllocationAttr chosen) {
+    unsigned current = chosen.getInputBits();
     unsigned low = current > 2 ? current - 2 : 1;
     unsigned high = std::min<unsigned>({current + 2, maxInputBits});
     SmallVector<std::pair<int64_t, bool>> shapes{{1, true}, {1, false}};
     for (int64_t chunks : chunkCounts)
       if (chunks > 1)
         shapes.push_back({chunks, true});
-    double clip = getAllocatedInputClip(chosen);
-    bool corrected = allowsBiasCorrection(chosen);
-    SmallVector<DictionaryAttr> candidates;
+    double clip = chosen.getInputClip();
+    bool corrected = chosen.allowsBiasCorrection();
+    SmallVector<AllocationAttr> candidates;
     for (unsigned n = low; n <= high; ++n)
       for (int64_t levels : narrowLevels
                                 ? getLevelCandidates(n)
                                 : SmallVector<int64_t>{int64_t(1) << n})
         for (auto [chunks, weighted] : shapes)
           if (builder.getBudget(n, chunks, levels) >= 1)
-            candidates.push_back(withBiasCorrection(
-                builder.weighted(n, weighted, chunks, clip, levels),
-                corrected));
+            candidates.push_back(
+                builder.weighted(n, weighted, chunks, clip, levels)
+                    .withBiasCorrection(corrected));
     return candidates;
   });
   // Then the input range: clipping its outliers gives the values that
   // matter a finer step.
-  steps.push_back([&builder](DictionaryAttr chosen) {
-    SmallVector<DictionaryAttr> candidates;
+  steps.push_back([&builder](AllocationAttr chosen) {
+    SmallVector<AllocationAttr> candidates;
     for (double clip : kClips)
       candidates.push_back(
-          withBiasCorrection(builder.weighted(getAllocatedInputBits(chosen),
-                                              hasWeightedRounding(chosen),
-                                              getAllocatedChunks(chosen), clip,
-                                              getAllocatedInputLevels(chosen)),
-                             allowsBiasCorrection(chosen)));
+          builder
+              .weighted(chosen.getInputBits(), chosen.hasWeightedRounding(),
+                        chosen.getChunks(), clip, chosen.getLevels())
+              .withBiasCorrection(chosen.allowsBiasCorrection()));
     return candidates;
   });
   return steps;
@@ -370,8 +368,8 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
 
 namespace {
 
-DictionaryAttr allocationOf(Operation *op) {
-  return op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+AllocationAttr allocationOf(Operation *op) {
+  return op->getAttrOfType<AllocationAttr>(kAllocationAttr);
 }
 
 /// Costs are sums of the same terms in program order; a relative margin
@@ -444,7 +442,7 @@ bool tryUniform(ModuleOp module, ArrayRef<SearchLayer> layers,
                 const AllocationBuilder &builder, unsigned bits,
                 AllocationScorer &scorer, const FidelityOrder &order,
                 std::optional<AllocationScore> &best) {
-  SmallVector<DictionaryAttr> estimated;
+  SmallVector<AllocationAttr> estimated;
   for (const SearchLayer &layer : layers)
     estimated.push_back(allocationOf(layer.op));
   Attribute estimatedDefault = module->getAttr(kDefaultBitsAttr);
@@ -471,7 +469,7 @@ void setBiasCorrection(ArrayRef<SearchLayer> layers, bool allowed) {
   for (const SearchLayer &layer : layers)
     if (layer.weighted)
       layer.op->setAttr(kAllocationAttr,
-                        withBiasCorrection(allocationOf(layer.op), allowed));
+                        allocationOf(layer.op).withBiasCorrection(allowed));
 }
 
 /// Chooses the bias correction of every weighted layer at once: measures
@@ -519,9 +517,9 @@ public:
           planned += step(allocationOf(layer.op)).size();
       bool changed = false;
       for (auto [layer, layerSteps] : llvm::zip(layers, steps)) {
-        DictionaryAttr chosen = allocationOf(layer.op);
+        AllocationAttr chosen = allocationOf(layer.op);
         for (const CandidateStep &step : layerSteps) {
-          for (DictionaryAttr candidate : step(chosen)) {
+          for (AllocationAttr candidate : step(chosen)) {
             if (candidate == chosen)
               continue;
             layer.op->setAttr(kAllocationAttr, candidate);
@@ -624,7 +622,7 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   }
   result.mostFaithful = best;
   if (options.costTolerance && best && best->cost) {
-    SmallVector<DictionaryAttr> mostFaithful;
+    SmallVector<AllocationAttr> mostFaithful;
     for (const SearchLayer &layer : layers)
       mostFaithful.push_back(allocationOf(layer.op));
     double minAgreement = best->agreement - kCheaperAgreementDrop;

@@ -208,7 +208,7 @@ struct SearchLayer {
 
 /// Proposes the candidates of one step from the allocation chosen so far.
 using CandidateStep =
-    std::function<SmallVector<DictionaryAttr>(DictionaryAttr chosen)>;
+    std::function<SmallVector<AllocationAttr>(AllocationAttr chosen)>;
 
 /// The input levels the search tries with `inputBits`-bit inputs: all
 /// 2^n, and from 2 bits on 3 * 2^(n-2), halfway (in levels) to n - 1 bits.

@@ -50,10 +50,9 @@ static void forEachConsumer(Value value,
   }
 }
 
-/// The integer entry `name` of `op`'s qfhe.allocation, if any.
-static IntegerAttr getAllocationEntry(Operation *op, StringRef name) {
-  auto allocation = op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-  return allocation ? allocation.getAs<IntegerAttr>(name) : IntegerAttr();
+/// `op`'s qfhe.allocation, if any.
+static AllocationAttr getAllocation(Operation *op) {
+  return op->getAttrOfType<AllocationAttr>(kAllocationAttr);
 }
 
 /// Whether `op` multiplies two different tensors elementwise.
@@ -69,8 +68,8 @@ static bool isProductOfTwoTensors(Operation *op) {
 unsigned QuantizationPlan::desiredBits(Value value, unsigned fallback) {
   std::optional<unsigned> bits;
   forEachConsumer(value, [&](Operation *consumer) {
-    IntegerAttr inputBits = getAllocationEntry(consumer, "input_bits");
-    unsigned wanted = inputBits ? inputBits.getInt() : fallback;
+    AllocationAttr allocation = getAllocation(consumer);
+    unsigned wanted = allocation ? allocation.getInputBits() : fallback;
     // The integer lowering adds and subtracts the two factors of a product
     // exactly before its lookups (the squares trick): one bit fewer than
     // an activation's keeps their sum within the activation's width.
@@ -85,10 +84,10 @@ unsigned QuantizationPlan::desiredBits(Value value, unsigned fallback) {
 int64_t QuantizationPlan::desiredLevels(Value value, unsigned bits) {
   int64_t levels = int64_t(1) << bits;
   forEachConsumer(value, [&](Operation *consumer) {
-    auto allocation = consumer->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-    if (allocation && allocation.get("input_levels") &&
-        getAllocatedInputBits(allocation) == bits)
-      levels = std::min(levels, getAllocatedInputLevels(allocation));
+    AllocationAttr allocation = getAllocation(consumer);
+    if (allocation && allocation.getInputLevels() > 0 &&
+        allocation.getInputBits() == bits)
+      levels = std::min(levels, allocation.getLevels());
   });
   return levels;
 }
@@ -99,10 +98,8 @@ double QuantizationPlan::desiredClip(Value value) {
     // Max pooling passes its input's parameters on: its users decide.
     if (isa<linalg::PoolingNchwMaxOp>(consumer))
       return;
-    auto allocation = consumer->getAttrOfType<DictionaryAttr>(kAllocationAttr);
-    FloatAttr entry =
-        allocation ? allocation.getAs<FloatAttr>("input_clip") : FloatAttr();
-    double wanted = entry ? entry.getValueAsDouble() : 1.0;
+    AllocationAttr allocation = getAllocation(consumer);
+    double wanted = allocation ? allocation.getInputClip() : 1.0;
     clip = clip ? std::max(*clip, wanted) : wanted;
   });
   return clip ? *clip : 1.0;

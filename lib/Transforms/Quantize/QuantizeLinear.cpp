@@ -74,22 +74,17 @@ struct WeightPolicy {
       : bits(options.weightBits), perChannel(options.perChannelWeights),
         symmetric(options.symmetricWeights), narrow(options.narrowRange),
         biasCorrection(options.biasCorrection) {
-    auto allocation = op->getAttrOfType<DictionaryAttr>(kAllocationAttr);
+    auto allocation = op->getAttrOfType<AllocationAttr>(kAllocationAttr);
     if (!allocation)
       return;
-    biasCorrection = biasCorrection && allowsBiasCorrection(allocation);
-    if (auto value = allocation.getAs<IntegerAttr>("weight_bits"))
-      bits = value.getInt();
-    if (auto value = allocation.getAs<IntegerAttr>("weight_l1"))
-      l1Budget = value.getInt();
-    if (auto value = allocation.getAs<BoolAttr>("per_channel"))
-      perChannel = value.getValue();
-    if (auto value = allocation.getAs<BoolAttr>("symmetric"))
-      symmetric = value.getValue();
-    if (auto value = allocation.getAs<StringAttr>("rounding"))
-      weightedRounding = value.getValue() == "weighted";
-    if (auto value = allocation.getAs<IntegerAttr>("chunks"))
-      chunks = value.getInt();
+    biasCorrection = biasCorrection && allocation.allowsBiasCorrection();
+    bits = allocation.getWeightBits().value_or(bits);
+    l1Budget = allocation.getWeightL1();
+    perChannel = allocation.getPerChannel().value_or(perChannel);
+    symmetric = allocation.getSymmetric().value_or(symmetric);
+    if (allocation.hasRounding())
+      weightedRounding = allocation.hasWeightedRounding();
+    chunks = allocation.getChunks();
     if (l1Budget > 0)
       symmetric = perChannel = true;
   }

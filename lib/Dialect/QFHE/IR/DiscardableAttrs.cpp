@@ -8,7 +8,8 @@
 // users and tools attach to float programs (docs/attributes.md): a declared
 // range (`qfhe.range`) or a calibration range (`qfhe.observed`) that is not
 // finite, inverted, or of the wrong shape is an error at the argument or op
-// it is attached to, rather than a range the passes silently ignore.
+// it is attached to, rather than a range the passes silently ignore; so is
+// a `qfhe.allocation` that is not a `#qfhe.allocation`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +34,7 @@ namespace {
 
 constexpr StringLiteral kRange = "qfhe.range";
 constexpr StringLiteral kObserved = "qfhe.observed";
+constexpr StringLiteral kAllocation = "qfhe.allocation";
 
 using EmitFn = function_ref<InFlightDiagnostic()>;
 
@@ -186,6 +188,13 @@ LogicalResult QFHEDialect::verifyRegionArgAttribute(Operation *op,
 LogicalResult QFHEDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attribute) {
   StringRef name = attribute.getName().strref();
+  if (name == kAllocation) {
+    if (isa<AllocationAttr>(attribute.getValue()))
+      return success();
+    return emitError(op->getLoc())
+           << "'" << op->getName() << "': " << name
+           << " must be a #qfhe.allocation<...>, not " << attribute.getValue();
+  }
   if (name != kObserved)
     return success();
   // Bufferized ops keep the attribute of the tensors they no longer return.

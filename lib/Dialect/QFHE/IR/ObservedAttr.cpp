@@ -11,6 +11,8 @@
 
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 
+#include "EntryParsing.h"
+
 #include "mlir/IR/DialectImplementation.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -314,19 +316,8 @@ Attribute ObservedAttr::parse(AsmParser &parser, Type) {
       channelMeanSquare, channelQuantiles;
   llvm::StringSet<> seen;
   auto parseEntry = [&]() -> ParseResult {
-    SMLoc keyLoc = parser.getCurrentLocation();
     StringRef key;
-    if (parser.parseKeyword(&key))
-      return failure();
-    if (!llvm::is_contained(kKeys, key))
-      return parser.emitError(keyLoc)
-             << "unknown key '" << key << "' in #qfhe.observed; expected one "
-             << "of min, max, mean_square, quantiles, axis, channel_min, "
-                "channel_max, channel_mean_square, channel_quantiles";
-    if (!seen.insert(key).second)
-      return parser.emitError(keyLoc)
-             << "'" << key << "' appears twice in #qfhe.observed";
-    if (parser.parseEqual())
+    if (parseEntryKey(parser, kKeys, getMnemonic(), seen, key))
       return failure();
     auto parseNumber = [&](std::optional<double> &value) {
       return parser.parseFloat(value.emplace());
