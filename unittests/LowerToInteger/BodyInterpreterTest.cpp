@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <vector>
 
 using namespace mlir;
@@ -157,6 +158,33 @@ TEST_F(BodyInterpreterTest, AnEmptyRowWritesNothing) {
   std::vector<double> reals, row;
   interpreter.evaluateRow(reals, {0.0}, row);
   EXPECT_TRUE(row.empty());
+}
+
+TEST_F(BodyInterpreterTest, ThreadsEvaluateRowsOfOneInterpreterAtOnce) {
+  // The lowering evaluates a table's rows in parallel with one interpreter:
+  // each thread's rows equal those evaluated alone.
+  ASSERT_TRUE(module);
+  BodyInterpreter interpreter(body("mixed"));
+  std::vector<double> reals = sampleReals();
+  std::vector<std::vector<double>> alone(3, std::vector<double>(reals.size()));
+  for (size_t channel = 0; channel < 3; ++channel)
+    interpreter.evaluateRow(reals, {static_cast<double>(channel)},
+                            alone[channel]);
+  std::vector<std::vector<double>> together(6,
+                                            std::vector<double>(reals.size()));
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < together.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int repeat = 0; repeat < 50; ++repeat)
+        interpreter.evaluateRow(reals, {static_cast<double>(t % 3)},
+                                together[t]);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (size_t t = 0; t < together.size(); ++t)
+    for (size_t k = 0; k < reals.size(); ++k)
+      EXPECT_EQ(bitsOf(together[t][k]), bitsOf(alone[t % 3][k]))
+          << "thread " << t << " at " << reals[k];
 }
 
 } // namespace

@@ -344,18 +344,22 @@ double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
 
 void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
                                   ArrayRef<double> others,
-                                  MutableArrayRef<double> results) {
+                                  MutableArrayRef<double> results) const {
   size_t length = firsts.size();
-  slots.assign(initial.begin(), initial.end());
-  varying.assign(initial.size(), false);
-  rows.resize(initial.size() * length);
+  // Per slot: its value where it does not vary along the row, whether it
+  // varies, and the rows of those that do (slot s at s * length; written
+  // before they are read).
+  SmallVector<double> values(initial.begin(), initial.end());
+  SmallVector<bool> varying(initial.size(), false);
+  SmallVector<double, 0> rows;
+  rows.resize_for_overwrite(initial.size() * length);
   if (body.getNumArguments() > 0) {
     varying[1] = true;
     llvm::copy(firsts, rows.begin() + length);
   }
   for (auto [index, value] : llvm::enumerate(
            others.take_front(std::max(body.getNumArguments(), 1u) - 1)))
-    slots[2 + index] = value;
+    values[2 + index] = value;
   // Each op over the whole row, or once where no operand varies.
   SmallVector<double, 4> in;
   for (const Step &step : steps) {
@@ -364,11 +368,11 @@ void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
     in.assign(step.operands.size(), 0.0);
     auto read = [&](size_t k) {
       for (auto [i, slot] : llvm::enumerate(step.operands))
-        in[i] = varying[slot] ? rows[slot * length + k] : slots[slot];
+        in[i] = varying[slot] ? rows[slot * length + k] : values[slot];
     };
     if (!varies) {
       read(0);
-      slots[step.result] = apply(step, in);
+      values[step.result] = apply(step, in);
       continue;
     }
     varying[step.result] = true;
@@ -382,5 +386,5 @@ void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
     llvm::copy(ArrayRef<double>(rows.data() + yielded * length, length),
                results.begin());
   else
-    std::fill(results.begin(), results.end(), slots[yielded]);
+    std::fill(results.begin(), results.end(), values[yielded]);
 }
