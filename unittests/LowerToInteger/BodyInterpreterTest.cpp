@@ -57,6 +57,20 @@ func.func @constant(%x: f32, %c: index) -> f32 {
   %e = math.exp %b : f32
   return %e : f32
 }
+func.func @binary(%x: f32, %c: index) -> f32 {
+  %bias = arith.constant dense<[0.5, -1.25, 3.0]> : tensor<3xf32>
+  %b = tensor.extract %bias[%c] : tensor<3xf32>
+  %zero = arith.constant 0.0 : f32
+  %sq = arith.mulf %x, %x : f32
+  %d = arith.subf %b, %sq : f32
+  %q = arith.divf %b, %x : f32
+  %lo = arith.minimumf %d, %q : f32
+  %hi = arith.maxnumf %zero, %lo : f32
+  %mn = arith.minnumf %hi, %x : f32
+  %mx = arith.maximumf %mn, %sq : f32
+  %s = arith.addf %mx, %d : f32
+  return %s : f32
+}
 func.func @f64(%x: f64) -> f64 {
   %three = arith.constant 3.0 : f64
   %p = math.powf %x, %three : f64
@@ -129,6 +143,15 @@ TEST_F(BodyInterpreterTest, RowsMatchEntriesOnEveryChannel) {
   ASSERT_TRUE(module);
   for (double channel : {0.0, 1.0, 2.0})
     expectRowMatches("mixed", {channel});
+}
+
+TEST_F(BodyInterpreterTest, BinaryOpsOfRowsAndValuesInEitherOrder) {
+  // Binary ops run in loops of their own: a row and a row, a row and a
+  // value, a value and a row; NaN and signed zeros through minimum/maximum
+  // and minnum/maxnum.
+  ASSERT_TRUE(module);
+  for (double channel : {0.0, 1.0, 2.0})
+    expectRowMatches("binary", {channel});
 }
 
 TEST_F(BodyInterpreterTest, ARowThatDoesNotVaryIsFilled) {

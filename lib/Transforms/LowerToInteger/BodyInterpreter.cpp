@@ -198,6 +198,48 @@ unsigned BodyInterpreter::getSlot(Value value) const {
   return slotOf.lookup(value);
 }
 
+/// The arithmetic of the binary ops evaluated a row at a time in a loop of
+/// their own (evaluateRow) and one entry at a time (apply), one definition
+/// for both: calls `body` with the op's function of two doubles; false
+/// (and no call) for other kinds.
+template <typename Body>
+static bool withBinaryOp(BodyInterpreter::Kind kind, const FloatRounding &round,
+                         Body body) {
+  using Kind = BodyInterpreter::Kind;
+  switch (kind) {
+  case Kind::AddF:
+    body([&](double a, double b) { return round(a + b); });
+    return true;
+  case Kind::SubF:
+    body([&](double a, double b) { return round(a - b); });
+    return true;
+  case Kind::MulF:
+    body([&](double a, double b) { return round(a * b); });
+    return true;
+  case Kind::DivF:
+    body([&](double a, double b) { return round(a / b); });
+    return true;
+  case Kind::MaximumF:
+    body([](double a, double b) {
+      return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b);
+    });
+    return true;
+  case Kind::MinimumF:
+    body([](double a, double b) {
+      return std::isnan(a) || std::isnan(b) ? std::nan("") : std::min(a, b);
+    });
+    return true;
+  case Kind::MaxNumF:
+    body([](double a, double b) { return std::fmax(a, b); });
+    return true;
+  case Kind::MinNumF:
+    body([](double a, double b) { return std::fmin(a, b); });
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Evaluates a float comparison predicate.
 static bool compare(arith::CmpFPredicate predicate, double a, double b) {
   using P = arith::CmpFPredicate;
@@ -241,29 +283,24 @@ static bool compare(arith::CmpFPredicate predicate, double a, double b) {
 
 double BodyInterpreter::apply(const Step &step, ArrayRef<double> in) {
   const FloatRounding &round = step.rounding;
+  double binary = 0;
+  if (withBinaryOp(step.kind, round,
+                   [&](auto op) { binary = op(in[0], in[1]); }))
+    return binary;
   switch (step.kind) {
   case Kind::AddF:
-    return round(in[0] + in[1]);
   case Kind::SubF:
-    return round(in[0] - in[1]);
   case Kind::MulF:
-    return round(in[0] * in[1]);
   case Kind::DivF:
-    return round(in[0] / in[1]);
+  case Kind::MaximumF:
+  case Kind::MinimumF:
+  case Kind::MaxNumF:
+  case Kind::MinNumF:
+    break; // withBinaryOp's
   case Kind::RemF:
     return round(std::fmod(in[0], in[1]));
   case Kind::NegF:
     return -in[0];
-  case Kind::MaximumF:
-    return std::isnan(in[0]) || std::isnan(in[1]) ? std::nan("")
-                                                  : std::max(in[0], in[1]);
-  case Kind::MinimumF:
-    return std::isnan(in[0]) || std::isnan(in[1]) ? std::nan("")
-                                                  : std::min(in[0], in[1]);
-  case Kind::MaxNumF:
-    return std::fmax(in[0], in[1]);
-  case Kind::MinNumF:
-    return std::fmin(in[0], in[1]);
   case Kind::CmpF:
     return compare(step.predicate, in[0], in[1]) ? 1.0 : 0.0;
   case Kind::Select:
@@ -377,6 +414,26 @@ void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
     }
     varying[step.result] = true;
     double *out = rows.data() + step.result * length;
+    // Binary arithmetic in a loop of its own, each operand a row or a
+    // value.
+    if (step.operands.size() == 2) {
+      auto [a, b] = std::make_pair(step.operands[0], step.operands[1]);
+      const double *aRow = varying[a] ? rows.data() + a * length : nullptr;
+      const double *bRow = varying[b] ? rows.data() + b * length : nullptr;
+      double aValue = values[a], bValue = values[b];
+      if (withBinaryOp(step.kind, step.rounding, [&](auto op) {
+            if (aRow && bRow)
+              for (size_t k = 0; k < length; ++k)
+                out[k] = op(aRow[k], bRow[k]);
+            else if (aRow)
+              for (size_t k = 0; k < length; ++k)
+                out[k] = op(aRow[k], bValue);
+            else
+              for (size_t k = 0; k < length; ++k)
+                out[k] = op(aValue, bRow[k]);
+          }))
+        continue;
+    }
     for (size_t k = 0; k < length; ++k) {
       read(k);
       out[k] = apply(step, in);
