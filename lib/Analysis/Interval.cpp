@@ -33,14 +33,6 @@ double Interval::magnitude() const {
   return isEmpty() ? 0.0 : std::max(std::fabs(lo), std::fabs(hi));
 }
 
-Interval Interval::join(const Interval &other) const {
-  if (isEmpty())
-    return other;
-  if (other.isEmpty())
-    return *this;
-  return Interval(std::min(lo, other.lo), std::max(hi, other.hi));
-}
-
 Interval Interval::widen(double relative, double absolute) const {
   if (isEmpty())
     return *this;

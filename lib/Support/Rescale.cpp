@@ -28,13 +28,18 @@ float mlir::qfhe::getFloatMultiplier(double scaleFrom, double scaleTo) {
   return static_cast<float>(scaleFrom) / static_cast<float>(scaleTo);
 }
 
-std::optional<int64_t> mlir::qfhe::rescale(int64_t x, double scaleFrom,
-                                           double scaleTo, int64_t zeroPoint,
-                                           IntegerRange storage,
-                                           RescaleRounding rounding) {
+Rescaler::Rescaler(double scaleFrom, double scaleTo, int64_t zeroPoint,
+                   IntegerRange storage, RescaleRounding rounding)
+    : rounding(rounding), zeroPoint(zeroPoint), storage(storage) {
+  if (rounding == RescaleRounding::FloatHalfEven)
+    floatMultiplier = getFloatMultiplier(scaleFrom, scaleTo);
+  else
+    fixedPoint = computeFixedPointMultiplier(scaleFrom / scaleTo);
+}
+
+std::optional<int64_t> Rescaler::operator()(int64_t x) const {
   if (rounding == RescaleRounding::FloatHalfEven) {
-    double m = getFloatMultiplier(scaleFrom, scaleTo);
-    double value = std::nearbyint(static_cast<double>(x) * m +
+    double value = std::nearbyint(static_cast<double>(x) * floatMultiplier +
                                   static_cast<double>(zeroPoint));
     if (std::isnan(value))
       return std::nullopt;
@@ -42,15 +47,20 @@ std::optional<int64_t> mlir::qfhe::rescale(int64_t x, double scaleFrom,
                        static_cast<double>(storage.max));
     return static_cast<int64_t>(value);
   }
-  std::optional<FixedPointMultiplier> f =
-      computeFixedPointMultiplier(scaleFrom / scaleTo);
-  if (!f)
+  if (!fixedPoint)
     return std::nullopt;
   int64_t scaled = rounding == RescaleRounding::FixedPoint
-                       ? applyFixedPointMultiplier(x, *f)
-                       : applyFixedPointMultiplierDoubleRound(x, *f);
+                       ? applyFixedPointMultiplier(x, *fixedPoint)
+                       : applyFixedPointMultiplierDoubleRound(x, *fixedPoint);
   // Saturate before adding the zero point: the product may be far outside
   // the storage.
   int64_t low = storage.min - zeroPoint, high = storage.max - zeroPoint;
   return std::clamp(scaled, low, high) + zeroPoint;
+}
+
+std::optional<int64_t> mlir::qfhe::rescale(int64_t x, double scaleFrom,
+                                           double scaleTo, int64_t zeroPoint,
+                                           IntegerRange storage,
+                                           RescaleRounding rounding) {
+  return Rescaler(scaleFrom, scaleTo, zeroPoint, storage, rounding)(x);
 }

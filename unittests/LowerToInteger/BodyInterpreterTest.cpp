@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <vector>
 
 using namespace mlir;
@@ -55,6 +56,20 @@ func.func @constant(%x: f32, %c: index) -> f32 {
   %b = tensor.extract %bias[%c] : tensor<3xf32>
   %e = math.exp %b : f32
   return %e : f32
+}
+func.func @binary(%x: f32, %c: index) -> f32 {
+  %bias = arith.constant dense<[0.5, -1.25, 3.0]> : tensor<3xf32>
+  %b = tensor.extract %bias[%c] : tensor<3xf32>
+  %zero = arith.constant 0.0 : f32
+  %sq = arith.mulf %x, %x : f32
+  %d = arith.subf %b, %sq : f32
+  %q = arith.divf %b, %x : f32
+  %lo = arith.minimumf %d, %q : f32
+  %hi = arith.maxnumf %zero, %lo : f32
+  %mn = arith.minnumf %hi, %x : f32
+  %mx = arith.maximumf %mn, %sq : f32
+  %s = arith.addf %mx, %d : f32
+  return %s : f32
 }
 func.func @f64(%x: f64) -> f64 {
   %three = arith.constant 3.0 : f64
@@ -130,6 +145,15 @@ TEST_F(BodyInterpreterTest, RowsMatchEntriesOnEveryChannel) {
     expectRowMatches("mixed", {channel});
 }
 
+TEST_F(BodyInterpreterTest, BinaryOpsOfRowsAndValuesInEitherOrder) {
+  // Binary ops run in loops of their own: a row and a row, a row and a
+  // value, a value and a row; NaN and signed zeros through minimum/maximum
+  // and minnum/maxnum.
+  ASSERT_TRUE(module);
+  for (double channel : {0.0, 1.0, 2.0})
+    expectRowMatches("binary", {channel});
+}
+
 TEST_F(BodyInterpreterTest, ARowThatDoesNotVaryIsFilled) {
   ASSERT_TRUE(module);
   expectRowMatches("constant", {1.0});
@@ -157,6 +181,33 @@ TEST_F(BodyInterpreterTest, AnEmptyRowWritesNothing) {
   std::vector<double> reals, row;
   interpreter.evaluateRow(reals, {0.0}, row);
   EXPECT_TRUE(row.empty());
+}
+
+TEST_F(BodyInterpreterTest, ThreadsEvaluateRowsOfOneInterpreterAtOnce) {
+  // The lowering evaluates a table's rows in parallel with one interpreter:
+  // each thread's rows equal those evaluated alone.
+  ASSERT_TRUE(module);
+  BodyInterpreter interpreter(body("mixed"));
+  std::vector<double> reals = sampleReals();
+  std::vector<std::vector<double>> alone(3, std::vector<double>(reals.size()));
+  for (size_t channel = 0; channel < 3; ++channel)
+    interpreter.evaluateRow(reals, {static_cast<double>(channel)},
+                            alone[channel]);
+  std::vector<std::vector<double>> together(6,
+                                            std::vector<double>(reals.size()));
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < together.size(); ++t)
+    threads.emplace_back([&, t] {
+      for (int repeat = 0; repeat < 50; ++repeat)
+        interpreter.evaluateRow(reals, {static_cast<double>(t % 3)},
+                                together[t]);
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (size_t t = 0; t < together.size(); ++t)
+    for (size_t k = 0; k < reals.size(); ++k)
+      EXPECT_EQ(bitsOf(together[t][k]), bitsOf(alone[t % 3][k]))
+          << "thread " << t << " at " << reals[k];
 }
 
 } // namespace

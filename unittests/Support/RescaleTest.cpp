@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -122,6 +123,53 @@ TEST(Rescale, RatiosWithoutAFixedPointForm) {
       rescale(1, 1e10, 1.0, 0, {-128, 127}, RescaleRounding::FixedPoint));
   EXPECT_TRUE(
       rescale(1, 1e10, 1.0, 0, {-128, 127}, RescaleRounding::FloatHalfEven));
+}
+
+TEST(Rescaler, OneMultiplierRescalesEveryValueOfARow) {
+  // The multiplier computed once serves every x: against the definitions,
+  // the fixed-point product rounded half up (single) or with the 2^30 term
+  // toward the sign (double, shift > 31), then saturation and the zero
+  // point; and the float product with the float32 multiplier.
+  double from = 0.00037, to = 0.051;
+  IntegerRange storage{-100, 120};
+  std::optional<FixedPointMultiplier> f =
+      computeFixedPointMultiplier(from / to);
+  ASSERT_TRUE(f);
+  ASSERT_GT(f->shift, 31u);
+  float m = static_cast<float>(from) / static_cast<float>(to);
+  Rescaler single(from, to, 7, storage, RescaleRounding::FixedPoint);
+  Rescaler twice(from, to, 7, storage, RescaleRounding::FixedPointDouble);
+  Rescaler onnx(from, to, 7, storage, RescaleRounding::FloatHalfEven);
+  for (int64_t x = -40000; x <= 40000; x += 13) {
+    __int128 product = static_cast<__int128>(x) * f->multiplier;
+    __int128 half = static_cast<__int128>(1) << (f->shift - 1);
+    __int128 toSign = x >= 0 ? (__int128(1) << 30) : -(__int128(1) << 30);
+    auto saturate = [&](int64_t scaled) {
+      return std::clamp<int64_t>(scaled, storage.min - 7, storage.max - 7) + 7;
+    };
+    EXPECT_EQ(*single(x),
+              saturate(static_cast<int64_t>((product + half) >> f->shift)))
+        << x;
+    EXPECT_EQ(*twice(x), saturate(static_cast<int64_t>(
+                             (product + half + toSign) >> f->shift)))
+        << x;
+    double rounded = std::nearbyint(static_cast<double>(x) * m + 7.0);
+    EXPECT_EQ(*onnx(x), static_cast<int64_t>(
+                            std::fmin(std::fmax(rounded, -100.0), 120.0)))
+        << x;
+  }
+}
+
+TEST(Rescaler, NoValueWithoutAMultiplier) {
+  // No fixed-point form of 1e10: no value at all; a float multiplier of
+  // infinity (scale 0) gives NaN at 0 only.
+  Rescaler fixed(1e10, 1.0, 0, {-128, 127}, RescaleRounding::FixedPoint);
+  for (int64_t x : {-5, 0, 5})
+    EXPECT_FALSE(fixed(x)) << x;
+  Rescaler infinite(1.0, 0.0, 0, {-128, 127}, RescaleRounding::FloatHalfEven);
+  EXPECT_FALSE(infinite(0));
+  EXPECT_EQ(*infinite(1), 127);
+  EXPECT_EQ(*infinite(-1), -128);
 }
 
 } // namespace

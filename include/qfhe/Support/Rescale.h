@@ -43,6 +43,29 @@ int64_t applyFixedPointMultiplierDoubleRound(int64_t x, FixedPointMultiplier f);
 /// `f32(f32(scaleFrom) / f32(scaleTo))`.
 float getFloatMultiplier(double scaleFrom, double scaleTo);
 
+/// rescale with its scales, zero point, storage and rounding fixed: the
+/// multiplier (fixed-point or float) is computed once, for tables that
+/// rescale every value of a row.
+class Rescaler {
+public:
+  Rescaler(double scaleFrom, double scaleTo, int64_t zeroPoint,
+           IntegerRange storage, RescaleRounding rounding);
+
+  /// rescale(x, ...) with the constructor's parameters: std::nullopt when
+  /// the ratio has no fixed-point form (fixed-point modes) or the float
+  /// product is NaN.
+  std::optional<int64_t> operator()(int64_t x) const;
+
+private:
+  RescaleRounding rounding;
+  int64_t zeroPoint;
+  IntegerRange storage;
+  /// The float multiplier (FloatHalfEven).
+  double floatMultiplier = 0;
+  /// The fixed-point multiplier, if the ratio has one (other modes).
+  std::optional<FixedPointMultiplier> fixedPoint;
+};
+
 /// Rescales a centered integer `x` (q - zp_from) from `scaleFrom` to
 /// `scaleTo`, adds `zeroPoint` and clamps to `storage`, with `rounding`.
 /// The fixed-point modes require a ratio with a fixed-point form

@@ -191,12 +191,23 @@ static std::optional<RuleOutcome> applyConstantRule(Operation *op) {
   if (op->getNumResults() != 1 || !op->hasTrait<OpTrait::ConstantLike>())
     return std::nullopt;
   Value result = op->getResult(0);
+  auto shaped = dyn_cast<ShapedType>(result.getType());
+  // Other than vectors of values, only the least and the greatest element
+  // count: read in one pass over the storage, not copied (weights).
+  DenseIntElementsAttr dense;
+  IntegerType element = getIntegerElementType(result.getType());
+  if (shaped && shaped.hasRank() && shaped.getRank() != 1 &&
+      matchPattern(result, m_Constant(&dense)) && element &&
+      getTypeRange(element.getWidth(), element.isUnsigned()) &&
+      dense.getNumElements() > 0) {
+    auto [lo, hi] = RawIntegers(dense).getMinMax(0, dense.getNumElements());
+    return RuleOutcome::of({CircuitFact::of(false, {lo, hi})});
+  }
   std::optional<SmallVector<int64_t>> values = readConstantIntegers(result);
   if (!values)
     return RuleOutcome::of({CircuitFact::ofType(result.getType(), false)});
   if (values->empty())
     return RuleOutcome::of({CircuitFact::ofType(result.getType(), false)});
-  auto shaped = dyn_cast<ShapedType>(result.getType());
   if (shaped && shaped.getRank() == 1 && values->size() > 1) {
     SmallVector<IntegerRange> ranges;
     for (int64_t v : *values)

@@ -15,10 +15,15 @@
 
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
 
+#include "mlir/IR/Threading.h"
+
 using namespace mlir;
 using namespace mlir::qfhe;
 
 namespace {
+
+/// Tables of at least this many entries are read by several threads.
+constexpr int64_t kParallelEntries = int64_t(1) << 16;
 
 RuleOutcome applyLut(LutOp lut, const CircuitFact &input) {
   Type resultType = lut.getResult().getType();
@@ -32,17 +37,24 @@ RuleOutcome applyLut(LutOp lut, const CircuitFact &input) {
   else if (input.getAxis())
     count = static_cast<int64_t>(input.getRanges().size());
   std::optional<int64_t> resultAxis = axis ? axis : input.getAxis();
-  SmallVector<WideRange> reached;
-  for (int64_t index = 0; index < count; ++index) {
+  SmallVector<WideRange> reached(count);
+  auto readRow = [&](size_t index) {
     IntegerRange in =
         resultAxis ? input.getRange(*resultAxis, index) : input.getWhole();
     std::optional<IntegerRange> range =
         lut.getReachedRange(axis ? index : 0, in);
     // An input range outside the input type cannot happen for a value of
     // that type; the whole result type is the safe answer.
-    reached.push_back(range ? WideRange::of(*range)
-                            : WideRange::of(*getIntegerTypeRange(resultType)));
-  }
+    reached[index] = range ? WideRange::of(*range)
+                           : WideRange::of(*getIntegerTypeRange(resultType));
+  };
+  // Each row reads its table row's reached entries (up to 2^24 in all):
+  // rows in parallel when there are many entries to read.
+  if (count > 1 && lut.getTable().getNumElements() >= kParallelEntries)
+    parallelFor(lut.getContext(), 0, count, readRow);
+  else
+    for (int64_t index = 0; index < count; ++index)
+      readRow(index);
   RuleOutcome outcome = exactResult(resultType, encrypted, resultAxis, reached);
   outcome.movesData = false;
   if (encrypted)

@@ -378,6 +378,7 @@ FailureOr<LeafBound> boundLeaf(linalg::LinalgOp op, const Leaf &leaf,
         bound.strides[dim] = stride;
         stride *= shaped.getDimSize(dim);
       }
+      bound.constant.reserve(values->size());
       for (int64_t v : *values)
         bound.constant.push_back(read(WideRange::point(v)).min);
       if (values->size() == 1 && shaped.getNumElements() != 1)
@@ -844,7 +845,7 @@ std::optional<RuleOutcome> mlir::qfhe::applyLinalgRule(Operation *operation,
     FailureOr<LeafBound> bound = boundLeaf(op, leaf, facts, loopSizes, error);
     if (failed(bound))
       return RuleOutcome::unrecognized(op, encrypted, rejectionFor(op, error));
-    bounds.push_back(*bound);
+    bounds.push_back(std::move(*bound));
   }
   for (const Monomial &term : *body) {
     int64_t encryptedFactors = llvm::count_if(

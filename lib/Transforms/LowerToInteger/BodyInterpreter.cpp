@@ -198,6 +198,48 @@ unsigned BodyInterpreter::getSlot(Value value) const {
   return slotOf.lookup(value);
 }
 
+/// The arithmetic of the binary ops evaluated a row at a time in a loop of
+/// their own (evaluateRow) and one entry at a time (apply), one definition
+/// for both: calls `body` with the op's function of two doubles; false
+/// (and no call) for other kinds.
+template <typename Body>
+static bool withBinaryOp(BodyInterpreter::Kind kind, const FloatRounding &round,
+                         Body body) {
+  using Kind = BodyInterpreter::Kind;
+  switch (kind) {
+  case Kind::AddF:
+    body([&](double a, double b) { return round(a + b); });
+    return true;
+  case Kind::SubF:
+    body([&](double a, double b) { return round(a - b); });
+    return true;
+  case Kind::MulF:
+    body([&](double a, double b) { return round(a * b); });
+    return true;
+  case Kind::DivF:
+    body([&](double a, double b) { return round(a / b); });
+    return true;
+  case Kind::MaximumF:
+    body([](double a, double b) {
+      return std::isnan(a) || std::isnan(b) ? std::nan("") : std::max(a, b);
+    });
+    return true;
+  case Kind::MinimumF:
+    body([](double a, double b) {
+      return std::isnan(a) || std::isnan(b) ? std::nan("") : std::min(a, b);
+    });
+    return true;
+  case Kind::MaxNumF:
+    body([](double a, double b) { return std::fmax(a, b); });
+    return true;
+  case Kind::MinNumF:
+    body([](double a, double b) { return std::fmin(a, b); });
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Evaluates a float comparison predicate.
 static bool compare(arith::CmpFPredicate predicate, double a, double b) {
   using P = arith::CmpFPredicate;
@@ -241,29 +283,24 @@ static bool compare(arith::CmpFPredicate predicate, double a, double b) {
 
 double BodyInterpreter::apply(const Step &step, ArrayRef<double> in) {
   const FloatRounding &round = step.rounding;
+  double binary = 0;
+  if (withBinaryOp(step.kind, round,
+                   [&](auto op) { binary = op(in[0], in[1]); }))
+    return binary;
   switch (step.kind) {
   case Kind::AddF:
-    return round(in[0] + in[1]);
   case Kind::SubF:
-    return round(in[0] - in[1]);
   case Kind::MulF:
-    return round(in[0] * in[1]);
   case Kind::DivF:
-    return round(in[0] / in[1]);
+  case Kind::MaximumF:
+  case Kind::MinimumF:
+  case Kind::MaxNumF:
+  case Kind::MinNumF:
+    break; // withBinaryOp's
   case Kind::RemF:
     return round(std::fmod(in[0], in[1]));
   case Kind::NegF:
     return -in[0];
-  case Kind::MaximumF:
-    return std::isnan(in[0]) || std::isnan(in[1]) ? std::nan("")
-                                                  : std::max(in[0], in[1]);
-  case Kind::MinimumF:
-    return std::isnan(in[0]) || std::isnan(in[1]) ? std::nan("")
-                                                  : std::min(in[0], in[1]);
-  case Kind::MaxNumF:
-    return std::fmax(in[0], in[1]);
-  case Kind::MinNumF:
-    return std::fmin(in[0], in[1]);
   case Kind::CmpF:
     return compare(step.predicate, in[0], in[1]) ? 1.0 : 0.0;
   case Kind::Select:
@@ -344,18 +381,22 @@ double BodyInterpreter::evaluate(ArrayRef<double> arguments) {
 
 void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
                                   ArrayRef<double> others,
-                                  MutableArrayRef<double> results) {
+                                  MutableArrayRef<double> results) const {
   size_t length = firsts.size();
-  slots.assign(initial.begin(), initial.end());
-  varying.assign(initial.size(), false);
-  rows.resize(initial.size() * length);
+  // Per slot: its value where it does not vary along the row, whether it
+  // varies, and the rows of those that do (slot s at s * length; written
+  // before they are read).
+  SmallVector<double> values(initial.begin(), initial.end());
+  SmallVector<bool> varying(initial.size(), false);
+  SmallVector<double, 0> rows;
+  rows.resize_for_overwrite(initial.size() * length);
   if (body.getNumArguments() > 0) {
     varying[1] = true;
     llvm::copy(firsts, rows.begin() + length);
   }
   for (auto [index, value] : llvm::enumerate(
            others.take_front(std::max(body.getNumArguments(), 1u) - 1)))
-    slots[2 + index] = value;
+    values[2 + index] = value;
   // Each op over the whole row, or once where no operand varies.
   SmallVector<double, 4> in;
   for (const Step &step : steps) {
@@ -364,15 +405,35 @@ void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
     in.assign(step.operands.size(), 0.0);
     auto read = [&](size_t k) {
       for (auto [i, slot] : llvm::enumerate(step.operands))
-        in[i] = varying[slot] ? rows[slot * length + k] : slots[slot];
+        in[i] = varying[slot] ? rows[slot * length + k] : values[slot];
     };
     if (!varies) {
       read(0);
-      slots[step.result] = apply(step, in);
+      values[step.result] = apply(step, in);
       continue;
     }
     varying[step.result] = true;
     double *out = rows.data() + step.result * length;
+    // Binary arithmetic in a loop of its own, each operand a row or a
+    // value.
+    if (step.operands.size() == 2) {
+      auto [a, b] = std::make_pair(step.operands[0], step.operands[1]);
+      const double *aRow = varying[a] ? rows.data() + a * length : nullptr;
+      const double *bRow = varying[b] ? rows.data() + b * length : nullptr;
+      double aValue = values[a], bValue = values[b];
+      if (withBinaryOp(step.kind, step.rounding, [&](auto op) {
+            if (aRow && bRow)
+              for (size_t k = 0; k < length; ++k)
+                out[k] = op(aRow[k], bRow[k]);
+            else if (aRow)
+              for (size_t k = 0; k < length; ++k)
+                out[k] = op(aRow[k], bValue);
+            else
+              for (size_t k = 0; k < length; ++k)
+                out[k] = op(aValue, bRow[k]);
+          }))
+        continue;
+    }
     for (size_t k = 0; k < length; ++k) {
       read(k);
       out[k] = apply(step, in);
@@ -382,5 +443,5 @@ void BodyInterpreter::evaluateRow(ArrayRef<double> firsts,
     llvm::copy(ArrayRef<double>(rows.data() + yielded * length, length),
                results.begin());
   else
-    std::fill(results.begin(), results.end(), slots[yielded]);
+    std::fill(results.begin(), results.end(), values[yielded]);
 }

@@ -77,9 +77,10 @@ public:
   /// Evaluates the body once for each of `firsts` as its first argument,
   /// with `others` as the following arguments, into `results` (as many as
   /// `firsts`): what evaluate gives for each, op by op over the whole row
-  /// (a table's row holds up to 2^16 entries).
+  /// (a table's row holds up to 2^16 entries). Its state is its own:
+  /// several threads may evaluate rows of one interpreter at once.
   void evaluateRow(ArrayRef<double> firsts, ArrayRef<double> others,
-                   MutableArrayRef<double> results);
+                   MutableArrayRef<double> results) const;
 
   /// The ops the interpreter knows.
   enum class Kind {
@@ -155,10 +156,6 @@ private:
   SmallVector<double> slots;
   SmallVector<Step> steps;
   unsigned yielded = 0;
-  /// evaluateRow's state: per slot, whether it varies along the row, and
-  /// the rows of those that do (slot s at s * row length).
-  SmallVector<bool> varying;
-  std::vector<double> rows;
 };
 
 /// Rounds `value` to the float type `type` (f16, bf16, f32, f64).

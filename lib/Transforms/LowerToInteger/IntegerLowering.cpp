@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
@@ -207,33 +208,68 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   }
 
   // The table: row c, entry v holds f(c, v * 2^(drop + unit) - offset_c),
-  // shifted into the fewest signed bits.
+  // shifted into the fewest signed bits. Rows are independent: they are
+  // computed in parallel, each into its own slice of the attribute's raw
+  // storage (elements of 2 bits or more; i1 tables, never large, go
+  // through APInt), so the table is the same whatever the threads.
   int64_t low = getStorageRange(width, true).min;
   int64_t entries = int64_t(1) << width;
   SignedStorage output = getSignedStorage(outputStorage);
   unsigned outputBits = output.width;
-  SmallVector<int64_t> table;
-  table.reserve(channels * entries);
-  IntegerRange reached{INT64_MAX, INT64_MIN};
-  SmallVector<int64_t> xs(entries), qs(entries);
-  for (int64_t c = 0; c < channels; ++c) {
+  bool raw = outputBits > 1;
+  unsigned bytes = raw ? getRawIntegerBytes(outputBits) : 0;
+  std::vector<char> rawTable(raw ? channels * entries * bytes : 0);
+  std::vector<int64_t> bitTable(raw ? 0 : channels * entries);
+  /// Per row: the range of the entries its proven inputs reach, and the
+  /// first entry outside the result storage, if any.
+  struct RowResult {
+    IntegerRange reached{INT64_MAX, INT64_MIN};
+    std::optional<int64_t> misfit;
+  };
+  std::vector<RowResult> rows(channels);
+  auto tabulateRow = [&](size_t c) {
+    SmallVector<int64_t, 0> xs, qs;
+    xs.resize_for_overwrite(entries);
+    qs.resize_for_overwrite(entries);
     int64_t offset = input.getOffset(c);
     for (int64_t i = 0; i < entries; ++i)
       xs[i] = (low + i) * (int64_t(1) << (drop + input.unitBits)) - offset;
     function(c, xs, qs);
-    for (int64_t v = low; v < low + entries; ++v) {
-      int64_t q = qs[v - low];
-      if (!outputStorage.contains(q))
-        return op->emitError()
-               << "table entry " << q << " is outside the result storage ["
-               << outputStorage.min << ", " << outputStorage.max << "]";
+    RowResult &row = rows[c];
+    // Entries of the proven range [from, to] (indices into the row).
+    int64_t from = std::max(ranges[c].min, low) - low;
+    int64_t to = std::min(ranges[c].max, low + entries - 1) - low;
+    for (int64_t i = 0; i < entries; ++i) {
+      int64_t q = qs[i];
+      if (!outputStorage.contains(q)) {
+        row.misfit = q;
+        return;
+      }
       int64_t entry = q - output.shift;
-      table.push_back(entry);
-      if (ranges[c].contains(v)) {
-        reached.min = std::min(reached.min, entry);
-        reached.max = std::max(reached.max, entry);
+      qs[i] = entry;
+      if (i >= from && i <= to) {
+        row.reached.min = std::min(row.reached.min, entry);
+        row.reached.max = std::max(row.reached.max, entry);
       }
     }
+    if (raw)
+      encodeRawIntegers(
+          qs, outputBits,
+          MutableArrayRef<char>(rawTable.data() + c * entries * bytes,
+                                entries * bytes));
+    else
+      llvm::copy(qs, bitTable.begin() + c * entries);
+  };
+  parallelFor(func.getContext(), 0, channels, tabulateRow);
+  IntegerRange reached{INT64_MAX, INT64_MIN};
+  for (const RowResult &row : rows) {
+    if (row.misfit)
+      return op->emitError()
+             << "table entry " << *row.misfit
+             << " is outside the result storage [" << outputStorage.min << ", "
+             << outputStorage.max << "]";
+    reached.min = std::min(reached.min, row.reached.min);
+    reached.max = std::max(reached.max, row.reached.max);
   }
   SmallVector<int64_t> tableShape;
   if (axis)
@@ -242,11 +278,12 @@ FailureOr<IntegerForm> IntegerLowering::emitLookup(
   IntegerType outputType = getSignlessType(func.getContext(), outputBits);
   auto tableType = RankedTensorType::get(tableShape, outputType);
   DenseIntElementsAttr tableAttr;
-  if (outputBits > 1) {
-    tableAttr = getRawIntegers(tableType, table);
+  if (raw) {
+    tableAttr = cast<DenseIntElementsAttr>(
+        DenseElementsAttr::getFromRawBuffer(tableType, rawTable));
   } else {
     SmallVector<APInt> ints;
-    for (int64_t entry : table)
+    for (int64_t entry : bitTable)
       ints.push_back(APInt(outputBits, entry, true));
     tableAttr = DenseIntElementsAttr::get(tableType, ints);
   }

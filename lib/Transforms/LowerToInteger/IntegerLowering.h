@@ -62,10 +62,13 @@ struct IntegerForm {
 };
 
 /// A function tabulated by a lookup: from a channel and a centered input
-/// integer x (real = scale_c * x) to the output integer.
+/// integer x (real = scale_c * x) to the output integer. Tables are built
+/// with rows (channels) in parallel: the function may be called from
+/// several threads at once, for different channels.
 using TableFunction = std::function<int64_t(unsigned channel, int64_t x)>;
 /// The same a row at a time: for a channel and its centered input integers
-/// `xs`, the output integers into `qs` (as many as `xs`).
+/// `xs`, the output integers into `qs` (as many as `xs`). Called from
+/// several threads at once, one row each.
 using TableRowFunction = std::function<void(
     unsigned channel, ArrayRef<int64_t> xs, MutableArrayRef<int64_t> qs)>;
 

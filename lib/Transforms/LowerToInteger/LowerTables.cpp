@@ -26,6 +26,7 @@
 #include "qfhe/Support/SquaresProduct.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 using namespace mlir;
@@ -83,15 +84,16 @@ LowerResult lowerApply(IntegerLowering &lowering, ApplyOp op) {
   // Integers stand for reals through the input's integer form; the
   // quantized op dequantizes with (q - zp) * scale in `type`, and q - zp is
   // the centered integer x.
-  // A row (a channel's entries) at a time: the body op by op over the row.
+  // A row (a channel's entries) at a time: the body op by op over the row
+  // (rows in parallel, each with its own buffers).
   const IntegerForm &form = *input;
   bool withChannel = op.getChannelAxis().has_value();
-  SmallVector<double> reals, ys;
   TableRowFunction function = [&](unsigned channel, ArrayRef<int64_t> xs,
                                   MutableArrayRef<int64_t> qs) {
     double scale = round(form.getScale(channel));
-    reals.resize(xs.size());
-    ys.resize(xs.size());
+    SmallVector<double, 0> reals, ys;
+    reals.resize_for_overwrite(xs.size());
+    ys.resize_for_overwrite(xs.size());
     for (auto [x, real] : llvm::zip_equal(xs, reals))
       real = round(round(static_cast<double>(x)) * scale);
     double channelArgument = static_cast<double>(channel);
@@ -117,13 +119,21 @@ LowerResult lowerRequantize(IntegerLowering &lowering, RequantizeOp op) {
                               "parameters";
   IntegerRange storage = to.getStorageRange();
   RescaleRounding rounding = op.getRescaleRounding();
-  // What the quantized op computes: R(x) for the centered input x.
-  bool failedAny = false;
-  TableFunction function = [&](unsigned channel, int64_t x) {
-    std::optional<int64_t> q = rescale(x, from.getScale(channel), to.getScale(),
-                                       to.getZeroPoint(), storage, rounding);
-    failedAny |= !q;
-    return q ? *q : to.getZeroPoint();
+  // What the quantized op computes: R(x) for the centered input x, the
+  // multiplier computed once per row (rows in parallel).
+  std::atomic<bool> failedAny{false};
+  TableRowFunction function = [&](unsigned channel, ArrayRef<int64_t> xs,
+                                  MutableArrayRef<int64_t> qs) {
+    Rescaler rescaler(from.getScale(channel), to.getScale(), to.getZeroPoint(),
+                      storage, rounding);
+    bool failedRow = false;
+    for (auto [x, q] : llvm::zip_equal(xs, qs)) {
+      std::optional<int64_t> rescaled = rescaler(x);
+      failedRow |= !rescaled;
+      q = rescaled ? *rescaled : to.getZeroPoint();
+    }
+    if (failedRow)
+      failedAny = true;
   };
   FailureOr<IntegerForm> result =
       lowering.emitLookup(*input, std::nullopt, function, storage,

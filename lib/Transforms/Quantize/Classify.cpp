@@ -15,6 +15,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::qfhe;
 
@@ -256,6 +258,17 @@ void mlir::qfhe::buildApplyBody(OpBuilder &b, ApplyOp apply,
 LogicalResult mlir::qfhe::checkFiniteWeights(DenseFPElementsAttr weights,
                                              Value value, Operation *user) {
   auto shape = cast<ShapedType>(weights.getType()).getShape();
+  // f32 and f64 weights (millions in a large model) are read as floats;
+  // the message, and other types, go through APFloat.
+  auto allFinite = [](auto values) {
+    return llvm::all_of(*values, [](auto v) { return std::isfinite(v); });
+  };
+  if (auto floats = weights.tryGetValues<float>(); succeeded(floats))
+    if (allFinite(floats))
+      return success();
+  if (auto doubles = weights.tryGetValues<double>(); succeeded(doubles))
+    if (allFinite(doubles))
+      return success();
   for (auto [index, element] : llvm::enumerate(weights.getValues<APFloat>())) {
     if (element.isFinite()) {
       if (weights.isSplat())

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qfhe/Dialect/QFHE/IR/QuantParams.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -121,10 +122,24 @@ mlir::qfhe::getQuantizedConstant(Value value) {
     return std::nullopt;
   SmallVector<int64_t> values;
   values.reserve(attr.getNumElements());
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(params->isSigned()
-                         ? v.getSExtValue()
-                         : static_cast<int64_t>(v.getZExtValue()));
+  auto element = dyn_cast<IntegerType>(attr.getElementType());
+  unsigned width = element ? element.getWidth() : 0;
+  if (!element || width > 64) {
+    for (const APInt &v : attr.getValues<APInt>())
+      values.push_back(params->isSigned()
+                           ? v.getSExtValue()
+                           : static_cast<int64_t>(v.getZExtValue()));
+    return values;
+  }
+  // The storage's bits (read raw: weights are millions of elements),
+  // extended as the parameters' signedness says.
+  RawIntegers reader(attr);
+  uint64_t mask = width == 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+  uint64_t sign = params->isSigned() ? uint64_t(1) << (width - 1) : 0;
+  for (int64_t i = 0, e = reader.size(); i < e; ++i) {
+    uint64_t bits = static_cast<uint64_t>(reader[i]) & mask;
+    values.push_back(static_cast<int64_t>((bits ^ sign) - sign));
+  }
   return values;
 }
 

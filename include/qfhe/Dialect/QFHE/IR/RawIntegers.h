@@ -99,6 +99,18 @@ private:
 /// Every element of `attr` (see RawIntegers).
 SmallVector<int64_t> readRawIntegers(DenseIntElementsAttr attr);
 
+/// The bytes one element of `width` bits (2 to 64) takes in the raw storage
+/// of a dense attribute.
+inline unsigned getRawIntegerBytes(unsigned width) { return (width + 7) / 8; }
+
+/// Writes `values` as elements of `width` bits (2 to 64) into `out`, which
+/// holds getRawIntegerBytes(width) bytes per value: the raw storage of a
+/// dense attribute, or a slice of it (tables are written row by row, rows
+/// in parallel, then DenseElementsAttr::getFromRawBuffer builds the
+/// attribute from the whole buffer). Each value fits the element type.
+void encodeRawIntegers(ArrayRef<int64_t> values, unsigned width,
+                       MutableArrayRef<char> out);
+
 /// A dense attribute of `type` (integer elements of 2 to 64 bits) holding
 /// `values`, each of which fits the element type; built in one raw buffer,
 /// and the same attribute DenseIntElementsAttr::get builds from APInts (a
