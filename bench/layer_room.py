@@ -42,7 +42,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ALLOCATION = re.compile(r"qfhe\.allocation = \{[^}]*weight_l1[^}]*\}")
+ALLOCATION = re.compile(r"qfhe\.allocation = #qfhe\.allocation<[^>]*weight_l1[^>]*>")
 
 
 def run(tool, *args, build):
@@ -58,7 +58,7 @@ def run(tool, *args, build):
 
 
 def change(allocation, kind):
-    """One layer's allocation dictionary (MLIR text) with more room."""
+    """One layer's #qfhe.allocation (MLIR text) with more room."""
 
     def scale(key, function, text):
         return re.sub(
@@ -72,7 +72,7 @@ def change(allocation, kind):
     assert kind == "free"
     allocation = scale("input_bits", lambda v: max(v, 8), allocation)
     allocation = scale("weight_l1", lambda v: 1 << 20, allocation)
-    return re.sub(r"chunks = \d+ : i64, ", "", allocation)
+    return re.sub(r", chunks = \d+", "", allocation)
 
 
 def describe(allocation):
