@@ -51,7 +51,9 @@ struct CheckFidelityPass : qfhe::impl::CheckFidelityBase<CheckFidelityPass> {
     double measured = agreement.getValueAsDouble();
     if (!(measured < minAgreement))
       return;
-    InFlightDiagnostic warning = module.emitWarning();
+    // At the module's location, not on the op: a diagnostic on an op
+    // prints the op with it, here the whole program.
+    InFlightDiagnostic warning = emitWarning(module.getLoc());
     warning << "the compiled program predicts what the float program "
                "predicts on "
             << llvm::formatv("{0:f1}", 100 * measured).str() << "% of ";
