@@ -308,7 +308,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     the float program on the calibration inputs, and keeps a change when
     the candidate's class probabilities (softmax of its outputs) are closer
     to the float program's: a smaller mean Kullback-Leibler divergence;
-    two sweeps at most. Each candidate's integer program is also priced: its
+    sweeps over the layers until every layer has been visited once since
+    the last change with nothing kept (six sweeps at most), never measuring
+    a configuration it rejected before. Each candidate's integer program is also priced: its
     bootstraps (lookups, roundings, comparisons) by input precision, in
     8-bit bootstraps (docs/cost.md). Then, from the most faithful
     allocation, a second descent keeps the cheapest candidates whose

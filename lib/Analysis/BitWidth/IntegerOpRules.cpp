@@ -38,11 +38,13 @@ RuleOutcome applyLut(LutOp lut, const CircuitFact &input) {
     count = static_cast<int64_t>(input.getRanges().size());
   std::optional<int64_t> resultAxis = axis ? axis : input.getAxis();
   SmallVector<WideRange> reached(count);
+  // Read once for every row (i1 tables are decoded: once, not per row).
+  RawIntegers table(lut.getTable());
   auto readRow = [&](size_t index) {
     IntegerRange in =
         resultAxis ? input.getRange(*resultAxis, index) : input.getWhole();
     std::optional<IntegerRange> range =
-        lut.getReachedRange(axis ? index : 0, in);
+        lut.getReachedRange(table, axis ? index : 0, in);
     // An input range outside the input type cannot happen for a value of
     // that type; the whole result type is the safe answer.
     reached[index] = range ? WideRange::of(*range)

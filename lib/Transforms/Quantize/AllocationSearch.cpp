@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
 #include <thread>
 
 using namespace mlir;
@@ -492,10 +493,40 @@ void chooseBiasCorrection(ArrayRef<SearchLayer> layers,
     best = plain;
 }
 
-/// Coordinate descent over the layers' candidates, two sweeps at most: each
-/// layer keeps the candidate `keep` accepts in place of the current best,
-/// measured under the bound `boundFor` gives. Stops when a sweep changes
-/// nothing or `done` holds.
+/// The most sweeps a descent makes: each is a round of every layer's
+/// candidates; a descent usually falls quiet after two or three.
+constexpr int kMaxSweeps = 6;
+
+/// Configurations (every layer's allocation) a descent measured and did
+/// not keep. The order a descent keeps by is transitive and its best only
+/// improves, so a configuration it rejected once it rejects again: it is
+/// not measured twice.
+class RejectedConfigurations {
+public:
+  /// The configuration of `layers` now.
+  static std::vector<const void *> of(ArrayRef<SearchLayer> layers) {
+    std::vector<const void *> key;
+    for (const SearchLayer &layer : layers)
+      key.push_back(allocationOf(layer.op).getAsOpaquePointer());
+    return key;
+  }
+  bool contains(const std::vector<const void *> &key) const {
+    return rejected.count(key) != 0;
+  }
+  void insert(std::vector<const void *> key) {
+    rejected.insert(std::move(key));
+  }
+
+private:
+  std::set<std::vector<const void *>> rejected;
+};
+
+/// Coordinate descent over the layers' candidates: each layer keeps the
+/// candidate `keep` accepts in place of the current best, measured under
+/// the bound `boundFor` gives. Sweeps until every layer has been visited
+/// once since the last change with nothing kept (kMaxSweeps at most), or
+/// `done` holds. A configuration in `rejected` is not measured again; those
+/// it measures and does not keep are added.
 class Descent {
 public:
   Descent(ArrayRef<SearchLayer> layers,
@@ -509,32 +540,46 @@ public:
       function_ref<bool(const AllocationScore &,
                         const std::optional<AllocationScore> &)>
           keep,
-      function_ref<bool(const std::optional<AllocationScore> &)> done) {
-    for (int sweep = 0; sweep < 2 && !done(best); ++sweep) {
+      function_ref<bool(const std::optional<AllocationScore> &)> done,
+      RejectedConfigurations &rejected) {
+    // Layer visits since the last one that kept a candidate.
+    size_t quietVisits = 0;
+    for (int sweep = 0; sweep < kMaxSweeps && !done(best); ++sweep) {
       // About as many candidates as the layers propose now.
       for (auto [layer, layerSteps] : llvm::zip(layers, steps))
         for (const CandidateStep &step : layerSteps)
           planned += step(allocationOf(layer.op)).size();
-      bool changed = false;
       for (auto [layer, layerSteps] : llvm::zip(layers, steps)) {
+        // Every layer was visited, with nothing kept, in the allocation
+        // there is now: a visit would measure the same candidates again.
+        if (quietVisits >= layers.size())
+          break;
         AllocationAttr chosen = allocationOf(layer.op);
+        bool kept = false;
         for (const CandidateStep &step : layerSteps) {
           for (AllocationAttr candidate : step(chosen)) {
             if (candidate == chosen)
               continue;
             layer.op->setAttr(kAllocationAttr, candidate);
+            std::vector<const void *> configuration =
+                RejectedConfigurations::of(layers);
+            if (rejected.contains(configuration))
+              continue;
             std::optional<AllocationScore> score = scorer.score(boundFor(best));
             measured();
             if (score && keep(*score, best)) {
               best = score;
               chosen = candidate;
-              changed = true;
+              kept = true;
+            } else {
+              rejected.insert(std::move(configuration));
             }
           }
         }
         layer.op->setAttr(kAllocationAttr, chosen);
+        quietVisits = kept ? 0 : quietVisits + 1;
       }
-      if (!changed)
+      if (quietVisits >= layers.size())
         break;
     }
   }
@@ -605,9 +650,12 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   auto nearlyExact = [&](const std::optional<AllocationScore> &current) {
     return current && order.fits(*current) && current->isNearlyExact();
   };
-  descent.run(best, fidelityBound, moreFaithful, nearlyExact);
+  // The two fidelity descents keep by the same order: what the first
+  // rejected, the second need not measure again.
+  RejectedConfigurations lessFaithful;
+  descent.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
   if (options.narrowLevels)
-    finer.run(best, fidelityBound, moreFaithful, nearlyExact);
+    finer.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
   // Then the cheapest allocation whose fidelity stays within the tolerance
   // of the most faithful one's (a fixed reference: the losses of several
   // layers' changes add up to the tolerance at most).
@@ -628,6 +676,7 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
     double minAgreement = best->agreement - kCheaperAgreementDrop;
     AllocationScore limit;
     limit.divergence = best->divergence * (1 + *options.costTolerance);
+    RejectedConfigurations notCheaper;
     finer.run(
         best,
         [&](const std::optional<AllocationScore> &current) {
@@ -643,7 +692,8 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
                  candidate.agreement >= minAgreement - 1e-12 &&
                  candidate.divergence <= limit.divergence;
         },
-        [](const std::optional<AllocationScore> &) { return false; });
+        [](const std::optional<AllocationScore> &) { return false; },
+        notCheaper);
     if (*best->cost * kClearSaving > *result.mostFaithful->cost) {
       for (auto [layer, allocation] : llvm::zip(layers, mostFaithful))
         layer.op->setAttr(kAllocationAttr, allocation);

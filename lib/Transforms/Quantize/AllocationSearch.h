@@ -270,7 +270,9 @@ struct SearchOptions {
 /// `scorer`: the uniform baseline first (kept when it scores better), then
 /// (with `biasCorrection`) the bias correction of every layer on or off,
 /// then coordinate descent over the layers, each layer's candidates in turn (a
-/// candidate is kept when it scores better), two sweeps at most, none when
+/// candidate is kept when it scores better), in sweeps until every layer has
+/// been visited once since the last change with nothing kept (six sweeps at
+/// most; a configuration once rejected is not measured again), none when
 /// the estimate is nearly exact: over whole-bit inputs first, then (with
 /// `narrowLevels`) from its result over every candidate, narrowed input
 /// levels too, so the finer candidates only refine what the coarser descent
@@ -278,7 +280,7 @@ struct SearchOptions {
 /// budget is kept only in place of a dearer one over it too. With
 /// `costTolerance`, a second descent then keeps the cheapest candidates
 /// whose fidelity stays within the tolerance of the most faithful
-/// allocation's (two sweeps at most), after the bias correction is chosen
+/// allocation's (sweeps as above), after the bias correction is chosen
 /// again for the most faithful allocation. Prints progress on standard error
 /// (qfhe/Support/Progress.h).
 SearchResult searchAllocations(ModuleOp module, ArrayRef<SearchLayer> layers,

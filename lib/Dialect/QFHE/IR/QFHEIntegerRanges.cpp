@@ -58,7 +58,8 @@ int64_t LutOp::getNumRows() {
   return getAxis() ? cast<ShapedType>(getTable().getType()).getDimSize(0) : 1;
 }
 
-std::optional<IntegerRange> LutOp::getReachedRange(int64_t row,
+std::optional<IntegerRange> LutOp::getReachedRange(const RawIntegers &table,
+                                                   int64_t row,
                                                    IntegerRange input) {
   IntegerType inputType = getElementIntegerType(getInput());
   std::optional<IntegerRange> type =
@@ -71,8 +72,7 @@ std::optional<IntegerRange> LutOp::getReachedRange(int64_t row,
     return std::nullopt;
   int64_t entries = static_cast<int64_t>(type->size());
   int64_t first = row * entries - type->min;
-  auto [least, greatest] =
-      RawIntegers(getTable()).getMinMax(first + from, first + to + 1);
+  auto [least, greatest] = table.getMinMax(first + from, first + to + 1);
   return IntegerRange{least, greatest};
 }
 
@@ -82,8 +82,10 @@ void LutOp::inferResultRanges(ArrayRef<ConstantIntRanges> argRanges,
   IntegerRange input =
       readRange(argRanges[0], getElementIntegerType(getInput()));
   std::optional<WideRange> hull;
+  RawIntegers table(getTable());
   for (int64_t row = 0, rows = getNumRows(); row < rows; ++row)
-    if (std::optional<IntegerRange> reached = getReachedRange(row, input))
+    if (std::optional<IntegerRange> reached =
+            getReachedRange(table, row, input))
       hull =
           hull ? hull->join(WideRange::of(*reached)) : WideRange::of(*reached);
   if (!hull)

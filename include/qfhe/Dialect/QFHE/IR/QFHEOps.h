@@ -18,6 +18,7 @@
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEDialect.h"
 #include "qfhe/Dialect/QFHE/IR/QuantParams.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Support/Rescale.h"
 

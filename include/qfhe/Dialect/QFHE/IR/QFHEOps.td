@@ -402,8 +402,10 @@ def QFHE_LutOp : QFHE_Op<"lut", [Pure, SameOperandsAndResultShape,
     /// The hull of the entries of row `row` that inputs in `input` (read as
     /// the input element type reads them) reach, read as the table element
     /// type reads them; std::nullopt when `input` holds no value of the
-    /// input type.
-    std::optional<IntegerRange> getReachedRange(int64_t row,
+    /// input type. `table` reads the table attribute (RawIntegers): built
+    /// once by callers that read every row.
+    std::optional<IntegerRange> getReachedRange(const RawIntegers &table,
+                                                int64_t row,
                                                 IntegerRange input);
   }];
 }

@@ -92,7 +92,9 @@ private:
   bool isUnsigned = false;
   bool splat = false;
   /// i1 elements (their packing is the attribute's business) and elements
-  /// wider than 64 bits, decoded through APInt; never large tables.
+  /// wider than 64 bits, decoded through APInt when the reader is built:
+  /// build one reader per attribute, not one per row (a table of 1-bit
+  /// entries can be large).
   SmallVector<int64_t> decoded;
 };
 
