@@ -45,7 +45,10 @@
 // RUN: | FileCheck %s --check-prefix=MEASURED --implicit-check-not=warning
 // MEASURED: remark: measured: input_bits = {{[0-9]}}, {{weighted|nearest}} rounding, chunks = {{[12]}}, input range x {{[0-9.]+}}
 // MEASURED: remark: measured: input_bits = {{[0-9]}}
-// MEASURED: remark: {{[0-9]+}} candidates measured; best agrees with the float program on {{[0-9.]+}}% of the calibration samples, output error {{[0-9.]+}}% (rms)
+// The descent sweeps until a round of the layers keeps nothing, and does
+// not measure a configuration twice: the last round revisits the
+// candidates it rejected in the same context.
+// MEASURED: remark: {{[0-9]+}} candidates measured in {{[1-9]}} sweeps of the layers, the last keeping nothing ({{[1-9][0-9]*}} repeated configurations not measured again); best agrees with the float program on {{[0-9.]+}}% of the calibration samples, output error {{[0-9.]+}}% (rms)
 // With input-levels, inputs of fewer levels than their bits hold are
 // measured too, from the whole-bit search's result; on mlp3 the first
 // layer takes 12 of its 16 levels (a budget of 63 / 11 = 5), and the

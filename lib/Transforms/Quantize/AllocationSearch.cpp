@@ -534,7 +534,10 @@ public:
           ProgressLine &progress)
       : layers(layers), steps(steps), scorer(scorer), progress(progress) {}
 
-  void
+  /// Runs the descent; returns whether it fell quiet (every layer visited
+  /// once since the last change, nothing kept) before the sweep limit or
+  /// `done`.
+  bool
   run(std::optional<AllocationScore> &best,
       function_ref<ScoreBound(const std::optional<AllocationScore> &)> boundFor,
       function_ref<bool(const AllocationScore &,
@@ -545,6 +548,7 @@ public:
     // Layer visits since the last one that kept a candidate.
     size_t quietVisits = 0;
     for (int sweep = 0; sweep < kMaxSweeps && !done(best); ++sweep) {
+      ++sweeps;
       // About as many candidates as the layers propose now.
       for (auto [layer, layerSteps] : llvm::zip(layers, steps))
         for (const CandidateStep &step : layerSteps)
@@ -563,8 +567,10 @@ public:
             layer.op->setAttr(kAllocationAttr, candidate);
             std::vector<const void *> configuration =
                 RejectedConfigurations::of(layers);
-            if (rejected.contains(configuration))
+            if (rejected.contains(configuration)) {
+              ++repeatsSkipped;
               continue;
+            }
             std::optional<AllocationScore> score = scorer.score(boundFor(best));
             measured();
             if (score && keep(*score, best)) {
@@ -580,9 +586,15 @@ public:
         quietVisits = kept ? 0 : quietVisits + 1;
       }
       if (quietVisits >= layers.size())
-        break;
+        return true;
     }
+    return false;
   }
+
+  /// Sweeps begun so far (a last one may have stopped early, quiet).
+  int getSweeps() const { return sweeps; }
+  /// Candidates not measured because their configuration was rejected.
+  int64_t getRepeatsSkipped() const { return repeatsSkipped; }
 
   /// Reports the candidates measured so far.
   void measured() {
@@ -596,6 +608,8 @@ private:
   AllocationScorer &scorer;
   ProgressLine &progress;
   int64_t planned = 0;
+  int sweeps = 0;
+  int64_t repeatsSkipped = 0;
 };
 
 } // namespace
@@ -653,9 +667,12 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   // The two fidelity descents keep by the same order: what the first
   // rejected, the second need not measure again.
   RejectedConfigurations lessFaithful;
-  descent.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
+  result.quiet =
+      descent.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
   if (options.narrowLevels)
-    finer.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
+    result.quiet &=
+        finer.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
+  result.sweeps = descent.getSweeps() + finer.getSweeps();
   // Then the cheapest allocation whose fidelity stays within the tolerance
   // of the most faithful one's (a fixed reference: the losses of several
   // layers' changes add up to the tolerance at most).
@@ -700,6 +717,8 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
       best = result.mostFaithful;
     }
   }
+  result.repeatsSkipped =
+      descent.getRepeatsSkipped() + finer.getRepeatsSkipped();
   progress.finish();
   return result;
 }

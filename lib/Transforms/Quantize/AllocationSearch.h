@@ -239,6 +239,14 @@ struct SearchResult {
   /// cheapest within the tolerance was chosen), with its cost.
   std::optional<AllocationScore> mostFaithful;
   bool uniformIsBest = false;
+  /// Sweeps of the fidelity descents (whole bits, then finer levels).
+  int sweeps = 0;
+  /// Whether they fell quiet: the last round of the layers kept nothing
+  /// (else they stopped at the sweep limit or on a nearly exact program).
+  bool quiet = false;
+  /// Candidates of every descent not measured because their configuration
+  /// had been rejected before.
+  int64_t repeatsSkipped = 0;
 };
 
 /// Options of the search.
