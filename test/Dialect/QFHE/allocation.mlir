@@ -38,3 +38,12 @@ func.func @defaults() attributes {a = #qfhe.allocation<input_bits = 2, input_lev
 func.func @uniform_and_pool() attributes {u = #qfhe.allocation<input_bits = 5, weight_bits = 5, per_channel = false, symmetric = false, bias_correction = false>, p = #qfhe.allocation<input_bits = 6, input_clip = 0.55>} {
   return
 }
+
+// A clip in exponent form prints as a float literal, with a point before
+// its exponent, shortest digits that read back as the same double.
+// CHECK-LABEL: func @exponent_clip
+// CHECK-SAME: a = #qfhe.allocation<input_bits = 3, input_clip = 1.0e-05>
+// CHECK-SAME: b = #qfhe.allocation<input_bits = 3, input_clip = 2.5e-07>
+func.func @exponent_clip() attributes {a = #qfhe.allocation<input_bits = 3, input_clip = 0.00001>, b = #qfhe.allocation<input_bits = 3, input_clip = 2.50e-7>} {
+  return
+}

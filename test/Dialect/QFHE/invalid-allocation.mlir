@@ -28,6 +28,11 @@ func.func @clip_above_one() attributes {a = #qfhe.allocation<input_bits = 3, inp
 
 // -----
 
+// expected-error @+1 {{#qfhe.allocation: input_clip = 2.0e+300 is outside (0, 1]}}
+func.func @clip_huge() attributes {a = #qfhe.allocation<input_bits = 3, input_clip = 2.0e300>} { return }
+
+// -----
+
 // expected-error @+1 {{#qfhe.allocation: input_clip = 0.0 is outside (0, 1]}}
 func.func @clip_zero() attributes {a = #qfhe.allocation<input_bits = 3, input_clip = 0.0>} { return }
 

@@ -18,6 +18,7 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -46,15 +47,10 @@ std::string formatShortest(double value) {
     if (std::strtod(text, nullptr) == value)
       break;
   }
+  // A float literal: a point before any exponent (not in inf or nan).
   std::string result(text);
-  if (result.find_first_of(".ein") != std::string::npos &&
-      result.find('.') == std::string::npos) {
-    size_t exponent = result.find('e');
-    if (exponent != std::string::npos)
-      result.insert(exponent, ".0");
-  } else if (result.find('.') == std::string::npos) {
-    result += ".0";
-  }
+  if (result.find_first_of(".in") == std::string::npos)
+    result.insert(std::min(result.find('e'), result.size()), ".0");
   return result;
 }
 
