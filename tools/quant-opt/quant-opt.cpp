@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
@@ -53,6 +54,18 @@ llvm::cl::opt<bool> progress(
         mlir::qfhe::setProgressMode(mlir::qfhe::ProgressMode::Always);
     }));
 
+/// Diagnostics do not print the op they are attached to unless
+/// --mlir-print-op-on-diagnostic asks: the source line and its caret name
+/// the op, and the op of a compiled program holds its weights or its
+/// lookup tables (megabytes for one error of the verifier).
+void printNoOpOnDiagnosticByDefault() {
+  mlir::registerMLIRContextCLOptions();
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("mlir-print-op-on-diagnostic");
+  if (it != options.end())
+    static_cast<llvm::cl::opt<bool> *>(it->second)->setInitialValue(false);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -68,6 +81,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::qfhe::registerQFHEPasses();
   mlir::qfhe::installPieceEvaluator();
+  printNoOpOnDiagnosticByDefault();
   auto [inputPath, outputPath] = mlir::registerAndParseCLIOptions(
       argc, argv, "qfhe optimizer driver: quantization passes for FHE\n",
       registry);
