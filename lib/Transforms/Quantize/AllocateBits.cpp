@@ -683,7 +683,8 @@ struct AllocateBitsPass
             << result.sweeps << " sweeps of the layers"
             << (result.quiet ? ", the last keeping nothing" : "") << " ("
             << result.repeatsSkipped
-            << " repeated configurations not measured again); best agrees with the float program on "
+            << " repeated configurations not measured again); best agrees with "
+               "the float program on "
             << formatNumber(100.0 * best->agreement, 4)
             << "% of the calibration samples, output error "
             << formatNumber(100.0 * std::sqrt(best->relativeError), 3)
