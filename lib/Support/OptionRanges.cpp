@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qfhe/Support/OptionRanges.h"
+#include "qfhe/Support/NumberFormat.h"
 
 #include "qfhe/Support/OutputFile.h"
 
@@ -14,7 +15,6 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
-#include <cstdio>
 
 using namespace mlir::qfhe;
 using llvm::StringRef;
@@ -51,13 +51,6 @@ OptionChecker &OptionChecker::inRange(StringRef name, int64_t value,
         (name + "=" + llvm::Twine(value) + " is outside " + formatRange(range))
             .str());
   return *this;
-}
-
-/// A real number as the user would write it (`inf` for infinity).
-static std::string formatReal(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", value);
-  return text;
 }
 
 OptionChecker &OptionChecker::inRealRange(StringRef name, double value,

@@ -12,11 +12,12 @@
 
 #include "qfhe/Transforms/Passes.h"
 
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
+#include "qfhe/Support/NumberFormat.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include "llvm/Support/FormatVariadic.h"
-
-#include <cstdio>
 
 namespace mlir {
 namespace qfhe {
@@ -30,25 +31,17 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// `value` as printf's %g prints it (0.8, not 8.000000e-01).
-std::string shortest(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%g", value);
-  return text;
-}
-
 struct CheckFidelityPass : qfhe::impl::CheckFidelityBase<CheckFidelityPass> {
   using CheckFidelityBase::CheckFidelityBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto summary =
-        module->getAttrOfType<DictionaryAttr>(kAllocationSummaryAttr);
-    auto search = summary ? summary.getAs<DictionaryAttr>("search") : nullptr;
-    auto agreement = search ? search.getAs<FloatAttr>("agreement") : nullptr;
-    if (!agreement)
+        module->getAttrOfType<AllocationSummaryAttr>(kAllocationSummaryAttr);
+    SearchSummaryAttr search = summary ? summary.getSearch() : nullptr;
+    if (!search)
       return;
-    double measured = agreement.getValueAsDouble();
+    double measured = search.getAgreement().getValueAsDouble();
     if (!(measured < minAgreement))
       return;
     // At the module's location, not on the op: a diagnostic on an op
@@ -56,11 +49,10 @@ struct CheckFidelityPass : qfhe::impl::CheckFidelityBase<CheckFidelityPass> {
     InFlightDiagnostic warning = emitWarning(module.getLoc());
     warning << "the compiled program predicts what the float program "
                "predicts on "
-            << llvm::formatv("{0:f1}", 100 * measured).str() << "% of ";
-    if (auto samples = search.getAs<IntegerAttr>("samples"))
-      warning << samples.getInt() << ' ';
-    warning << "calibration samples, below min-agreement="
-            << shortest(minAgreement)
+            << llvm::formatv("{0:f1}", 100 * measured).str() << "% of "
+            << search.getSamples()
+            << " calibration samples, below min-agreement="
+            << formatReal(minAgreement)
             << ": under this cap it does not keep the model's predictions "
                "(a larger max-bit-width may)";
   }

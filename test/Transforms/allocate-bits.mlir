@@ -14,7 +14,7 @@
 // A2Q: remark: estimated: input_bits = 3, chunks = 1, estimated noise 0.0283 of the signal
 // A2Q: remark: estimated: input_bits = 5, chunks = 1, estimated noise 0.000457 of the signal
 // The module records the choices for reports (qfhe.allocation_summary).
-// A2Q: module attributes {qfhe.allocation_summary = {layers = [{input_bits = 3 : i64, loc = "loc({{.*}}mlp3.mlir{{.*}}:12:8)", op = "linalg.matmul", {{.*}}weight_l1 = 9 : i64}, {input_bits = 5 : i64, {{.*}}weight_l1 = 2 : i64}], strategy = "a2q"}, qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
+// A2Q: module attributes {qfhe.allocation_summary = #qfhe.allocation_summary<strategy = "a2q", layers = [#qfhe.layer_choice<op = "linalg.matmul", loc = "loc({{.*}}mlp3.mlir{{.*}}:12:8)", allocation = <input_bits = 3, {{.*}}weight_l1 = 9, {{.*}}>>, #qfhe.layer_choice<op = "linalg.matmul", {{.*}}allocation = <input_bits = 5, {{.*}}weight_l1 = 2, {{.*}}>>]>, qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
 // A2Q: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 3, weight_bits = 8, weight_l1 = 9, per_channel = true, rounding = weighted>}
 // A2Q: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 5, weight_bits = 8, weight_l1 = 2, per_channel = true, rounding = weighted>}
 
@@ -23,7 +23,7 @@
 // could reach 3 * 4 * 4 = 48 (7 bits); n = 2 fits. The decrypted outputs
 // take the cap, as a2q's do.
 // UNIFORM: remark: uniform quantization: 2 bits
-// UNIFORM: module attributes {qfhe.allocation_summary = {layers = [{bias_correction = false, input_bits = 2 : i64, {{.*}}}], strategy = "uniform"}, qfhe.default_bits = 2 : i64, qfhe.output_bits = 6 : i64}
+// UNIFORM: module attributes {qfhe.allocation_summary = #qfhe.allocation_summary<strategy = "uniform", layers = [#qfhe.layer_choice<{{.*}}allocation = <input_bits = 2, {{.*}}bias_correction = false>>{{.*}}]>, qfhe.default_bits = 2 : i64, qfhe.output_bits = 6 : i64}
 // UNIFORM-COUNT-2: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 2, weight_bits = 2, per_channel = false, symmetric = false, bias_correction = false>}
 
 // A sum of 64 n-bit values spans 64 * (2^n - 1) + 1 values: 2 bits under
@@ -75,7 +75,7 @@
 // RUN: quant-opt %S/Inputs/mlp3.mlir \
 // RUN:   --qfhe-allocate-bits="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy" \
 // RUN: | FileCheck %s --check-prefix=SUMMARY
-// SUMMARY: search = {agreement = {{[0-9.e+-]+}} : f64, candidates = {{[0-9]+}} : i64, cost = {{[0-9.e+-]+}} : f64, divergence = {{[0-9.e+-]+}} : f64, most_faithful_agreement = {{[0-9.e+-]+}} : f64, most_faithful_cost = {{[0-9.e+-]+}} : f64, most_faithful_divergence = {{[0-9.e+-]+}} : f64, relative_rms_error = {{[0-9.e+-]+}} : f64, samples = 64 : i64, uniform_is_best = {{true|false}}}, strategy = "a2q"}
+// SUMMARY: strategy = "a2q", layers = [{{.*}}], search = <candidates = {{[0-9]+}}, samples = 64, agreement = {{[0-9.e+-]+}} : f64, divergence = {{[0-9.e+-]+}} : f64, relative_rms_error = {{[0-9.e+-]+}} : f64, uniform_is_best = {{true|false}}, cost = {{[0-9.e+-]+}} : f64, most_faithful_agreement = {{[0-9.e+-]+}} : f64, most_faithful_divergence = {{[0-9.e+-]+}} : f64, most_faithful_cost = {{[0-9.e+-]+}} : f64>>
 // RUN: quant-opt %S/Inputs/mlp3.mlir -o /dev/null \
 // RUN:   --qfhe-pipeline="max-bit-width=6 calibration-data=%S/Inputs/mlp3_x.npy report=-" \
 // RUN: | FileCheck %s --check-prefix=REPORT

@@ -135,7 +135,8 @@ struct BitWidthReport {
   std::vector<FunctionBitWidthReport> functions;
   std::vector<BitWidthViolation> violations;
   /// The module's `qfhe.allocation_summary` (how qfhe-allocate-bits chose
-  /// the widths), if present.
+  /// the widths) as the report shows it
+  /// (AllocationSummaryAttr::toDictionary), if present.
   DictionaryAttr allocation;
 
   /// The widest encrypted value of all functions, if any.

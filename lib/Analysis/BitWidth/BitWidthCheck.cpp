@@ -14,6 +14,7 @@
 
 #include "CircuitRules.h"
 #include "qfhe/Analysis/BitWidthReport.h"
+#include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Support/FheCost.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -282,8 +283,9 @@ BitWidthReport mlir::qfhe::verifyBitWidth(ModuleOp module,
   report.maxBitWidth = options.maxBitWidth;
   report.tluBitWidth =
       options.tluBitWidth ? options.tluBitWidth : options.maxBitWidth;
-  report.allocation =
-      module->getAttrOfType<DictionaryAttr>(kAllocationSummaryAttrName);
+  if (auto summary = module->getAttrOfType<AllocationSummaryAttr>(
+          kAllocationSummaryAttrName))
+    report.allocation = summary.toDictionary();
   module.walk([&](func::FuncOp func) {
     if (func.isExternal())
       return;

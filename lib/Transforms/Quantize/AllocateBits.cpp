@@ -21,6 +21,7 @@
 #include "mlir/IR/Threading.h"
 #include "qfhe/Analysis/ConstantValues.h"
 #include "qfhe/Analysis/ModuleRanges.h"
+#include "qfhe/Support/NumberFormat.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Transforms/CheckedOptions.h"
@@ -28,7 +29,6 @@
 #include "qfhe/Transforms/ProgramEvaluator.h"
 
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 namespace mlir {
@@ -161,28 +161,32 @@ std::optional<LinearLayer> matchLinearLayer(Operation *op) {
   return std::nullopt;
 }
 
-/// `value` with `digits` significant digits.
-std::string formatNumber(double value, int digits) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.*g", digits, value);
-  return text;
-}
-
-/// `summary` with the chosen allocation's cost and, when it differs, the
-/// agreement and cost of the most faithful one.
-DictionaryAttr addCosts(DictionaryAttr summary, const AllocationScore &chosen,
-                        const std::optional<AllocationScore> &mostFaithful) {
-  Builder b(summary.getContext());
-  NamedAttrList entries(summary);
-  entries.set("cost", b.getF64FloatAttr(*chosen.cost));
-  if (mostFaithful && mostFaithful->cost) {
-    entries.set("most_faithful_agreement",
-                b.getF64FloatAttr(mostFaithful->agreement));
-    entries.set("most_faithful_divergence",
-                b.getF64FloatAttr(mostFaithful->divergence));
-    entries.set("most_faithful_cost", b.getF64FloatAttr(*mostFaithful->cost));
+/// The record of what the search found: the chosen allocation's score and,
+/// when it has a cost, that cost and the most faithful one's score and
+/// cost. Null, with an error at `loc`, when a score is not a valid entry (a
+/// divergence that is not finite, say).
+SearchSummaryAttr
+getSearchSummary(Location loc, int64_t candidates, int64_t samples,
+                 const AllocationScore &chosen,
+                 const std::optional<AllocationScore> &mostFaithful,
+                 bool uniformIsBest) {
+  Builder b(loc.getContext());
+  FloatAttr cost, faithfulAgreement, faithfulDivergence, faithfulCost;
+  if (chosen.cost) {
+    cost = b.getF64FloatAttr(*chosen.cost);
+    if (mostFaithful && mostFaithful->cost) {
+      faithfulAgreement = b.getF64FloatAttr(mostFaithful->agreement);
+      faithfulDivergence = b.getF64FloatAttr(mostFaithful->divergence);
+      faithfulCost = b.getF64FloatAttr(*mostFaithful->cost);
+    }
   }
-  return entries.getDictionary(summary.getContext());
+  return SearchSummaryAttr::getChecked(
+      [&] { return emitError(loc) << "qfhe-allocate-bits: "; },
+      loc.getContext(), candidates, samples,
+      b.getF64FloatAttr(chosen.agreement), b.getF64FloatAttr(chosen.divergence),
+      b.getF64FloatAttr(std::sqrt(chosen.relativeError)),
+      b.getBoolAttr(uniformIsBest), cost, faithfulAgreement, faithfulDivergence,
+      faithfulCost);
 }
 
 /// The remark's words on the chosen allocation's cost, against the most
@@ -191,12 +195,12 @@ std::string describeCosts(const AllocationScore &chosen,
                           const std::optional<AllocationScore> &mostFaithful) {
   if (!chosen.cost)
     return "";
-  std::string text = "; estimated cost " + formatNumber(*chosen.cost, 4) +
+  std::string text = "; estimated cost " + formatReal(*chosen.cost, 4) +
                      " 8-bit bootstraps per sample";
   if (mostFaithful && mostFaithful->cost && *mostFaithful->cost != *chosen.cost)
     text += " (the most faithful, agreeing on " +
-            formatNumber(100.0 * mostFaithful->agreement, 4) + "%, costs " +
-            formatNumber(*mostFaithful->cost, 4) + ")";
+            formatReal(100.0 * mostFaithful->agreement, 4) + "%, costs " +
+            formatReal(*mostFaithful->cost, 4) + ")";
   return text;
 }
 
@@ -230,7 +234,7 @@ struct AllocateBitsPass
   /// The layers that may split.
   DenseSet<Operation *> splittable;
   /// What the measured search found, for the module's summary.
-  DictionaryAttr searchSummary;
+  SearchSummaryAttr searchSummary;
   /// Quantized weights, shared with qfhe-quantize.
   QuantizedWeightCache *weightCache = nullptr;
   /// The evaluator given to the pass (createAllocateBits), if any.
@@ -241,27 +245,20 @@ struct AllocateBitsPass
   /// Records the choices on the module (kAllocationSummaryAttr).
   void recordSummary(ArrayRef<LinearLayer> layers) {
     Builder b(&getContext());
-    SmallVector<Attribute> entries;
+    SmallVector<Attribute> choices;
     for (const LinearLayer &layer : layers) {
       std::string loc;
       llvm::raw_string_ostream os(loc);
       layer.op->getLoc().print(os);
-      SmallVector<NamedAttribute> fields{
-          b.getNamedAttr("op",
-                         b.getStringAttr(layer.op->getName().getStringRef())),
-          b.getNamedAttr("loc", b.getStringAttr(loc))};
-      if (auto allocation =
-              layer.op->getAttrOfType<AllocationAttr>(kAllocationAttr))
-        llvm::append_range(fields, allocation.toDictionary().getValue());
-      entries.push_back(b.getDictionaryAttr(fields));
+      choices.push_back(LayerChoiceAttr::get(
+          &getContext(), b.getStringAttr(layer.op->getName().getStringRef()),
+          b.getStringAttr(loc),
+          layer.op->getAttrOfType<AllocationAttr>(kAllocationAttr)));
     }
-    SmallVector<NamedAttribute> summary{
-        b.getNamedAttr("strategy", b.getStringAttr(strategy)),
-        b.getNamedAttr("layers", b.getArrayAttr(entries))};
-    if (searchSummary)
-      summary.push_back(b.getNamedAttr("search", searchSummary));
-    getOperation()->setAttr(kAllocationSummaryAttr,
-                            b.getDictionaryAttr(summary));
+    getOperation()->setAttr(
+        kAllocationSummaryAttr,
+        AllocationSummaryAttr::get(&getContext(), b.getStringAttr(strategy),
+                                   b.getArrayAttr(choices), searchSummary));
   }
 
   /// The range a value is quantized from.
@@ -566,13 +563,13 @@ struct AllocateBitsPass
       return layer.op->emitError()
              << "cannot fit max-bit-width=" << cap
              << " with a useful layer: at best the rounding noise is "
-             << formatNumber(100.0 * bestNoise / bestSignal, 3)
+             << formatReal(100.0 * bestNoise / bestSignal, 3)
              << "% of the signal; the smallest cap that would do is "
              << smallestUsefulCap(layer, stats);
     if (printChoices)
       layer.op->emitRemark()
           << "estimated: input_bits = " << best << ", chunks = " << bestChunks
-          << ", estimated noise " << formatNumber(bestNoise / bestSignal, 3)
+          << ", estimated noise " << formatReal(bestNoise / bestSignal, 3)
           << " of the signal";
     return getBuilder().weighted(best, true, bestChunks);
   }
@@ -640,20 +637,12 @@ struct AllocateBitsPass
                                             builder, options, **scorer);
     std::optional<AllocationScore> best = result.best;
     if (best) {
-      Builder b(&getContext());
-      searchSummary = b.getDictionaryAttr(
-          {b.getNamedAttr("candidates",
-                          b.getI64IntegerAttr((*scorer)->getEvaluations())),
-           b.getNamedAttr("samples",
-                          b.getI64IntegerAttr((*scorer)->getNumSamples())),
-           b.getNamedAttr("agreement", b.getF64FloatAttr(best->agreement)),
-           b.getNamedAttr("divergence", b.getF64FloatAttr(best->divergence)),
-           b.getNamedAttr("relative_rms_error",
-                          b.getF64FloatAttr(std::sqrt(best->relativeError))),
-           b.getNamedAttr("uniform_is_best",
-                          b.getBoolAttr(result.uniformIsBest))});
-      if (best->cost)
-        searchSummary = addCosts(searchSummary, *best, result.mostFaithful);
+      searchSummary =
+          getSearchSummary(getOperation().getLoc(), (*scorer)->getEvaluations(),
+                           (*scorer)->getNumSamples(), *best,
+                           result.mostFaithful, result.uniformIsBest);
+      if (!searchSummary)
+        return failure();
     }
     if (printChoices) {
       if (result.uniformIsBest)
@@ -673,7 +662,7 @@ struct AllocateBitsPass
                        : "uniform per-tensor")
                << " rounding, chunks = " << allocation.getChunks()
                << ", input range x "
-               << formatNumber(allocation.getInputClip(), 3);
+               << formatReal(allocation.getInputClip(), 3);
         if (allocation.getInputLevels() > 0)
           remark << ", " << allocation.getLevels() << " input levels";
       }
@@ -685,18 +674,18 @@ struct AllocateBitsPass
             << result.repeatsSkipped
             << " repeated configurations not measured again); best agrees with "
                "the float program on "
-            << formatNumber(100.0 * best->agreement, 4)
+            << formatReal(100.0 * best->agreement, 4)
             << "% of the calibration samples, output error "
-            << formatNumber(100.0 * std::sqrt(best->relativeError), 3)
+            << formatReal(100.0 * std::sqrt(best->relativeError), 3)
             << "% (rms)" << describeCosts(*best, result.mostFaithful);
     }
     if (best && maxCost > 0 && !(best->cost && *best->cost <= maxCost)) {
       InFlightDiagnostic diag = emitError(getOperation().getLoc())
                                 << "qfhe-allocate-bits: no measured "
                                    "allocation meets max-cost="
-                                << formatNumber(maxCost, 6);
+                                << formatReal(maxCost, 6);
       if (best->cost)
-        diag << ": the cheapest found costs " << formatNumber(*best->cost, 3)
+        diag << ": the cheapest found costs " << formatReal(*best->cost, 3)
              << " 8-bit bootstraps per sample";
       return failure();
     }

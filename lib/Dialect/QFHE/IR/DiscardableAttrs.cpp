@@ -9,7 +9,8 @@
 // range (`qfhe.range`) or a calibration range (`qfhe.observed`) that is not
 // finite, inverted, or of the wrong shape is an error at the argument or op
 // it is attached to, rather than a range the passes silently ignore; so is
-// a `qfhe.allocation` that is not a `#qfhe.allocation`.
+// a `qfhe.allocation` that is not a `#qfhe.allocation`, and a
+// `qfhe.allocation_summary` that is not a `#qfhe.allocation_summary`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +36,7 @@ namespace {
 constexpr StringLiteral kRange = "qfhe.range";
 constexpr StringLiteral kObserved = "qfhe.observed";
 constexpr StringLiteral kAllocation = "qfhe.allocation";
+constexpr StringLiteral kAllocationSummary = "qfhe.allocation_summary";
 
 using EmitFn = function_ref<InFlightDiagnostic()>;
 
@@ -194,6 +196,14 @@ LogicalResult QFHEDialect::verifyOperationAttribute(Operation *op,
     return emitError(op->getLoc())
            << "'" << op->getName() << "': " << name
            << " must be a #qfhe.allocation<...>, not " << attribute.getValue();
+  }
+  if (name == kAllocationSummary) {
+    if (isa<AllocationSummaryAttr>(attribute.getValue()))
+      return success();
+    return emitError(op->getLoc())
+           << "'" << op->getName() << "': " << name
+           << " must be a #qfhe.allocation_summary<...>, not "
+           << attribute.getValue();
   }
   if (name != kObserved)
     return success();

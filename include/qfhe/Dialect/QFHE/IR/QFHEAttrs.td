@@ -50,5 +50,6 @@ def QFHE_RoundingModeAttr
 
 include "qfhe/Dialect/QFHE/IR/QFHEObservedAttr.td"
 include "qfhe/Dialect/QFHE/IR/QFHEAllocationAttr.td"
+include "qfhe/Dialect/QFHE/IR/QFHESummaryAttrs.td"
 
 #endif // QFHE_DIALECT_QFHE_IR_QFHEATTRS_TD
