@@ -14,13 +14,14 @@
 
 #include "EntryParsing.h"
 
+#include "qfhe/Support/NumberFormat.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -41,14 +42,13 @@ constexpr unsigned kMaxWeightBits = 64;
 /// The shortest decimal form of `value` that reads back as the same double,
 /// as an MLIR float literal (with a point): 0.7, not 0.69999999999999996.
 std::string formatShortest(double value) {
-  char text[32];
+  std::string result;
   for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof(text), "%.*g", digits, value);
-    if (std::strtod(text, nullptr) == value)
+    result = formatReal(value, digits);
+    if (std::strtod(result.c_str(), nullptr) == value)
       break;
   }
   // A float literal: a point before any exponent (not in inf or nan).
-  std::string result(text);
   if (result.find_first_of(".in") == std::string::npos)
     result.insert(std::min(result.find('e'), result.size()), ".0");
   return result;
