@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 
 #include <csignal>
+#include <cstdlib>
 
 using namespace mlir::qfhe;
 
@@ -50,11 +51,23 @@ void interruptWhileWriting(llvm::StringRef path, llvm::StringRef text) {
   std::exit(0);
 }
 
+/// The environment variable through which a death test's child finds the
+/// directory its parent made.
+constexpr const char *kDirectoryVariable = "QFHE_INTERRUPT_TEST_DIRECTORY";
+
 TEST(InterruptDeathTest, SaysSoAndLeavesNoPartialOutput) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // A "threadsafe" death test's child runs this test again from the start:
+  // it must write into the parent's directory (the one checked below), not
+  // make one of its own.
   llvm::SmallString<128> directory;
-  ASSERT_FALSE(
-      llvm::sys::fs::createUniqueDirectory("qfhe-interrupt", directory));
+  if (const char *inherited = std::getenv(kDirectoryVariable)) {
+    directory = inherited;
+  } else {
+    ASSERT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("qfhe-interrupt", directory));
+    ASSERT_EQ(::setenv(kDirectoryVariable, directory.c_str(), 1), 0);
+  }
   llvm::SmallString<128> path(directory);
   llvm::sys::path::append(path, "out.mlir");
 
@@ -76,6 +89,7 @@ TEST(InterruptDeathTest, SaysSoAndLeavesNoPartialOutput) {
   ASSERT_TRUE(contents);
   EXPECT_EQ((*contents)->getBuffer(), "previous");
   llvm::sys::fs::remove_directories(directory);
+  ::unsetenv(kDirectoryVariable);
 }
 
 /// In a death test's child: exits with 0 when each interrupt signal's

@@ -24,8 +24,12 @@
 #include "mlir/Analysis/DataFlow/SparseAnalysis.h"
 #include "mlir/Analysis/DataFlowFramework.h"
 
+#include <memory>
+
 namespace mlir {
 namespace qfhe {
+
+struct RuleOutcome;
 
 /// Unit argument attribute: this integer argument is clear (not encrypted).
 constexpr StringLiteral kClearArgumentAttr = "qfhe.clear";
@@ -118,6 +122,16 @@ public:
                                ArrayRef<const CircuitLattice *> operands,
                                ArrayRef<CircuitLattice *> results) override;
   void setToEntryState(CircuitLattice *lattice) override;
+
+  /// What `op`'s rule concluded at its last visit with a fact for every
+  /// value it reads, or null. The solver visits an op again whenever one of
+  /// those facts grows, so once it has converged this is the outcome of the
+  /// final facts: the checker reads it instead of applying the rule again
+  /// (a layer's rule reads each of its weights).
+  const RuleOutcome *getLastOutcome(Operation *op) const;
+
+private:
+  DenseMap<Operation *, std::shared_ptr<const RuleOutcome>> lastOutcomes;
 };
 
 /// The range an integer function argument declares with `qfhe.range`
@@ -143,9 +157,12 @@ public:
   const CircuitFact *lookup(Value value) const;
   /// Whether `block` may execute (dead code is not checked).
   bool isLive(Block *block) const;
+  /// See CircuitAnalysis::getLastOutcome.
+  const RuleOutcome *getLastOutcome(Operation *op) const;
 
 private:
   mutable DataFlowSolver solver;
+  CircuitAnalysis *analysis = nullptr;
 };
 
 } // namespace qfhe

@@ -181,7 +181,13 @@ void FunctionChecker::checkBootstrap(Operation *op,
 
 void FunctionChecker::checkOp(Operation *op) {
   auto facts = [&](Value value) { return lookup(value); };
-  RuleOutcome outcome = applyCircuitRules(op, facts);
+  // The analysis's last outcome is the rule's on the final facts; an op it
+  // never saw complete (nothing is proven of it) is asked again here.
+  RuleOutcome computed;
+  const RuleOutcome *last = solver.getLastOutcome(op);
+  if (!last)
+    computed = applyCircuitRules(op, facts);
+  const RuleOutcome &outcome = last ? *last : computed;
   bool touches = touchesEncryptedData(op, facts);
   if (outcome.incomplete) {
     // Every value of live code has a fact once the analysis has run: this

@@ -284,12 +284,18 @@ CircuitAnalysis::visitOperation(Operation *op,
     }
     return lattice->isUninitialized() ? nullptr : &lattice->getFact();
   };
-  RuleOutcome outcome = applyCircuitRules(op, lookup);
-  if (outcome.incomplete)
+  auto outcome = std::make_shared<RuleOutcome>(applyCircuitRules(op, lookup));
+  if (outcome->incomplete)
     return success();
-  for (auto [lattice, fact] : llvm::zip(results, outcome.results))
+  for (auto [lattice, fact] : llvm::zip(results, outcome->results))
     propagateIfChanged(lattice, lattice->join(fact));
+  lastOutcomes[op] = std::move(outcome);
   return success();
+}
+
+const RuleOutcome *CircuitAnalysis::getLastOutcome(Operation *op) const {
+  auto it = lastOutcomes.find(op);
+  return it == lastOutcomes.end() ? nullptr : it->second.get();
 }
 
 //===----------------------------------------------------------------------===//
@@ -300,7 +306,7 @@ CircuitSolver::CircuitSolver()
     : solver(DataFlowConfig().setInterprocedural(false)) {
   solver.load<dataflow::DeadCodeAnalysis>();
   solver.load<dataflow::SparseConstantPropagation>();
-  solver.load<CircuitAnalysis>();
+  analysis = solver.load<CircuitAnalysis>();
 }
 
 LogicalResult CircuitSolver::run(Operation *function) {
@@ -310,6 +316,10 @@ LogicalResult CircuitSolver::run(Operation *function) {
 const CircuitFact *CircuitSolver::lookup(Value value) const {
   const auto *lattice = solver.lookupState<CircuitLattice>(value);
   return lattice && !lattice->isUninitialized() ? &lattice->getFact() : nullptr;
+}
+
+const RuleOutcome *CircuitSolver::getLastOutcome(Operation *op) const {
+  return analysis->getLastOutcome(op);
 }
 
 bool CircuitSolver::isLive(Block *block) const {

@@ -34,6 +34,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -366,27 +367,27 @@ FailureOr<LeafBound> boundLeaf(linalg::LinalgOp op, const Leaf &leaf,
       return !ShapedType::isDynamic(loopSizes[dim]);
     });
   };
-  if (std::optional<SmallVector<int64_t>> values =
-          readConstantIntegers(value)) {
-    auto shaped = dyn_cast<ShapedType>(value.getType());
-    if (shaped && shaped.hasStaticShape()) {
-      for (AffineExpr result : bound.map.getResults())
-        collectDims(result, bound.dims);
-      int64_t stride = 1;
-      bound.strides.assign(shaped.getRank(), 1);
-      for (int64_t dim = shaped.getRank() - 1; dim >= 0; --dim) {
-        bound.strides[dim] = stride;
-        stride *= shaped.getDimSize(dim);
-      }
-      bound.constant.reserve(values->size());
-      for (int64_t v : *values)
-        bound.constant.push_back(read(WideRange::point(v)).min);
-      if (values->size() == 1 && shaped.getNumElements() != 1)
-        bound.useWhole(); // a splat
-      if (!allStatic())
-        bound.useWhole();
-      return bound;
+  // A constant tensor's elements, read straight from its storage (the
+  // weights of a layer: millions of elements).
+  auto shaped = dyn_cast<ShapedType>(value.getType());
+  DenseIntElementsAttr dense;
+  if (shaped && shaped.hasStaticShape() && getIntegerTypeRange(shaped) &&
+      matchPattern(value, m_Constant(&dense))) {
+    for (AffineExpr result : bound.map.getResults())
+      collectDims(result, bound.dims);
+    int64_t stride = 1;
+    bound.strides.assign(shaped.getRank(), 1);
+    for (int64_t dim = shaped.getRank() - 1; dim >= 0; --dim) {
+      bound.strides[dim] = stride;
+      stride *= shaped.getDimSize(dim);
     }
+    RawIntegers values(dense);
+    bound.constant.reserve(values.size());
+    for (int64_t i = 0, e = values.size(); i < e; ++i)
+      bound.constant.push_back(read(WideRange::point(values[i])).min);
+    if (!allStatic())
+      bound.useWhole();
+    return bound;
   }
   if (std::optional<int64_t> axis = fact->getAxis();
       axis && *axis < bound.map.getNumResults()) {

@@ -92,11 +92,8 @@ Value IntegerLowering::createIntConstant(Location loc, ArrayRef<int64_t> shape,
   unsigned width = std::max(minimumWidth, getSignedBitWidth(range));
   IntegerType type = getSignlessType(func.getContext(), width);
   auto tensorType = RankedTensorType::get(shape, type);
-  SmallVector<APInt> ints;
-  for (int64_t value : values)
-    ints.push_back(APInt(width, value, /*isSigned=*/true));
   return arith::ConstantOp::create(builder, loc, tensorType,
-                                   DenseElementsAttr::get(tensorType, ints));
+                                   getRawIntegers(tensorType, values));
 }
 
 FailureOr<IntegerForm> IntegerLowering::emitLookup(

@@ -98,9 +98,12 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
   int64_t inner = 1;
   for (int64_t dim = channelDim + 1; dim < type.getRank(); ++dim)
     inner *= type.getDimSize(dim);
+  SmallVector<double> values = getElementsAsDoubles(weights);
   std::vector<std::vector<double>> result(channels);
+  for (std::vector<double> &channel : result)
+    channel.reserve(values.size() / std::max<int64_t>(channels, 1));
   int64_t index = 0;
-  for (double value : getElementsAsDoubles(weights))
+  for (double value : values)
     result[(index++ / inner) % channels].push_back(value);
   return result;
 }
@@ -774,7 +777,7 @@ struct AllocateBitsPass
       if (layer->weights &&
           failed(checkFiniteWeights(layer->weights, layer->weightsValue, op)))
         badWeights = true;
-      layers.push_back(*layer);
+      layers.push_back(std::move(*layer));
     });
     if (badWeights)
       return signalPassFailure();

@@ -17,6 +17,7 @@
 #include "QuantizationPlan.h"
 
 #include "qfhe/Analysis/ConstantValues.h"
+#include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -182,43 +183,65 @@ size_t getSegmentSize(const WeightPolicy &policy, ArrayRef<int64_t> shape,
                              perTerm);
 }
 
+/// How the flat elements of a weight tensor split into quantization
+/// channels: element (outer, c, i) of the tensor viewed as [outer, channels,
+/// inner] belongs to channel c (all to channel 0 per tensor).
+struct ChannelLayout {
+  int64_t channels = 1, inner = 1;
+
+  /// The channel of flat index `index`.
+  int64_t channelOf(int64_t index) const {
+    return channels == 1 ? 0 : (index / inner) % channels;
+  }
+  /// The flat index of the `position`-th element of channel `c`, elements
+  /// of a channel in the order of their flat index.
+  int64_t indexOf(int64_t c, int64_t position) const {
+    return (position / inner * channels + c) * inner + position % inner;
+  }
+};
+
+/// The layout of weights of `shape` quantized per index along `axis`, or per
+/// tensor.
+ChannelLayout getChannelLayout(ArrayRef<int64_t> shape, int64_t axis,
+                               bool perChannel) {
+  ChannelLayout layout;
+  layout.channels = perChannel ? shape[axis] : 1;
+  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
+    layout.inner *= shape[dim];
+  return layout;
+}
+
 /// The integers and parameters of the float constant `weights` under
-/// `policy`: `channels` channels (the channel of flat index i is
-/// `channelOf(i)`), each part of `segmentSize` weights under the budget.
+/// `policy`, split into channels by `layout`, each part of `segmentSize`
+/// weights under the budget.
 FailureOr<QuantizedChannels>
 quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
-                 int64_t channels,
-                 llvm::function_ref<int64_t(int64_t)> channelOf,
-                 const WeightImportance &importance, size_t segmentSize,
-                 IntegerRange storage, Operation *user) {
+                 ChannelLayout layout, const WeightImportance &importance,
+                 size_t segmentSize, IntegerRange storage, Operation *user) {
   SmallVector<double> values = getElementsAsDoubles(weights);
-  SmallVector<Interval> ranges(channels, Interval::point(0.0));
-  for (auto [index, value] : llvm::enumerate(values)) {
+  for (auto [index, value] : llvm::enumerate(values))
     if (!std::isfinite(value))
       return user->emitError()
              << "cannot quantize weights: element " << index << " is " << value;
-    ranges[channelOf(index)] =
-        ranges[channelOf(index)].join(Interval::point(value));
-  }
   // Each channel's integers go to their own run of entry.integers.
   QuantizedChannels entry;
+  int64_t channels = layout.channels;
   int64_t perChannel = static_cast<int64_t>(values.size()) / channels;
   entry.integers.resize(values.size());
-  std::vector<std::vector<int64_t>> indices(channels);
-  for (int64_t index = 0, e = values.size(); index < e; ++index)
-    indices[channelOf(index)].push_back(index);
   if (policy.l1Budget > 0) {
     // Accumulator-aware: each channel's integers meet the l1 budget. The
-    // channels are independent: quantized in parallel.
+    // channels are independent: quantized in parallel. Weight i of every
+    // channel has the same importance.
+    std::vector<double> weightOf(perChannel);
+    for (int64_t position = 0; position < perChannel; ++position)
+      weightOf[position] = importance.perInput[std::min<size_t>(
+          position / importance.repeat, importance.perInput.size() - 1)];
     entry.scales.resize(channels);
     entry.zeroPoints.assign(channels, 0);
     parallelFor(user->getContext(), 0, channels, [&](size_t c) {
-      std::vector<double> channel, weightOf;
-      for (auto [position, index] : llvm::enumerate(indices[c])) {
-        channel.push_back(values[index]);
-        weightOf.push_back(importance.perInput[std::min<size_t>(
-            position / importance.repeat, importance.perInput.size() - 1)]);
-      }
+      std::vector<double> channel(perChannel);
+      for (int64_t position = 0; position < perChannel; ++position)
+        channel[position] = values[layout.indexOf(c, position)];
       std::vector<int64_t> q;
       entry.scales[c] =
           policy.weightedRounding
@@ -229,39 +252,45 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
                                           policy.l1Budget, q, segmentSize);
       std::copy(q.begin(), q.end(), entry.integers.begin() + c * perChannel);
     });
-  } else {
-    for (const Interval &range : ranges) {
-      std::optional<AffineParams> params = computeAffineParams(
-          range.getLo(), range.getHi(), storage,
-          policy.symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric);
-      if (!params)
-        return user->emitError()
-               << "cannot quantize weights of range " << range.str() << " to "
-               << policy.bits << " bits";
-      entry.scales.push_back(params->scale);
-      entry.zeroPoints.push_back(params->zeroPoint);
-    }
-    for (int64_t c = 0; c < channels; ++c)
-      for (auto [i, index] : llvm::enumerate(indices[c]))
-        entry.integers[c * perChannel + i] = quantizeValue(
-            values[index], entry.scales[c], entry.zeroPoints[c], storage);
+    return entry;
   }
+  SmallVector<Interval> ranges(channels, Interval::point(0.0));
+  for (auto [index, value] : llvm::enumerate(values)) {
+    Interval &range = ranges[layout.channelOf(index)];
+    range = range.join(Interval::point(value));
+  }
+  for (const Interval &range : ranges) {
+    std::optional<AffineParams> params = computeAffineParams(
+        range.getLo(), range.getHi(), storage,
+        policy.symmetric ? QuantScheme::Symmetric : QuantScheme::Asymmetric);
+    if (!params)
+      return user->emitError()
+             << "cannot quantize weights of range " << range.str() << " to "
+             << policy.bits << " bits";
+    entry.scales.push_back(params->scale);
+    entry.zeroPoints.push_back(params->zeroPoint);
+  }
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t position = 0; position < perChannel; ++position)
+      entry.integers[c * perChannel + position] =
+          quantizeValue(values[layout.indexOf(c, position)], entry.scales[c],
+                        entry.zeroPoints[c], storage);
   return entry;
 }
 
 /// The mean error of each of the `outputs` output channels of a layer
 /// (output channel of flat weight index i: (i / inner) % outputs), to add
 /// to its bias: sum_i (w_i E[x_i] - w^_i E[x^_i]) over the channel's
-/// weights w_i, their quantized values w^_i (`quantized`, whose channel of
-/// index i is `channelOf(i)`), the calibrated means of their inputs E[x_i]
+/// weights w_i, their quantized values w^_i (`quantized`, split into
+/// channels by `layout`), the calibrated means of their inputs E[x_i]
 /// and the means of the inputs once quantized E[x^_i] (`means`, one per
 /// `weightsPerInput` weights of a channel). Counts the rounding of the
 /// weights and of the inputs alike; empty without means.
-std::vector<double>
-getBiasCorrection(DenseFPElementsAttr weights,
-                  const QuantizedChannels &quantized, int64_t outputs,
-                  int64_t inner, llvm::function_ref<int64_t(int64_t)> channelOf,
-                  const InputMeans &means, int64_t weightsPerInput) {
+std::vector<double> getBiasCorrection(DenseFPElementsAttr weights,
+                                      const QuantizedChannels &quantized,
+                                      int64_t outputs, ChannelLayout layout,
+                                      const InputMeans &means,
+                                      int64_t weightsPerInput) {
   if (means.calibrated.empty())
     return {};
   SmallVector<double> values = getElementsAsDoubles(weights);
@@ -274,7 +303,8 @@ getBiasCorrection(DenseFPElementsAttr weights,
       inOutput(outputs, 0);
   std::vector<double> correction(outputs, 0.0);
   for (int64_t index = 0, e = values.size(); index < e; ++index) {
-    int64_t c = channelOf(index), output = (index / inner) % outputs;
+    int64_t c = layout.channelOf(index),
+            output = (index / layout.inner) % outputs;
     double rounded = quantized.scales[c] *
                      (quantized.integers[c * perChannel + inChannel[c]++] -
                       quantized.zeroPoints[c]);
@@ -300,13 +330,8 @@ LogicalResult quantizeWeights(QuantizationPlan &quantizer,
   WeightImportance importance =
       getWeightImportance(quantizer, shape, axis, input);
   size_t segmentSize = getSegmentSize(policy, shape, axis, termsDim);
-  int64_t channels = policy.perChannel ? shape[axis] : 1;
-  int64_t inner = 1;
-  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
-    inner *= shape[dim];
-  auto channelOf = [&](int64_t index) {
-    return channels == 1 ? 0 : (index / inner) % channels;
-  };
+  ChannelLayout layout = getChannelLayout(shape, axis, policy.perChannel);
+  int64_t channels = layout.channels;
   // Every layer and allocation is quantized once (the measured search
   // quantizes the same layers for many candidates; qfhe-allocate-bits
   // records what its estimates computed).
@@ -328,9 +353,8 @@ LogicalResult quantizeWeights(QuantizationPlan &quantizer,
   std::shared_ptr<QuantizedChannels> quantized =
       cache ? cache->lookup(key) : nullptr;
   if (!quantized) {
-    FailureOr<QuantizedChannels> entry =
-        quantizeChannels(weights, policy, channels, channelOf, importance,
-                         segmentSize, storage, user);
+    FailureOr<QuantizedChannels> entry = quantizeChannels(
+        weights, policy, layout, importance, segmentSize, storage, user);
     if (failed(entry))
       return failure();
     quantized = cache ? cache->insert(key, std::move(*entry))
@@ -344,7 +368,7 @@ LogicalResult quantizeWeights(QuantizationPlan &quantizer,
                  storage));
   if (policy.biasCorrection)
     plan.biasCorrection =
-        getBiasCorrection(weights, *quantized, shape[axis], inner, channelOf,
+        getBiasCorrection(weights, *quantized, shape[axis], layout,
                           getInputMeans(shape, input), importance.repeat);
   plan.weights = std::move(quantized);
   plan.weightAxis = axis;
@@ -589,23 +613,17 @@ DenseElementsAttr getWeightStorage(const LinearPlan &plan,
             dyn_cast_or_null<DenseElementsAttr>(cache->getConstant(entry)))
       if (constant.getType() == storageType)
         return constant;
-  ArrayRef<int64_t> shape = plan.weightType.getShape();
-  int64_t inner = 1;
-  for (int64_t dim = plan.weightAxis + 1;
-       dim < static_cast<int64_t>(shape.size()); ++dim)
-    inner *= shape[dim];
-  int64_t channels = static_cast<int64_t>(entry.scales.size());
+  ChannelLayout layout =
+      getChannelLayout(plan.weightType.getShape(), plan.weightAxis,
+                       /*perChannel=*/entry.scales.size() > 1);
   int64_t count = static_cast<int64_t>(entry.integers.size());
-  int64_t perChannel = count / channels;
-  unsigned width = storageType.getElementTypeBitWidth();
-  SmallVector<APInt> integers(count, APInt(width, 0));
-  std::vector<int64_t> next(channels, 0);
-  for (int64_t index = 0; index < count; ++index) {
-    int64_t c = channels == 1 ? 0 : (index / inner) % channels;
-    integers[index] = APInt(width, entry.integers[c * perChannel + next[c]++],
-                            /*isSigned=*/true);
-  }
-  auto constant = DenseElementsAttr::get(storageType, integers);
+  int64_t perChannel = count / layout.channels;
+  std::vector<int64_t> integers(count);
+  for (int64_t c = 0; c < layout.channels; ++c)
+    for (int64_t position = 0; position < perChannel; ++position)
+      integers[layout.indexOf(c, position)] =
+          entry.integers[c * perChannel + position];
+  DenseElementsAttr constant = getRawIntegers(storageType, integers);
   if (cache)
     cache->setConstant(entry, constant);
   return constant;

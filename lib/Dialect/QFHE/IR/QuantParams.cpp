@@ -150,11 +150,7 @@ Value mlir::qfhe::createQuantizedConstant(OpBuilder &builder, Location loc,
   assert(params && "a tensor of !quant.uniform elements");
   unsigned width = params->getStorageWidth();
   auto storageType = type.clone(IntegerType::get(builder.getContext(), width));
-  SmallVector<APInt> ints;
-  ints.reserve(values.size());
-  for (int64_t v : values)
-    ints.push_back(APInt(width, static_cast<uint64_t>(v), params->isSigned()));
   Value storage = arith::ConstantOp::create(
-      builder, loc, storageType, DenseElementsAttr::get(storageType, ints));
+      builder, loc, storageType, getRawIntegers(storageType, values));
   return quant::StorageCastOp::create(builder, loc, type, storage);
 }

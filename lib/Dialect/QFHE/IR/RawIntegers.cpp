@@ -151,9 +151,16 @@ void mlir::qfhe::encodeRawIntegers(ArrayRef<int64_t> values, unsigned width,
 DenseIntElementsAttr mlir::qfhe::getRawIntegers(ShapedType type,
                                                 ArrayRef<int64_t> values) {
   unsigned width = type.getElementTypeBitWidth();
-  assert(width > 1 && width <= 64 && "integers of 2 to 64 bits");
+  assert(width >= 1 && width <= 64 && "integers of 1 to 64 bits");
   assert(static_cast<int64_t>(values.size()) == type.getNumElements() &&
          "one value per element");
+  if (width == 1) {
+    SmallVector<APInt> bits;
+    bits.reserve(values.size());
+    for (int64_t value : values)
+      bits.push_back(APInt(1, static_cast<uint64_t>(value) & 1));
+    return cast<DenseIntElementsAttr>(DenseElementsAttr::get(type, bits));
+  }
   std::vector<char> buffer(values.size() * getRawIntegerBytes(width));
   encodeRawIntegers(values, width, buffer);
   return cast<DenseIntElementsAttr>(

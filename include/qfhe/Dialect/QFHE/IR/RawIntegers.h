@@ -113,10 +113,12 @@ inline unsigned getRawIntegerBytes(unsigned width) { return (width + 7) / 8; }
 void encodeRawIntegers(ArrayRef<int64_t> values, unsigned width,
                        MutableArrayRef<char> out);
 
-/// A dense attribute of `type` (integer elements of 2 to 64 bits) holding
-/// `values`, each of which fits the element type; built in one raw buffer,
-/// and the same attribute DenseIntElementsAttr::get builds from APInts (a
-/// splat when every value is equal).
+/// A dense attribute of `type` (integer elements of 1 to 64 bits) holding
+/// `values`, each of which fits the element type (signed or unsigned: only
+/// its low bits are stored); built in one raw buffer (1-bit elements, which
+/// the attribute packs, through APInt), and the same attribute
+/// DenseIntElementsAttr::get builds from APInts (a splat when every value
+/// is equal).
 DenseIntElementsAttr getRawIntegers(ShapedType type, ArrayRef<int64_t> values);
 
 } // namespace qfhe
