@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
+#include "qfhe/Support/ChannelLayout.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -79,12 +80,11 @@ SmallVector<Interval> mlir::qfhe::getElementsRangePerAxis(ElementsAttr attr,
   SmallVector<double> values = getElementsAsDoubles(attr);
   if (values.empty())
     return SmallVector<Interval>(channels, Interval::full());
-  int64_t inner = 1;
-  for (int64_t dim = axis + 1; dim < type.getRank(); ++dim)
-    inner *= type.getDimSize(dim);
-  for (int64_t index = 0, e = values.size(); index < e; ++index) {
-    int64_t channel = (index / inner) % channels;
-    ranges[channel] = ranges[channel].join(Interval::point(values[index]));
+  ChannelCursor cursor(ChannelLayout::along(type.getShape(), axis));
+  for (double value : values) {
+    Interval &range = ranges[cursor.channel()];
+    range = range.join(Interval::point(value));
+    cursor.next();
   }
   return ranges;
 }

@@ -28,6 +28,7 @@
 #include "Quantize/Classify.h"
 #include "qfhe/Analysis/RangeAnalysis.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
+#include "qfhe/Support/ChannelLayout.h"
 #include "qfhe/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -385,18 +386,20 @@ Value scaledConstant(OpBuilder &b, Location loc, DenseFPElementsAttr elements,
     // (to nearest, ties to even) as APFloat::convert would.
     SmallVector<float> values;
     values.reserve(type.getNumElements());
-    int64_t index = 0;
-    for (float value : elements.getValues<float>())
+    ChannelCursor cursor({size, inner});
+    for (float value : elements.getValues<float>()) {
       values.push_back(static_cast<float>(static_cast<double>(value) *
-                                          factorOf[(index++ / inner) % size]));
+                                          factorOf[cursor.channel()]));
+      cursor.next();
+    }
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
   }
   SmallVector<APFloat> values;
-  int64_t index = 0;
+  ChannelCursor cursor({size, inner});
   for (APFloat value : elements.getValues<APFloat>()) {
-    double scaled =
-        value.convertToDouble() * factorOf[(index++ / inner) % size];
+    double scaled = value.convertToDouble() * factorOf[cursor.channel()];
+    cursor.next();
     APFloat result(scaled);
     bool lost;
     result.convert(value.getSemantics(), APFloat::rmNearestTiesToEven, &lost);

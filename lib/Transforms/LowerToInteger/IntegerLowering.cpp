@@ -51,7 +51,7 @@ SignedStorage mlir::qfhe::getSignedStorage(IntegerRange storage) {
 SmallVector<int64_t> mlir::qfhe::getConstantIntegers(Value value) {
   if (std::optional<SmallVector<int64_t>> quantized =
           getQuantizedConstant(value))
-    return *quantized;
+    return std::move(*quantized);
   DenseIntElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return {};

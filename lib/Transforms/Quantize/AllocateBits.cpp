@@ -21,6 +21,7 @@
 #include "mlir/IR/Threading.h"
 #include "qfhe/Analysis/ConstantValues.h"
 #include "qfhe/Analysis/ModuleRanges.h"
+#include "qfhe/Support/ChannelLayout.h"
 #include "qfhe/Support/NumberFormat.h"
 #include "qfhe/Support/OptionRanges.h"
 #include "qfhe/Support/QuantMath.h"
@@ -95,16 +96,15 @@ std::vector<std::vector<double>> splitChannels(DenseFPElementsAttr weights,
                                                int64_t channelDim) {
   auto type = cast<ShapedType>(weights.getType());
   int64_t channels = type.getDimSize(channelDim);
-  int64_t inner = 1;
-  for (int64_t dim = channelDim + 1; dim < type.getRank(); ++dim)
-    inner *= type.getDimSize(dim);
   SmallVector<double> values = getElementsAsDoubles(weights);
   std::vector<std::vector<double>> result(channels);
   for (std::vector<double> &channel : result)
     channel.reserve(values.size() / std::max<int64_t>(channels, 1));
-  int64_t index = 0;
-  for (double value : values)
-    result[(index++ / inner) % channels].push_back(value);
+  ChannelCursor cursor(ChannelLayout::along(type.getShape(), channelDim));
+  for (double value : values) {
+    result[cursor.channel()].push_back(value);
+    cursor.next();
+  }
   return result;
 }
 

@@ -25,6 +25,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "qfhe/Support/ChannelLayout.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Support/QuantileMeans.h"
 
@@ -183,31 +184,13 @@ size_t getSegmentSize(const WeightPolicy &policy, ArrayRef<int64_t> shape,
                              perTerm);
 }
 
-/// How the flat elements of a weight tensor split into quantization
-/// channels: element (outer, c, i) of the tensor viewed as [outer, channels,
-/// inner] belongs to channel c (all to channel 0 per tensor).
-struct ChannelLayout {
-  int64_t channels = 1, inner = 1;
-
-  /// The channel of flat index `index`.
-  int64_t channelOf(int64_t index) const {
-    return channels == 1 ? 0 : (index / inner) % channels;
-  }
-  /// The flat index of the `position`-th element of channel `c`, elements
-  /// of a channel in the order of their flat index.
-  int64_t indexOf(int64_t c, int64_t position) const {
-    return (position / inner * channels + c) * inner + position % inner;
-  }
-};
-
 /// The layout of weights of `shape` quantized per index along `axis`, or per
-/// tensor.
+/// tensor (one channel; `inner` still that of `axis`).
 ChannelLayout getChannelLayout(ArrayRef<int64_t> shape, int64_t axis,
                                bool perChannel) {
-  ChannelLayout layout;
-  layout.channels = perChannel ? shape[axis] : 1;
-  for (int64_t dim = axis + 1; dim < static_cast<int64_t>(shape.size()); ++dim)
-    layout.inner *= shape[dim];
+  ChannelLayout layout = ChannelLayout::along(shape, axis);
+  if (!perChannel)
+    layout.channels = 1;
   return layout;
 }
 
@@ -255,9 +238,11 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
     return entry;
   }
   SmallVector<Interval> ranges(channels, Interval::point(0.0));
-  for (auto [index, value] : llvm::enumerate(values)) {
-    Interval &range = ranges[layout.channelOf(index)];
+  ChannelCursor cursor(layout);
+  for (double value : values) {
+    Interval &range = ranges[cursor.channel()];
     range = range.join(Interval::point(value));
+    cursor.next();
   }
   for (const Interval &range : ranges) {
     std::optional<AffineParams> params = computeAffineParams(
@@ -302,9 +287,10 @@ std::vector<double> getBiasCorrection(DenseFPElementsAttr weights,
   std::vector<int64_t> inChannel(quantized.scales.size(), 0),
       inOutput(outputs, 0);
   std::vector<double> correction(outputs, 0.0);
-  for (int64_t index = 0, e = values.size(); index < e; ++index) {
-    int64_t c = layout.channelOf(index),
-            output = (index / layout.inner) % outputs;
+  ChannelCursor channelOf(layout), outputOf({outputs, layout.inner});
+  for (int64_t index = 0, e = values.size(); index < e;
+       ++index, channelOf.next(), outputOf.next()) {
+    int64_t c = channelOf.channel(), output = outputOf.channel();
     double rounded = quantized.scales[c] *
                      (quantized.integers[c * perChannel + inChannel[c]++] -
                       quantized.zeroPoints[c]);

@@ -1,0 +1,81 @@
+//===- ChannelLayoutTest.cpp - tests of ChannelLayout and ChannelCursor ---===//
+//
+// Part of qfhe, a quantization compiler for fully homomorphic encryption.
+//
+//===----------------------------------------------------------------------===//
+//
+// The cursor and the index maps against the division they replace, for
+// every axis of a few shapes (size-1 dimensions, one channel, the first and
+// the last axis).
+//
+//===----------------------------------------------------------------------===//
+
+#include "qfhe/Support/ChannelLayout.h"
+
+#include "gtest/gtest.h"
+
+#include <vector>
+
+using namespace mlir::qfhe;
+
+namespace {
+
+const std::vector<std::vector<int64_t>> kShapes = {
+    {7}, {1}, {3, 5}, {5, 3}, {2, 3, 4}, {1, 4, 1}, {4, 1, 3, 2}, {2, 2, 1, 5}};
+
+int64_t countElements(const std::vector<int64_t> &shape) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  return count;
+}
+
+TEST(ChannelLayout, CursorFollowsTheDivision) {
+  for (const std::vector<int64_t> &shape : kShapes)
+    for (int64_t axis = 0; axis < static_cast<int64_t>(shape.size()); ++axis) {
+      ChannelLayout layout = ChannelLayout::along(shape, axis);
+      int64_t inner = 1;
+      for (size_t dim = axis + 1; dim < shape.size(); ++dim)
+        inner *= shape[dim];
+      ChannelCursor cursor(layout);
+      for (int64_t index = 0, e = countElements(shape); index < e; ++index) {
+        EXPECT_EQ(cursor.channel(), (index / inner) % shape[axis])
+            << "axis " << axis << " index " << index;
+        EXPECT_EQ(layout.channelOf(index), cursor.channel());
+        cursor.next();
+      }
+    }
+}
+
+TEST(ChannelLayout, IndexOfListsEachChannelInOrder) {
+  for (const std::vector<int64_t> &shape : kShapes)
+    for (int64_t axis = 0; axis < static_cast<int64_t>(shape.size()); ++axis) {
+      ChannelLayout layout = ChannelLayout::along(shape, axis);
+      int64_t count = countElements(shape);
+      int64_t perChannel = count / layout.channels;
+      for (int64_t c = 0; c < layout.channels; ++c) {
+        // The indices of channel c, increasing, as a scan finds them.
+        std::vector<int64_t> expected;
+        for (int64_t index = 0; index < count; ++index)
+          if (layout.channelOf(index) == c)
+            expected.push_back(index);
+        ASSERT_EQ(static_cast<int64_t>(expected.size()), perChannel);
+        for (int64_t position = 0; position < perChannel; ++position)
+          EXPECT_EQ(layout.indexOf(c, position), expected[position])
+              << "axis " << axis << " channel " << c;
+      }
+    }
+}
+
+TEST(ChannelLayout, OneChannelIsTheWholeTensor) {
+  ChannelLayout layout; // per tensor
+  ChannelCursor cursor(layout);
+  for (int64_t index = 0; index < 10; ++index) {
+    EXPECT_EQ(layout.channelOf(index), 0);
+    EXPECT_EQ(layout.indexOf(0, index), index);
+    EXPECT_EQ(cursor.channel(), 0);
+    cursor.next();
+  }
+}
+
+} // namespace
