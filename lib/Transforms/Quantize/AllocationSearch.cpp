@@ -145,6 +145,19 @@ bool OutputScorer::cannotAgree(const EvaluatedOutputs &partial,
 
 /// Whether `module` multiplies two tensors elementwise (a qfhe.mul of two
 /// encrypted values once quantized).
+/// Runs the passes `build` adds on a candidate program, without verifying
+/// the IR after each pass: a candidate is the pipeline's own output, and
+/// the op verifier of a lookup reads its whole table (the search builds
+/// hundreds of candidates). The chosen allocation is quantized again by the
+/// pipeline itself, whose pass manager verifies.
+static LogicalResult runOnCandidate(ModuleOp program,
+                                    function_ref<void(PassManager &)> build) {
+  PassManager pm(program.getContext());
+  pm.enableVerifier(false);
+  build(pm);
+  return pm.run(program);
+}
+
 static bool hasProductOfTwoTensors(ModuleOp module) {
   WalkResult found = module.walk([](linalg::GenericOp generic) {
     std::optional<BinaryGeneric> binary = matchBinary(generic);
@@ -214,21 +227,21 @@ OwningOpRef<ModuleOp> AllocationScorer::buildProgram() {
   if (failed(quantizeModule(*candidate, options, soundRange, cache)))
     return nullptr;
   // As the pipeline does: chains of lookups fused into one.
-  PassManager fuse(module.getContext());
-  fuse.addPass(createFuseUnivariate());
-  if (failed(fuse.run(*candidate)) ||
+  if (failed(runOnCandidate(
+          *candidate,
+          [](PassManager &pm) { pm.addPass(createFuseUnivariate()); })) ||
       (lowerCandidates && failed(lowerToIntegers(*candidate))))
     return nullptr;
   return candidate;
 }
 
 LogicalResult AllocationScorer::lowerToIntegers(ModuleOp program) {
-  PassManager pm(module.getContext());
   LowerToIntegerOptions lowering;
   lowering.tluBitWidth = tluBitWidth;
   lowering.fitTables = fitTables;
-  pm.addPass(createLowerToInteger(lowering));
-  return pm.run(program);
+  return runOnCandidate(program, [&](PassManager &pm) {
+    pm.addPass(createLowerToInteger(lowering));
+  });
 }
 
 std::optional<double> AllocationScorer::measureCostOf(ModuleOp program) {
@@ -240,9 +253,9 @@ std::optional<double> AllocationScorer::measureCostOf(ModuleOp program) {
     program = *lowered;
   }
   // The verifier reads the program as the pipeline hands it over.
-  PassManager pm(module.getContext());
-  pm.addPass(createCanonicalizerPass());
-  if (failed(pm.run(program)))
+  if (failed(runOnCandidate(program, [](PassManager &pm) {
+        pm.addPass(createCanonicalizerPass());
+      })))
     return std::nullopt;
   VerifyOptions options;
   options.maxBitWidth = maxBitWidth;
