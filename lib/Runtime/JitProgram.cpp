@@ -35,9 +35,10 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// Runs the lowering on `module`; on failure, the error holds the
-/// diagnostics, one after the other.
-llvm::Error lowerToLLVM(ModuleOp module, llvm::StringRef entry) {
+/// Runs the lowering on `module`, verifying after each pass or only at the
+/// end; on failure, the error holds the diagnostics, one after the other.
+llvm::Error lowerToLLVM(ModuleOp module, llvm::StringRef entry,
+                        bool verifyEachPass) {
   std::string diagnostics;
   ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error) {
@@ -47,13 +48,10 @@ llvm::Error lowerToLLVM(ModuleOp module, llvm::StringRef entry) {
     }
     return success();
   });
-  // The IR is verified once, after the whole lowering, rather than after
-  // each of its passes: the op verifier of a lookup reads its whole table,
-  // and the measured search compiles hundreds of programs.
   PassManager pm(module.getContext());
-  pm.enableVerifier(false);
+  pm.enableVerifier(verifyEachPass);
   buildLowerToLLVMPipeline(pm);
-  if (failed(pm.run(module)) || failed(verify(module)))
+  if (failed(pm.run(module)) || (!verifyEachPass && failed(verify(module))))
     return llvm::createStringError("cannot lower " + entry +
                                    " to LLVM: " + diagnostics);
   return llvm::Error::success();
@@ -132,7 +130,7 @@ JitProgram::compile(ModuleOp module, llvm::StringRef entry, unsigned optLevel) {
 
 llvm::Expected<std::vector<std::unique_ptr<JitProgram>>>
 JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
-                       unsigned optLevel) {
+                       unsigned optLevel, bool verifyEachPass) {
   auto start = std::chrono::steady_clock::now();
   std::vector<FunctionSpec> specs;
   std::vector<LargestTensors> largest;
@@ -164,7 +162,7 @@ JitProgram::compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
   std::string names;
   for (const std::string &entry : entries)
     names += (names.empty() ? "@" : ", @") + entry;
-  if (llvm::Error error = lowerToLLVM(*lowered, names))
+  if (llvm::Error error = lowerToLLVM(*lowered, names, verifyEachPass))
     return std::move(error);
 
   static std::once_flag nativeTargetInitialized;

@@ -190,7 +190,9 @@ PieceEvaluatorImpl::getCompiled(ProgramPieces &pieces) {
   }
   if (missing.empty())
     return found;
-  // The new pieces (some may repeat) in one module, compiled at once.
+  // The new pieces (some may repeat) in one module, compiled at once. They
+  // are cut from programs the search has verified: the lowering verifies
+  // once, at its end.
   ModuleOp first = *pieces.pieces[missing.front()].module;
   OwningOpRef<ModuleOp> combined = ModuleOp::create(first.getLoc());
   OpBuilder builder = OpBuilder::atBlockEnd(combined->getBody());
@@ -202,7 +204,8 @@ PieceEvaluatorImpl::getCompiled(ProgramPieces &pieces) {
     function.setSymName(names.back());
   }
   llvm::Expected<std::vector<std::unique_ptr<JitProgram>>> programs =
-      JitProgram::compileAll(*combined, names, options.optLevel);
+      JitProgram::compileAll(*combined, names, options.optLevel,
+                             /*verifyEachPass=*/false);
   if (!programs)
     return programs.takeError();
   for (auto [index, program] : llvm::zip_equal(missing, *programs)) {

@@ -79,6 +79,27 @@ func.func @channels_through_movement(%x: tensor<1x2x1x1xi2>) -> tensor<1xi8> {
 
 // -----
 
+// A padding value defined in the pad's body without a constant of integers
+// (a poison value) has its type's range: the padded tensor ranges over
+// [0, 1] joined with [-8, 7]. The rule reads the fact of a value that is
+// neither an operand nor used from above.
+// CHECK-LABEL: "function": "pad_with_poison"
+// CHECK: "op": "tensor.pad",
+// CHECK-NEXT: "range": [
+// CHECK-NEXT: -8,
+// CHECK-NEXT: 7
+func.func @pad_with_poison(%x: tensor<1x2xi1>) -> tensor<1x4xi4> {
+  %l = qfhe.lut %x {table = dense<[0, 1]> : tensor<2xi4>} : tensor<1x2xi1> -> tensor<1x2xi4>
+  %p = tensor.pad %l low[0, 1] high[0, 1] {
+  ^bb0(%a: index, %b: index):
+    %u = ub.poison : i4
+    tensor.yield %u : i4
+  } : tensor<1x2xi4> to tensor<1x4xi4>
+  return %p : tensor<1x4xi4>
+}
+
+// -----
+
 // Collapsing a per-channel value keeps each element's channel: [1, 2, 2]
 // into [1, 4] lays channels 0, 0, 1, 1 along the result; the matmul then
 // weighs each row by its channel's range: 3 * [0, 1] * 2 + [5, 6] * 2 =

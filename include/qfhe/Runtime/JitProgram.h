@@ -47,10 +47,14 @@ public:
 
   /// Compiles the functions `entries` of `module` at once (one lowering,
   /// one native module): one program per entry, in order, sharing the
-  /// compiled code. Each entry as for compile.
+  /// compiled code. Each entry as for compile. Without `verifyEachPass`,
+  /// the lowering verifies the IR once, at its end, instead of after each
+  /// of its passes: for modules already verified that are compiled by the
+  /// hundred (the measured search's pieces), whose lookups' op verifier
+  /// reads every table entry.
   static llvm::Expected<std::vector<std::unique_ptr<JitProgram>>>
   compileAll(ModuleOp module, llvm::ArrayRef<std::string> entries,
-             unsigned optLevel = 3);
+             unsigned optLevel = 3, bool verifyEachPass = true);
 
   /// The signature of the entry function.
   const FunctionSpec &getSpec() const { return spec; }

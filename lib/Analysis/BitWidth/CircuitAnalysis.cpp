@@ -278,18 +278,22 @@ CircuitAnalysis::visitOperation(Operation *op,
         lattice = operandLattice;
     if (!lattice) {
       auto it = captured.find(value);
-      if (it == captured.end())
-        return nullptr;
-      lattice = it->second;
+      // Another value a rule reads (a padding value defined in the op's
+      // body): its fact as the checker reads it, and a visit again when it
+      // grows, so that the outcome kept for the checker is the one the
+      // checker would compute.
+      lattice = it != captured.end()
+                    ? it->second
+                    : getLatticeElementFor(getProgramPointAfter(op), value);
     }
     return lattice->isUninitialized() ? nullptr : &lattice->getFact();
   };
-  auto outcome = std::make_shared<RuleOutcome>(applyCircuitRules(op, lookup));
-  if (outcome->incomplete)
+  RuleOutcome outcome = applyCircuitRules(op, lookup);
+  if (outcome.incomplete)
     return success();
-  for (auto [lattice, fact] : llvm::zip(results, outcome->results))
+  for (auto [lattice, fact] : llvm::zip(results, outcome.results))
     propagateIfChanged(lattice, lattice->join(fact));
-  lastOutcomes[op] = std::move(outcome);
+  lastOutcomes[op] = std::make_shared<const RuleOutcome>(std::move(outcome));
   return success();
 }
 

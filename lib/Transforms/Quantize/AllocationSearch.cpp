@@ -14,6 +14,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -143,13 +144,11 @@ bool OutputScorer::cannotAgree(const EvaluatedOutputs &partial,
 // Measurement
 //===----------------------------------------------------------------------===//
 
-/// Whether `module` multiplies two tensors elementwise (a qfhe.mul of two
-/// encrypted values once quantized).
 /// Runs the passes `build` adds on a candidate program, without verifying
-/// the IR after each pass: a candidate is the pipeline's own output, and
-/// the op verifier of a lookup reads its whole table (the search builds
-/// hundreds of candidates). The chosen allocation is quantized again by the
-/// pipeline itself, whose pass manager verifies.
+/// the IR after each pass: the op verifier of a lookup reads its whole
+/// table, and the search builds hundreds of candidates. The callers verify
+/// a candidate once its passes have run, and one that fails verification
+/// is not measured.
 static LogicalResult runOnCandidate(ModuleOp program,
                                     function_ref<void(PassManager &)> build) {
   PassManager pm(program.getContext());
@@ -158,6 +157,8 @@ static LogicalResult runOnCandidate(ModuleOp program,
   return pm.run(program);
 }
 
+/// Whether `module` multiplies two tensors elementwise (a qfhe.mul of two
+/// encrypted values once quantized).
 static bool hasProductOfTwoTensors(ModuleOp module) {
   WalkResult found = module.walk([](linalg::GenericOp generic) {
     std::optional<BinaryGeneric> binary = matchBinary(generic);
@@ -230,7 +231,8 @@ OwningOpRef<ModuleOp> AllocationScorer::buildProgram() {
   if (failed(runOnCandidate(
           *candidate,
           [](PassManager &pm) { pm.addPass(createFuseUnivariate()); })) ||
-      (lowerCandidates && failed(lowerToIntegers(*candidate))))
+      (lowerCandidates && failed(lowerToIntegers(*candidate))) ||
+      failed(verify(*candidate)))
     return nullptr;
   return candidate;
 }
@@ -253,9 +255,10 @@ std::optional<double> AllocationScorer::measureCostOf(ModuleOp program) {
     program = *lowered;
   }
   // The verifier reads the program as the pipeline hands it over.
-  if (failed(runOnCandidate(program, [](PassManager &pm) {
-        pm.addPass(createCanonicalizerPass());
-      })))
+  if (failed(runOnCandidate(
+          program,
+          [](PassManager &pm) { pm.addPass(createCanonicalizerPass()); })) ||
+      failed(verify(program)))
     return std::nullopt;
   VerifyOptions options;
   options.maxBitWidth = maxBitWidth;
