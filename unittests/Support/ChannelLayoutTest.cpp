@@ -67,6 +67,20 @@ TEST(ChannelLayout, IndexOfListsEachChannelInOrder) {
     }
 }
 
+TEST(ChannelLayout, EmptyDimensionsHoldNoElements) {
+  // A dimension of size 0 before or after the axis: no element to visit;
+  // the layout is still well defined.
+  ChannelLayout before = ChannelLayout::along({0, 3, 2}, 1);
+  EXPECT_EQ(before.channels, 3);
+  EXPECT_EQ(before.inner, 2);
+  ChannelLayout after = ChannelLayout::along({2, 3, 0}, 1);
+  EXPECT_EQ(after.channels, 3);
+  EXPECT_EQ(after.inner, 0);
+  ChannelLayout none = ChannelLayout::along({2, 0, 4}, 1);
+  EXPECT_EQ(none.channels, 0);
+  EXPECT_EQ(none.inner, 4);
+}
+
 TEST(ChannelLayout, OneChannelIsTheWholeTensor) {
   ChannelLayout layout; // per tensor
   ChannelCursor cursor(layout);

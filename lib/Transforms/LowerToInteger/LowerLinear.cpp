@@ -303,15 +303,24 @@ centerWeights(SmallVector<int64_t> &w, const QuantParams &params,
     zeroPoints[channel] = params.getZeroPoint(channel);
     centered[channel].resize(terms);
   }
-  // Term by term: the channels of a term are adjacent in a matmul's
-  // weights (a 2048 x 2048 layer read column by column would miss the
-  // cache on every weight).
-  for (int64_t term = 0; term < terms; ++term)
-    for (int64_t channel = 0; channel < outputs; ++channel) {
-      int64_t &weight = w[indexOf(channel, term)];
-      weight -= zeroPoints[channel];
-      centered[channel][term] = weight;
-    }
+  auto center = [&](int64_t channel, int64_t term) {
+    int64_t &weight = w[indexOf(channel, term)];
+    weight -= zeroPoints[channel];
+    centered[channel][term] = weight;
+  };
+  // In the order of `w`: term by term when the channels of a term are
+  // adjacent (a matmul's weights: a 2048 x 2048 layer read column by
+  // column would miss the cache on every weight), else channel by channel
+  // (a convolution's filters).
+  if (outputs > 1 && terms > 1 && indexOf(1, 0) - indexOf(0, 0) == 1) {
+    for (int64_t term = 0; term < terms; ++term)
+      for (int64_t channel = 0; channel < outputs; ++channel)
+        center(channel, term);
+  } else {
+    for (int64_t channel = 0; channel < outputs; ++channel)
+      for (int64_t term = 0; term < terms; ++term)
+        center(channel, term);
+  }
   return centered;
 }
 
