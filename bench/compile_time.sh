@@ -52,11 +52,12 @@ done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# median WHAT FILE: the median wall seconds of A or B, or of the pairwise
-# ratio A/B (WHAT = ratio), from bench/paired_time.py's output in FILE
-# (lines `WHAT wall min X median Y max Z ...`).
+# median WHAT FILE [KIND]: the median wall (or KIND: cpu) seconds of A or
+# B, or of the pairwise ratio A/B (WHAT = ratio), from
+# bench/paired_time.py's output in FILE (lines `WHAT KIND min X median Y
+# max Z ...`).
 median() {
-  awk -v w="$1" '$1 == w && $2 == "wall" { print $6; exit }' "$2"
+  awk -v w="$1" -v k="${3:-wall}" '$1 == w && $2 == k { print $6; exit }' "$2"
 }
 
 # ok WHO FILE: whether A or B ran all its runs and each exited with 0
@@ -92,8 +93,8 @@ echo "\`quant-opt calibrated.mlir --qfhe-pipeline=max-bit-width=P -o /dev/null\`
 echo "(estimated allocation, no calibration data) against"
 echo "\`mlir-opt --load-dialect-plugin=QFHEPlugin.so calibrated.mlir -o /dev/null\`."
 echo
-echo "| model | params | parse+print (s) | cap | pipeline (s) | ratio |"
-echo "|---|---|---|---|---|---|"
+echo "| model | params | parse+print (s) | cap | pipeline (s) | ratio wall | ratio CPU |"
+echo "|---|---|---|---|---|---|---|"
 for sizes in $SIZES; do
   dir=$TMP/$sizes
   mkdir -p "$dir"
@@ -119,9 +120,10 @@ PY
     a=$(median "A" "$file")
     b=$(median "B" "$file")
     r=$(median ratio "$file")
-    ok A "$file" || { a="failed"; r="-"; }
-    ok B "$file" || { b="failed"; r="-"; }
-    echo "| $sizes | $params | ${b:-?} | $cap | ${a:-?} | ${r:-?}x |"
+    c=$(median ratio "$file" cpu)
+    ok A "$file" || { a="failed"; r="-"; c="-"; }
+    ok B "$file" || { b="failed"; r="-"; c="-"; }
+    echo "| $sizes | $params | ${b:-?} | $cap | ${a:-?} | ${r:-?}x | ${c:-?}x |"
     SECONDS_OF[$sizes.$cap]=$a
   done
   # The measured search (issue 16: under 30 s on 784-256-256-10).
@@ -133,8 +135,9 @@ PY
     a=$(median "A" "$file")
     b=$(median "B" "$file")
     r=$(median ratio "$file")
-    ok A "$file" || { a="failed"; r="-"; }
-    echo "| $sizes | $params | ${b:-?} | 8, measured search | ${a:-?} | ${r:-?}x |"
+    c=$(median ratio "$file" cpu)
+    ok A "$file" || { a="failed"; r="-"; c="-"; }
+    echo "| $sizes | $params | ${b:-?} | 8, measured search | ${a:-?} | ${r:-?}x | ${c:-?}x |"
     SECONDS_OF[$sizes.search]=$a
   fi
 done
