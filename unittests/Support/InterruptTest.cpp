@@ -23,6 +23,8 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <string>
+#include <unistd.h>
 
 using namespace mlir::qfhe;
 
@@ -60,13 +62,19 @@ TEST(InterruptDeathTest, SaysSoAndLeavesNoPartialOutput) {
   // A "threadsafe" death test's child runs this test again from the start:
   // it must write into the parent's directory (the one checked below), not
   // make one of its own.
+  // The parent passes "<its pid> <directory>"; a value from anywhere else
+  // (another process's) is not the parent's, and is replaced.
   llvm::SmallString<128> directory;
-  if (const char *inherited = std::getenv(kDirectoryVariable)) {
-    directory = inherited;
+  std::string parent = std::to_string(::getppid()) + " ";
+  const char *inherited = std::getenv(kDirectoryVariable);
+  if (inherited && llvm::StringRef(inherited).starts_with(parent)) {
+    directory = llvm::StringRef(inherited).drop_front(parent.size());
   } else {
     ASSERT_FALSE(
         llvm::sys::fs::createUniqueDirectory("qfhe-interrupt", directory));
-    ASSERT_EQ(::setenv(kDirectoryVariable, directory.c_str(), 1), 0);
+    std::string value =
+        std::to_string(::getpid()) + " " + directory.str().str();
+    ASSERT_EQ(::setenv(kDirectoryVariable, value.c_str(), 1), 0);
   }
   llvm::SmallString<128> path(directory);
   llvm::sys::path::append(path, "out.mlir");
