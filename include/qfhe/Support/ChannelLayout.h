@@ -5,10 +5,10 @@
 //===----------------------------------------------------------------------===//
 //
 // A tensor quantized or observed per channel along one axis, viewed as
-// [outer, channels, inner]: the channel of a flat (row-major) index and the
-// flat index of a channel's elements, and a cursor that follows the channel
-// of consecutive indices without the two integer divisions per element that
-// (index / inner) % channels costs (weights are millions of elements).
+// [outer, channels, inner]: the flat (row-major) indices of a channel's
+// elements, and a cursor that follows the channel of consecutive indices,
+// both without the integer divisions per element that (index / inner) %
+// channels costs (weights are millions of elements).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,19 +36,20 @@ struct ChannelLayout {
     return layout;
   }
 
-  /// The channel of flat index `index`.
-  int64_t channelOf(int64_t index) const {
-    return channels == 1 ? 0 : (index / inner) % channels;
-  }
-  /// The flat index of the `position`-th element of channel `c`, the
-  /// elements of a channel in the order of their flat index.
-  int64_t indexOf(int64_t c, int64_t position) const {
-    return (position / inner * channels + c) * inner + position % inner;
+  /// Calls `each(position, index)` for the elements of channel `c` of a
+  /// tensor of `count` elements, in the order of their flat index: the
+  /// `position`-th element of the channel is at flat index `index`.
+  template <typename Fn>
+  void forEachOfChannel(int64_t c, int64_t count, Fn each) const {
+    int64_t position = 0;
+    for (int64_t base = c * inner; base < count; base += channels * inner)
+      for (int64_t offset = 0; offset < inner; ++offset)
+        each(position++, base + offset);
   }
 };
 
 /// The channel of flat indices 0, 1, 2, ... in turn: channel() is
-/// layout.channelOf(i) after i calls of next().
+/// (i / inner) % channels after i calls of next().
 class ChannelCursor {
 public:
   explicit ChannelCursor(ChannelLayout layout) : layout(layout) {}

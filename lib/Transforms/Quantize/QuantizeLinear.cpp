@@ -223,8 +223,10 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
     entry.zeroPoints.assign(channels, 0);
     parallelFor(user->getContext(), 0, channels, [&](size_t c) {
       std::vector<double> channel(perChannel);
-      for (int64_t position = 0; position < perChannel; ++position)
-        channel[position] = values[layout.indexOf(c, position)];
+      layout.forEachOfChannel(c, values.size(),
+                              [&](int64_t position, int64_t index) {
+                                channel[position] = values[index];
+                              });
       std::vector<int64_t> q;
       entry.scales[c] =
           policy.weightedRounding
@@ -256,10 +258,11 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
     entry.zeroPoints.push_back(params->zeroPoint);
   }
   for (int64_t c = 0; c < channels; ++c)
-    for (int64_t position = 0; position < perChannel; ++position)
-      entry.integers[c * perChannel + position] =
-          quantizeValue(values[layout.indexOf(c, position)], entry.scales[c],
-                        entry.zeroPoints[c], storage);
+    layout.forEachOfChannel(
+        c, values.size(), [&](int64_t position, int64_t index) {
+          entry.integers[c * perChannel + position] = quantizeValue(
+              values[index], entry.scales[c], entry.zeroPoints[c], storage);
+        });
   return entry;
 }
 
@@ -606,9 +609,9 @@ DenseElementsAttr getWeightStorage(const LinearPlan &plan,
   int64_t perChannel = count / layout.channels;
   std::vector<int64_t> integers(count);
   for (int64_t c = 0; c < layout.channels; ++c)
-    for (int64_t position = 0; position < perChannel; ++position)
-      integers[layout.indexOf(c, position)] =
-          entry.integers[c * perChannel + position];
+    layout.forEachOfChannel(c, count, [&](int64_t position, int64_t index) {
+      integers[index] = entry.integers[c * perChannel + position];
+    });
   DenseElementsAttr constant = getRawIntegers(storageType, integers);
   if (cache)
     cache->setConstant(entry, constant);
