@@ -83,6 +83,7 @@ static void buildFloatPath(OpPassManager &pm,
   allocate.maxCost = options.maxCost;
   allocate.costTolerance = options.costTolerance;
   allocate.biasCorrection = options.biasCorrection;
+  allocate.gramRounding = options.gramRounding;
   allocate.inputLevels = options.inputLevels;
   pm.addPass(createAllocateBits(allocate));
   CheckFidelityOptions fidelity;
@@ -95,6 +96,7 @@ static void buildFloatPath(OpPassManager &pm,
   quantize.weightBits = options.weightBits;
   quantize.floatFallback = options.floatFallback;
   quantize.biasCorrection = options.biasCorrection;
+  quantize.gramRounding = options.gramRounding;
   pm.addPass(createQuantize(quantize));
   pm.addPass(createFuseUnivariate());
 

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qfhe/Runtime/Calibration.h"
+#include "ObserveGram.h"
 #include "ObserveValues.h"
 
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
@@ -25,6 +26,11 @@ using namespace mlir;
 using namespace mlir::qfhe;
 
 namespace {
+
+/// The most inputs per output channel of a layer whose Gram matrix is
+/// recorded: the matrix has their square of entries, and rounding one
+/// channel's weights against it costs that square per scale tried.
+constexpr int64_t kGramInputLimit = 512;
 
 /// What the calls observed of one value: statistics of all its elements
 /// and, when it has channels, of each index along dimension 1.
@@ -201,21 +207,26 @@ llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
   // Two runs: the range, count and sum of squares of every value, then
   // its histogram over that range (for the quantiles).
   std::vector<ValueStatistics> statistics(values->size());
+  GramObserver grams(*values, kGramInputLimit,
+                     inputs->front().getShape().front());
   for (bool histogram : {false, true}) {
     auto record = [&](int64_t first, int64_t count,
                       llvm::MutableArrayRef<HostArray> results) -> llvm::Error {
       // The arguments are the call's inputs; the values ops compute follow
       // the entry function's own results.
       const HostArray *next = results.begin() + spec->results.size();
+      llvm::SmallVector<ArrayView> views;
       for (auto [value, observed] : llvm::zip_equal(*values, statistics)) {
         auto argument = dyn_cast<BlockArgument>(value);
-        ArrayView view =
+        views.push_back(
             argument ? (*inputs)[argument.getArgNumber()].getRows(first, count)
-                     : (next++)->getView();
-        if (llvm::Error error =
-                accumulate(observed, view, hasChannels(value), histogram))
+                     : (next++)->getView());
+        if (llvm::Error error = accumulate(observed, views.back(),
+                                           hasChannels(value), histogram))
           return error;
       }
+      if (!histogram && !grams.empty())
+        return grams.add(views);
       return llvm::Error::success();
     };
     if (llvm::Error error = forEachCall(**program, *inputs, options, record))
@@ -223,5 +234,6 @@ llvm::Error mlir::qfhe::calibrate(ModuleOp module, llvm::StringRef entryName,
   }
   writeAttributes(*entry, *values, statistics,
                   inputs->front().getShape().front());
+  grams.write();
   return llvm::Error::success();
 }

@@ -657,6 +657,26 @@ void roundUnderL1Budget(const std::vector<double> &weights,
   }
 }
 
+std::vector<double> getBudgetScaleGrid(const std::vector<double> &weights,
+                                       unsigned bits, bool narrowRange,
+                                       double coarsest) {
+  double magnitude = 0;
+  for (double w : weights)
+    magnitude = std::max(magnitude, std::fabs(w));
+  if (!(magnitude > 0))
+    return {};
+  IntegerRange storage = getStorageRange(bits, /*isSigned=*/true, narrowRange);
+  double finest =
+      roundScaleToFloat(magnitude / static_cast<double>(storage.max));
+  constexpr int kScales = 8;
+  std::vector<double> grid;
+  for (int step = 0; step < kScales; ++step)
+    grid.push_back(roundScaleToFloat(
+        finest *
+        std::pow(coarsest / finest, static_cast<double>(step) / kScales)));
+  return grid;
+}
+
 double quantizeChannelWeighted(const std::vector<double> &weights,
                                const std::vector<double> &importance,
                                unsigned bits, bool narrowRange,
@@ -681,21 +701,14 @@ double quantizeChannelWeighted(const std::vector<double> &weights,
       *error = weightedError(weights, importance, coarsest, integers);
     return coarsest;
   }
-  double finest =
-      roundScaleToFloat(magnitude / static_cast<double>(storage.max));
-  // Scales from the finest to the coarsest, geometrically; the coarsest
-  // needs no reduction, so the best one is at least as good as plain A2Q.
-  constexpr int kScales = 8;
   // Each grid scale chooses integers; their error counts at the scale
-  // refitted to them (never worse than the grid scale's).
+  // refitted to them (never worse than the grid scale's). The coarsest
+  // needs no reduction, so the best one is at least as good as plain A2Q.
   double bestScale = refitScale(weights, importance, coarsest, plain);
   double bestError = weightedError(weights, importance, bestScale, plain);
   integers = plain;
   std::vector<int64_t> candidate;
-  for (int step = 0; step < kScales; ++step) {
-    double grid = roundScaleToFloat(
-        finest *
-        std::pow(coarsest / finest, static_cast<double>(step) / kScales));
+  for (double grid : getBudgetScaleGrid(weights, bits, narrowRange, coarsest)) {
     roundUnderL1Budget(weights, importance, grid, storage, l1Budget, candidate,
                        segmentSize);
     double scale = refitScale(weights, importance, grid, candidate);

@@ -26,6 +26,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Quantize/Classify.h"
+#include "qfhe/Analysis/ConstantValues.h"
 #include "qfhe/Analysis/RangeAnalysis.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEAttrs.h"
 #include "qfhe/Support/ChannelLayout.h"
@@ -421,6 +422,44 @@ void scaleOperand(Operation *op, unsigned operand, int64_t dim,
     constant->erase();
 }
 
+/// Follows the scaling of `consumer`'s weights along `dim` by `factorOf`
+/// (its input's channels divided by the same) in the second moments
+/// calibration recorded of its inputs: entry (i, j) is divided by the factors
+/// of inputs i and j. Drops them where the weights' layout is not the one
+/// calibration records (a matmul's terms, a convolution's windows).
+void rescaleInputGram(Operation *consumer, int64_t dim,
+                      ArrayRef<double> factorOf) {
+  auto entry = consumer->getAttrOfType<DictionaryAttr>(kInputGramAttr);
+  auto gram =
+      entry ? entry.getAs<DenseFPElementsAttr>("second_moments") : nullptr;
+  if (!gram)
+    return;
+  auto weights = cast<ShapedType>(consumer->getOperand(1).getType());
+  int64_t terms = gram.getType().getDimSize(0);
+  // The weights of an output channel along `dim`, each repeated `inner`
+  // times (a convolution's window).
+  int64_t inner = 0;
+  if (isa<linalg::MatmulOp>(consumer) && dim == 0)
+    inner = 1;
+  else if (isa<linalg::Conv2DNchwFchwOp>(consumer) && dim == 1)
+    inner = weights.getDimSize(2) * weights.getDimSize(3);
+  if (inner == 0 || terms != static_cast<int64_t>(factorOf.size()) * inner) {
+    consumer->removeAttr(kInputGramAttr);
+    return;
+  }
+  SmallVector<double> entries = getElementsAsDoubles(gram);
+  SmallVector<float> scaled(entries.size());
+  for (int64_t i = 0; i < terms; ++i)
+    for (int64_t j = 0; j < terms; ++j)
+      scaled[i * terms + j] = static_cast<float>(
+          entries[i * terms + j] / (factorOf[i / inner] * factorOf[j / inner]));
+  NamedAttrList updated(entry);
+  updated.set("second_moments",
+              DenseElementsAttr::get(gram.getType(), ArrayRef(scaled)));
+  consumer->setAttr(kInputGramAttr,
+                    updated.getDictionary(consumer->getContext()));
+}
+
 struct EqualizeChannelsPass
     : qfhe::impl::EqualizeChannelsBase<EqualizeChannelsPass> {
   using EqualizeChannelsBase::EqualizeChannelsBase;
@@ -518,9 +557,10 @@ struct EqualizeChannelsPass
       scaleOperand(bias.op, bias.operand, bias.dim,
                    factorsAt(chain.channelsOf[bias.valueIndex].second,
                              bias.degree, /*invert=*/true));
-    scaleOperand(chain.consumer, 1, chain.consumerDim,
-                 factorsAt(chain.channelsOf.back().second, readDegree,
-                           /*invert=*/false));
+    SmallVector<double> consumerFactors =
+        factorsAt(chain.channelsOf.back().second, readDegree, /*invert=*/false);
+    scaleOperand(chain.consumer, 1, chain.consumerDim, consumerFactors);
+    rescaleInputGram(chain.consumer, chain.consumerDim, consumerFactors);
 
     // The calibration statistics follow the values: each value's rescaled
     // statistics (the mixture quantiles of its channels) computed on the

@@ -44,6 +44,8 @@
 // Matmul, bias, relu, matmul: channel 1 reaches 2 where channel 0 reaches
 // 4, so it is divided by 1/2: its column of W1 and its bias double, its row
 // of W2 halves, and its calibrated ranges double.
+// The second moments of W2's inputs (qfhe.input_gram) follow: the entries
+// of input 1 double, its mean square quadruples.
 // CHECK-LABEL: func @mlp
 // CHECK-NOT: dense<5.000000e-01>
 // CHECK: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [2.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
@@ -53,7 +55,7 @@
 // CHECK: qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 4.000000e+00, 4.000000e+00>, channel_min = array<f64: 0.000000e+00, 0.000000e+00>
 // CHECK: arith.maximumf
 // CHECK: arith.constant dense<{{\[}}[3.000000e+00], [2.000000e+00]]> : tensor<2x1xf32>
-// CHECK: linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.000000e+00>
+// CHECK: linalg.matmul {qfhe.input_gram = {rows = 10 : i64, second_moments = dense<{{\[}}[1.000000e+00, 4.000000e+00], [4.000000e+00, 1.200000e+01]]> : tensor<2x2xf32>}, qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.000000e+00>
 func.func @mlp(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32
@@ -83,7 +85,8 @@ func.func @mlp(%x: tensor<?x2xf32>) -> tensor<?x1xf32> {
   } -> tensor<?x2xf32>
   %e3 = tensor.empty(%n) : tensor<?x1xf32>
   %f3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x1xf32>) -> tensor<?x1xf32>
-  %y = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.0>, channel_min = array<f64: 0.0>, max = 9.0 : f64, min = 0.0 : f64}]}
+  %y = linalg.matmul {qfhe.observed = [{axis = 1 : i64, channel_max = array<f64: 9.0>, channel_min = array<f64: 0.0>, max = 9.0 : f64, min = 0.0 : f64}],
+                      qfhe.input_gram = {rows = 10 : i64, second_moments = dense<[[1.0, 2.0], [2.0, 3.0]]> : tensor<2x2xf32>}}
     ins(%r, %w2 : tensor<?x2xf32>, tensor<2x1xf32>) outs(%f3 : tensor<?x1xf32>) -> tensor<?x1xf32>
   return %y : tensor<?x1xf32>
 }

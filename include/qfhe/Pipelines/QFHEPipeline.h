@@ -94,6 +94,12 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
                      "quantized weights and input cause on calibration data "
                      "(qfhe-quantize)"),
       llvm::cl::init(true)};
+  Option<bool> gramRounding{
+      *this, "gram-rounding",
+      llvm::cl::desc("Round weights under a budget against the second "
+                     "moments of their inputs where calibration recorded "
+                     "them (qfhe-quantize)"),
+      llvm::cl::init(false)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the bit-width report (JSON) to this file ('-': "

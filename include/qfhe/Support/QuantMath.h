@@ -153,6 +153,14 @@ void roundUnderL1Budget(const std::vector<double> &weights,
                         IntegerRange storage, int64_t l1Budget,
                         std::vector<int64_t> &integers, size_t segmentSize = 0);
 
+/// The scales quantizeChannelWeighted tries besides `coarsest` (the scale
+/// meeting the budget by plain rounding): 8, float32, geometrically from the
+/// finest (the largest weight at the storage's end) toward `coarsest`;
+/// none for all-zero weights.
+std::vector<double> getBudgetScaleGrid(const std::vector<double> &weights,
+                                       unsigned bits, bool narrowRange,
+                                       double coarsest);
+
 /// Like quantizeChannelWithBudget, but chooses the integers that minimize
 /// the error the layer's output sees, sum_i importance_i * (w_i - s*q_i)^2
 /// (importance_i: the mean square of the input weight i multiplies), under

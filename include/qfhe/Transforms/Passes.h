@@ -23,6 +23,10 @@ namespace qfhe {
 /// location and its qfhe.allocation) and, after a measured search, what it
 /// measured. qfhe-verify-bitwidth copies it into its report.
 constexpr StringLiteral kAllocationSummaryAttr = "qfhe.allocation_summary";
+/// The second moments of a layer's inputs, which `quant-run calibrate`
+/// records on matmuls and convolutions with constant weights and
+/// qfhe-quantize rounds their weights against (docs/attributes.md).
+constexpr StringLiteral kInputGramAttr = "qfhe.input_gram";
 
 class ProgramEvaluator;
 

@@ -203,6 +203,11 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
       `sum_i (w_ci E[x_i] - w^_ci E[x^_i])` (w^: the quantized weights, x^:
       the quantized input), the means read off the calibrated quantiles;
       an allocation with `bias_correction = false` keeps its bias as is.
+      Under an l1 budget of fewer units than a part's weights, weights
+      with calibrated second moments of their inputs (`qfhe.input_gram`)
+      are rounded against them, each rounding error passed on to the
+      weights of correlated inputs (with `gram-rounding`; off by default:
+      docs/pipeline.md).
     - every chain of elementwise univariate ops (relu, tanh, sigmoid as
       torch-mlir writes it, gelu, scaling, clamping, per-channel constants)
       becomes one `qfhe.apply` whose body is the float chain: one table.
@@ -253,7 +258,10 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
            "Keep ops that cannot be quantized in float, with a warning">,
     Option<"biasCorrection", "bias-correction", "bool", "true",
            "Add to each folded bias the mean error the layer's quantized "
-           "weights and input cause on calibration data">
+           "weights and input cause on calibration data">,
+    Option<"gramRounding", "gram-rounding", "bool", "false",
+           "Round weights under a budget against the second moments of "
+           "their inputs (qfhe.input_gram) where calibration recorded them">
   ];
   let dependentDialects = [
     "::mlir::qfhe::QFHEDialect", "::mlir::arith::ArithDialect",
@@ -374,6 +382,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
     Option<"biasCorrection", "bias-correction", "bool", "true",
            "Measured candidates are quantized with bias correction "
            "(qfhe-quantize's option of the same name)">,
+    Option<"gramRounding", "gram-rounding", "bool", "false",
+           "Measured candidates round weights against the second moments "
+           "of their inputs (qfhe-quantize's option of the same name)">,
     Option<"inputLevels", "input-levels", "bool", "false",
            "With calibration-data: also measure inputs of three quarters of "
            "their levels (input_levels, a third more weight budget), from "

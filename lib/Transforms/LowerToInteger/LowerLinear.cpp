@@ -47,21 +47,24 @@ struct ChannelBound {
 };
 
 /// Linalg's named contractions compute on i1 with and/or (a boolean
-/// semiring), not with a sum: accumulators have at least 2 bits.
-constexpr unsigned kMinAccumulatorWidth = 2;
+/// semiring), not with a sum: accumulators and weights have at least 2
+/// bits (weights of -1 and 0 alone would otherwise be i1).
+constexpr unsigned kMinContractionWidth = 2;
 
 /// The accumulator form of per-channel bounds (constant already added):
 /// centered ranges, scales and offsets; returns the beta vector.
 struct Accumulator {
   IntegerForm form;
   SmallVector<int64_t> beta;
-  unsigned width = kMinAccumulatorWidth;
+  unsigned width = kMinContractionWidth;
 };
 
 Accumulator makeAccumulator(ArrayRef<ChannelBound> bounds,
                             ArrayRef<int64_t> constants,
-                            const QuantParams &resultParams, int64_t axis) {
+                            const QuantParams &resultParams, int64_t axis,
+                            unsigned operandWidth = 0) {
   Accumulator acc;
+  acc.width = std::max(acc.width, operandWidth);
   for (auto [channel, bound] : llvm::enumerate(bounds)) {
     int64_t shift = bound.center();
     IntegerRange range{bound.lo + shift, bound.hi + shift};
@@ -95,13 +98,14 @@ ChunkedAccumulator
 makeChunkedAccumulator(ArrayRef<SmallVector<ChannelBound>> parts,
                        ArrayRef<SmallVector<int64_t>> constants,
                        const QuantParams &resultParams, int64_t axis,
-                       unsigned drop) {
+                       unsigned drop, unsigned operandWidth) {
   ChunkedAccumulator acc;
   int64_t unit = int64_t(1) << drop;
   size_t channels = parts.front().size();
   SmallVector<IntegerRange> sums(channels, IntegerRange{0, 0});
   SmallVector<int64_t> offsets(channels, 0);
-  unsigned width = kMinAccumulatorWidth, sumWidth = kMinAccumulatorWidth;
+  unsigned width = std::max(kMinContractionWidth, operandWidth),
+           sumWidth = kMinContractionWidth;
   for (auto [bounds, partConstants] : llvm::zip(parts, constants)) {
     SmallVector<int64_t> beta;
     for (auto [channel, bound] : llvm::enumerate(bounds)) {
@@ -256,30 +260,44 @@ void boundParts(ArrayRef<SmallVector<int64_t>> weights,
   }
 }
 
+/// The width of the wider operand of a contraction: its input's, or that of
+/// its (centered) integer weights `w`.
+unsigned getOperandWidth(const IntegerForm &input, ArrayRef<int64_t> w) {
+  IntegerRange range{0, 0};
+  for (int64_t weight : w) {
+    range.min = std::min(range.min, weight);
+    range.max = std::max(range.max, weight);
+  }
+  return std::max(input.getWidth(), getSignedBitWidth(range));
+}
+
 /// Builds the accumulator of a linear op from its parts' bounds and
 /// constants: one part in the fewest bits, or the op's `chunks` parts each
 /// dropping the chunk bits before they are added. `emitPart(begin, end,
 /// beta, type)` builds the accumulation of terms [begin, end) of `parts`
-/// into `type`, starting from `beta`. Returns the form, its value set.
+/// into `type`, starting from `beta`. The accumulators are at least as wide
+/// as the operands (`operandWidth`): a contraction casts its operands to the
+/// accumulator's type, and a narrowing cast is not one linalg's contraction
+/// bodies allow. Returns the form, its value set.
 IntegerForm emitAccumulation(
     IntegerLowering &lowering, Location loc,
     ArrayRef<SmallVector<ChannelBound>> bounds,
     ArrayRef<SmallVector<int64_t>> constants, const QuantParams &resultParams,
     int64_t axis, int64_t chunks, ArrayRef<std::pair<int64_t, int64_t>> parts,
-    RankedTensorType type,
+    unsigned operandWidth, RankedTensorType type,
     function_ref<Value(int64_t, int64_t, ArrayRef<int64_t>, RankedTensorType)>
         emitPart) {
   if (chunks == 1) {
-    Accumulator acc =
-        makeAccumulator(bounds.front(), constants.front(), resultParams, axis);
+    Accumulator acc = makeAccumulator(bounds.front(), constants.front(),
+                                      resultParams, axis, operandWidth);
     acc.form.value =
         emitPart(parts.front().first, parts.front().second, acc.beta,
                  type.clone(getSignlessType(type.getContext(), acc.width)));
     return acc.form;
   }
   unsigned drop = getChunkDropBits(chunks);
-  ChunkedAccumulator acc =
-      makeChunkedAccumulator(bounds, constants, resultParams, axis, drop);
+  ChunkedAccumulator acc = makeChunkedAccumulator(
+      bounds, constants, resultParams, axis, drop, operandWidth);
   acc.form.value = emitChunkedSum(
       lowering, loc, acc, drop, type,
       [&](unsigned index, ArrayRef<int64_t> beta, RankedTensorType partType) {
@@ -365,7 +383,8 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
   auto multiply = [&](int64_t begin, int64_t end, ArrayRef<int64_t> beta,
                       RankedTensorType type) -> Value {
     SmallVector<int64_t> slice(w.begin() + begin * n, w.begin() + end * n);
-    Value weights = lowering.createIntConstant(loc, {end - begin, n}, slice);
+    Value weights = lowering.createIntConstant(loc, {end - begin, n}, slice,
+                                               kMinContractionWidth);
     Value lhs = chunks > 1 ? sliceAlong(b, loc, rows, 1, begin, end) : rows;
     unsigned width = cast<IntegerType>(type.getElementType()).getWidth();
     Value init = broadcastBeta(lowering, loc, beta, width, type, rows, 1);
@@ -373,10 +392,10 @@ LowerResult lowerMatmul(IntegerLowering &lowering, MatmulOp op) {
                                     ValueRange{init})
         .getResult(0);
   };
-  IntegerForm result =
-      emitAccumulation(lowering, loc, bounds, constants,
-                       *QuantParams::get(op.getResult().getType()), rank - 1,
-                       chunks, parts, productType, multiply);
+  IntegerForm result = emitAccumulation(
+      lowering, loc, bounds, constants,
+      *QuantParams::get(op.getResult().getType()), rank - 1, chunks, parts,
+      getOperandWidth(form, w), productType, multiply);
   Value product = result.value;
   if (rank > 2) {
     SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, loc, form.value);
@@ -439,8 +458,8 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
     Value init = broadcastBeta(lowering, loc, beta, width, type, like, 1);
     if (op.getGroups() != 1) {
       Value weights = lowering.createIntConstant(
-          loc, {filters, filterType.getDimSize(2), filterType.getDimSize(3)},
-          w);
+          loc, {filters, filterType.getDimSize(2), filterType.getDimSize(3)}, w,
+          kMinContractionWidth);
       return linalg::DepthwiseConv2DNchwChwOp::create(
                  b, loc, TypeRange{type}, ValueRange{padInput, weights},
                  ValueRange{init}, strides, dilations)
@@ -454,7 +473,7 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
                                                {filters, end - begin,
                                                 filterType.getDimSize(2),
                                                 filterType.getDimSize(3)},
-                                               slice);
+                                               slice, kMinContractionWidth);
     Value in =
         chunks > 1 ? sliceAlong(b, loc, padInput, 1, begin, end) : padInput;
     return linalg::Conv2DNchwFchwOp::create(
@@ -465,7 +484,7 @@ LowerResult lowerConv(IntegerLowering &lowering, Conv2DOp op) {
   IntegerForm result =
       emitAccumulation(lowering, loc, bounds, constants,
                        *QuantParams::get(op.getResult().getType()), 1, chunks,
-                       parts, resultType, convolve);
+                       parts, getOperandWidth(form, w), resultType, convolve);
   lowering.setForm(op.getResult(), result);
   return success();
 }

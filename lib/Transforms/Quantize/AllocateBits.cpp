@@ -621,6 +621,7 @@ struct AllocateBitsPass
     if (failed(scorer))
       return failure();
     (*scorer)->setBiasCorrection(biasCorrection);
+    (*scorer)->setGramRounding(gramRounding);
     SmallVector<SearchLayer> searchLayers;
     for (const LinearLayer &layer : layers)
       searchLayers.push_back({layer.op, !layer.channels.empty(), layer.isMax,

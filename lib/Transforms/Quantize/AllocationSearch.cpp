@@ -225,6 +225,7 @@ OwningOpRef<ModuleOp> AllocationScorer::buildProgram() {
   };
   QuantizeOptions options;
   options.biasCorrection = biasCorrection;
+  options.gramRounding = gramRounding;
   if (failed(quantizeModule(*candidate, options, soundRange, cache)))
     return nullptr;
   // As the pipeline does: chains of lookups fused into one.

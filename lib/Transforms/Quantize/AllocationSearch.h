@@ -151,6 +151,10 @@ public:
   /// `bias-correction`); on at first.
   void setBiasCorrection(bool value) { biasCorrection = value; }
 
+  /// Whether candidates round weights against their inputs' second moments
+  /// (qfhe-quantize's `gram-rounding`); off at first.
+  void setGramRounding(bool value) { gramRounding = value; }
+
   /// Builds the program of `module` under its current qfhe.allocation
   /// attributes, runs it and scores it. No score when it does not compile
   /// or run, or when its cost or first samples show it cannot reach
@@ -187,6 +191,7 @@ private:
   bool lowerCandidates = true;
   bool measureCost = false;
   bool biasCorrection = true;
+  bool gramRounding = false;
   unsigned evaluations = 0;
   std::unique_ptr<OutputScorer> scorer;
 };

@@ -26,8 +26,10 @@
 #include "mlir/IR/Threading.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "qfhe/Support/ChannelLayout.h"
+#include "qfhe/Support/GramRounding.h"
 #include "qfhe/Support/QuantMath.h"
 #include "qfhe/Support/QuantileMeans.h"
+#include "qfhe/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
@@ -71,11 +73,15 @@ struct WeightPolicy {
   int64_t chunks = 1;
   /// Whether a folded bias gains the mean error of the quantized layer.
   bool biasCorrection;
+  /// Under a budget, with weighted rounding: round against the second
+  /// moments of the inputs where calibration recorded them.
+  bool gramRounding;
 
   WeightPolicy(const QuantizeOptions &options, Operation *op)
       : bits(options.weightBits), perChannel(options.perChannelWeights),
         symmetric(options.symmetricWeights), narrow(options.narrowRange),
-        biasCorrection(options.biasCorrection) {
+        biasCorrection(options.biasCorrection),
+        gramRounding(options.gramRounding) {
     auto allocation = op->getAttrOfType<AllocationAttr>(kAllocationAttr);
     if (!allocation)
       return;
@@ -200,7 +206,8 @@ ChannelLayout getChannelLayout(ArrayRef<int64_t> shape, int64_t axis,
 FailureOr<QuantizedChannels>
 quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
                  ChannelLayout layout, const WeightImportance &importance,
-                 size_t segmentSize, IntegerRange storage, Operation *user) {
+                 const InputGram *gram, size_t segmentSize,
+                 IntegerRange storage, Operation *user) {
   SmallVector<double> values = getElementsAsDoubles(weights);
   for (auto [index, value] : llvm::enumerate(values))
     if (!std::isfinite(value))
@@ -229,7 +236,11 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
                               });
       std::vector<int64_t> q;
       entry.scales[c] =
-          policy.weightedRounding
+          policy.weightedRounding && gram
+              ? quantizeChannelWithGram(channel, *gram, policy.bits,
+                                        policy.narrow, policy.l1Budget, q,
+                                        nullptr, segmentSize)
+          : policy.weightedRounding
               ? quantizeChannelWeighted(channel, weightOf, policy.bits,
                                         policy.narrow, policy.l1Budget, q,
                                         nullptr, segmentSize)
@@ -264,6 +275,27 @@ quantizeChannels(DenseFPElementsAttr weights, const WeightPolicy &policy,
               values[index], entry.scales[c], entry.zeroPoints[c], storage);
         });
   return entry;
+}
+
+/// What calibration recorded of the inputs of `user` (`qfhe.input_gram`,
+/// docs/attributes.md), when it is of the `perChannel` weights of an
+/// output channel.
+struct InputGramEntry {
+  DenseFPElementsAttr secondMoments;
+  int64_t rows;
+};
+std::optional<InputGramEntry> getInputGram(Operation *user,
+                                           int64_t perChannel) {
+  auto entry = user->getAttrOfType<DictionaryAttr>(kInputGramAttr);
+  if (!entry)
+    return std::nullopt;
+  auto gram = entry.getAs<DenseFPElementsAttr>("second_moments");
+  auto rows = entry.getAs<IntegerAttr>("rows");
+  if (!gram || !rows || gram.getType().getRank() != 2 ||
+      gram.getType().getDimSize(0) != perChannel ||
+      gram.getType().getDimSize(1) != perChannel)
+    return std::nullopt;
+  return InputGramEntry{gram, rows.getInt()};
 }
 
 /// The mean error of each of the `outputs` output channels of a layer
@@ -335,15 +367,36 @@ LogicalResult quantizeWeights(QuantizationPlan &quantizer,
   key.weightedRounding = policy.l1Budget > 0 && policy.weightedRounding;
   key.l1Budget = policy.l1Budget;
   key.segmentSize = segmentSize;
-  if (key.weightedRounding)
+  std::optional<InputGramEntry> gramEntry;
+  if (key.weightedRounding) {
     key.importance = WeightQuantizationKey::hashImportance(importance.perInput,
                                                            importance.repeat);
+    // Where the budget allows less than one unit per weight of a part, most
+    // weights round to 0 and which ones keep a unit decides the error: there
+    // the rounding follows the inputs' correlations.
+    int64_t perChannel = weights.getNumElements() / channels;
+    int64_t partTerms =
+        segmentSize ? static_cast<int64_t>(segmentSize) : perChannel;
+    if (policy.gramRounding && policy.perChannel && policy.l1Budget < partTerms)
+      gramEntry = getInputGram(user, perChannel);
+    if (gramEntry)
+      key.gram = gramEntry->secondMoments.getAsOpaquePointer();
+  }
   IntegerRange storage = getStorageRange(policy.bits, true, policy.narrow);
   std::shared_ptr<QuantizedChannels> quantized =
       cache ? cache->lookup(key) : nullptr;
   if (!quantized) {
-    FailureOr<QuantizedChannels> entry = quantizeChannels(
-        weights, policy, layout, importance, segmentSize, storage, user);
+    std::optional<InputGram> gram;
+    if (gramEntry) {
+      SmallVector<double> moments =
+          getElementsAsDoubles(gramEntry->secondMoments);
+      gram = InputGram::prepare(
+          {moments.begin(), moments.end()},
+          gramEntry->secondMoments.getType().getDimSize(0), gramEntry->rows);
+    }
+    FailureOr<QuantizedChannels> entry =
+        quantizeChannels(weights, policy, layout, importance,
+                         gram ? &*gram : nullptr, segmentSize, storage, user);
     if (failed(entry))
       return failure();
     quantized = cache ? cache->insert(key, std::move(*entry))

@@ -49,7 +49,8 @@ struct QuantizePass
         inputBits,        weightBits,      activationBits,
         outputBits,       accumulatorBits, perChannelWeights,
         symmetricWeights, narrowRange,     symmetricActivations,
-        useObserved,      floatFallback,   biasCorrection};
+        useObserved,      floatFallback,   biasCorrection,
+        gramRounding};
 
     // The range analysis and the weights qfhe-allocate-bits quantized, when
     // it ran just before.

@@ -28,7 +28,7 @@ bool WeightQuantizationKey::operator==(
          symmetric == other.symmetric && narrow == other.narrow &&
          weightedRounding == other.weightedRounding &&
          l1Budget == other.l1Budget && segmentSize == other.segmentSize &&
-         importance == other.importance;
+         importance == other.importance && gram == other.gram;
 }
 
 WeightQuantizationKey QuantizedWeightCache::KeyInfo::getEmptyKey() {
@@ -48,7 +48,7 @@ QuantizedWeightCache::KeyInfo::getHashValue(const WeightQuantizationKey &key) {
   return static_cast<unsigned>(llvm::hash_combine(
       key.weights, key.channels, key.bits, key.perChannel, key.symmetric,
       key.narrow, key.weightedRounding, key.l1Budget, key.segmentSize,
-      static_cast<size_t>(key.importance)));
+      static_cast<size_t>(key.importance), key.gram));
 }
 
 std::shared_ptr<QuantizedChannels>

@@ -42,6 +42,9 @@ struct WeightQuantizationKey {
   /// A hash of the importance of each weight of a channel (the same for
   /// every channel); 0 when the rounding does not use it.
   llvm::hash_code importance = 0;
+  /// The second moments of the inputs the rounding was against (a uniqued
+  /// `qfhe.input_gram` attribute); null when it used none.
+  const void *gram = nullptr;
 
   /// The hash of the importance of a channel's weights: weight i has
   /// importance perInput[i / repeat].

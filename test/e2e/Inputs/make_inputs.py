@@ -412,14 +412,14 @@ def calibration():
         "CHECK-LABEL: func.func @predict(",
         "CHECK-SAME: qfhe.observed = " + observed(x64, True),
         "CHECK-SAME: qfhe.calibration_samples = 10 : i64",
-        "CHECK: linalg.matmul {qfhe.observed = [" + observed(mm0, True),
+        "CHECK: linalg.matmul {qfhe.input_gram = {rows = 10 : i64, {{.*}}qfhe.observed = [" + observed(mm0, True),
         "CHECK: linalg.generic {indexing_maps = {{.*}}qfhe.observed = [" +
         observed(lin0, True),
         "CHECK: linalg.generic {indexing_maps = {{.*}}qfhe.observed = [" +
         observed(relu0, True),
         "ONEBATCH: linalg.generic {{.*}}\"reduction\"{{.*}}qfhe.observed = [" + peak_pattern(10),
         "BATCH3: linalg.generic {{.*}}\"reduction\"{{.*}}qfhe.observed = [" + peak_pattern(3),
-        "CHECK: linalg.matmul {qfhe.observed = [" + observed(mm1, True),
+        "CHECK: linalg.matmul {qfhe.input_gram = {rows = 10 : i64, {{.*}}qfhe.observed = [" + observed(mm1, True),
         "CHECK-NOT: qfhe.observed",
     ]
     write("calibrate.check", "\n".join(check) + "\n")

@@ -9,8 +9,10 @@
 // range (`qfhe.range`) or a calibration range (`qfhe.observed`) that is not
 // finite, inverted, or of the wrong shape is an error at the argument or op
 // it is attached to, rather than a range the passes silently ignore; so is
-// a `qfhe.allocation` that is not a `#qfhe.allocation`, and a
-// `qfhe.allocation_summary` that is not a `#qfhe.allocation_summary`.
+// a `qfhe.input_gram` that is not a positive row count and a square,
+// finite matrix of second moments, a `qfhe.allocation` that is not a
+// `#qfhe.allocation`, and a `qfhe.allocation_summary` that is not a
+// `#qfhe.allocation_summary`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +39,7 @@ constexpr StringLiteral kRange = "qfhe.range";
 constexpr StringLiteral kObserved = "qfhe.observed";
 constexpr StringLiteral kAllocation = "qfhe.allocation";
 constexpr StringLiteral kAllocationSummary = "qfhe.allocation_summary";
+constexpr StringLiteral kInputGram = "qfhe.input_gram";
 
 using EmitFn = function_ref<InFlightDiagnostic()>;
 
@@ -157,6 +160,47 @@ LogicalResult verifyObservedRange(Attribute attr, Type type, EmitFn emit) {
   return success();
 }
 
+/// `{rows = N : i64, second_moments = dense<...> : tensor<KxKxf..>}`: a
+/// positive row count and a square float matrix,
+/// finite, whose diagonal (mean squares) is not negative. Messages name the
+/// entries, never print the matrices.
+LogicalResult verifyInputGram(Attribute attr, EmitFn emit) {
+  auto dict = dyn_cast<DictionaryAttr>(attr);
+  auto rows = dict ? dict.getAs<IntegerAttr>("rows") : nullptr;
+  auto moments =
+      dict ? dict.getAs<DenseFPElementsAttr>("second_moments") : nullptr;
+  if (!dict || dict.size() != 2 || !rows || !moments) {
+    InFlightDiagnostic diagnostic =
+        emit() << "must be {rows = N : i64, second_moments = dense<...> : "
+                  "tensor<KxKxf32>}";
+    if (!dict)
+      return diagnostic << ", not a dictionary";
+    diagnostic << ", not one of entries";
+    for (NamedAttribute entry : dict)
+      diagnostic << " '" << entry.getName().strref() << "'";
+    return diagnostic;
+  }
+  if (rows.getInt() <= 0)
+    return emit() << "averages " << rows.getInt() << " rows (must be positive)";
+  ShapedType type = moments.getType();
+  if (type.getRank() != 2 || type.getDimSize(0) != type.getDimSize(1))
+    return emit() << "second_moments must be a square matrix, not " << type;
+  int64_t size = type.getDimSize(0);
+
+  for (auto [index, value] : llvm::enumerate(moments.getValues<APFloat>())) {
+    double entry = value.convertToDouble();
+    int64_t row = static_cast<int64_t>(index) / size,
+            column = static_cast<int64_t>(index) % size;
+    if (!std::isfinite(entry))
+      return emit() << "second_moments entry (" << row << ", " << column
+                    << ") is " << entry << " (must be finite)";
+    if (row == column && entry < 0)
+      return emit() << "second_moments entry (" << row << ", " << column
+                    << ") is " << entry << ": a mean square cannot be negative";
+  }
+  return success();
+}
+
 } // namespace
 
 LogicalResult QFHEDialect::verifyRegionArgAttribute(Operation *op,
@@ -205,6 +249,11 @@ LogicalResult QFHEDialect::verifyOperationAttribute(Operation *op,
            << " must be a #qfhe.allocation_summary<...>, not "
            << attribute.getValue();
   }
+  if (name == kInputGram)
+    return verifyInputGram(attribute.getValue(), [&]() {
+      return emitError(op->getLoc())
+             << "'" << op->getName() << "': " << name << " ";
+    });
   if (name != kObserved)
     return success();
   // Bufferized ops keep the attribute of the tensors they no longer return.
