@@ -7,6 +7,7 @@
 #include "qfhe/Pipelines/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -38,12 +39,24 @@ void matchInputToOutput(RewriterBase &rewriter, linalg::SoftmaxOp softmax) {
                            [&] { softmax.getInputMutable().assign(cast); });
 }
 
+/// Whether every result of `op` is only returned by its function.
+bool onlyReturned(Operation *op) {
+  return llvm::all_of(op->getUsers(), [](Operation *user) {
+    return isa<func::ReturnOp>(user);
+  });
+}
+
 struct DecomposeAggregatesPass
     : qfhe::impl::DecomposeAggregatesBase<DecomposeAggregatesPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<linalg::AggregatedOpInterface> aggregates;
-    getOperation()->walk(
-        [&](linalg::AggregatedOpInterface op) { aggregates.push_back(op); });
+    getOperation()->walk([&](linalg::AggregatedOpInterface op) {
+      if (!(keepOutputs && isa<linalg::SoftmaxOp>(op.getOperation()) &&
+            onlyReturned(op)))
+        aggregates.push_back(op);
+    });
     IRRewriter rewriter(&getContext());
     for (linalg::AggregatedOpInterface op : aggregates) {
       rewriter.setInsertionPoint(op);

@@ -21,13 +21,16 @@
 
 using namespace mlir;
 
-void mlir::qfhe::buildTensorFrontEndPipeline(OpPassManager &pm) {
+void mlir::qfhe::buildTensorFrontEndPipeline(OpPassManager &pm,
+                                             bool keepOutputSoftmax) {
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                               TosaToLinalgNamedOptions(),
                               /*validationOptions=*/std::nullopt);
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-  pm.addNestedPass<func::FuncOp>(createDecomposeAggregates());
+  DecomposeAggregatesOptions decompose;
+  decompose.keepOutputs = keepOutputSoftmax;
+  pm.addNestedPass<func::FuncOp>(createDecomposeAggregates(decompose));
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
 }
 

@@ -96,7 +96,8 @@ static void buildFloatPath(OpPassManager &pm,
   quantize.weightBits = options.weightBits;
   quantize.floatFallback = options.floatFallback;
   quantize.biasCorrection = options.biasCorrection;
-  quantize.gramRounding = options.gramRounding;
+  // The allocation says which layers round against their Gram matrix
+  // (`rounding = gram`): the search may have kept weighted rounding.
   pm.addPass(createQuantize(quantize));
   pm.addPass(createFuseUnivariate());
 

@@ -121,6 +121,7 @@ double mlir::qfhe::meanClassDivergence(const HostArray &reference,
     addClassDivergence(p.data(), q.data(), classes, sum);
   }
   // Non-finite outputs are as far as can be.
-  return std::isfinite(sum) ? sum / rows
+  // A divergence is never negative (up to rounding).
+  return std::isfinite(sum) ? std::max(sum, 0.0) / rows
                             : std::numeric_limits<double>::infinity();
 }

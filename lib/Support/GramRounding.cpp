@@ -20,8 +20,6 @@ namespace {
 
 /// GPTQ's damping: 1% of the mean diagonal.
 constexpr double kDamping = 0.01;
-/// The damping per input per row of the average (see prepare).
-constexpr double kFewRowsDamping = 0.25;
 
 /// Factors the symmetric positive definite `a` (n x n, row-major) in place
 /// into its lower Cholesky factor L (a = L L^T; the upper triangle is left
@@ -123,15 +121,19 @@ std::optional<InputGram> InputGram::prepare(std::vector<double> gram,
               double da = gram[a * size + a], db = gram[b * size + b];
               return da > db || (da == db && a < b);
             });
-  // Ridge damping: GPTQ's 1% of the mean diagonal where the rows are many
-  // against the inputs, a quarter of K / rows where that is more. G
-  // averaged over fewer rows than inputs is singular, and error feedback
-  // along directions the calibration rows never varied fits those rows
-  // only.
-  double dampingShare =
-      std::max(kDamping, kFewRowsDamping * static_cast<double>(size) /
-                             static_cast<double>(rows));
-  double damping = dampingShare * trace / static_cast<double>(size);
+  // The correlations shrink toward none by K / (K + rows): G averaged over
+  // few rows against its K inputs fits those rows (a rounding fitted to
+  // them by error feedback, and chosen by its error on them, does worse on
+  // others); with many rows G stands. The shrunk G is what the rounding
+  // minimizes and measures. Then GPTQ's ridge, 1% of the mean diagonal,
+  // makes it positive definite.
+  double shrink = static_cast<double>(size) /
+                  (static_cast<double>(size) + static_cast<double>(rows));
+  for (size_t i = 0; i < size; ++i)
+    for (size_t j = 0; j < size; ++j)
+      if (i != j)
+        gram[i * size + j] *= 1 - shrink;
+  double damping = kDamping * trace / static_cast<double>(size);
   std::vector<double> permuted(size * size);
   for (size_t i = 0; i < size; ++i)
     for (size_t j = 0; j < size; ++j)

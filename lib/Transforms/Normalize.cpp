@@ -195,7 +195,7 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
     if (failed(checkElementTypes(module)))
       return signalPassFailure();
     OpPassManager pm(ModuleOp::getOperationName());
-    qfhe::buildTensorFrontEndPipeline(pm);
+    qfhe::buildTensorFrontEndPipeline(pm, /*keepOutputSoftmax=*/true);
     if (failed(runPipeline(pm, module)))
       return signalPassFailure();
     if (failed(qfhe::normalizeFrontEndForms(module)))

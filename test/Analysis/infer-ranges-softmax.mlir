@@ -1,6 +1,13 @@
-// RUN: quant-opt %s --qfhe-normalize --qfhe-infer-ranges | FileCheck %s
+// RUN: quant-opt %s --qfhe-decompose-aggregates --qfhe-normalize --qfhe-infer-ranges | FileCheck %s
+// RUN: quant-opt %s --qfhe-normalize --qfhe-infer-ranges | FileCheck %s --check-prefix=WHOLE
 
-// linalg.softmax, decomposed by qfhe-normalize: its max reduction starts
+// A softmax the function returns stays whole through qfhe-normalize (the
+// client computes it): its values are probabilities.
+// WHOLE-LABEL: func @softmax
+// WHOLE: linalg.softmax {qfhe.inferred = [{max = 1.000000e+00 : f64, min = 0.000000e+00 : f64}]}
+
+// linalg.softmax, decomposed (as qfhe-normalize does where the program
+// computes on its result, and the LLVM lowering everywhere): its max reduction starts
 // from NaN and uses maxnumf, which skips NaN, so the maximum lies in the
 // inputs' range [-2, 3]; x - max is in [-5, 5], its exp in [e^-5, e^5],
 // the sum of 4 in [4 e^-5, 4 e^5] (widened by float rounding), and the

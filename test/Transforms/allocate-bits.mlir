@@ -4,6 +4,8 @@
 // RUN: not quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=6" 2>&1 | FileCheck %s --check-prefix=INFEASIBLE
 // RUN: not quant-opt %S/Inputs/sum64.mlir --qfhe-allocate-bits="max-bit-width=6 strategy=uniform" 2>&1 | FileCheck %s --check-prefix=UNIFORM-INFEASIBLE
 // RUN: not quant-opt %S/Inputs/mlp3.mlir --qfhe-allocate-bits="strategy=best" 2>&1 | FileCheck %s --check-prefix=OPTIONS
+// RUN: sed 's/dense<\[\[1.0\], \[-1.0\]\]> : tensor<2x1xf32>/dense<0.0> : tensor<2x1xf32>/' %S/Inputs/mlp3.mlir \
+// RUN: | quant-opt --qfhe-allocate-bits="max-bit-width=6 print" 2>&1 | FileCheck %s --check-prefix=ZERO
 // RUN: sed 's/ {qfhe.range = .*}) ->/) ->/' %S/Inputs/mlp3.mlir \
 // RUN: | not quant-opt --qfhe-allocate-bits 2>&1 | FileCheck %s --check-prefix=NORANGE
 
@@ -13,6 +15,9 @@
 // [1, -1]) keeps them exactly with l1 2 and 5-bit inputs (63 / 31 = 2).
 // A2Q: remark: estimated: input_bits = 3, chunks = 1, estimated noise 0.0283 of the signal
 // A2Q: remark: estimated: input_bits = 5, chunks = 1, estimated noise 0.000457 of the signal
+// A layer whose weights are all zero has no signal to lose: it gets bits
+// (the rounding noise was reported as "-nan%" of it, an error, before).
+// ZERO: remark: estimated: input_bits = 1, chunks = 1, estimated noise 0 (no signal)
 // The module records the choices for reports (qfhe.allocation_summary).
 // A2Q: module attributes {qfhe.allocation_summary = #qfhe.allocation_summary<strategy = "a2q", layers = [#qfhe.layer_choice<op = "linalg.matmul", loc = "loc({{.*}}mlp3.mlir{{.*}}:12:8)", allocation = <input_bits = 3, {{.*}}weight_l1 = 9, {{.*}}>>, #qfhe.layer_choice<op = "linalg.matmul", {{.*}}allocation = <input_bits = 5, {{.*}}weight_l1 = 2, {{.*}}>>]>, qfhe.default_bits = 6 : i64, qfhe.output_bits = 6 : i64}
 // A2Q: linalg.matmul {qfhe.allocation = #qfhe.allocation<input_bits = 3, weight_bits = 8, weight_l1 = 9, per_channel = true, rounding = weighted>}

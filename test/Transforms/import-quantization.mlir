@@ -139,3 +139,45 @@ func.func @reinterpreted(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
   %y = quant.dcast %yq : tensor<4x2x!qy> to tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qy = !quant.uniform<u8:f32, 0.75>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+
+// A dynamic batch: the shape of the accumulator is read (tensor.dim)
+// after its bias add folded it into a new matmul; it reads the new one
+// (it read the erased one before).
+// CHECK-LABEL: func.func @bias_dim
+// CHECK: %[[ACC:.*]] = qfhe.matmul %{{.*}}, %{{.*}}, %{{.*}} :
+// CHECK: qfhe.requantize %[[ACC]]
+func.func @bias_dim(%x: tensor<?x3xf32>) -> tensor<?x2xf32> {
+  %c0 = arith.constant 0 : index
+  %q = quant.qcast %x : tensor<?x3xf32> to tensor<?x3x!qx>
+  %xd = quant.dcast %q : tensor<?x3x!qx> to tensor<?x3xf32>
+  %wi = arith.constant dense<[[1, -2], [3, 4], [-5, 6]]> : tensor<3x2xi8>
+  %wq = quant.scast %wi : tensor<3x2xi8> to tensor<3x2x!qw>
+  %w = quant.dcast %wq : tensor<3x2x!qw> to tensor<3x2xf32>
+  %bi = arith.constant dense<[7, -9]> : tensor<2xi32>
+  %bq = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %b = quant.dcast %bq : tensor<2x!qb> to tensor<2xf32>
+  %z = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x3xf32>
+  %e = tensor.empty(%n) : tensor<?x2xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %m = linalg.matmul ins(%xd, %w : tensor<?x3xf32>, tensor<3x2xf32>) outs(%f : tensor<?x2xf32>) -> tensor<?x2xf32>
+  %n2 = tensor.dim %m, %c0 : tensor<?x2xf32>
+  %e2 = tensor.empty(%n2) : tensor<?x2xf32>
+  %a = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%m, %b : tensor<?x2xf32>, tensor<2xf32>) outs(%e2 : tensor<?x2xf32>) {
+  ^bb0(%i: f32, %j: f32, %o: f32):
+    %s = arith.addf %i, %j : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2xf32>
+  %yq = quant.qcast %a : tensor<?x2xf32> to tensor<?x2x!qy>
+  %y = quant.dcast %yq : tensor<?x2x!qy> to tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}

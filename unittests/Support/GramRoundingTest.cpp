@@ -17,8 +17,9 @@ using namespace mlir::qfhe;
 
 namespace {
 
-/// Rows enough that the damping is GPTQ's 1%.
-constexpr int64_t kManyRows = 1000000;
+/// Rows enough that the correlations do not shrink measurably (by K / (K +
+/// rows), below 1e-10 for the sizes here).
+constexpr int64_t kManyRows = 1000000000000;
 
 /// The Gram matrix E[x x^T] of `samples` rows of `size` inputs.
 std::vector<double> gramOf(const std::vector<std::vector<double>> &samples,
@@ -113,11 +114,11 @@ TEST(InputGram, FeedbackPassesTheErrorToCorrelatedInputs) {
             gram->outputError({0.6, 0.6}, 1.0, {1, 1}));
 }
 
-TEST(InputGram, FewRowsDampTheFeedback) {
+TEST(InputGram, FewRowsShrinkTheFeedback) {
   // Two equal inputs, weights 0.6 and 0.8 at scale 1. Many rows: the second
   // weight takes the whole error of the first (0.8 - 0.4 rounds to 0).
-  // One row: G is damped by a quarter of 2 inputs per row, half its
-  // diagonal, and the second takes 1 / 1.5 of it (0.8 - 0.27 rounds to 1).
+  // One row: the correlation shrinks by 2 / (2 + 1) to a third, and the
+  // second weight takes a third of the error (0.8 - 0.13 rounds to 1).
   std::vector<int64_t> integers;
   InputGram::prepare({1, 1, 1, 1}, 2, kManyRows)
       ->roundWithFeedback({0.6, 0.8}, 1.0, -7, 7, 0, 0, integers);
@@ -125,6 +126,12 @@ TEST(InputGram, FewRowsDampTheFeedback) {
   InputGram::prepare({1, 1, 1, 1}, 2, 1)
       ->roundWithFeedback({0.6, 0.8}, 1.0, -7, 7, 0, 0, integers);
   EXPECT_EQ(integers, (std::vector<int64_t>{1, 1}));
+  // The error measures see the shrunk G: on one row, the errors -0.4 and
+  // -0.2 of 1 + 1 cost 0.16 + 0.04 + 2 (1 / 3) (0.08), not the unshrunk
+  // (0.4 + 0.2)^2 = 0.36.
+  EXPECT_NEAR(InputGram::prepare({1, 1, 1, 1}, 2, 1)
+                  ->outputError({0.6, 0.8}, 1.0, {1, 1}),
+              0.16 + 0.04 + 2.0 / 3 * (-0.4) * (-0.2), 1e-12);
 }
 
 TEST(InputGram, FeedbackKeepsStorageBudgetAndSilentInputs) {

@@ -16,8 +16,11 @@ namespace qfhe {
 /// tensors: tosa into linalg, tensor and arith, aggregate linalg ops
 /// (`linalg.softmax`) decomposed, elementwise arith and math on tensors
 /// into linalg.generic. `pm` is anchored on the module. qfhe-normalize and
-/// the LLVM lowering share it.
-void buildTensorFrontEndPipeline(OpPassManager &pm);
+/// the LLVM lowering share it; with `keepOutputSoftmax` (qfhe-normalize), a
+/// softmax whose results the function only returns stays whole, for the
+/// client.
+void buildTensorFrontEndPipeline(OpPassManager &pm,
+                                 bool keepOutputSoftmax = false);
 
 /// Adds the passes that turn a tensor program (float, quantized qfhe,
 /// integer-only qfhe, tosa or linalg on tensors) into the LLVM dialect,

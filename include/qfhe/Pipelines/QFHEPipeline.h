@@ -96,9 +96,9 @@ struct QFHEPipelineOptions : public PassPipelineOptions<QFHEPipelineOptions> {
       llvm::cl::init(true)};
   Option<bool> gramRounding{
       *this, "gram-rounding",
-      llvm::cl::desc("Round weights under a budget against the second "
-                     "moments of their inputs where calibration recorded "
-                     "them (qfhe-quantize)"),
+      llvm::cl::desc("Let the search round weights under a budget against "
+                     "the second moments of their inputs where calibration "
+                     "recorded them (qfhe-allocate-bits)"),
       llvm::cl::init(false)};
   Option<std::string> report{
       *this, "report",

@@ -36,10 +36,11 @@ public:
   /// Prepares `gram`, the average over `rows` rows of inputs: std::nullopt
   /// when it is not `size` x `size`, holds a non-finite entry, a negative
   /// diagonal entry, or is all zero, or when `rows` is not positive. The
-  /// rounding orders the inputs by decreasing mean square and dampens G by
-  /// adding to its diagonal a share of its mean diagonal, which makes it
-  /// positive definite: 1% (GPTQ's default), or size / (4 rows) when that is
-  /// more (few rows estimate G poorly). Error measures use G itself.
+  /// off-diagonal entries shrink by size / (size + rows) (few rows estimate
+  /// the correlations poorly), and the rounding and the error measures use
+  /// this G; the rounding orders the inputs by decreasing mean square and
+  /// dampens G by adding 1% of its mean diagonal to its diagonal (GPTQ's
+  /// default), which makes it positive definite.
   static std::optional<InputGram> prepare(std::vector<double> gram, size_t size,
                                           int64_t rows);
 

@@ -206,7 +206,8 @@ def Quantize : Pass<"qfhe-quantize", "::mlir::ModuleOp"> {
       Under an l1 budget of fewer units than a part's weights, weights
       with calibrated second moments of their inputs (`qfhe.input_gram`)
       are rounded against them, each rounding error passed on to the
-      weights of correlated inputs (with `gram-rounding`; off by default:
+      weights of correlated inputs (where the allocation says
+      `rounding = gram`, or with `gram-rounding`; off by default:
       docs/pipeline.md).
     - every chain of elementwise univariate ops (relu, tanh, sigmoid as
       torch-mlir writes it, gelu, scaling, clamping, per-channel constants)
@@ -383,8 +384,9 @@ def AllocateBits : Pass<"qfhe-allocate-bits", "::mlir::ModuleOp"> {
            "Measured candidates are quantized with bias correction "
            "(qfhe-quantize's option of the same name)">,
     Option<"gramRounding", "gram-rounding", "bool", "false",
-           "Measured candidates round weights against the second moments "
-           "of their inputs (qfhe-quantize's option of the same name)">,
+           "Also measure rounding weights against the second moments of "
+           "their inputs (rounding = gram, where calibration recorded them "
+           "and the budget binds), after a first descent without it">,
     Option<"inputLevels", "input-levels", "bool", "false",
            "With calibration-data: also measure inputs of three quarters of "
            "their levels (input_levels, a third more weight budget), from "

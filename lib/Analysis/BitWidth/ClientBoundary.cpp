@@ -18,9 +18,30 @@
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::qfhe;
+
+namespace {
+/// How a value's elements read their bits.
+struct StorageReading {
+  unsigned width;
+  bool isUnsigned;
+};
+} // namespace
+
+/// The reading of a tensor of integers or of quantized values (their
+/// storage), if it is one.
+static std::optional<StorageReading> getStorageReading(Value value) {
+  Type element = getElementTypeOrSelf(value.getType());
+  if (auto quantized = dyn_cast<quant::QuantizedType>(element))
+    return StorageReading{quantized.getStorageTypeIntegralWidth(),
+                          !quantized.isSigned()};
+  if (auto integer = dyn_cast<IntegerType>(element))
+    return StorageReading{integer.getWidth(), integer.isUnsigned()};
+  return std::nullopt;
+}
 
 std::optional<RuleOutcome>
 mlir::qfhe::applyClientBoundaryRule(Operation *op, FactLookup facts) {
@@ -36,10 +57,30 @@ mlir::qfhe::applyClientBoundaryRule(Operation *op, FactLookup facts) {
         {CircuitFact::of(true, {params.getQMin(), params.getQMax()})});
   }
   if (auto cast = dyn_cast<quant::StorageCastOp>(op)) {
-    // The same integers, typed as a quantized value or as its storage (the
+    // The same bits, typed as a quantized value or as its storage (the
     // circuit reads the client's quantized integers, the client's
-    // dequantize reads the circuit's).
-    RuleOutcome outcome = RuleOutcome::of({*facts(cast.getInput())});
+    // dequantize reads the circuit's): the same integers in the same
+    // reading. Storage read another way (u8 as signless i8) moves its
+    // ranges to that reading.
+    const CircuitFact &source = *facts(cast.getInput());
+    std::optional<StorageReading> from = getStorageReading(cast.getInput());
+    std::optional<StorageReading> to = getStorageReading(cast.getResult());
+    if (!source.hasRanges() || !from || !to ||
+        from->isUnsigned == to->isUnsigned) {
+      RuleOutcome outcome = RuleOutcome::of({source});
+      outcome.movesData = true;
+      return outcome;
+    }
+    SmallVector<IntegerRange> ranges;
+    for (const IntegerRange &range : source.getRanges()) {
+      WideRange reading =
+          to->isUnsigned ? toUnsignedReading(WideRange::of(range), from->width)
+                         : toSignedReading(WideRange::of(range), from->width);
+      ranges.push_back({static_cast<int64_t>(reading.min),
+                        static_cast<int64_t>(reading.max)});
+    }
+    RuleOutcome outcome = RuleOutcome::of({CircuitFact::perIndex(
+        source.isEncrypted(), source.getAxis(), ranges)});
     outcome.movesData = true;
     return outcome;
   }

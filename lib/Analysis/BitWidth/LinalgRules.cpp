@@ -34,6 +34,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Threading.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "qfhe/Dialect/QFHE/IR/RawIntegers.h"
 
 using namespace mlir;
@@ -80,16 +81,33 @@ struct Monomial {
 };
 using Polynomial = SmallVector<Monomial, 4>;
 
-/// Adds like terms, drops zero ones.
-Polynomial normalize(Polynomial terms) {
+/// The representative of `value` modulo 2^width in [-2^(width-1),
+/// 2^(width-1)) (width at most 64, `value` below 2^126 in magnitude).
+WideInt reduceModulo(WideInt value, unsigned width) {
+  WideInt modulus = static_cast<WideInt>(1) << width;
+  WideInt half = modulus / 2;
+  WideInt rest = value % modulus;
+  if (rest >= half)
+    rest -= modulus;
+  else if (rest < -half)
+    rest += modulus;
+  return rest;
+}
+
+/// Adds like terms and drops zero ones, every coefficient taken modulo
+/// 2^width: the body computes modulo 2^R, so coefficients that differ by a
+/// multiple of 2^R give the same result, and reduced ones never grow.
+Polynomial normalize(Polynomial terms, unsigned width) {
   Polynomial result;
   for (Monomial &term : terms) {
     llvm::sort(term.leaves);
+    term.coefficient = reduceModulo(term.coefficient, width);
     auto same = llvm::find_if(result, [&](const Monomial &existing) {
       return existing.leaves == term.leaves;
     });
     if (same != result.end())
-      same->coefficient += term.coefficient;
+      same->coefficient =
+          reduceModulo(same->coefficient + term.coefficient, width);
     else
       result.push_back(term);
   }
@@ -151,9 +169,11 @@ FailureOr<Polynomial> BodyParser::parseRead(Value value, Reading reading) {
     return fail("reads a value that is not an integer of at most 64 bits");
   APInt constant;
   if (matchPattern(value, m_ConstantInt(&constant)))
-    return this->constant(reading == Reading::Signed
-                              ? static_cast<WideInt>(constant.getSExtValue())
-                              : static_cast<WideInt>(constant.getZExtValue()));
+    return this->constant(
+        reduceModulo(reading == Reading::Signed
+                         ? static_cast<WideInt>(constant.getSExtValue())
+                         : static_cast<WideInt>(constant.getZExtValue()),
+                     resultWidth));
   if (auto argument = dyn_cast<BlockArgument>(value);
       argument && argument.getOwner() == op.getBlock())
     return leaf(
@@ -206,11 +226,10 @@ FailureOr<Polynomial> BodyParser::parseOp(Operation *def, Value value) {
     if (isa<arith::MulIOp>(def)) {
       for (const Monomial &a : *lhs)
         for (const Monomial &b : *rhs) {
-          WideRange product = multiply(WideRange::point(a.coefficient),
-                                       WideRange::point(b.coefficient));
-          if (!product.isBounded())
-            return fail("multiplies constants beyond 125 bits");
-          Monomial term{product.min, a.leaves};
+          // Reduced coefficients are below 2^63: their product is exact.
+          Monomial term{
+              reduceModulo(a.coefficient * b.coefficient, resultWidth),
+              a.leaves};
           term.leaves.append(b.leaves.begin(), b.leaves.end());
           result.push_back(term);
         }
@@ -222,7 +241,7 @@ FailureOr<Polynomial> BodyParser::parseOp(Operation *def, Value value) {
         result.push_back(term);
       }
     }
-    result = normalize(std::move(result));
+    result = normalize(std::move(result), resultWidth);
     if (result.size() > kMaxMonomials)
       return fail("has more than " + Twine(kMaxMonomials) + " products");
     return result;
@@ -722,10 +741,14 @@ std::optional<RuleOutcome> boundExtremum(linalg::LinalgOp op, FactLookup facts,
   unsigned width = getWidth(yielded);
   BodyParser parser(op, width);
   FailureOr<Polynomial> x = parser.parse(other);
+  // The element itself: read signed in at most the compared width (the
+  // polynomial is exact modulo 2^width only; a wider element, truncated,
+  // is compared as another value).
   if (failed(x) || x->size() != 1 || x->front().coefficient != 1 ||
       x->front().leaves.size() != 1 ||
       parser.getLeaves()[x->front().leaves.front()].reading !=
-          Reading::Signed) {
+          Reading::Signed ||
+      parser.getLeaves()[x->front().leaves.front()].width > width) {
     error = "compares values that are not elements of an operand";
     return RuleOutcome::unrecognized(op, true);
   }
@@ -823,7 +846,24 @@ std::optional<RuleOutcome> mlir::qfhe::applyLinalgRule(Operation *operation,
         op, encrypted,
         rejectionFor(op, "writes its result through a map that is not a "
                          "permutation of its parallel dimensions"));
+  // Only the body's value is read: an op in it with effects on memory
+  // would move data the rules never see.
+  WalkResult effects = op.getBlock()->walk([](Operation *nested) {
+    return isMemoryEffectFree(nested) ? WalkResult::advance()
+                                      : WalkResult::interrupt();
+  });
+  if (effects.wasInterrupted())
+    return RuleOutcome::unrecognized(
+        op, encrypted, rejectionFor(op, "has a body with effects on memory"));
   SmallVector<int64_t> loopSizes = op.getStaticLoopRanges();
+  // No iteration at all: every element of the result (if it has any) is
+  // its init's.
+  if (llvm::is_contained(loopSizes, 0)) {
+    RuleOutcome outcome =
+        RuleOutcome::of({*facts(op.getDpsInitOperand(0)->get())});
+    outcome.movesData = true;
+    return outcome;
+  }
   bool reduces = op.getNumReductionLoops() > 0;
   std::string error;
   if (std::optional<RuleOutcome> extremum =

@@ -58,8 +58,15 @@ CircuitFact remapped(const CircuitFact &source, int64_t dim, int64_t size,
   if (ShapedType::isDynamic(size) || size > kMaxIndices)
     return wholeOf(source);
   SmallVector<IntegerRange> ranges;
-  for (int64_t i = 0; i < size; ++i)
-    ranges.push_back(source.getRanges()[channelOf(i)]);
+  auto channels = static_cast<int64_t>(source.getRanges().size());
+  for (int64_t i = 0; i < size; ++i) {
+    int64_t channel = channelOf(i);
+    // An index the source does not have (an op whose static shapes are
+    // inconsistent) is not placed.
+    if (channel < 0 || channel >= channels)
+      return wholeOf(source);
+    ranges.push_back(source.getRanges()[channel]);
+  }
   return CircuitFact::perIndex(source.isEncrypted(), dim, ranges);
 }
 
@@ -136,9 +143,12 @@ RuleOutcome extractSlice(tensor::ExtractSliceOp op, const CircuitFact &source) {
   for (int64_t dim = 0; dim < axis; ++dim)
     if (dropped.test(dim))
       --newAxis;
-  if (dropped.test(axis))
+  if (dropped.test(axis)) {
+    if (offset < 0 || offset >= static_cast<int64_t>(source.getRanges().size()))
+      return moved(wholeOf(source));
     return moved(
         CircuitFact::of(source.isEncrypted(), source.getRanges()[offset]));
+  }
   return moved(remapped(source, newAxis, size,
                         [&](int64_t i) { return offset + i * stride; }));
 }
@@ -224,7 +234,9 @@ RuleOutcome pad(tensor::PadOp op, FactLookup facts) {
   for (int64_t dim = 0, rank = low.size(); dim < rank; ++dim)
     if (dim != *axis && (low[dim] != 0 || high[dim] != 0))
       otherPadded = true;
+  // Negative padding crops: the indices move, so one range for all.
   if (ShapedType::isDynamic(low[*axis]) || ShapedType::isDynamic(high[*axis]) ||
+      low[*axis] < 0 || high[*axis] < 0 ||
       low[*axis] + high[*axis] +
               static_cast<int64_t>(source.getRanges().size()) >
           kMaxIndices)

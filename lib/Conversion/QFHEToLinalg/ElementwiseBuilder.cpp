@@ -154,12 +154,14 @@ Value mlir::qfhe::emitQuantize(OpBuilder &b, Location loc, Value x, Value scale,
       b, loc, createFloatConstant(b, loc, f64, qmin), zeroPointReal);
   Value high = arith::SubFOp::create(
       b, loc, createFloatConstant(b, loc, f64, qmax), zeroPointReal);
-  Value clamped = arith::MaxNumFOp::create(b, loc, rounded, low);
-  clamped = arith::MinNumFOp::create(b, loc, clamped, high);
+  // NaN reads as 0, clamped like any value (a zero point outside
+  // [qmin, qmax] is clamped too).
   Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
                                       rounded, rounded);
-  clamped = arith::SelectOp::create(
-      b, loc, isNaN, createFloatConstant(b, loc, f64, 0.0), clamped);
+  rounded = arith::SelectOp::create(
+      b, loc, isNaN, createFloatConstant(b, loc, f64, 0.0), rounded);
+  Value clamped = arith::MaxNumFOp::create(b, loc, rounded, low);
+  clamped = arith::MinNumFOp::create(b, loc, clamped, high);
   Value integer = arith::FPToSIOp::create(b, loc, i64, clamped);
   integer = arith::AddIOp::create(b, loc, integer, zeroPoint);
   return castInteger(b, loc, integer, resultType, /*isUnsigned=*/false);

@@ -110,13 +110,18 @@ LogicalResult emitSoftmax(NodeContext &ctx) {
   if (!axis)
     return ctx.failAttr("axis", Twine(attr),
                         "out of range for rank " + Twine(rank));
+  // A dynamic first dimension is the batch: normalizing along it would mix
+  // the samples, which the compiled program computes one at a time.
+  if (*axis == 0 && type.isDynamicDim(0))
+    return ctx.fail(flattening
+                        ? "Softmax over all dimensions of a tensor with a "
+                          "dynamic batch is not supported"
+                        : "Softmax along the dynamic batch dimension (axis "
+                          "0) mixes the samples; it is not supported");
   OpBuilder &builder = ctx.getBuilder();
   Location loc = ctx.getLoc();
   Value input = ctx.getInput(0);
   if (flattening && *axis != rank - 1) {
-    if (*axis == 0 && type.isDynamicDim(0))
-      return ctx.fail("Softmax over all dimensions of a tensor with a dynamic "
-                      "batch is not supported");
     SmallVector<int64_t> shape(type.getShape().take_front(*axis));
     shape.push_back(
         ShapedType::getNumElements(type.getShape().drop_front(*axis)));

@@ -701,6 +701,10 @@ RuleResult importBiasAdd(UserQuantization &state, linalg::GenericOp op) {
   }
   producer->getResult(0).replaceAllUsesWith(folded->getResult(0));
   producer->erase();
+  // The float accumulator (its shape may still be read, by tensor.dim)
+  // is now the folded op's result.
+  state.setKnown(op.getDpsInputs()[accIndex],
+                 KnownValue{Kind::Accumulated, folded->getResult(0)});
   state.setKnown(op->getResult(0),
                  KnownValue{Kind::Accumulated, folded->getResult(0)});
   state.setConsumed(op);

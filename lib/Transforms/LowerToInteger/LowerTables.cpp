@@ -178,13 +178,19 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
   double magnitude = realMagnitude(*lhs) + realMagnitude(*rhs);
   double common =
       magnitude > 0 ? magnitude / ((int64_t(1) << (width - 1)) - 1) : 1.0;
+  IntegerRange commonStorage = getStorageRange(width, true);
   auto rescale = [&](const IntegerForm &form) {
-    TableFunction function = [&form, common](unsigned channel, int64_t x) {
+    // The proven inputs fit by the choice of `common`; the table's other
+    // entries (never read) saturate.
+    TableFunction function = [&form, common, commonStorage](unsigned channel,
+                                                            int64_t x) {
+      double rescaled = std::nearbyint(form.getScale(channel) * x / common);
       return static_cast<int64_t>(
-          std::nearbyint(form.getScale(channel) * x / common));
+          std::clamp(rescaled, static_cast<double>(commonStorage.min),
+                     static_cast<double>(commonStorage.max)));
     };
-    return lowering.emitLookup(form, std::nullopt, function,
-                               getStorageRange(width, true), common, 0, op);
+    return lowering.emitLookup(form, std::nullopt, function, commonStorage,
+                               common, 0, op);
   };
   FailureOr<IntegerForm> a = rescale(*lhs);
   FailureOr<IntegerForm> b = rescale(*rhs);

@@ -562,7 +562,9 @@ struct AllocateBitsPass
         }
       }
     }
-    if (!(bestNoise < bestSignal))
+    // A layer with no signal (all-zero weights or inputs) computes its
+    // bias whatever its bits.
+    if (bestSignal > 0 && !(bestNoise < bestSignal))
       return layer.op->emitError()
              << "cannot fit max-bit-width=" << cap
              << " with a useful layer: at best the rounding noise is "
@@ -572,9 +574,38 @@ struct AllocateBitsPass
     if (printChoices)
       layer.op->emitRemark()
           << "estimated: input_bits = " << best << ", chunks = " << bestChunks
-          << ", estimated noise " << formatReal(bestNoise / bestSignal, 3)
-          << " of the signal";
-    return getBuilder().weighted(best, true, bestChunks);
+          << ", estimated noise "
+          << (bestSignal > 0
+                  ? formatReal(bestNoise / bestSignal, 3) + " of the signal"
+                  : formatReal(bestNoise, 3) + " (no signal)");
+    return getBuilder().weighted(best,
+                                 useGramRounding(layer, bestChunks, best)
+                                     ? WeightRounding::gram
+                                     : WeightRounding::weighted,
+                                 bestChunks);
+  }
+
+  /// The weights of one output channel in each part of `chunks`.
+  static int64_t getPartTerms(const LinearLayer &layer, int64_t chunks) {
+    size_t segment = layer.getSegmentSize(chunks);
+    return static_cast<int64_t>(segment ? segment
+                                        : layer.channels.front().size());
+  }
+
+  /// Whether a measured search follows the estimate.
+  bool searches() const {
+    return evaluator || !std::string(calibrationData).empty();
+  }
+
+  /// Whether the estimate rounds `layer` against its inputs' Gram matrix
+  /// (gram-rounding=true, where calibration recorded one, and no search
+  /// follows: the search measures it): where the budget of `inputBits`-bit
+  /// inputs in `chunks` parts allows fewer units than a part has weights.
+  bool useGramRounding(const LinearLayer &layer, int64_t chunks,
+                       unsigned inputBits) {
+    return gramRounding && !searches() && layer.op->hasAttr(kInputGramAttr) &&
+           getBuilder().getBudget(inputBits, chunks) <
+               getPartTerms(layer, chunks);
   }
 
   /// Builds the allocations of this cap.
@@ -621,11 +652,17 @@ struct AllocateBitsPass
     if (failed(scorer))
       return failure();
     (*scorer)->setBiasCorrection(biasCorrection);
-    (*scorer)->setGramRounding(gramRounding);
     SmallVector<SearchLayer> searchLayers;
-    for (const LinearLayer &layer : layers)
-      searchLayers.push_back({layer.op, !layer.channels.empty(), layer.isMax,
-                              chunkCandidates(layer)});
+    for (const LinearLayer &layer : layers) {
+      SearchLayer &entry = searchLayers.emplace_back();
+      entry.op = layer.op;
+      entry.weighted = !layer.channels.empty();
+      entry.isMax = layer.isMax;
+      entry.chunkCounts = chunkCandidates(layer);
+      if (gramRounding && entry.weighted && layer.op->hasAttr(kInputGramAttr))
+        for (int64_t chunks : entry.chunkCounts)
+          entry.gramPartTerms.push_back(getPartTerms(layer, chunks));
+    }
     SearchOptions options;
     options.maxBitWidth = maxBitWidth;
     options.maxInputBits = std::min<unsigned>(maxActivationBits, maxBitWidth);
@@ -661,8 +698,7 @@ struct AllocateBitsPass
         InFlightDiagnostic remark = layer.op->emitRemark();
         remark << "measured: input_bits = " << allocation.getInputBits() << ", "
                << (allocation.hasRounding()
-                       ? (allocation.hasWeightedRounding() ? "weighted"
-                                                           : "nearest")
+                       ? stringifyWeightRounding(*allocation.getRounding())
                        : "uniform per-tensor")
                << " rounding, chunks = " << allocation.getChunks()
                << ", input range x "
@@ -819,8 +855,7 @@ struct AllocateBitsPass
     getOperation()->setAttr(
         kOutputBitsAttr,
         b.getI64IntegerAttr(std::min<unsigned>(maxBitWidth, 16)));
-    if ((evaluator || !std::string(calibrationData).empty()) &&
-        failed(search(layers, uniformBits, solver)))
+    if (searches() && failed(search(layers, uniformBits, solver)))
       return signalPassFailure();
     recordSummary(layers);
   }

@@ -39,16 +39,14 @@ int64_t mlir::qfhe::getPartBudget(unsigned cap, unsigned inputBits,
 }
 
 AllocationAttr AllocationBuilder::weighted(unsigned inputBits,
-                                           bool weightedRounding,
+                                           WeightRounding rounding,
                                            int64_t chunks, double clip,
                                            int64_t inputLevels) const {
   int64_t levels = clampLevels(inputBits, inputLevels);
   return AllocationAttr::get(ctx, inputBits, std::min(clip, 1.0),
                              levels < (int64_t(1) << inputBits) ? levels : 0)
       .withWeights(weightBits, getBudget(inputBits, chunks, inputLevels),
-                   /*perChannel=*/true, /*symmetric=*/std::nullopt,
-                   weightedRounding ? WeightRounding::weighted
-                                    : WeightRounding::nearest,
+                   /*perChannel=*/true, /*symmetric=*/std::nullopt, rounding,
                    chunks);
 }
 

@@ -56,12 +56,12 @@ public:
   /// A weighted layer reading `inputBits`-bit inputs from the input range
   /// shrunk by `clip`: the weights' l1 budget that makes the accumulator
   /// (of each of `chunks` parts) fit, and how weights are rounded under it
-  /// (`weighted`: by the importance of their inputs, else to nearest at the
-  /// scale that meets the budget). Its folded bias may be corrected
+  /// (`rounding`, see qfhe.allocation). Its folded bias may be corrected
   /// (withBiasCorrection).
   /// `inputLevels` (0: all 2^inputBits) narrows the input to fewer
   /// integers than its bits hold, for a larger budget (`input_levels`).
-  AllocationAttr weighted(unsigned inputBits, bool weightedRounding = true,
+  AllocationAttr weighted(unsigned inputBits,
+                          WeightRounding rounding = WeightRounding::weighted,
                           int64_t chunks = 1, double clip = 1.0,
                           int64_t inputLevels = 0) const;
   /// The l1 budget of each part's weights over `inputBits`-bit inputs of

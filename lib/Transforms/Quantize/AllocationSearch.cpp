@@ -105,9 +105,11 @@ AllocationScore OutputScorer::score(const EvaluatedOutputs &outputs) const {
   if (!sameShape) {
     score.divergence = std::numeric_limits<double>::infinity();
   } else if (reference.samples > 0 && reference.width > 0) {
+    // A divergence is never negative; rounding can make a program that
+    // matches the float one slightly so.
     double divergence = divergenceSum(outputs, outputs.samples);
     score.divergence = std::isfinite(divergence)
-                           ? divergence / reference.samples
+                           ? std::max(divergence, 0.0) / reference.samples
                            : std::numeric_limits<double>::infinity();
   }
   return score;
@@ -225,7 +227,6 @@ OwningOpRef<ModuleOp> AllocationScorer::buildProgram() {
   };
   QuantizeOptions options;
   options.biasCorrection = biasCorrection;
-  options.gramRounding = gramRounding;
   if (failed(quantizeModule(*candidate, options, soundRange, cache)))
     return nullptr;
   // As the pipeline does: chains of lookups fused into one.
@@ -323,9 +324,11 @@ SmallVector<int64_t> mlir::qfhe::getLevelCandidates(unsigned inputBits) {
   return {all, 3 * all / 4};
 }
 
-SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
-    const SearchLayer &layer, const AllocationBuilder &builder,
-    unsigned maxBitWidth, unsigned maxInputBits, bool narrowLevels) {
+SmallVector<CandidateStep>
+mlir::qfhe::getCandidateSteps(const SearchLayer &layer,
+                              const AllocationBuilder &builder,
+                              unsigned maxBitWidth, unsigned maxInputBits,
+                              bool narrowLevels, bool gramRounding) {
   SmallVector<CandidateStep> steps;
   // Pools and sums keep their bits; their input range may shrink (max
   // pooling passes it on to its users, which decide).
@@ -342,15 +345,22 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
   // Input bits within two of the current choice; weighted or nearest
   // rounding in one part, weighted in more.
   SmallVector<int64_t> chunkCounts = layer.chunkCounts;
-  steps.push_back([&builder, chunkCounts, maxInputBits,
+  SmallVector<int64_t> gramPartTerms;
+  if (gramRounding)
+    gramPartTerms = layer.gramPartTerms;
+  steps.push_back([&builder, chunkCounts, gramPartTerms, maxInputBits,
                    narrowLevels](AllocationAttr chosen) {
     unsigned current = chosen.getInputBits();
     unsigned low = current > 2 ? current - 2 : 1;
     unsigned high = std::min<unsigned>({current + 2, maxInputBits});
-    SmallVector<std::pair<int64_t, bool>> shapes{{1, true}, {1, false}};
+    // (chunks, rounding, weights of a part; 0 where any budget will do).
+    SmallVector<std::tuple<int64_t, WeightRounding, int64_t>> shapes{
+        {1, WeightRounding::weighted, 0}, {1, WeightRounding::nearest, 0}};
     for (int64_t chunks : chunkCounts)
       if (chunks > 1)
-        shapes.push_back({chunks, true});
+        shapes.push_back({chunks, WeightRounding::weighted, 0});
+    for (auto [chunks, terms] : llvm::zip(chunkCounts, gramPartTerms))
+      shapes.push_back({chunks, WeightRounding::gram, terms});
     double clip = chosen.getInputClip();
     bool corrected = chosen.allowsBiasCorrection();
     SmallVector<AllocationAttr> candidates;
@@ -358,11 +368,15 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
       for (int64_t levels : narrowLevels
                                 ? getLevelCandidates(n)
                                 : SmallVector<int64_t>{int64_t(1) << n})
-        for (auto [chunks, weighted] : shapes)
-          if (builder.getBudget(n, chunks, levels) >= 1)
+        for (auto [chunks, rounding, terms] : shapes) {
+          int64_t budget = builder.getBudget(n, chunks, levels);
+          // Gram rounding is weighted rounding where the budget allows a
+          // unit per weight: not a candidate of its own there.
+          if (budget >= 1 && (!terms || budget < terms))
             candidates.push_back(
-                builder.weighted(n, weighted, chunks, clip, levels)
+                builder.weighted(n, rounding, chunks, clip, levels)
                     .withBiasCorrection(corrected));
+        }
     return candidates;
   });
   // Then the input range: clipping its outliers gives the values that
@@ -372,7 +386,8 @@ SmallVector<CandidateStep> mlir::qfhe::getCandidateSteps(
     for (double clip : kClips)
       candidates.push_back(
           builder
-              .weighted(chosen.getInputBits(), chosen.hasWeightedRounding(),
+              .weighted(chosen.getInputBits(),
+                        chosen.getRounding().value_or(WeightRounding::nearest),
                         chosen.getChunks(), clip, chosen.getLevels())
               .withBiasCorrection(chosen.allowsBiasCorrection()));
     return candidates;
@@ -637,18 +652,23 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
                                            const SearchOptions &options,
                                            AllocationScorer &scorer) {
   SearchResult result;
-  // The descent over whole-bit inputs first, then (with narrowLevels)
-  // over every candidate, narrowed input levels too, from its result: the
-  // finer candidates can only improve on what the coarser search finds,
-  // never lead it elsewhere.
+  // The descent over whole-bit inputs and importance-weighted rounding
+  // first, then (with narrowLevels, or layers that may round against their
+  // Gram matrix) over every candidate, narrowed input levels and Gram
+  // rounding too, from its result: the finer candidates can only improve
+  // on what the coarser search finds, never lead it elsewhere.
   SmallVector<SmallVector<CandidateStep>> steps, finerSteps;
+  bool refines = options.narrowLevels;
   for (const SearchLayer &layer : layers) {
     steps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
                                       options.maxInputBits,
-                                      /*narrowLevels=*/false));
+                                      /*narrowLevels=*/false,
+                                      /*gramRounding=*/false));
     finerSteps.push_back(getCandidateSteps(layer, builder, options.maxBitWidth,
                                            options.maxInputBits,
-                                           options.narrowLevels));
+                                           options.narrowLevels,
+                                           /*gramRounding=*/true));
+    refines |= !layer.gramPartTerms.empty();
   }
   ProgressLine progress("qfhe-allocate-bits", "candidates measured");
   Descent descent(layers, steps, scorer, progress);
@@ -686,7 +706,7 @@ SearchResult mlir::qfhe::searchAllocations(ModuleOp module,
   RejectedConfigurations lessFaithful;
   result.quiet =
       descent.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
-  if (options.narrowLevels)
+  if (refines)
     result.quiet &=
         finer.run(best, fidelityBound, moreFaithful, nearlyExact, lessFaithful);
   result.sweeps = descent.getSweeps() + finer.getSweeps();

@@ -151,10 +151,6 @@ public:
   /// `bias-correction`); on at first.
   void setBiasCorrection(bool value) { biasCorrection = value; }
 
-  /// Whether candidates round weights against their inputs' second moments
-  /// (qfhe-quantize's `gram-rounding`); off at first.
-  void setGramRounding(bool value) { gramRounding = value; }
-
   /// Builds the program of `module` under its current qfhe.allocation
   /// attributes, runs it and scores it. No score when it does not compile
   /// or run, or when its cost or first samples show it cannot reach
@@ -191,7 +187,6 @@ private:
   bool lowerCandidates = true;
   bool measureCost = false;
   bool biasCorrection = true;
-  bool gramRounding = false;
   unsigned evaluations = 0;
   std::unique_ptr<OutputScorer> scorer;
 };
@@ -209,6 +204,10 @@ struct SearchLayer {
   bool isMax;
   /// The part counts its dot products may use (1 first).
   SmallVector<int64_t> chunkCounts;
+  /// Where its weights may be rounded against their inputs' Gram matrix
+  /// (gram-rounding=true and a qfhe.input_gram): the weights of one output
+  /// channel in a part of each of chunkCounts; else empty.
+  SmallVector<int64_t> gramPartTerms;
 };
 
 /// Proposes the candidates of one step from the allocation chosen so far.
@@ -227,14 +226,15 @@ SmallVector<int64_t> getLevelCandidates(unsigned inputBits);
 /// weighted layers try other input bits (within two of the current, up to
 /// `maxInputBits`) and, with `narrowLevels`, fewer input levels
 /// (getLevelCandidates), nearest rounding in one part and weighted rounding in
-/// other part counts, then (with those chosen) input ranges clipped to 0.85
-/// to 0.4 of the calibrated range; pools and sums only the clipping. Each
+/// other part counts (and, with `gramRounding`, Gram rounding in every part
+/// count whose budget allows fewer units than a part has weights, where the
+/// layer has gramPartTerms), then (with those chosen) input ranges clipped to
+/// 0.85 to 0.4 of the calibrated range; pools and sums only the clipping. Each
 /// candidate keeps the chosen allocation's bias correction.
-SmallVector<CandidateStep> getCandidateSteps(const SearchLayer &layer,
-                                             const AllocationBuilder &builder,
-                                             unsigned maxBitWidth,
-                                             unsigned maxInputBits,
-                                             bool narrowLevels = true);
+SmallVector<CandidateStep>
+getCandidateSteps(const SearchLayer &layer, const AllocationBuilder &builder,
+                  unsigned maxBitWidth, unsigned maxInputBits,
+                  bool narrowLevels = true, bool gramRounding = true);
 
 /// What the search found.
 struct SearchResult {
@@ -286,10 +286,11 @@ struct SearchOptions {
 /// candidate is kept when it scores better), in sweeps until every layer has
 /// been visited once since the last change with nothing kept (six sweeps at
 /// most; a configuration once rejected is not measured again), none when
-/// the estimate is nearly exact: over whole-bit inputs first, then (with
-/// `narrowLevels`) from its result over every candidate, narrowed input
-/// levels too, so the finer candidates only refine what the coarser descent
-/// finds. Under `maxCost`, a candidate over the
+/// the estimate is nearly exact: over whole-bit inputs and
+/// importance-weighted rounding first, then (with `narrowLevels`, or layers
+/// with gramPartTerms) from its result over every candidate, narrowed input
+/// levels and Gram rounding too, so the finer candidates only refine what
+/// the coarser descent finds. Under `maxCost`, a candidate over the
 /// budget is kept only in place of a dearer one over it too. With
 /// `costTolerance`, a second descent then keeps the cheapest candidates
 /// whose fidelity stays within the tolerance of the most faithful

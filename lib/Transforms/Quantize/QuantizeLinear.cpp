@@ -74,7 +74,8 @@ struct WeightPolicy {
   /// Whether a folded bias gains the mean error of the quantized layer.
   bool biasCorrection;
   /// Under a budget, with weighted rounding: round against the second
-  /// moments of the inputs where calibration recorded them.
+  /// moments of the inputs where calibration recorded them (the option, or
+  /// the allocation's `rounding = gram`).
   bool gramRounding;
 
   WeightPolicy(const QuantizeOptions &options, Operation *op)
@@ -92,6 +93,7 @@ struct WeightPolicy {
     symmetric = allocation.getSymmetric().value_or(symmetric);
     if (allocation.hasRounding())
       weightedRounding = allocation.hasWeightedRounding();
+    gramRounding = gramRounding || allocation.hasGramRounding();
     chunks = allocation.getChunks();
     if (l1Budget > 0)
       symmetric = perChannel = true;

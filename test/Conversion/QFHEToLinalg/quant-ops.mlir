@@ -11,9 +11,10 @@
 // CHECK: %[[D:.*]] = arith.divf %[[X]], %[[S]] : f32
 // CHECK: %[[R:.*]] = math.roundeven %[[D]] : f32
 // CHECK: %[[W:.*]] = arith.extf %[[R]] : f32 to f64
-// CHECK: arith.maxnumf %[[W]]
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[W]], %[[W]]
+// CHECK: %[[Z:.*]] = arith.select %[[NAN]], %{{.*}}, %[[W]] : f64
+// CHECK: arith.maxnumf %[[Z]]
 // CHECK: arith.minnumf
-// CHECK: arith.cmpf uno, %[[W]], %[[W]]
 // CHECK: %[[I:.*]] = arith.fptosi %{{.*}} : f64 to i64
 // CHECK: %[[Q:.*]] = arith.addi %[[I]], %[[ZP]] : i64
 // CHECK: %[[T:.*]] = arith.trunci %[[Q]] : i64 to i8

@@ -16,6 +16,13 @@ func.func @weighted(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
 
+// A layer rounded against its inputs' correlations.
+// CHECK-LABEL: func @gram
+// CHECK-SAME: a = #qfhe.allocation<input_bits = 3, weight_bits = 8, weight_l1 = 4, per_channel = true, rounding = gram>
+func.func @gram() attributes {a = #qfhe.allocation<rounding = gram, weight_l1 = 4, weight_bits = 8, input_bits = 3, per_channel = true>} {
+  return
+}
+
 // Every entry away from its default.
 // CHECK-LABEL: func @every_entry
 // CHECK-SAME: a = #qfhe.allocation<input_bits = 4, input_levels = 12, input_clip = 0.7, weight_bits = 6, weight_l1 = 5, per_channel = true, symmetric = true, rounding = nearest, chunks = 4, bias_correction = false>

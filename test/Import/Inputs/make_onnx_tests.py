@@ -692,6 +692,9 @@ def make_errors():
     save("softmax_not_last",
          [helper.make_node("Softmax", ["x"], ["s"], name="softmax"),
           helper.make_node("Relu", ["s"], ["y"], name="relu")], *io)
+    save("softmax_batch_axis",
+         [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=0)],
+         *io)
     save("quant_per_axis_opset11",
          [helper.make_node("QuantizeLinear", ["x", "scale"], ["y"],
                            name="quant")],

@@ -13,10 +13,12 @@
 
 def QFHE_WeightRoundingNearest : I32EnumAttrCase<"nearest", 0>;
 def QFHE_WeightRoundingWeighted : I32EnumAttrCase<"weighted", 1>;
+def QFHE_WeightRoundingGram : I32EnumAttrCase<"gram", 2>;
 
 def QFHE_WeightRounding : I32EnumAttr<"WeightRounding",
     "how a layer's weights are rounded under their l1 budget", [
-      QFHE_WeightRoundingNearest, QFHE_WeightRoundingWeighted]> {
+      QFHE_WeightRoundingNearest, QFHE_WeightRoundingWeighted,
+      QFHE_WeightRoundingGram]> {
   let cppNamespace = "::mlir::qfhe";
   let genSpecializedAttr = 0;
 }
@@ -43,9 +45,12 @@ def QFHE_AllocationAttr : QFHE_Attr<"Allocation", "allocation"> {
     - `per_channel`, `symmetric` (optional): weights quantized per output
       channel, symmetrically (a budget implies both); `qfhe-quantize`'s
       options decide when absent.
-    - `rounding` (optional): `weighted` (by the importance of the inputs) or
-      `nearest` (to nearest, at the scale that meets the budget); a layer
-      with a budget and no rounding is rounded by importance.
+    - `rounding` (optional): `weighted` (by the importance of the inputs),
+      `nearest` (to nearest, at the scale that meets the budget) or `gram`
+      (against the correlations of the inputs, `qfhe.input_gram`, where the
+      budget allows fewer units than a part has weights; by importance
+      elsewhere and without the attribute); a layer with a budget and no
+      rounding is rounded by importance.
     - `chunks` (optional): the parts each dot product is accumulated in, a
       power of two; 1 when absent.
     - `bias_correction` (optional, only `false`): `qfhe-quantize` leaves the
@@ -95,9 +100,15 @@ def QFHE_AllocationAttr : QFHE_Attr<"Allocation", "allocation"> {
     bool hasWeights() const { return getWeightBits().has_value(); }
     /// Whether it states a rounding (weighted layers of strategy a2q).
     bool hasRounding() const { return getRounding().has_value(); }
-    /// Whether its weights are rounded by importance.
+    /// Whether its weights are rounded by importance (`gram` falls back to
+    /// it).
     bool hasWeightedRounding() const {
-      return getRounding() == ::mlir::qfhe::WeightRounding::weighted;
+      return getRounding() == ::mlir::qfhe::WeightRounding::weighted ||
+             hasGramRounding();
+    }
+    /// Whether its weights are rounded against their inputs' correlations.
+    bool hasGramRounding() const {
+      return getRounding() == ::mlir::qfhe::WeightRounding::gram;
     }
     /// Whether `qfhe-quantize` may correct its folded bias.
     bool allowsBiasCorrection() const { return getBiasCorrection(); }
