@@ -162,69 +162,6 @@ double realMagnitude(const IntegerForm &form) {
   return magnitude;
 }
 
-template <typename BinaryOp>
-LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
-                          bool subtract) {
-  FailureOr<IntegerForm> lhs = lowering.getForm(op.getLhs(), op);
-  FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  QuantParams out = *QuantParams::get(op.getResult().getType());
-  if (out.isPerAxis())
-    return op->emitError() << "cannot lower: per-axis result parameters";
-  // Both operands become integers at a common scale so that their sum fits
-  // `width` bits; the sum is then requantized.
-  unsigned width = std::min(lowering.getTluBitWidth(), 16u);
-  double magnitude = realMagnitude(*lhs) + realMagnitude(*rhs);
-  double common =
-      magnitude > 0 ? magnitude / ((int64_t(1) << (width - 1)) - 1) : 1.0;
-  IntegerRange commonStorage = getStorageRange(width, true);
-  auto rescale = [&](const IntegerForm &form) {
-    // The proven inputs fit by the choice of `common`; the table's other
-    // entries (never read) saturate.
-    TableFunction function = [&form, common, commonStorage](unsigned channel,
-                                                            int64_t x) {
-      double rescaled = std::nearbyint(form.getScale(channel) * x / common);
-      return static_cast<int64_t>(
-          std::clamp(rescaled, static_cast<double>(commonStorage.min),
-                     static_cast<double>(commonStorage.max)));
-    };
-    return lowering.emitLookup(form, std::nullopt, function, commonStorage,
-                               common, 0, op);
-  };
-  FailureOr<IntegerForm> a = rescale(*lhs);
-  FailureOr<IntegerForm> b = rescale(*rhs);
-  if (failed(a) || failed(b))
-    return failure();
-  OpBuilder &builder = lowering.getBuilder();
-  Location loc = op.getLoc();
-  Value init = tensor::EmptyOp::create(
-      builder, loc, tensor::getMixedSizes(builder, loc, a->value),
-      cast<ShapedType>(a->value.getType()).getElementType());
-  Value combined =
-      subtract
-          ? linalg::SubOp::create(builder, loc, ValueRange{a->value, b->value},
-                                  ValueRange{init})
-                .getResult(0)
-          : linalg::AddOp::create(builder, loc, ValueRange{a->value, b->value},
-                                  ValueRange{init})
-                .getResult(0);
-  IntegerForm sum;
-  sum.value = combined;
-  sum.scales = {common};
-  sum.offsets = {0};
-  IntegerRange ra = a->getWholeRange(), rb = b->getWholeRange();
-  sum.ranges = {subtract ? IntegerRange{ra.min - rb.max, ra.max - rb.min}
-                         : IntegerRange{ra.min + rb.min, ra.max + rb.max}};
-  IntegerRange storage = out.getStorageRange();
-  TableFunction requantize = [&](unsigned, int64_t x) {
-    return quantizeValue(common * x, out.getScale(), out.getZeroPoint(),
-                         storage);
-  };
-  return lookupInto(lowering, op.getResult(), sum, std::nullopt, requantize,
-                    out, op);
-}
-
 /// Emits a linalg.generic over two integer tensors of one shape into a
 /// tensor of `width`-bit integers, its body built by `body` from the two
 /// elements.
@@ -324,18 +261,22 @@ LowerResult lowerSquare(IntegerLowering &lowering, MulOp op,
                     op);
 }
 
-/// x * y as one lookup, where every pair of the factors' levels fits a
-/// table of at most `width` bits: p = ny * zx + zy + c numbers the pairs
-/// (zx, zy the stored integers, ny the levels of y, c centering p on 0),
-/// and entry p holds the pair's quantized product. Exact, and one
-/// bootstrap where the squares trick takes three. The sum is computed in
-/// 64 bits and truncated: exact modulo 2^N, as the verifier reads it, and p
-/// fits N bits. std::nullopt when a factor has per-channel parameters or
-/// the pairs do not fit.
+/// The real value a packed lookup tabulates for a pair of centered
+/// integers (x of the lhs, y of the rhs).
+using PairFunction = function_ref<double(int64_t x, int64_t y)>;
+
+/// f(x, y) of two encrypted tensors as one lookup, where every pair of
+/// their levels fits a table of at most `width` bits: p = ny * zx + zy + c
+/// numbers the pairs (zx, zy the stored integers, ny the levels of y, c
+/// centering p on 0), and entry p holds the pair's quantized f. Exact,
+/// and one bootstrap (Concrete's packing of a two-input lookup into one).
+/// The sum is computed in 64 bits and truncated: exact modulo 2^N, as the
+/// verifier reads it, and p fits N bits. std::nullopt when an operand has
+/// per-channel parameters or the pairs do not fit.
 std::optional<LogicalResult>
-lowerPackedProduct(IntegerLowering &lowering, MulOp op, const IntegerForm &lhs,
-                   const IntegerForm &rhs, const QuantParams &out,
-                   unsigned width) {
+lowerPackedPair(IntegerLowering &lowering, Operation *op,
+                const IntegerForm &lhs, const IntegerForm &rhs,
+                const QuantParams &out, unsigned width, PairFunction real) {
   if (!isPlainForm(lhs) || !isPlainForm(rhs))
     return std::nullopt;
   IntegerRange rx = lhs.getWholeRange(), ry = rhs.getWholeRange();
@@ -352,7 +293,7 @@ lowerPackedProduct(IntegerLowering &lowering, MulOp op, const IntegerForm &lhs,
 
   IntegerForm pairs;
   pairs.value = emitElementwise(
-      lowering, op.getLoc(), lhs.value, rhs.value, bits,
+      lowering, op->getLoc(), lhs.value, rhs.value, bits,
       [&](OpBuilder &b, Location bodyLoc, IntegerType type, Value zx,
           Value zy) -> Value {
         IntegerType wide = b.getI64Type();
@@ -373,16 +314,111 @@ lowerPackedProduct(IntegerLowering &lowering, MulOp op, const IntegerForm &lhs,
   pairs.ranges = {packed};
   // Entries outside the pairs never occur; they repeat the nearest pair's.
   IntegerRange storage = out.getStorageRange();
-  double factorsScale = lhs.getScale(0) * rhs.getScale(0);
-  TableFunction product = [&](unsigned, int64_t p) {
+  TableFunction function = [&](unsigned, int64_t p) {
     int64_t index = std::clamp(p, packed.min, packed.max) - packed.min;
     int64_t x = rx.min + index / ny - lhs.getOffset(0);
     int64_t y = ry.min + index % ny - rhs.getOffset(0);
-    return quantizeValue(factorsScale * static_cast<double>(x * y),
-                         out.getScale(), out.getZeroPoint(), storage);
+    return quantizeValue(real(x, y), out.getScale(), out.getZeroPoint(),
+                         storage);
   };
-  return lookupInto(lowering, op.getResult(), pairs, std::nullopt, product, out,
-                    op);
+  return lookupInto(lowering, op->getResult(0), pairs, std::nullopt, function,
+                    out, op);
+}
+
+/// The integer forms of a binary op's operands and its result's parameters
+/// (per tensor).
+struct BinaryOperands {
+  FailureOr<IntegerForm> lhs, rhs;
+  QuantParams out;
+};
+
+/// Reads a binary op's operands; failure (reported) when one has no form
+/// or the result has per-axis parameters.
+template <typename BinaryOp>
+FailureOr<BinaryOperands> getBinaryOperands(IntegerLowering &lowering,
+                                            BinaryOp op) {
+  BinaryOperands operands{lowering.getForm(op.getLhs(), op),
+                          lowering.getForm(op.getRhs(), op),
+                          *QuantParams::get(op.getResult().getType())};
+  if (failed(operands.lhs) || failed(operands.rhs))
+    return failure();
+  if (operands.out.isPerAxis())
+    return op->emitError() << "cannot lower: per-axis result parameters";
+  return operands;
+}
+
+/// x + y or x - y of two encrypted tensors: one packed lookup where the
+/// pairs fit (exact), else each operand rescaled by a lookup to a common
+/// scale, the integers added, and a lookup that requantizes the sum.
+template <typename BinaryOp>
+LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
+                          bool subtract) {
+  FailureOr<BinaryOperands> operands = getBinaryOperands(lowering, op);
+  if (failed(operands))
+    return failure();
+  FailureOr<IntegerForm> lhs = operands->lhs, rhs = operands->rhs;
+  QuantParams out = operands->out;
+  unsigned width = std::min(lowering.getTluBitWidth(), kMaxLookupBits);
+  // Where every pair of the operands' levels fits a table: one lookup,
+  // exactly what the quantized program computes.
+  double lhsScale = lhs->getScale(0), rhsScale = rhs->getScale(0);
+  if (std::optional<LogicalResult> packed = lowerPackedPair(
+          lowering, op, *lhs, *rhs, out, width, [&](int64_t x, int64_t y) {
+            double a = static_cast<double>(x) * lhsScale;
+            double b = static_cast<double>(y) * rhsScale;
+            return subtract ? a - b : a + b;
+          }))
+    return *packed;
+  // Otherwise both operands become integers at a common scale so that
+  // their sum fits `width` bits; the sum is then requantized.
+  double magnitude = realMagnitude(*lhs) + realMagnitude(*rhs);
+  double common =
+      magnitude > 0 ? magnitude / ((int64_t(1) << (width - 1)) - 1) : 1.0;
+  IntegerRange commonStorage = getStorageRange(width, true);
+  auto rescale = [&](const IntegerForm &form) {
+    // The proven inputs fit by the choice of `common`; the table's other
+    // entries (never read) saturate.
+    TableFunction function = [&form, common, commonStorage](unsigned channel,
+                                                            int64_t x) {
+      double rescaled = std::nearbyint(form.getScale(channel) * x / common);
+      return static_cast<int64_t>(
+          std::clamp(rescaled, static_cast<double>(commonStorage.min),
+                     static_cast<double>(commonStorage.max)));
+    };
+    return lowering.emitLookup(form, std::nullopt, function, commonStorage,
+                               common, 0, op);
+  };
+  FailureOr<IntegerForm> a = rescale(*lhs);
+  FailureOr<IntegerForm> b = rescale(*rhs);
+  if (failed(a) || failed(b))
+    return failure();
+  OpBuilder &builder = lowering.getBuilder();
+  Location loc = op.getLoc();
+  Value init = tensor::EmptyOp::create(
+      builder, loc, tensor::getMixedSizes(builder, loc, a->value),
+      cast<ShapedType>(a->value.getType()).getElementType());
+  Value combined =
+      subtract
+          ? linalg::SubOp::create(builder, loc, ValueRange{a->value, b->value},
+                                  ValueRange{init})
+                .getResult(0)
+          : linalg::AddOp::create(builder, loc, ValueRange{a->value, b->value},
+                                  ValueRange{init})
+                .getResult(0);
+  IntegerForm sum;
+  sum.value = combined;
+  sum.scales = {common};
+  sum.offsets = {0};
+  IntegerRange ra = a->getWholeRange(), rb = b->getWholeRange();
+  sum.ranges = {subtract ? IntegerRange{ra.min - rb.max, ra.max - rb.min}
+                         : IntegerRange{ra.min + rb.min, ra.max + rb.max}};
+  IntegerRange storage = out.getStorageRange();
+  TableFunction requantize = [&](unsigned, int64_t x) {
+    return quantizeValue(common * x, out.getScale(), out.getZeroPoint(),
+                         storage);
+  };
+  return lookupInto(lowering, op.getResult(), sum, std::nullopt, requantize,
+                    out, op);
 }
 
 /// x * y of two encrypted tensors by the squares trick: x + y and x - y
@@ -393,19 +429,20 @@ lowerPackedProduct(IntegerLowering &lowering, MulOp op, const IntegerForm &lhs,
 /// entries solveExactSquares finds where they exist), their difference,
 /// and a lookup that requantizes the product.
 LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
-  FailureOr<IntegerForm> lhs = lowering.getForm(op.getLhs(), op);
-  FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
-  if (failed(lhs) || failed(rhs))
+  FailureOr<BinaryOperands> operands = getBinaryOperands(lowering, op);
+  if (failed(operands))
     return failure();
-  QuantParams out = *QuantParams::get(op.getResult().getType());
-  if (out.isPerAxis())
-    return op->emitError() << "cannot lower: per-axis result parameters";
+  FailureOr<IntegerForm> lhs = operands->lhs, rhs = operands->rhs;
+  QuantParams out = operands->out;
   if (op.getLhs() == op.getRhs())
     return lowerSquare(lowering, op, *lhs, out);
 
   unsigned width = std::min(lowering.getTluBitWidth(), kMaxLookupBits);
-  if (std::optional<LogicalResult> packed =
-          lowerPackedProduct(lowering, op, *lhs, *rhs, out, width))
+  double pairScale = lhs->getScale(0) * rhs->getScale(0);
+  if (std::optional<LogicalResult> packed = lowerPackedPair(
+          lowering, op, *lhs, *rhs, out, width, [&](int64_t x, int64_t y) {
+            return pairScale * static_cast<double>(x * y);
+          }))
     return *packed;
   auto sumsFit = [width](const IntegerForm &a, const IntegerForm &b) {
     IntegerRange ra = a.getWholeRange(), rb = b.getWholeRange();
