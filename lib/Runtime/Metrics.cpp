@@ -120,8 +120,5 @@ double mlir::qfhe::meanClassDivergence(const HostArray &reference,
     readRow(candidate, r, classes, q);
     addClassDivergence(p.data(), q.data(), classes, sum);
   }
-  // Non-finite outputs are as far as can be.
-  // A divergence is never negative (up to rounding).
-  return std::isfinite(sum) ? std::max(sum, 0.0) / rows
-                            : std::numeric_limits<double>::infinity();
+  return meanDivergenceOfSum(sum, rows);
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace mlir {
 namespace qfhe {
@@ -49,6 +50,12 @@ void addClassDivergence(const double *reference, const double *candidate,
     double logP = p[c] - pNorm, logQ = q[c] - qNorm;
     sum += std::exp(logP) * (logP - logQ);
   }
+}
+
+double meanDivergenceOfSum(double sum, int64_t rows) {
+  if (!std::isfinite(sum))
+    return std::numeric_limits<double>::infinity();
+  return std::max(sum, 0.0) / static_cast<double>(rows);
 }
 
 } // namespace qfhe

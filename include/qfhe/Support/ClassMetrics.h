@@ -33,6 +33,11 @@ int64_t predictClass(const double *scores, int64_t count, double threshold);
 void addClassDivergence(const double *reference, const double *candidate,
                         int64_t count, double &sum);
 
+/// The mean divergence of `rows` samples whose terms add up to `sum`:
+/// infinite when `sum` is not finite (outputs as far as can be), and never
+/// negative (rounding can make an exact match's sum slightly so).
+double meanDivergenceOfSum(double sum, int64_t rows);
+
 } // namespace qfhe
 } // namespace mlir
 

@@ -69,6 +69,22 @@ std::optional<IntegerRange> mlir::qfhe::getIntegerTypeRange(Type type) {
   return getTypeRange(integer.getWidth(), integer.isUnsigned());
 }
 
+SmallVector<WideRange> mlir::qfhe::rereadRanges(const CircuitFact &fact,
+                                                unsigned width,
+                                                bool fromUnsigned,
+                                                bool toUnsigned) {
+  SmallVector<WideRange> ranges;
+  for (const IntegerRange &range : fact.getRanges()) {
+    WideRange reading = WideRange::of(range);
+    if (fromUnsigned && !toUnsigned)
+      reading = toSignedReading(reading, width);
+    else if (!fromUnsigned && toUnsigned)
+      reading = toUnsignedReading(reading, width);
+    ranges.push_back(reading);
+  }
+  return ranges;
+}
+
 std::optional<SmallVector<int64_t>>
 mlir::qfhe::readConstantIntegers(Value value) {
   Attribute attr;

@@ -111,6 +111,11 @@ std::optional<IntegerRange> getIntegerTypeRange(Type type);
 /// The exact integers of a constant (scalar or dense), in its type's
 /// reading, if `value` is one with at most 64-bit bounds.
 std::optional<SmallVector<int64_t>> readConstantIntegers(Value value);
+/// The ranges of `fact` (integers of `width` bits, read unsigned when
+/// `fromUnsigned`) in the reading `toUnsigned` says: the same bits read
+/// another way.
+SmallVector<WideRange> rereadRanges(const CircuitFact &fact, unsigned width,
+                                    bool fromUnsigned, bool toUnsigned);
 /// Number of elements per sample of a tensor whose leading dimension may be
 /// a dynamic batch (-1 when unknown).
 int64_t getElementsPerSample(Type type);

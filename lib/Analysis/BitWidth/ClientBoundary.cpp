@@ -71,16 +71,13 @@ mlir::qfhe::applyClientBoundaryRule(Operation *op, FactLookup facts) {
       outcome.movesData = true;
       return outcome;
     }
+    // Reread within the storage's width, the ranges fit it.
     SmallVector<IntegerRange> ranges;
-    for (const IntegerRange &range : source.getRanges()) {
-      WideRange reading =
-          to->isUnsigned ? toUnsignedReading(WideRange::of(range), from->width)
-                         : toSignedReading(WideRange::of(range), from->width);
-      ranges.push_back({static_cast<int64_t>(reading.min),
-                        static_cast<int64_t>(reading.max)});
-    }
+    for (const WideRange &range :
+         rereadRanges(source, from->width, from->isUnsigned, to->isUnsigned))
+      ranges.push_back(*toIntegerRange(range));
     RuleOutcome outcome = RuleOutcome::of({CircuitFact::perIndex(
-        source.isEncrypted(), source.getAxis(), ranges)});
+        source.isEncrypted(), source.getAxis(), std::move(ranges))});
     outcome.movesData = true;
     return outcome;
   }

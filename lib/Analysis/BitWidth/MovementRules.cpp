@@ -261,15 +261,8 @@ RuleOutcome bitcast(tensor::BitcastOp op, const CircuitFact &source) {
           "another kind of value");
     return moved(CircuitFact::ofType(op.getType(), false));
   }
-  SmallVector<WideRange> ranges;
-  for (const IntegerRange &range : source.getRanges()) {
-    WideRange reading = WideRange::of(range);
-    if (from.isUnsigned() && !to.isUnsigned())
-      reading = toSignedReading(reading, from.getWidth());
-    else if (!from.isUnsigned() && to.isUnsigned())
-      reading = toUnsignedReading(reading, from.getWidth());
-    ranges.push_back(reading);
-  }
+  SmallVector<WideRange> ranges =
+      rereadRanges(source, from.getWidth(), from.isUnsigned(), to.isUnsigned());
   RuleOutcome outcome =
       exactResult(op.getType(), source.isEncrypted(), source.getAxis(), ranges);
   outcome.movesData = true;

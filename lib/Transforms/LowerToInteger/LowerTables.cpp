@@ -215,20 +215,37 @@ bool isPlainForm(const IntegerForm &form) {
   return form.isUniform() && form.unitBits == 0;
 }
 
+/// The finest scale at which a signed integer of `bits` bits holds reals
+/// of magnitude up to `magnitude` (1 when it is 0).
+double getSignedScale(double magnitude, unsigned bits) {
+  return magnitude > 0 ? magnitude / ((int64_t(1) << (bits - 1)) - 1) : 1.0;
+}
+
+/// `form` rescaled with a lookup to a centered signed integer of `bits`
+/// bits at `scale`, which holds its proven reals; the table's other
+/// entries (inputs never reached) saturate.
+FailureOr<IntegerForm> rescaleTo(IntegerLowering &lowering,
+                                 const IntegerForm &form, double scale,
+                                 unsigned bits, Operation *op) {
+  IntegerRange storage = getStorageRange(bits, true);
+  TableFunction function = [&form, scale, storage](unsigned channel,
+                                                   int64_t x) {
+    double rescaled = std::nearbyint(form.getScale(channel) * x / scale);
+    return static_cast<int64_t>(std::clamp(rescaled,
+                                           static_cast<double>(storage.min),
+                                           static_cast<double>(storage.max)));
+  };
+  return lowering.emitLookup(form, std::nullopt, function, storage, scale, 0,
+                             op);
+}
+
 /// `form` rescaled with a lookup to a centered signed integer of `bits`
 /// bits at the finest scale that holds its reals.
 FailureOr<IntegerForm> rescaleToSigned(IntegerLowering &lowering,
                                        const IntegerForm &form, unsigned bits,
                                        Operation *op) {
-  double magnitude = realMagnitude(form);
-  double scale =
-      magnitude > 0 ? magnitude / ((int64_t(1) << (bits - 1)) - 1) : 1.0;
-  TableFunction function = [&form, scale](unsigned channel, int64_t x) {
-    return static_cast<int64_t>(
-        std::nearbyint(form.getScale(channel) * x / scale));
-  };
-  return lowering.emitLookup(form, std::nullopt, function,
-                             getStorageRange(bits, true), scale, 0, op);
+  return rescaleTo(lowering, form, getSignedScale(realMagnitude(form), bits),
+                   bits, op);
 }
 
 /// An integer form of the exact sum or difference of two plain forms.
@@ -371,22 +388,10 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
     return *packed;
   // Otherwise both operands become integers at a common scale so that
   // their sum fits `width` bits; the sum is then requantized.
-  double magnitude = realMagnitude(*lhs) + realMagnitude(*rhs);
   double common =
-      magnitude > 0 ? magnitude / ((int64_t(1) << (width - 1)) - 1) : 1.0;
-  IntegerRange commonStorage = getStorageRange(width, true);
+      getSignedScale(realMagnitude(*lhs) + realMagnitude(*rhs), width);
   auto rescale = [&](const IntegerForm &form) {
-    // The proven inputs fit by the choice of `common`; the table's other
-    // entries (never read) saturate.
-    TableFunction function = [&form, common, commonStorage](unsigned channel,
-                                                            int64_t x) {
-      double rescaled = std::nearbyint(form.getScale(channel) * x / common);
-      return static_cast<int64_t>(
-          std::clamp(rescaled, static_cast<double>(commonStorage.min),
-                     static_cast<double>(commonStorage.max)));
-    };
-    return lowering.emitLookup(form, std::nullopt, function, commonStorage,
-                               common, 0, op);
+    return rescaleTo(lowering, form, common, width, op);
   };
   FailureOr<IntegerForm> a = rescale(*lhs);
   FailureOr<IntegerForm> b = rescale(*rhs);

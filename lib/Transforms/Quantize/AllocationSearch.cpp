@@ -105,12 +105,8 @@ AllocationScore OutputScorer::score(const EvaluatedOutputs &outputs) const {
   if (!sameShape) {
     score.divergence = std::numeric_limits<double>::infinity();
   } else if (reference.samples > 0 && reference.width > 0) {
-    // A divergence is never negative; rounding can make a program that
-    // matches the float one slightly so.
-    double divergence = divergenceSum(outputs, outputs.samples);
-    score.divergence = std::isfinite(divergence)
-                           ? std::max(divergence, 0.0) / reference.samples
-                           : std::numeric_limits<double>::infinity();
+    score.divergence = meanDivergenceOfSum(
+        divergenceSum(outputs, outputs.samples), reference.samples);
   }
   return score;
 }
