@@ -18,7 +18,11 @@
 //   with the largest float or an infinity) is dropped, so that a ReLU
 //   written as a clamp is a max with 0, as the channel equalization and
 //   the quantizer expect. It differs from the identity only on infinities
-//   and NaN, which no program with finite value ranges computes.
+//   and NaN, which no program with finite value ranges computes;
+// - an elementwise op with constants that vary along several consecutive
+//   dimensions (the per-position divisor of an average pool that excludes
+//   its padding) runs on the data collapsed along them, so that its
+//   constants vary along one dimension, as the quantizer's tables do.
 //
 //===----------------------------------------------------------------------===//
 
@@ -207,12 +211,132 @@ struct DropUnboundedClamp : OpRewritePattern<OpTy> {
   }
 };
 
+/// The dimensions [first, last] when `map` reads exactly that run of two or
+/// more consecutive dimensions, in order.
+std::optional<std::pair<unsigned, unsigned>> getDimRun(AffineMap map) {
+  if (map.getNumResults() < 2)
+    return std::nullopt;
+  auto first = dyn_cast<AffineDimExpr>(map.getResult(0));
+  if (!first)
+    return std::nullopt;
+  for (auto [index, result] : llvm::enumerate(map.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(result);
+    if (!dim || dim.getPosition() != first.getPosition() + index)
+      return std::nullopt;
+  }
+  return std::make_pair(first.getPosition(),
+                        first.getPosition() + map.getNumResults() - 1);
+}
+
+/// An elementwise generic whose constant operands vary along a run of
+/// consecutive dimensions (a per-position divisor [OH, OW] of an average
+/// pool that excludes its padding, a positional table) -> the same generic
+/// on the data collapsed along that run, the constants read along the one
+/// collapsed dimension, expanded back after: the quantizer takes constants
+/// that vary along one dimension (a table per index).
+struct CollapseConstantRun : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+        !op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "not elementwise");
+    auto type = cast<RankedTensorType>(op.getResult(0).getType());
+    OpOperand *init = op.getDpsInitOperand(0);
+    if (!op.getMatchingIndexingMap(init).isIdentity() ||
+        op.payloadUsesValueFromOperand(init))
+      return rewriter.notifyMatchFailure(op, "output not in loop order");
+    std::optional<std::pair<unsigned, unsigned>> run;
+    SmallVector<DenseElementsAttr> constants(op.getNumDpsInputs());
+    Value data;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (map.isIdentity()) {
+        data = data ? data : input->get();
+        continue;
+      }
+      std::optional<std::pair<unsigned, unsigned>> inputRun = getDimRun(map);
+      DenseElementsAttr values;
+      if (!inputRun || (run && *run != *inputRun) ||
+          !matchPattern(input->get(), m_Constant(&values)))
+        return rewriter.notifyMatchFailure(op, "not a constant along a run");
+      run = inputRun;
+      constants[input->getOperandNumber()] = values;
+    }
+    if (!run || !data)
+      return rewriter.notifyMatchFailure(op, "no constant along a run");
+    int64_t runSize = 1;
+    for (unsigned dim = run->first; dim <= run->second; ++dim) {
+      if (type.isDynamicDim(dim))
+        return rewriter.notifyMatchFailure(op, "dynamic dimension in the run");
+      runSize *= type.getDimSize(dim);
+    }
+
+    Location loc = op.getLoc();
+    SmallVector<ReassociationIndices> groups;
+    SmallVector<int64_t> collapsedShape;
+    for (unsigned dim = 0; dim < type.getRank(); ++dim) {
+      if (dim > run->first && dim <= run->second) {
+        groups.back().push_back(dim);
+        continue;
+      }
+      groups.push_back({static_cast<int64_t>(dim)});
+      collapsedShape.push_back(dim == run->first ? runSize
+                                                 : type.getDimSize(dim));
+    }
+    auto collapsedType = type.clone(collapsedShape);
+    unsigned rank = collapsedShape.size();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap alongRun = AffineMap::get(
+        rank, 0, rewriter.getAffineDimExpr(run->first), op.getContext());
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      if (DenseElementsAttr values = constants[input->getOperandNumber()]) {
+        auto vectorType =
+            RankedTensorType::get({runSize}, values.getType().getElementType());
+        inputs.push_back(arith::ConstantOp::create(rewriter, loc, vectorType,
+                                                   values.reshape(vectorType)));
+        maps.push_back(alongRun);
+        continue;
+      }
+      inputs.push_back(tensor::CollapseShapeOp::create(
+          rewriter, loc,
+          collapsedType.clone(
+              cast<ShapedType>(input->get().getType()).getElementType()),
+          input->get(), groups));
+      maps.push_back(identity);
+    }
+    maps.push_back(identity);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> collapsedSizes;
+    for (const ReassociationIndices &group : groups)
+      collapsedSizes.push_back(
+          group.size() == 1 ? sizes[group.front()]
+                            : OpFoldResult(rewriter.getIndexAttr(
+                                  collapsedShape[collapsedSizes.size()])));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, collapsedSizes,
+                                          type.getElementType());
+    auto collapsed = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{collapsedType}, inputs, ValueRange{empty},
+        maps,
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel));
+    rewriter.inlineRegionBefore(op.getRegion(), collapsed.getRegion(),
+                                collapsed.getRegion().end());
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, type, collapsed.getResult(0), groups, sizes);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::qfhe::populateFrontEndFormPatterns(RewritePatternSet &patterns) {
   patterns.add<InlineResourceConstant, FoldConstantTranspose,
                CanonicalizeMatmulMaps, BatchMatmulOfConstant,
-               DropUnboundedClamp<arith::MinimumFOp, true>,
+               CollapseConstantRun, DropUnboundedClamp<arith::MinimumFOp, true>,
                DropUnboundedClamp<arith::MinNumFOp, true>,
                DropUnboundedClamp<arith::MaximumFOp, false>,
                DropUnboundedClamp<arith::MaxNumFOp, false>>(

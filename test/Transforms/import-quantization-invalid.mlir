@@ -85,23 +85,77 @@ func.func @quantized_argument(%q: tensor<4x!qx>) -> tensor<4xf32> {
 // -----
 
 !qx = !quant.uniform<u8:f32, 0.5>
-!qy = !quant.uniform<u8:f32, 0.75>
-#id = affine_map<(d0) -> (d0)>
-func.func @two_quantized_operands(%x: tensor<4xf32>, %x2: tensor<4xf32>) -> tensor<4xf32> {
-  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!qx>
-  %xd = quant.dcast %q : tensor<4x!qx> to tensor<4xf32>
-  %q2 = quant.qcast %x2 : tensor<4xf32> to tensor<4x!qx>
-  %xd2 = quant.dcast %q2 : tensor<4x!qx> to tensor<4xf32>
-  %e = tensor.empty() : tensor<4xf32>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// The product of two quantized tensors read by a concatenation (not
+// quantized first, not client code): float arithmetic with no integer form.
+func.func @two_quantized_operands(%x: tensor<4x3xf32>, %x2: tensor<4x3xf32>) -> tensor<8x3xf32> {
+  %q = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qx>
+  %xd = quant.dcast %q : tensor<4x3x!qx> to tensor<4x3xf32>
+  %q2 = quant.qcast %x2 : tensor<4x3xf32> to tensor<4x3x!qx>
+  %xd2 = quant.dcast %q2 : tensor<4x3x!qx> to tensor<4x3xf32>
+  %e = tensor.empty() : tensor<4x3xf32>
   // expected-error @below {{'linalg.generic' computes in float on quantized values between the user's quantizations; it has no exact integer form (quantize its result with a QuantizeLinear, or keep it after the last DequantizeLinear)}}
-  %m = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]} ins(%xd, %xd2 : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  %m = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%xd, %xd2 : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
   ^bb0(%i: f32, %j: f32, %o: f32):
     %s = arith.mulf %i, %j : f32
     linalg.yield %s : f32
-  } -> tensor<4xf32>
-  %yq = quant.qcast %m : tensor<4xf32> to tensor<4x!qy>
-  %y = quant.dcast %yq : tensor<4x!qy> to tensor<4xf32>
-  return %y : tensor<4xf32>
+  } -> tensor<4x3xf32>
+  %r = tensor.concat dim(0) %m, %m : (tensor<4x3xf32>, tensor<4x3xf32>) -> tensor<8x3xf32>
+  return %r : tensor<8x3xf32>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5>
+!qc = !quant.uniform<u8:f32:1, {0.5, 0.25, 0.125}>
+!qy = !quant.uniform<u8:f32, 0.75>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// A table of pairs takes operands quantized per tensor.
+func.func @pair_per_axis(%x: tensor<4x3xf32>, %x2: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %q = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qx>
+  %xd = quant.dcast %q : tensor<4x3x!qx> to tensor<4x3xf32>
+  %q2 = quant.qcast %x2 : tensor<4x3xf32> to tensor<4x3x!qc>
+  %xd2 = quant.dcast %q2 : tensor<4x3x!qc> to tensor<4x3xf32>
+  %e = tensor.empty() : tensor<4x3xf32>
+  %m = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%xd, %xd2 : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%i: f32, %j: f32, %o: f32):
+    %s = arith.addf %i, %j : f32
+    linalg.yield %s : f32
+  } -> tensor<4x3xf32>
+  // expected-error @below {{cannot import the float arithmetic of two quantized tensors this quantization reads: its operands and result must be quantized per tensor (one table of pairs)}}
+  %yq = quant.qcast %m : tensor<4x3xf32> to tensor<4x3x!qy>
+  %y = quant.dcast %yq : tensor<4x3x!qy> to tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5>
+!qy = !quant.uniform<u8:f32, 0.75>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// A sum scaled per channel after it: a table of pairs has one function.
+func.func @pair_per_channel_link(%x: tensor<4x3xf32>, %x2: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %q = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qx>
+  %xd = quant.dcast %q : tensor<4x3x!qx> to tensor<4x3xf32>
+  %q2 = quant.qcast %x2 : tensor<4x3xf32> to tensor<4x3x!qx>
+  %xd2 = quant.dcast %q2 : tensor<4x3x!qx> to tensor<4x3xf32>
+  %e = tensor.empty() : tensor<4x3xf32>
+  %m = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%xd, %xd2 : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%i: f32, %j: f32, %o: f32):
+    %s = arith.addf %i, %j : f32
+    linalg.yield %s : f32
+  } -> tensor<4x3xf32>
+  %k = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %scaled = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%m, %k : tensor<4x3xf32>, tensor<3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%i: f32, %c: f32, %o: f32):
+    %s = arith.mulf %i, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<4x3xf32>
+  // expected-error @below {{cannot import the float arithmetic of two quantized tensors this quantization reads: the float arithmetic after it differs per channel}}
+  %yq = quant.qcast %scaled : tensor<4x3xf32> to tensor<4x3x!qy>
+  %y = quant.dcast %yq : tensor<4x3x!qy> to tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
 }
 
 // -----

@@ -181,3 +181,84 @@ func.func @bias_dim(%x: tensor<?x3xf32>) -> tensor<?x2xf32> {
   %y = quant.dcast %yq : tensor<?x2x!qy> to tensor<?x2xf32>
   return %y : tensor<?x2xf32>
 }
+
+// -----
+
+!qa = !quant.uniform<u8<0:15>:f32, 0.1>
+!qb = !quant.uniform<i8<-8:7>:f32, 0.2:-1>
+!qs = !quant.uniform<u8<0:15>:f32, 0.2>
+!qd = !quant.uniform<i8:f32, 0.05>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Float arithmetic of two dequantized activations, quantized again (the
+// residual sum of a ResNet block as ONNX Runtime's QDQ writes it, here
+// with a Relu after the sum; and a difference): a table of pairs holding
+// exactly that float32 arithmetic. Its operands stay encrypted.
+// CHECK-LABEL: func.func @residual
+// CHECK: %[[A:.*]] = qfhe.quantize %{{.*}} -> tensor<4x3x!quant.uniform<u8<0:15>:f32, 1.000000e-01>>
+// CHECK: %[[B:.*]] = qfhe.quantize %{{.*}} -> tensor<4x3x!quant.uniform<i8<-8:7>:f32, 2.000000e-01:-1>>
+// CHECK: %[[S:.*]] = qfhe.apply_pair %[[A]], %[[B]] : {{.*}} -> tensor<4x3x!quant.uniform<u8<0:15>:f32, 2.000000e-01>> {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32):
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[X]], %[[Y]] : f32
+// CHECK: arith.maximumf %[[SUM]]
+// CHECK: qfhe.yield
+// CHECK: qfhe.dequantize %[[S]]
+// CHECK: %[[D:.*]] = qfhe.apply_pair %[[B]], %[[A]] : {{.*}} -> tensor<4x3x!quant.uniform<i8:f32, 5.000000e-02>> {
+// CHECK: arith.subf
+// CHECK: qfhe.dequantize %[[D]]
+// CHECK-NOT: linalg.generic
+func.func @residual(%x: tensor<4x3xf32>, %y: tensor<4x3xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>) {
+  %qa = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qa>
+  %a = quant.dcast %qa : tensor<4x3x!qa> to tensor<4x3xf32>
+  %qb = quant.qcast %y : tensor<4x3xf32> to tensor<4x3x!qb>
+  %b = quant.dcast %qb : tensor<4x3x!qb> to tensor<4x3xf32>
+  %e = tensor.empty() : tensor<4x3xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %b : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %r = arith.addf %u, %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x3xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%sum : tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%u: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %u, %z : f32
+    linalg.yield %r : f32
+  } -> tensor<4x3xf32>
+  %qs = quant.qcast %relu : tensor<4x3xf32> to tensor<4x3x!qs>
+  %s = quant.dcast %qs : tensor<4x3x!qs> to tensor<4x3xf32>
+  %diff = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%b, %a : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %r = arith.subf %u, %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x3xf32>
+  %qd = quant.qcast %diff : tensor<4x3xf32> to tensor<4x3x!qd>
+  %d = quant.dcast %qd : tensor<4x3x!qd> to tensor<4x3xf32>
+  return %s, %d : tensor<4x3xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<u8<0:15>:f32, 0.1>
+!qb = !quant.uniform<i8<-8:7>:f32, 0.2:-1>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// The same sum returned without a quantization: the client adds the two
+// decrypted tensors.
+// CHECK-LABEL: func.func @client_sum
+// CHECK: %[[A:.*]] = qfhe.dequantize %{{.*}} : tensor<4x3x!quant.uniform<u8<0:15>
+// CHECK: %[[B:.*]] = qfhe.dequantize %{{.*}} : tensor<4x3x!quant.uniform<i8<-8:7>
+// CHECK: linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<4x3xf32>, tensor<4x3xf32>)
+// CHECK: arith.addf
+func.func @client_sum(%x: tensor<4x3xf32>, %y: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %qa = quant.qcast %x : tensor<4x3xf32> to tensor<4x3x!qa>
+  %a = quant.dcast %qa : tensor<4x3x!qa> to tensor<4x3xf32>
+  %qb = quant.qcast %y : tensor<4x3xf32> to tensor<4x3x!qb>
+  %b = quant.dcast %qb : tensor<4x3x!qb> to tensor<4x3xf32>
+  %e = tensor.empty() : tensor<4x3xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %b : tensor<4x3xf32>, tensor<4x3xf32>) outs(%e : tensor<4x3xf32>) {
+  ^bb0(%u: f32, %v: f32, %o: f32):
+    %r = arith.addf %u, %v : f32
+    linalg.yield %r : f32
+  } -> tensor<4x3xf32>
+  return %sum : tensor<4x3xf32>
+}

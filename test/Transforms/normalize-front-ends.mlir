@@ -132,3 +132,43 @@ func.func @clamp_relu(%x: tensor<?x4xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>)
   %r6 = tosa.clamp %x {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<?x4xf32>) -> tensor<?x4xf32>
   return %r, %r6 : tensor<?x4xf32>, tensor<?x4xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#hw = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+#wh = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+
+// A constant per position ([H, W], as an average pool that excludes its
+// padding divides by) becomes a constant along one dimension of the data
+// collapsed to [N, C, H*W], expanded back after; constants along the same
+// run collapse together. Transposed runs stay as they are.
+// CHECK-LABEL: func @per_position
+// CHECK-DAG: %[[D:.*]] = arith.constant dense<[4.000000e+00, 6.000000e+00, 6.000000e+00, 9.000000e+00, 6.000000e+00, 9.000000e+00]> : tensor<6xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00]> : tensor<6xf32>
+// CHECK: %[[C:.*]] = tensor.collapse_shape %arg0 {{\[}}[0], [1], [2, 3]] : tensor<?x2x2x3xf32> into tensor<?x2x6xf32>
+// CHECK: %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID:.*]], #[[ALONG:.*]], #[[ALONG]], #[[ID]]], {{.*}} ins(%[[C]], %[[D]], %[[B]] : tensor<?x2x6xf32>, tensor<6xf32>, tensor<6xf32>) outs(%{{.*}} : tensor<?x2x6xf32>)
+// CHECK: arith.divf
+// CHECK: arith.addf
+// CHECK: tensor.expand_shape %[[G]] {{\[}}[0], [1], [2, 3]] output_shape [%{{.*}}, 2, 2, 3] : tensor<?x2x6xf32> into tensor<?x2x2x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[WH:.*]], #{{.*}}]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x2x2x3xf32>, tensor<3x2xf32>)
+func.func @per_position(%x: tensor<?x2x2x3xf32>) -> (tensor<?x2x2x3xf32>, tensor<?x2x2x3xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2x2x3xf32>
+  %e = tensor.empty(%n) : tensor<?x2x2x3xf32>
+  %counts = arith.constant dense<[[4.0, 6.0, 6.0], [9.0, 6.0, 9.0]]> : tensor<2x3xf32>
+  %bias = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %y = linalg.generic {indexing_maps = [#id, #hw, #hw, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %counts, %bias : tensor<?x2x2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) outs(%e : tensor<?x2x2x3xf32>) {
+  ^bb0(%v: f32, %c: f32, %b: f32, %o: f32):
+    %q = arith.divf %v, %c : f32
+    %s = arith.addf %q, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x2x2x3xf32>
+  %t = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %z = linalg.generic {indexing_maps = [#id, #wh, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %t : tensor<?x2x2x3xf32>, tensor<3x2xf32>) outs(%e : tensor<?x2x2x3xf32>) {
+  ^bb0(%v: f32, %c: f32, %o: f32):
+    %q = arith.mulf %v, %c : f32
+    linalg.yield %q : f32
+  } -> tensor<?x2x2x3xf32>
+  return %y, %z : tensor<?x2x2x3xf32>, tensor<?x2x2x3xf32>
+}

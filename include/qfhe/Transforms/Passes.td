@@ -114,8 +114,12 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
     `tosa.matmul` becomes) becomes a 2-D matmul on the collapsed rows, and
     a min (max) with the largest (lowest) float or an infinity, the
     unbounded side of `tosa.clamp`, is dropped (it differs from the
-    identity only on infinities and NaN). A `dense_resource` whose data the
-    file does not hold is an error.
+    identity only on infinities and NaN), and an elementwise generic whose
+    constants vary along several consecutive dimensions (the `[OH, OW]`
+    divisor of an average pool that excludes its padding) runs on its data
+    collapsed along them, so that the constants vary along one dimension
+    (a table per index), and is expanded back. A `dense_resource` whose
+    data the file does not hold is an error.
 
     It does not keep attributes of the ops it replaces: `quant-run
     calibrate` normalizes before it records ranges, and a normalized
@@ -442,7 +446,10 @@ def LowerToInteger : Pass<"qfhe-lower-to-integer", "::mlir::ModuleOp"> {
     `tlu-bit-width`; scaled tables hold entries, within the same ranges,
     that put every pair of factors on its product's level where such
     entries exist), their difference, and a lookup that requantizes it;
-    `qfhe.mul` of a value by itself is one lookup.
+    `qfhe.mul` of a value by itself is one lookup. `qfhe.apply_pair` is
+    one lookup of every pair of its operands' levels (each entry its body
+    evaluated in its own float type); when the pairs do not fit
+    `tlu-bit-width` it is an error giving the bits they need.
 
     A matmul or convolution with `chunks = 2^d` becomes one narrow linear op
     per part (a slice of the input, the part's weights), each centered on a

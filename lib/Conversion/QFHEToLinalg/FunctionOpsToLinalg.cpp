@@ -24,6 +24,15 @@ using namespace mlir::qfhe;
 
 namespace {
 
+/// Clones the ops of a qfhe.apply or qfhe.apply_pair body at `b`'s
+/// insertion point, its arguments read through `mapping`; returns the
+/// yielded value.
+Value cloneBody(OpBuilder &b, Block &body, IRMapping &mapping) {
+  for (Operation &nested : body.without_terminator())
+    b.clone(nested, mapping);
+  return mapping.lookup(cast<YieldOp>(body.getTerminator()).getValue());
+}
+
 struct ApplyOpLowering : OpConversionPattern<ApplyOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -49,11 +58,48 @@ struct ApplyOpLowering : OpConversionPattern<ApplyOp> {
           if (channelAxis)
             mapping.map(body.getArgument(1),
                         linalg::IndexOp::create(b, loc, *channelAxis));
-          for (Operation &nested : body.without_terminator())
-            b.clone(nested, mapping);
-          Value value =
-              mapping.lookup(cast<YieldOp>(body.getTerminator()).getValue());
+          Value value = cloneBody(b, body, mapping);
           return emitQuantize(b, loc, value, channel[2], channel[3],
+                              out.getQMin(), out.getQMax(), resultType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// apply_pair: dequantize both operands into the body's float type,
+/// evaluate the body, quantize.
+struct ApplyPairOpLowering : OpConversionPattern<ApplyPairOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ApplyPairOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    QuantParams lhsParams = *QuantParams::get(op.getLhs().getType());
+    QuantParams rhsParams = *QuantParams::get(op.getRhs().getType());
+    QuantParams out = *QuantParams::get(op.getResult().getType());
+    FloatType floatType = op.getFunctionType();
+    Type resultType = rewriter.getIntegerType(out.getStorageWidth());
+    Block &body = op.getBody().front();
+    Value result = buildElementwiseN(
+        rewriter, op.getLoc(), ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        resultType,
+        {getScaleConstant(lhsParams, floatType),
+         getZeroPointConstant(lhsParams),
+         getScaleConstant(rhsParams, floatType),
+         getZeroPointConstant(rhsParams), getScaleConstant(out, floatType),
+         getZeroPointConstant(out)},
+        [&](OpBuilder &b, Location loc, ValueRange elements,
+            ValueRange values) {
+          IRMapping mapping;
+          mapping.map(body.getArgument(0),
+                      emitDequantize(b, loc, elements[0], values[0], values[1],
+                                     !lhsParams.isSigned()));
+          mapping.map(body.getArgument(1),
+                      emitDequantize(b, loc, elements[1], values[2], values[3],
+                                     !rhsParams.isSigned()));
+          Value value = cloneBody(b, body, mapping);
+          return emitQuantize(b, loc, value, values[4], values[5],
                               out.getQMin(), out.getQMax(), resultType);
         });
     rewriter.replaceOp(op, result);
@@ -108,7 +154,8 @@ struct BinaryOpLowering : OpConversionPattern<OpTy> {
 
 void mlir::qfhe::populateFunctionOpsToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
-  patterns.add<ApplyOpLowering, BinaryOpLowering<AddOp, arith::AddFOp>,
+  patterns.add<ApplyOpLowering, ApplyPairOpLowering,
+               BinaryOpLowering<AddOp, arith::AddFOp>,
                BinaryOpLowering<SubOp, arith::SubFOp>,
                BinaryOpLowering<MulOp, arith::MulFOp>>(typeConverter,
                                                        patterns.getContext());

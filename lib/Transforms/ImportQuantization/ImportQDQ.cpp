@@ -168,16 +168,17 @@ Value lookThroughWidening(Value value) {
 
 /// A quantization into the parameters of `quantized` with narrower storage
 /// bounds (a Clip on quantized integers) clamps: when `quantized` comes
-/// from a quantize, requantize or table read only through `dequantized`
-/// (read only here), its own storage range narrows instead (saturating
-/// into the narrower range is the same), so the client quantizes 4-bit
-/// values in uint8 into 4 bits. Null when that does not apply.
+/// from a quantize, requantize or table (of one value or of pairs) read
+/// only through `dequantized` (read only here), its own storage range
+/// narrows instead (saturating into the narrower range is the same), so
+/// the client quantizes 4-bit values in uint8 into 4 bits. Null when that
+/// does not apply.
 Value narrowInPlace(Value quantized, Value dequantized, RankedTensorType type) {
   QuantParams from = *QuantParams::get(quantized.getType());
   QuantParams to = *QuantParams::get(type);
   if (!sameParameters(from, to) || from.isSigned() != to.isSigned() ||
       from.getStorageWidth() != to.getStorageWidth() ||
-      !isa_and_nonnull<QuantizeOp, RequantizeOp, ApplyOp>(
+      !isa_and_nonnull<QuantizeOp, RequantizeOp, ApplyOp, ApplyPairOp>(
           quantized.getDefiningOp()) ||
       !quantized.hasOneUse() || !dequantized.hasOneUse())
     return Value();
@@ -188,6 +189,56 @@ Value narrowInPlace(Value quantized, Value dequantized, RankedTensorType type) {
   quantized.setType(
       getTensorType(quantized.getType(), withStorageBounds(from, bounds)));
   return quantized;
+}
+
+/// The table of pairs a quantization into `type` makes of `pair`: the
+/// user's float arithmetic of two dequantized tensors (and the univariate
+/// links after it), evaluated exactly as the program states it.
+FailureOr<Value> buildPairTable(OpBuilder &b, Location loc,
+                                const KnownValue &pair, RankedTensorType type,
+                                Operation *user) {
+  auto refuse = [&](StringRef why) {
+    return user->emitError()
+           << "cannot import the float arithmetic of two quantized tensors "
+              "this quantization reads: "
+           << why;
+  };
+  if (QuantParams::get(pair.quantized.getType())->isPerAxis() ||
+      QuantParams::get(pair.pairRhs.getType())->isPerAxis() ||
+      QuantParams::get(type)->isPerAxis())
+    return refuse("its operands and result must be quantized per tensor "
+                  "(one table of pairs)");
+  SmallVector<UnivariateGeneric> chain;
+  Type floatType = pair.pairFloatType;
+  for (Operation *link : pair.links) {
+    chain.push_back(*matchUnivariate(cast<linalg::GenericOp>(link)));
+    if (chain.back().channelDim)
+      return refuse("the float arithmetic after it differs per channel");
+  }
+  if (!pair.links.empty() &&
+      getElementTypeOrSelf(pair.links.back()->getResult(0).getType()) !=
+          floatType)
+    return refuse("the float arithmetic after it changes its float type");
+  auto apply = ApplyPairOp::create(b, loc, type, pair.quantized, pair.pairRhs);
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = b.createBlock(&apply.getBody());
+  Value x = block->addArgument(floatType, loc);
+  Value y = block->addArgument(floatType, loc);
+  Value combined;
+  switch (pair.pairKind) {
+  case BinaryKind::Add:
+    combined = arith::AddFOp::create(b, loc, x, y);
+    break;
+  case BinaryKind::Sub:
+    combined = arith::SubFOp::create(b, loc, x, y);
+    break;
+  case BinaryKind::Mul:
+    combined = arith::MulFOp::create(b, loc, x, y);
+    break;
+  }
+  YieldOp::create(b, loc,
+                  appendUnivariateChain(b, loc, combined, chain, Value()));
+  return apply.getResult();
 }
 
 RuleResult importQuantizeCast(UserQuantization &state,
@@ -225,6 +276,13 @@ RuleResult importQuantizeCast(UserQuantization &state,
       result = buildRequantization(b, loc, source->quantized,
                                    source->kind == Kind::Accumulated,
                                    known->links, type);
+      break;
+    }
+    case Kind::Pair: {
+      FailureOr<Value> table = buildPairTable(b, loc, *known, type, op);
+      if (failed(table))
+        return failure();
+      result = *table;
       break;
     }
     default:
@@ -711,6 +769,28 @@ RuleResult importBiasAdd(UserQuantization &state, linalg::GenericOp op) {
   return success();
 }
 
+/// Float arithmetic of two dequantized encrypted tensors (a residual sum):
+/// pending until a quantization (a table of pairs) or the client reads it.
+RuleResult importPair(UserQuantization &state, linalg::GenericOp op) {
+  std::optional<BinaryGeneric> binary = matchBinary(op);
+  if (!binary)
+    return std::nullopt;
+  const KnownValue *lhs = state.lookup(binary->lhs);
+  const KnownValue *rhs = state.lookup(binary->rhs);
+  auto isEncrypted = [](const KnownValue *k) {
+    return k && k->kind == Kind::Dequantized &&
+           !getQuantizedConstant(k->quantized);
+  };
+  if (!isEncrypted(lhs) || !isEncrypted(rhs))
+    return std::nullopt;
+  KnownValue result{Kind::Pair, lhs->quantized};
+  result.pairRhs = rhs->quantized;
+  result.pairKind = binary->kind;
+  result.pairFloatType = getElementTypeOrSelf(op->getResult(0).getType());
+  state.setKnown(op->getResult(0), result);
+  return success();
+}
+
 /// Univariate float arithmetic of a known value: pending until a
 /// quantization (a table) or the client (float code) reads it.
 RuleResult importUnivariate(UserQuantization &state, linalg::GenericOp op) {
@@ -725,6 +805,8 @@ RuleResult importUnivariate(UserQuantization &state, linalg::GenericOp op) {
   if (known->kind == Kind::Univariate) {
     result.source = known->source;
     result.links = known->links;
+  } else if (known->kind == Kind::Pair) {
+    result = *known;
   } else if (known->kind == Kind::Dequantized ||
              known->kind == Kind::Accumulated) {
     result.source = data;
@@ -767,6 +849,8 @@ RuleResult mlir::qfhe::importQDQOp(UserQuantization &state, Operation *op) {
       if (state.lookup(reduction->input))
         return importReduction(state, generic, *reduction);
     if (RuleResult result = importBiasAdd(state, generic))
+      return result;
+    if (RuleResult result = importPair(state, generic))
       return result;
     return importUnivariate(state, generic);
   }

@@ -71,7 +71,8 @@ bool UserQuantization::isClientCode(Operation *op) {
             tensor::CastOp, tensor::ExtractSliceOp, tensor::ReshapeOp,
             linalg::TransposeOp>(op);
     if (auto generic = dyn_cast<linalg::GenericOp>(op))
-      candidate = matchUnivariate(generic).has_value();
+      candidate = matchUnivariate(generic).has_value() ||
+                  matchBinary(generic).has_value();
     result = candidate && llvm::all_of(op->getUsers(), [&](Operation *user) {
                return isClientCode(user);
              });
@@ -110,7 +111,7 @@ LogicalResult UserQuantization::finishBoundary() {
       const KnownValue *k = lookup(operand.get());
       if (!k || !isa<FloatType>(getElementTypeOrSelf(operand.get())))
         continue;
-      if (k->kind == Kind::Univariate)
+      if (k->kind == Kind::Univariate || k->kind == Kind::Pair)
         continue; // the links themselves stay, as client code
       if (isa<tensor::DimOp>(op) && k->quantized) {
         // Only the shape is read: the quantized value has the same one.

@@ -20,6 +20,7 @@
 #ifndef QFHE_LIB_TRANSFORMS_IMPORTQUANTIZATION_USERQUANTIZATION_H
 #define QFHE_LIB_TRANSFORMS_IMPORTQUANTIZATION_USERQUANTIZATION_H
 
+#include "../Quantize/Classify.h"
 #include "qfhe/Dialect/QFHE/IR/QFHEOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -39,6 +40,11 @@ struct KnownValue {
     Accumulated,
     /// A float value: univariate float ops (`links`) of `source`'s value.
     Univariate,
+    /// A float value: `pairKind` of the dequantizations of `quantized` and
+    /// `pairRhs` (two encrypted tensors), then univariate float ops
+    /// (`links`); only a quantization (a table of pairs) or the client may
+    /// read it.
+    Pair,
     /// A float value: the dequantization of `quantized` padded with zeros
     /// (real 0) or, with `padLowest`, the lowest value; only a convolution
     /// or a pool may read it.
@@ -58,6 +64,11 @@ struct KnownValue {
   /// Univariate: the float value the links start from, and the links.
   Value source;
   SmallVector<Operation *> links;
+  /// Pair: the second operand (the first is `quantized`), the arithmetic
+  /// and its float type.
+  Value pairRhs;
+  BinaryKind pairKind = BinaryKind::Add;
+  Type pairFloatType;
   /// Padded: [top, left, bottom, right], and the pad value.
   SmallVector<int64_t> padding;
   bool padLowest = false;

@@ -278,14 +278,14 @@ LowerResult lowerSquare(IntegerLowering &lowering, MulOp op,
                     op);
 }
 
-/// The real value a packed lookup tabulates for a pair of centered
-/// integers (x of the lhs, y of the rhs).
-using PairFunction = function_ref<double(int64_t x, int64_t y)>;
+/// The entry a packed lookup holds for a pair of centered integers (x of
+/// the lhs, y of the rhs): the result's stored integer.
+using PairEntry = function_ref<int64_t(int64_t x, int64_t y)>;
 
 /// f(x, y) of two encrypted tensors as one lookup, where every pair of
 /// their levels fits a table of at most `width` bits: p = ny * zx + zy + c
 /// numbers the pairs (zx, zy the stored integers, ny the levels of y, c
-/// centering p on 0), and entry p holds the pair's quantized f. Exact,
+/// centering p on 0), and entry p holds `entry` of the pair. Exact,
 /// and one bootstrap (Concrete's packing of a two-input lookup into one).
 /// The sum is computed in 64 bits and truncated: exact modulo 2^N, as the
 /// verifier reads it, and p fits N bits. std::nullopt when an operand has
@@ -293,7 +293,7 @@ using PairFunction = function_ref<double(int64_t x, int64_t y)>;
 std::optional<LogicalResult>
 lowerPackedPair(IntegerLowering &lowering, Operation *op,
                 const IntegerForm &lhs, const IntegerForm &rhs,
-                const QuantParams &out, unsigned width, PairFunction real) {
+                const QuantParams &out, unsigned width, PairEntry entry) {
   if (!isPlainForm(lhs) || !isPlainForm(rhs))
     return std::nullopt;
   IntegerRange rx = lhs.getWholeRange(), ry = rhs.getWholeRange();
@@ -330,13 +330,11 @@ lowerPackedPair(IntegerLowering &lowering, Operation *op,
   pairs.offsets = {0};
   pairs.ranges = {packed};
   // Entries outside the pairs never occur; they repeat the nearest pair's.
-  IntegerRange storage = out.getStorageRange();
   TableFunction function = [&](unsigned, int64_t p) {
     int64_t index = std::clamp(p, packed.min, packed.max) - packed.min;
     int64_t x = rx.min + index / ny - lhs.getOffset(0);
     int64_t y = ry.min + index % ny - rhs.getOffset(0);
-    return quantizeValue(real(x, y), out.getScale(), out.getZeroPoint(),
-                         storage);
+    return entry(x, y);
   };
   return lookupInto(lowering, op->getResult(0), pairs, std::nullopt, function,
                     out, op);
@@ -383,7 +381,8 @@ LowerResult lowerAddOrSub(IntegerLowering &lowering, BinaryOp op,
           lowering, op, *lhs, *rhs, out, width, [&](int64_t x, int64_t y) {
             double a = static_cast<double>(x) * lhsScale;
             double b = static_cast<double>(y) * rhsScale;
-            return subtract ? a - b : a + b;
+            return quantizeValue(subtract ? a - b : a + b, out.getScale(),
+                                 out.getZeroPoint(), out.getStorageRange());
           }))
     return *packed;
   // Otherwise both operands become integers at a common scale so that
@@ -446,7 +445,9 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
   double pairScale = lhs->getScale(0) * rhs->getScale(0);
   if (std::optional<LogicalResult> packed = lowerPackedPair(
           lowering, op, *lhs, *rhs, out, width, [&](int64_t x, int64_t y) {
-            return pairScale * static_cast<double>(x * y);
+            return quantizeValue(pairScale * static_cast<double>(x * y),
+                                 out.getScale(), out.getZeroPoint(),
+                                 out.getStorageRange());
           }))
     return *packed;
   auto sumsFit = [width](const IntegerForm &a, const IntegerForm &b) {
@@ -534,11 +535,54 @@ LowerResult lowerMul(IntegerLowering &lowering, MulOp op) {
                     out, op);
 }
 
+/// f(x, y) of qfhe.apply_pair: one packed lookup of every pair of the
+/// operands' levels, each entry the body evaluated with its own float
+/// arithmetic (what the quantized op computes, bit for bit). There is no
+/// other form: a program whose pairs do not fit a lookup is refused with
+/// the bits they need.
+LowerResult lowerApplyPair(IntegerLowering &lowering, ApplyPairOp op) {
+  FailureOr<IntegerForm> lhs = lowering.getForm(op.getLhs(), op);
+  FailureOr<IntegerForm> rhs = lowering.getForm(op.getRhs(), op);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  BodyInterpreter interpreter(op.getBody().front());
+  if (!interpreter.isValid())
+    return op->emitError() << interpreter.getError();
+  QuantParams out = *QuantParams::get(op.getResult().getType());
+  IntegerRange storage = out.getStorageRange();
+  FloatRounding round(op.getFunctionType());
+  double lhsScale = round(lhs->getScale(0)), rhsScale = round(rhs->getScale(0));
+  unsigned width = std::min(lowering.getTluBitWidth(), kMaxLookupBits);
+  if (std::optional<LogicalResult> packed = lowerPackedPair(
+          lowering, op, *lhs, *rhs, out, width, [&](int64_t x, int64_t y) {
+            double reals[2] = {round(round(static_cast<double>(x)) * lhsScale),
+                               round(round(static_cast<double>(y)) * rhsScale)};
+            return quantizeLikeProgram(interpreter.evaluate(reals),
+                                       out.getScale(), out.getZeroPoint(),
+                                       storage, round);
+          }))
+    return *packed;
+  if (!isPlainForm(*lhs) || !isPlainForm(*rhs))
+    return op->emitError() << "cannot lower: an operand of this table of "
+                              "pairs is not a plain integer (per-channel "
+                              "parameters or a chunked accumulator)";
+  IntegerRange rx = lhs->getWholeRange(), ry = rhs->getWholeRange();
+  int64_t nx = rx.max - rx.min + 1, ny = ry.max - ry.min + 1;
+  int64_t half = nx / 2;
+  unsigned bits = getSignedBitWidth({-half * ny, (nx - half) * ny - 1});
+  return op->emitError() << "cannot lower: the pairs of its operands' levels ("
+                         << nx << " x " << ny << ") need a " << bits
+                         << "-bit lookup but tlu-bit-width is " << width
+                         << " (quantize the operands to fewer levels)";
+}
+
 } // namespace
 
 LowerResult mlir::qfhe::lowerTableOp(IntegerLowering &lowering, Operation *op) {
   if (auto apply = dyn_cast<ApplyOp>(op))
     return lowerApply(lowering, apply);
+  if (auto pair = dyn_cast<ApplyPairOp>(op))
+    return lowerApplyPair(lowering, pair);
   if (auto requantize = dyn_cast<RequantizeOp>(op))
     return lowerRequantize(lowering, requantize);
   if (auto add = dyn_cast<AddOp>(op))

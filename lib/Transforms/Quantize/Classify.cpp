@@ -219,6 +219,14 @@ void mlir::qfhe::buildApplyBody(OpBuilder &b, ApplyOp apply,
   Value current = block->addArgument(floatType, loc);
   Value channel =
       hasChannel ? block->addArgument(b.getIndexType(), loc) : Value();
+  YieldOp::create(b, loc,
+                  appendUnivariateChain(b, loc, current, chain, channel));
+}
+
+Value mlir::qfhe::appendUnivariateChain(OpBuilder &b, Location loc,
+                                        Value current,
+                                        ArrayRef<UnivariateGeneric> chain,
+                                        Value channel) {
   for (const UnivariateGeneric &link : chain) {
     Block &body = *link.op.getBlock();
     IRMapping mapping;
@@ -252,7 +260,7 @@ void mlir::qfhe::buildApplyBody(OpBuilder &b, ApplyOp apply,
       b.clone(op, mapping);
     current = mapping.lookup(body.getTerminator()->getOperand(0));
   }
-  YieldOp::create(b, loc, current);
+  return current;
 }
 
 LogicalResult mlir::qfhe::checkFiniteWeights(DenseFPElementsAttr weights,

@@ -96,6 +96,13 @@ void buildApplyBody(OpBuilder &b, ApplyOp apply,
                     ArrayRef<UnivariateGeneric> chain, Type floatType,
                     bool hasChannel);
 
+/// Clones the scalar arithmetic of each link of `chain`, in order, at `b`'s
+/// insertion point, starting from `current`; per-channel constants are read
+/// at index `channel` (null when no link has them). Returns the last
+/// link's value.
+Value appendUnivariateChain(OpBuilder &b, Location loc, Value current,
+                            ArrayRef<UnivariateGeneric> chain, Value channel);
+
 /// Fails when an element of `weights`, the constant operand `value` of
 /// `user`, is NaN or infinite: an error at the constant's location that
 /// gives the element's index and value, with a note at `user`. Weights have

@@ -272,3 +272,61 @@ func.func @chunks_exceed_channels(%x: tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0>
   %c = qfhe.conv2d %x, %f {chunks = 4 : i64, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>} : tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0>>, tensor<1x2x1x1x!quant.uniform<i8:f32, 1.0>> -> tensor<1x1x3x3x!quant.uniform<i32:f32, 1.0>>
   return %c : tensor<1x1x3x3x!quant.uniform<i32:f32, 1.0>>
 }
+
+// -----
+
+func.func @apply_pair_arguments(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{'qfhe.apply_pair' op body has 1 arguments; expected 2 (the lhs and rhs values)}}
+  %t = qfhe.apply_pair %a, %a : tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  ^bb0(%v: f32):
+    qfhe.yield %v : f32
+  }
+  return %t : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @apply_pair_types(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{'qfhe.apply_pair' op body arguments have types 'f32' and 'f64'; expected one float type}}
+  %t = qfhe.apply_pair %a, %a : tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  ^bb0(%v: f32, %w: f64):
+    qfhe.yield %v : f32
+  }
+  return %t : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @apply_pair_yield(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{'qfhe.apply_pair' op body must end in qfhe.yield of a 'f32'}}
+  %t = qfhe.apply_pair %a, %a : tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  ^bb0(%v: f32, %w: f32):
+    %e = arith.extf %v : f32 to f64
+    qfhe.yield %e : f64
+  }
+  return %t : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @apply_pair_per_axis(%a: tensor<4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>, %b: tensor<4x2x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x2x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{'qfhe.apply_pair' op lhs must be quantized per tensor, got per-axis type '!quant.uniform<i8:f32:1, {5.000000e-01,2.500000e-01}>'}}
+  %t = qfhe.apply_pair %a, %b : tensor<4x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>, tensor<4x2x!quant.uniform<i8:f32, 0.5>> -> tensor<4x2x!quant.uniform<i8:f32, 0.5>> {
+  ^bb0(%v: f32, %w: f32):
+    %s = arith.addf %v, %w : f32
+    qfhe.yield %s : f32
+  }
+  return %t : tensor<4x2x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @apply_pair_shapes(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<2x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error @+1 {{'qfhe.apply_pair' op requires the same shape for all operands and results}}
+  %t = qfhe.apply_pair %a, %b : tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<2x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  ^bb0(%v: f32, %w: f32):
+    %s = arith.addf %v, %w : f32
+    qfhe.yield %s : f32
+  }
+  return %t : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}

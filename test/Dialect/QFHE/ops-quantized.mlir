@@ -86,3 +86,22 @@ func.func @functions(%a: tensor<4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<4x!qu
   }
   return %s, %d, %p, %t : tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<2x2x!quant.uniform<i8:f32, 0.0078125>>
 }
+
+// A function of two quantized tensors: the body reads both dequantized
+// values (here a residual sum clamped at 0, as a Relu after an Add).
+// CHECK-LABEL: func @apply_pair
+// CHECK: qfhe.apply_pair %{{.*}}, %{{.*}} : tensor<2x4x!quant.uniform<u8<0:15>:f32, 1.000000e-01>>, tensor<2x4x!quant.uniform<i8<-8:7>:f32, 2.000000e-01:-1>> -> tensor<2x4x!quant.uniform<u8<0:15>:f32, 3.000000e-01>> {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32):
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[X]], %[[Y]] : f32
+// CHECK: arith.maximumf %[[S]]
+// CHECK: qfhe.yield %{{.*}} : f32
+func.func @apply_pair(%a: tensor<2x4x!quant.uniform<u8<0:15>:f32, 0.1>>, %b: tensor<2x4x!quant.uniform<i8<-8:7>:f32, 0.2:-1>>) -> tensor<2x4x!quant.uniform<u8<0:15>:f32, 0.3>> {
+  %r = qfhe.apply_pair %a, %b : tensor<2x4x!quant.uniform<u8<0:15>:f32, 0.1>>, tensor<2x4x!quant.uniform<i8<-8:7>:f32, 0.2:-1>> -> tensor<2x4x!quant.uniform<u8<0:15>:f32, 0.3>> {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %y : f32
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %s, %z : f32
+    qfhe.yield %m : f32
+  }
+  return %r : tensor<2x4x!quant.uniform<u8<0:15>:f32, 0.3>>
+}

@@ -39,3 +39,11 @@ pairs = np.array([(a, b) for a in range(128) for b in range(128)],
                  dtype=np.float64) / 127
 np.save("products_exact_x.npy", pairs[:, 0].reshape(-1, 8).astype(np.float32))
 np.save("products_exact_y.npy", pairs[:, 1].reshape(-1, 8).astype(np.float32))
+# pairs_x.npy, pairs_y.npy: every pair of a 4-bit x in [0, 1.5] (scale 0.1)
+# and a 4-bit y in [-1.4, 1.6] (scale 0.2, zero point -1), row i holding
+# x_i and the sixteen y, then two rows beyond both ranges (clamped).
+x = [[0.1 * i] * 16 for i in range(16)] + [[-3.0] * 16, [3.0] * 16]
+y = [[(j - 7) * 0.2 for j in range(16)] for _ in range(16)]
+y += [[3.0] * 16, [-3.0] * 16]
+np.save("pairs_x.npy", np.array(x, dtype=np.float32))
+np.save("pairs_y.npy", np.array(y, dtype=np.float32))

@@ -28,8 +28,10 @@ form means, which the references implement:
   float64(m) + zy)) with the float32 multiplier m = f32(f32(sq * sw) / sy),
   clamped at zy by a Relu in between; any other float arithmetic between a
   dequantization and a quantization (average pooling's division) is that
-  float32 arithmetic on float32(acc) * float32(scale); max pooling is the
-  maximum of the integers; dequantize = float32(q - zp) * float32(s).
+  float32 arithmetic on float32(acc) * float32(scale); the Add of two
+  dequantized activations (and a Relu after it) is float32 arithmetic on
+  their dequantizations, then quantized; max pooling is the maximum of the
+  integers; dequantize = float32(q - zp) * float32(s).
 - QOperator (MatMulInteger, QLinearMatMul): MatMulInteger is the exact int32
   accumulation, Cast/Mul/Add/Relu float32 arithmetic on it; QLinearMatMul is
   the ONNX reference above.
@@ -328,6 +330,130 @@ def make_qat_mlp(Xtr, ytr, Xte, yte):
                         "4-bit weights [-7,7] per channel, int32 bias -> Relu "
                         "-> Q 3-bit uint [0,7] (Clip) -> Gemm(32,10) 3-bit "
                         "weights [-3,3], int32 bias -> Q int8",
+        "labels": yte}, {"model.onnx": lambda p: g.save(p, [64], 10, out)})
+
+
+# --------------------------------------------------------------------------
+# A2: QAT-style residual MLP: the sum of two quantized activations
+# --------------------------------------------------------------------------
+class QatResidualMLP(nn.Module):
+    """x -> 4-bit [0,15] -> Linear(64,32) 4-bit weights -> ReLU -> 3-bit h1;
+    h1 -> Linear(32,32) 3-bit weights -> ReLU -> 3-bit h2; Relu(h1 + h2) ->
+    4-bit r -> Linear(32,10) 3-bit weights."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(64, 32)
+        self.fc2 = nn.Linear(32, 32)
+        self.fc3 = nn.Linear(32, 10)
+        self.x_scale = 16.0 / 15.0
+        self.scales = None  # h1, h2, r: set after the float warm-up
+
+    @staticmethod
+    def weights(layer, qmax, per_channel):
+        w = layer.weight
+        if per_channel:
+            s = w.detach().abs().amax(dim=1).clamp(min=1e-8) / qmax
+            return torch.fake_quantize_per_channel_affine(
+                w, s, torch.zeros(w.shape[0], dtype=torch.int32), 0, -qmax,
+                qmax)
+        s = float(w.detach().abs().max()) / qmax
+        return torch.fake_quantize_per_tensor_affine(w, s, 0, -qmax, qmax)
+
+    def forward(self, x):
+        if self.scales is None:
+            h1 = torch.relu(self.fc1(x / 16.0))
+            h2 = torch.relu(self.fc2(h1))
+            return self.fc3(torch.relu(h1 + h2))
+        fq = torch.fake_quantize_per_tensor_affine
+        sh1, sh2, sr = self.scales
+        xq = fq(x, self.x_scale, 0, 0, 15)
+        h1 = torch.relu(nn.functional.linear(
+            xq, self.weights(self.fc1, 7, True), self.fc1.bias))
+        h1 = fq(h1, sh1, 0, 0, 7)
+        h2 = torch.relu(nn.functional.linear(
+            h1, self.weights(self.fc2, 3, True), self.fc2.bias))
+        h2 = fq(h2, sh2, 0, 0, 7)
+        r = fq(torch.relu(h1 + h2), sr, 0, 0, 15)
+        return nn.functional.linear(r, self.weights(self.fc3, 3, False),
+                                    self.fc3.bias)
+
+
+def make_residual_mlp(Xtr, ytr, Xte, yte):
+    model = QatResidualMLP()
+    train(model, Xtr, ytr, epochs=60, lr=3e-3)
+    with torch.no_grad():
+        model.fc1.weight /= 16.0
+        xt = torch.from_numpy(Xtr.astype(np.float32))
+        h1 = torch.relu(model.fc1(xt))
+        h2 = torch.relu(model.fc2(h1))
+        r = torch.relu(h1 + h2)
+    model.scales = tuple(float(np.quantile(t.numpy(), 0.999)) / top
+                         for t, top in ((h1, 7), (h2, 7), (r, 15)))
+    train(model, Xtr, ytr, epochs=40, lr=1e-3, seed=1)
+
+    sx = f32(model.x_scale)
+    sh1, sh2, sr = (f32(v) for v in model.scales)
+    layers = []
+    for layer, qmax, in_scale in ((model.fc1, 7, sx), (model.fc2, 3, sh1)):
+        w = layer.weight.detach().numpy()
+        sw = symmetric_scale(w, qmax)
+        sb = bias_scale(in_scale, sw)
+        layers.append((quantize_weights(w, sw, qmax), sw,
+                       quantize_bias(layer.bias.detach().numpy(), sb), sb))
+    w3, b3 = model.fc3.weight.detach().numpy(), model.fc3.bias.detach().numpy()
+    sw3 = symmetric_scale(w3.reshape(1, -1), 3)[0]
+    q3 = quantize_weights(w3, np.full(10, sw3, f32), 3)
+    sb3 = bias_scale(sr, sw3)
+    qb3 = quantize_bias(b3, np.full(10, sb3, f32))
+
+    def integer_forward(X, so=None):
+        """The user's integer arithmetic: (accumulators of fc3, or outputs)."""
+        (q1, sw1, qb1, _), (q2, sw2, qb2, _) = layers
+        xq = quantize(X, sx, 0, 0, 15)
+        h1 = requantize_onnx(xq @ q1.T + qb1, sx.astype(np.float64) * sw1,
+                             sh1, 0, 0, 7)
+        h2 = requantize_onnx(h1 @ q2.T + qb2, sh1.astype(np.float64) * sw2,
+                             sh2, 0, 0, 7)
+        # Add and Relu on the dequantized values, in float32, quantized.
+        total = np.maximum(dequantize(h1, sh1, 0) + dequantize(h2, sh2, 0),
+                           f32(0))
+        r = quantize(total, sr, 0, 0, 15)
+        acc3 = r @ q3.T + qb3
+        if so is None:
+            return acc3
+        o = requantize_onnx(acc3, np.float64(sr) * np.float64(sw3), so, 0,
+                            -128, 127)
+        return dequantize(o, so, 0)
+
+    so = f32(np.abs(dequantize(integer_forward(Xtr), sb3, 0)).max() / 127)
+
+    g = Graph()
+    x = g.quantize("x", "input", sx, 0, np.uint8, clip=(0, 15))
+    hidden = []
+    for i, ((q, sw, qb, sb), sh) in enumerate(zip(layers, (sh1, sh2))):
+        w = g.dequantized("fc%d_w" % (i + 1), q, sw, np.int8)
+        b = g.dequantized("fc%d_b" % (i + 1), qb, sb, np.int32)
+        h = g.node("Gemm", [x, w, b], "fc%d" % (i + 1), transB=1)
+        h = g.node("Relu", [h], "relu%d" % (i + 1))
+        x = g.quantize(h, "hidden%d" % (i + 1), sh, 0, np.uint8, clip=(0, 7))
+        hidden.append(x)
+    total = g.node("Add", hidden, "residual")
+    total = g.node("Relu", [total], "residual_relu")
+    r = g.quantize(total, "residual_q", sr, 0, np.uint8, clip=(0, 15))
+    w = g.dequantized("fc3_w", q3, sw3, np.int8)
+    b = g.dequantized("fc3_b", qb3, np.full(10, sb3, f32), np.int32)
+    of = g.node("Gemm", [r, w, b], "fc3", transB=1)
+    out = g.quantize(of, "output", so, 0, np.int8)
+
+    write("qat_residual", integer_forward(Xte, so), {
+        "form": "ONNX QDQ (QuantizeLinear, Clip, DequantizeLinear), with "
+                "the Add of two dequantized activations",
+        "architecture": "x -> Q 4-bit uint [0,15] -> Gemm(64,32) 4-bit "
+                        "weights per channel -> Relu -> Q 3-bit h1 -> "
+                        "Gemm(32,32) 3-bit weights per channel -> Relu -> Q "
+                        "3-bit h2 -> Add(h1, h2) -> Relu -> Q 4-bit [0,15] -> "
+                        "Gemm(32,10) 3-bit weights -> Q int8",
         "labels": yte}, {"model.onnx": lambda p: g.save(p, [64], 10, out)})
 
 
@@ -740,6 +866,7 @@ func.func @predict(%x: tensor<?x64xf32>) -> tensor<?x10xf32> {{
 def main():
     Xtr, ytr, Xte, yte = digits_splits()
     make_qat_mlp(Xtr, ytr, Xte, yte)
+    make_residual_mlp(Xtr, ytr, Xte, yte)
     make_cnn(Xtr, ytr, Xte, yte)
     model = make_uint8_mlps(Xtr, ytr, Xte, yte)
     make_quant_dialect(model, Xte, yte)

@@ -608,3 +608,29 @@ LogicalResult ApplyOp::verifyRegions() {
     return emitOpError() << "body must end in qfhe.yield of a " << valueType;
   return success();
 }
+
+LogicalResult ApplyPairOp::verify() {
+  for (auto [value, role] : {std::pair<Value, StringRef>{getLhs(), "lhs"},
+                             {getRhs(), "rhs"},
+                             {getResult(), "result"}})
+    if (failed(verifyTensor(*this, value, role)) ||
+        failed(verifyPerTensor(*this, paramsOf(value), role)))
+      return failure();
+  return success();
+}
+
+LogicalResult ApplyPairOp::verifyRegions() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 2)
+    return emitOpError() << "body has " << body.getNumArguments()
+                         << " arguments; expected 2 (the lhs and rhs values)";
+  Type valueType = body.getArgument(0).getType();
+  if (!isa<FloatType>(valueType) || body.getArgument(1).getType() != valueType)
+    return emitOpError() << "body arguments have types " << valueType << " and "
+                         << body.getArgument(1).getType()
+                         << "; expected one float type";
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValue().getType() != valueType)
+    return emitOpError() << "body must end in qfhe.yield of a " << valueType;
+  return success();
+}

@@ -352,8 +352,62 @@ def QFHE_ApplyOp : QFHE_Op<"apply", [
   }];
 }
 
-def QFHE_YieldOp : QFHE_Op<"yield", [Pure, Terminator, HasParent<"ApplyOp">]> {
-  let summary = "Yields the value of a qfhe.apply body";
+def QFHE_ApplyPairOp : QFHE_Op<"apply_pair", [
+    RecursiveMemoryEffects, SameOperandsAndResultShape, SingleBlock]> {
+  let summary = "A function of two quantized tensors, elementwise (a table "
+                "of pairs)";
+  let description = [{
+    For each index: dequantize the element of `lhs` and the element of
+    `rhs` with their types' parameters into the float type of the body's
+    arguments, evaluate the body on both, and quantize the yielded real with
+    the result type's parameters (round half to even, saturating to its
+    storage bounds), in that float type:
+
+    ```
+    result = quantize_result(f(dequantize_lhs(x), dequantize_rhs(y)))
+    ```
+
+    This is what a user's quantized program means by float arithmetic of
+    two quantized values followed by a quantization (the residual sum of
+    two dequantized activations, quantized again): the body is the
+    program's own float arithmetic, evaluated in its own float type. The
+    operands and the result are quantized per tensor. The integer lowering
+    numbers every pair of the operands' levels in one integer and looks
+    the pair up in one table, which must fit `tlu-bit-width` (the product
+    of the operands' level counts: two 4-bit operands need an 8-bit
+    lookup).
+
+    ```mlir
+    %s = qfhe.apply_pair %a, %b : tensor<1x32x!quant.uniform<u8<0:15>:f32, 0.1>>,
+        tensor<1x32x!quant.uniform<u8<0:15>:f32, 0.2>>
+        -> tensor<1x32x!quant.uniform<u8<0:15>:f32, 0.3>> {
+    ^bb0(%x: f32, %y: f32):
+      %sum = arith.addf %x, %y : f32
+      qfhe.yield %sum : f32
+    }
+    ```
+  }];
+  let arguments = (ins QFHE_QuantTensor:$lhs, QFHE_QuantTensor:$rhs);
+  let results = (outs QFHE_QuantTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+    $body
+  }];
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The float type the function is evaluated in.
+    ::mlir::FloatType getFunctionType() {
+      return ::llvm::cast<::mlir::FloatType>(
+          getBody().front().getArgument(0).getType());
+    }
+  }];
+}
+
+def QFHE_YieldOp : QFHE_Op<"yield", [Pure, Terminator,
+                                     ParentOneOf<["ApplyOp", "ApplyPairOp"]>]> {
+  let summary = "Yields the value of a qfhe.apply or qfhe.apply_pair body";
   let arguments = (ins AnyFloat:$value);
   let assemblyFormat = "$value attr-dict `:` type($value)";
 }
