@@ -39,10 +39,19 @@ void matchInputToOutput(RewriterBase &rewriter, linalg::SoftmaxOp softmax) {
                            [&] { softmax.getInputMutable().assign(cast); });
 }
 
-/// Whether every result of `op` is only returned by its function.
-bool onlyReturned(Operation *op) {
+/// Whether the results of `op` only reach the function's results, through
+/// reshapes and elementwise ops of one tensor (a log after the softmax:
+/// LogSoftmax): what the client computes on the decrypted outputs.
+bool onlyFeedsOutputs(Operation *op) {
   return llvm::all_of(op->getUsers(), [](Operation *user) {
-    return isa<func::ReturnOp>(user);
+    if (isa<func::ReturnOp>(user))
+      return true;
+    if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp>(
+            user))
+      return onlyFeedsOutputs(user);
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    return generic && generic.getNumDpsInputs() == 1 &&
+           generic.getNumReductionLoops() == 0 && onlyFeedsOutputs(generic);
   });
 }
 
@@ -54,7 +63,7 @@ struct DecomposeAggregatesPass
     SmallVector<linalg::AggregatedOpInterface> aggregates;
     getOperation()->walk([&](linalg::AggregatedOpInterface op) {
       if (!(keepOutputs && isa<linalg::SoftmaxOp>(op.getOperation()) &&
-            onlyReturned(op)))
+            onlyFeedsOutputs(op)))
         aggregates.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -206,13 +206,16 @@ def DecomposeAggregates : Pass<"qfhe-decompose-aggregates"> {
     `linalg::AggregatedOpInterface` by the ops of its decomposition, which
     the range analysis, the quantizer and the LLVM lowering understand.
     `qfhe-normalize` and `qfhe-lower-to-llvm` run it. With `keep-outputs`
-    (as `qfhe-normalize` runs it), a softmax whose results only the
-    function returns stays whole: the client computes it on the decrypted
-    outputs, and the quantizer recognizes it as client code.
+    (as `qfhe-normalize` runs it), a softmax whose results only reach the
+    function's results (directly, or through reshapes and elementwise ops
+    of one tensor, as the log of LogSoftmax) stays whole: the client
+    computes it on the decrypted outputs, and the quantizer recognizes it
+    as client code.
   }];
   let options = [
     Option<"keepOutputs", "keep-outputs", "bool", "false",
-           "Keep the softmax ops whose results only the function returns">
+           "Keep the softmax ops whose results only reach the function's "
+           "results">
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::arith::ArithDialect",

@@ -215,3 +215,43 @@ mlir::qfhe::onnx_import::getIntValues(DenseElementsAttr data) {
                                 : value.getSExtValue());
   return values;
 }
+
+Value mlir::qfhe::onnx_import::divideBy(OpBuilder &builder, Location loc,
+                                        Value input, double divisor) {
+  return buildUnary(
+      builder, loc, input, [&](OpBuilder &b, Location l, ValueRange args) {
+        return arith::DivFOp::create(b, l, args[0], createF32(b, l, divisor));
+      });
+}
+
+Value mlir::qfhe::onnx_import::buildSumOver(OpBuilder &builder, Location loc,
+                                            Value input,
+                                            ArrayRef<bool> reduced) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *context = builder.getContext();
+  SmallVector<int64_t> keptShape;
+  SmallVector<AffineExpr> kept;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    iterators.push_back(reduced[dim] ? utils::IteratorType::reduction
+                                     : utils::IteratorType::parallel);
+    if (reduced[dim])
+      continue;
+    keptShape.push_back(type.getDimSize(dim));
+    kept.push_back(getAffineDimExpr(dim, context));
+  }
+  auto sumType = RankedTensorType::get(keptShape, builder.getF32Type());
+  Value init = createFilled(builder, loc, sumType, 0.0, input);
+  SmallVector<AffineMap> maps{builder.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, kept, context)};
+  return linalg::GenericOp::create(
+             builder, loc, TypeRange{sumType}, ValueRange{input},
+             ValueRange{init}, maps, iterators,
+             [](OpBuilder &b, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   b, l,
+                   arith::AddFOp::create(b, l, args[0], args[1]).getResult());
+             })
+      .getResult(0);
+}

@@ -59,6 +59,16 @@ Value buildBroadcastGeneric(OpBuilder &builder, Location loc,
 /// An elementwise op on `input`, same shape, f32 result.
 Value buildUnary(OpBuilder &builder, Location loc, Value input, BodyFn body);
 
+/// `input` divided by the constant `divisor`, elementwise.
+Value divideBy(OpBuilder &builder, Location loc, Value input, double divisor);
+
+/// The sums of `input` over the dimensions `reduced` marks (a
+/// `linalg.generic` with reduction iterators into a zero-filled f32 tensor
+/// of the other dimensions, in order); the batch (dimension 0) must not be
+/// reduced when it is dynamic.
+Value buildSumOver(OpBuilder &builder, Location loc, Value input,
+                   ArrayRef<bool> reduced);
+
 /// Reshapes `input` to `shape` (same element count, batch kept at dimension
 /// 0): `tensor.collapse_shape`/`tensor.expand_shape` when the reshape is a
 /// pure collapse or expand, else `tensor.reshape` with a constant shape, or,

@@ -44,17 +44,6 @@ template <typename ArithOp> LogicalResult emitBinary(NodeContext &ctx) {
   return success();
 }
 
-/// Defines the result as `body` applied to each element of input 0.
-LogicalResult
-emitUnary(NodeContext &ctx,
-          function_ref<Value(OpBuilder &, Location, Value)> body) {
-  ctx.setResult(0, buildUnary(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(0),
-                              [&](OpBuilder &b, Location l, ValueRange args) {
-                                return body(b, l, args[0]);
-                              }));
-  return success();
-}
-
 LogicalResult emitRelu(NodeContext &ctx) {
   return emitUnary(ctx, [](OpBuilder &b, Location l, Value x) -> Value {
     return arith::MaximumFOp::create(b, l, x, createF32(b, l, 0.0));
@@ -170,6 +159,15 @@ LogicalResult emitClip(NodeContext &ctx) {
 }
 
 } // namespace
+
+LogicalResult mlir::qfhe::onnx_import::emitUnary(NodeContext &ctx,
+                                                 ScalarFn body) {
+  ctx.setResult(0, buildUnary(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(0),
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                return body(b, l, args[0]);
+                              }));
+  return success();
+}
 
 void mlir::qfhe::onnx_import::addElementwiseOps(OpTable &table) {
   table["Add"] = {emitBinary<arith::AddFOp>, 2, 2, 1, {}, {0, 1}};

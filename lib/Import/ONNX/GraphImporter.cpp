@@ -32,6 +32,8 @@ const OpTable &mlir::qfhe::onnx_import::getOpTable() {
     addConvOps(table);
     addPoolOps(table);
     addElementwiseOps(table);
+    addActivationOps(table);
+    addReduceOps(table);
     addNormalizationOps(table);
     addShapeOps(table);
     addQuantOps(table);
@@ -296,6 +298,30 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
   return success();
 }
 
+/// The batch size is known at run time only: shape computations carry it
+/// (Gather, Unsqueeze, Squeeze, Concat, Identity) into a Reshape's target,
+/// and nothing may read it as data.
+static LogicalResult checkBatchSizeReads(NodeContext &ctx) {
+  StringRef op = ctx.getOpType();
+  for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
+    DenseElementsAttr data = ctx.getConstantInput(i);
+    if (!data || !holdsBatchSize(data))
+      continue;
+    bool carries =
+        (op == "Reshape" && i == 1) ||
+        (i == 0 && llvm::is_contained(
+                       {"Gather", "Unsqueeze", "Squeeze", "Identity"}, op)) ||
+        op == "Concat";
+    if (!carries)
+      return ctx.fail(op + " reads the batch size ('" + ctx.getInputName(i) +
+                      "', computed by Shape) as data; it is known at run "
+                      "time only, and the importer carries it only into a "
+                      "Reshape's target (through Gather, Unsqueeze, Squeeze "
+                      "and Concat)");
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         size_t index) {
   std::string name = getDisplayName(node, index);
@@ -334,6 +360,8 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return ctx.fail(node.op_type() + " input '" + ctx.getInputName(i) +
                       "' must be a float32 tensor");
   }
+  if (failed(checkBatchSizeReads(ctx)))
+    return failure();
   if (failed(spec.emit(ctx)))
     return failure();
 
@@ -370,6 +398,9 @@ LogicalResult GraphImporter::importOutputs(func::FuncOp func) {
     ValueState *state = resolve(output.name(), fileLoc, "the graph outputs");
     if (!state)
       return failure();
+    if (!state->value && holdsBatchSize(state->constant))
+      return fail() << "is the batch size (computed by Shape), known at run "
+                       "time only";
     if (!state->value)
       state->value =
           arith::ConstantOp::create(builder, fileLoc, state->constant);

@@ -180,10 +180,15 @@ void addConvOps(OpTable &table);
 void addPoolOps(OpTable &table);
 /// Add, Sub, Mul, Div and the activations.
 void addElementwiseOps(OpTable &table);
+/// HardSigmoid, HardSwish, Elu, Selu, Celu, Softplus, Softsign,
+/// ThresholdedRelu, Abs, Neg, Exp, Log, Sqrt, Reciprocal, PRelu, Dropout.
+void addActivationOps(OpTable &table);
+/// ReduceSum, ReduceMean.
+void addReduceOps(OpTable &table);
 /// BatchNormalization, Softmax.
 void addNormalizationOps(OpTable &table);
 /// Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Pad, Identity,
-/// Constant.
+/// Constant, Shape, Gather.
 void addShapeOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, Cast of quantized integers.
 void addQuantOps(OpTable &table);
@@ -192,6 +197,12 @@ void addQLinearOps(OpTable &table);
 
 /// Every supported operator.
 const OpTable &getOpTable();
+
+/// The scalar computation of an elementwise operator on one f32 element.
+using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
+/// Defines output 0 as `body` applied to each element of input 0 (one
+/// `linalg.generic`, same shape, f32).
+LogicalResult emitUnary(NodeContext &ctx, ScalarFn body);
 
 } // namespace onnx_import
 } // namespace qfhe

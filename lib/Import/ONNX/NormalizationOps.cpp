@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
 
@@ -98,10 +99,12 @@ LogicalResult emitBatchNormalization(NodeContext &ctx) {
 /// input is seen as a matrix [prod(d0..axis-1), prod(axis..)] (axis default
 /// 1): the dimensions from `axis` on are collapsed, normalized together and
 /// expanded back.
-LogicalResult emitSoftmax(NodeContext &ctx) {
+/// Softmax, or with `logarithm` LogSoftmax (the log of the softmax).
+LogicalResult emitSoftmaxOrLog(NodeContext &ctx, bool logarithm) {
+  StringRef name = ctx.getOpType();
   if (!ctx.isFinalOutput(0))
-    return ctx.fail("Softmax is only supported as the last operation, "
-                    "feeding a graph output");
+    return ctx.fail(name + " is only supported as the last operation, "
+                           "feeding a graph output");
   RankedTensorType type = ctx.getInputType(0);
   int64_t rank = type.getRank();
   bool flattening = ctx.getOpset() < 13;
@@ -113,11 +116,12 @@ LogicalResult emitSoftmax(NodeContext &ctx) {
   // A dynamic first dimension is the batch: normalizing along it would mix
   // the samples, which the compiled program computes one at a time.
   if (*axis == 0 && type.isDynamicDim(0))
-    return ctx.fail(flattening
-                        ? "Softmax over all dimensions of a tensor with a "
-                          "dynamic batch is not supported"
-                        : "Softmax along the dynamic batch dimension (axis "
-                          "0) mixes the samples; it is not supported");
+    return ctx.fail(name + (flattening
+                                ? " over all dimensions of a tensor with a "
+                                  "dynamic batch is not supported"
+                                : " along the dynamic batch dimension (axis "
+                                  "0) mixes the samples; it is not "
+                                  "supported"));
   OpBuilder &builder = ctx.getBuilder();
   Location loc = ctx.getLoc();
   Value input = ctx.getInput(0);
@@ -133,8 +137,20 @@ LogicalResult emitSoftmax(NodeContext &ctx) {
       linalg::SoftmaxOp::create(builder, loc, TypeRange{softmaxType}, input,
                                 init, static_cast<uint64_t>(*axis))
           .getResult()[0];
+  if (logarithm)
+    result = buildUnary(builder, loc, result,
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          return math::LogOp::create(b, l, args[0]);
+                        });
   ctx.setResult(0, buildReshape(builder, loc, result, type.getShape()));
   return success();
+}
+
+LogicalResult emitSoftmax(NodeContext &ctx) {
+  return emitSoftmaxOrLog(ctx, false);
+}
+LogicalResult emitLogSoftmax(NodeContext &ctx) {
+  return emitSoftmaxOrLog(ctx, true);
 }
 
 } // namespace
@@ -149,4 +165,6 @@ void mlir::qfhe::onnx_import::addNormalizationOps(OpTable &table) {
                                   {"training_mode", AttrKind::Int}},
                                  {0, 1, 2, 3, 4}};
   table["Softmax"] = {emitSoftmax, 1, 1, 1, {{"axis", AttrKind::Int}}, {0}};
+  table["LogSoftmax"] = {
+      emitLogSoftmax, 1, 1, 1, {{"axis", AttrKind::Int}}, {0}};
 }

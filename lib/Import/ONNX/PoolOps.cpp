@@ -81,12 +81,6 @@ Value buildPooling(NodeContext &ctx, const Pooling &pooling, double initValue) {
 }
 
 /// Divides every element of `input` by `divisor`.
-Value divideBy(OpBuilder &builder, Location loc, Value input, double divisor) {
-  return buildUnary(
-      builder, loc, input, [&](OpBuilder &b, Location l, ValueRange args) {
-        return arith::DivFOp::create(b, l, args[0], createF32(b, l, divisor));
-      });
-}
 
 /// The number of elements of an input of size `size` under each window of
 /// the padded input (padding excluded), per output position along one
@@ -157,29 +151,9 @@ LogicalResult emitGlobalAveragePool(NodeContext &ctx) {
   if (rank < 3)
     return ctx.fail("GlobalAveragePool input '" + ctx.getInputName(0) +
                     "' has rank " + Twine(rank) + "; expected at least 3");
-  Value input = ctx.getInput(0);
-  auto sumType = RankedTensorType::get(type.getShape().take_front(2),
-                                       builder.getF32Type());
-  Value init = createFilled(builder, loc, sumType, 0.0, input);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::reduction);
-  iterators[0] = iterators[1] = utils::IteratorType::parallel;
-  MLIRContext *context = builder.getContext();
-  SmallVector<AffineMap> maps{builder.getMultiDimIdentityMap(rank),
-                              AffineMap::get(rank, 0,
-                                             {getAffineDimExpr(0, context),
-                                              getAffineDimExpr(1, context)},
-                                             context)};
-  Value sum =
-      linalg::GenericOp::create(
-          builder, loc, TypeRange{sumType}, ValueRange{input}, ValueRange{init},
-          maps, iterators,
-          [](OpBuilder &b, Location l, ValueRange args) {
-            linalg::YieldOp::create(
-                b, l,
-                arith::AddFOp::create(b, l, args[0], args[1]).getResult());
-          })
-          .getResult(0);
+  SmallVector<bool> reduced(rank, true);
+  reduced[0] = reduced[1] = false;
+  Value sum = buildSumOver(builder, loc, ctx.getInput(0), reduced);
   Value mean =
       divideBy(builder, loc, sum,
                ShapedType::getNumElements(type.getShape().drop_front(2)));

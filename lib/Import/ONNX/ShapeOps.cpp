@@ -7,8 +7,12 @@
 // Operators that move elements without computing: reshapes become
 // `tensor.collapse_shape`/`tensor.expand_shape` (or `tensor.reshape`),
 // Transpose `linalg.transpose`, Concat `tensor.concat`, Pad `tensor.pad`.
-// On constant inputs, reshapes and transposes are done on the data at import
-// time. Identity forwards its input and Constant defines constant data.
+// On constant inputs, reshapes and transposes (and concatenations of
+// integers) are done on the data at import time. Identity forwards its
+// input and Constant defines constant data. Shape computations (PyTorch's
+// `x.view(x.size(0), -1)`: Shape, Gather, Unsqueeze, Concat into a
+// Reshape's target) are done on the data too, the dynamic batch size
+// standing as `ShapedType::kDynamic`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -201,6 +205,96 @@ LogicalResult emitTranspose(NodeContext &ctx) {
   return success();
 }
 
+/// Shape: the input's dimensions as import-time data, the dynamic batch
+/// as the batch size (holdsBatchSize). Opset 15's start and end select a
+/// range of them.
+LogicalResult emitShape(NodeContext &ctx) {
+  ArrayRef<int64_t> shape = ctx.getInputType(0).getShape();
+  int64_t rank = shape.size();
+  auto clampAxis = [rank](int64_t axis) {
+    return std::clamp<int64_t>(axis < 0 ? axis + rank : axis, 0, rank);
+  };
+  int64_t start = clampAxis(ctx.getInt("start", 0));
+  int64_t end = clampAxis(ctx.getInt("end", rank));
+  SmallVector<int64_t> dims(shape.begin() + start,
+                            shape.begin() + std::max(start, end));
+  Type si64 = IntegerType::get(ctx.getContext(), 64, IntegerType::Signed);
+  ctx.setConstantResult(
+      0, DenseElementsAttr::get(
+             RankedTensorType::get({static_cast<int64_t>(dims.size())}, si64),
+             ArrayRef<int64_t>(dims)));
+  return success();
+}
+
+/// Gather of import-time data (shape computations: the batch size out of a
+/// Shape) with constant indices, done on the data.
+LogicalResult emitGather(NodeContext &ctx) {
+  DenseElementsAttr data = ctx.getConstantInput(0);
+  if (!data)
+    return ctx.fail("Gather is supported on data known at import time "
+                    "(shape computations) only");
+  if (failed(ctx.requireConstant(1, "indices")))
+    return failure();
+  DenseElementsAttr indices = ctx.getConstantInput(1);
+  if (!isa<IntegerType>(indices.getElementType()))
+    return ctx.fail("Gather indices must be integers");
+  auto dataType = cast<RankedTensorType>(data.getType());
+  ArrayRef<int64_t> shape = dataType.getShape();
+  int64_t rank = shape.size();
+  std::optional<int64_t> axis = normalizeAxis(ctx.getInt("axis", 0), rank);
+  if (!axis)
+    return ctx.fail("Gather axis " + Twine(ctx.getInt("axis", 0)) +
+                    " is out of range for rank " + Twine(rank));
+  int64_t size = shape[*axis];
+  SmallVector<int64_t> picks = getIntValues(indices);
+  for (int64_t &pick : picks) {
+    if (pick < -size || pick >= size)
+      return ctx.fail("Gather index " + Twine(pick) +
+                      " is out of range for a dimension of size " +
+                      Twine(size));
+    pick = pick < 0 ? pick + size : pick;
+  }
+  int64_t outer = getStaticProduct(shape.take_front(*axis));
+  int64_t inner = getStaticProduct(shape.drop_front(*axis + 1));
+  SmallVector<Attribute> values(data.getValues<Attribute>());
+  SmallVector<Attribute> gathered;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t pick : picks)
+      for (int64_t i = 0; i < inner; ++i)
+        gathered.push_back(values[(o * size + pick) * inner + i]);
+  SmallVector<int64_t> resultShape(shape.take_front(*axis));
+  llvm::append_range(resultShape,
+                     cast<RankedTensorType>(indices.getType()).getShape());
+  llvm::append_range(resultShape, shape.drop_front(*axis + 1));
+  ctx.setConstantResult(
+      0, DenseElementsAttr::get(dataType.clone(resultShape), gathered));
+  return success();
+}
+
+/// Concat of integer data known at import time (shape computations), done
+/// on the data.
+LogicalResult concatConstants(NodeContext &ctx, int64_t axis) {
+  RankedTensorType first = ctx.getInputType(0);
+  SmallVector<int64_t> shape(first.getShape());
+  shape[axis] = 0;
+  SmallVector<SmallVector<Attribute>> parts;
+  for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
+    DenseElementsAttr data = ctx.getConstantInput(i);
+    shape[axis] += data.getType().getDimSize(axis);
+    parts.emplace_back(data.getValues<Attribute>());
+  }
+  int64_t outer = getStaticProduct(first.getShape().take_front(axis));
+  SmallVector<Attribute> values;
+  for (int64_t o = 0; o < outer; ++o)
+    for (auto [i, part] : llvm::enumerate(parts)) {
+      int64_t block =
+          getStaticProduct(ctx.getInputType(i).getShape().drop_front(axis));
+      llvm::append_range(values, ArrayRef(part).slice(o * block, block));
+    }
+  ctx.setConstantResult(0, DenseElementsAttr::get(first.clone(shape), values));
+  return success();
+}
+
 LogicalResult emitConcat(NodeContext &ctx) {
   RankedTensorType first = ctx.getInputType(0);
   int64_t rank = first.getRank();
@@ -223,8 +317,15 @@ LogicalResult emitConcat(NodeContext &ctx) {
                       " and " + formatShape(type.getShape()) +
                       " do not concatenate along axis " + Twine(*axis) +
                       " (a dynamic batch cannot be concatenated)");
-    inputs.push_back(ctx.getInput(i));
   }
+  // Shape computations (integer data known at import time) are folded;
+  // float constants (weights) stay a tensor.concat.
+  if (isa<IntegerType>(first.getElementType()) &&
+      llvm::all_of(llvm::seq(ctx.getNumInputs()),
+                   [&](unsigned i) { return ctx.getConstantInput(i); }))
+    return concatConstants(ctx, *axis);
+  for (unsigned i = 0; i < ctx.getNumInputs(); ++i)
+    inputs.push_back(ctx.getInput(i));
   if (inputs.size() == 1) {
     ctx.forwardInput(0);
     return success();
@@ -323,6 +424,10 @@ void mlir::qfhe::onnx_import::addShapeOps(OpTable &table) {
   table["Unsqueeze"] = {emitUnsqueeze, 1, 2, 1, {{"axes", AttrKind::Ints}}, {}};
   table["Transpose"] = {emitTranspose, 1, 1, 1, {{"perm", AttrKind::Ints}}, {}};
   table["Concat"] = {emitConcat, 1, many, 1, {{"axis", AttrKind::Int}}, {}};
+  table["Shape"] = {
+      emitShape, 1, 1, 1, {{"start", AttrKind::Int}, {"end", AttrKind::Int}},
+      {}};
+  table["Gather"] = {emitGather, 2, 2, 1, {{"axis", AttrKind::Int}}, {}};
   table["Pad"] = {emitPad, 2, 3, 1, {{"mode", AttrKind::String}}, {0, 2}};
   table["Identity"] = {emitIdentity, 1, 1, 1, {}, {}};
   table["Constant"] = {emitConstant,

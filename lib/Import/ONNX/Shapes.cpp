@@ -44,6 +44,15 @@ std::optional<int64_t> mlir::qfhe::onnx_import::normalizeAxis(int64_t axis,
   return axis < 0 ? axis + rank : axis;
 }
 
+bool mlir::qfhe::onnx_import::holdsBatchSize(DenseElementsAttr data) {
+  auto integer = dyn_cast<IntegerType>(data.getElementType());
+  if (!integer || integer.getWidth() != 64)
+    return false;
+  return llvm::any_of(data.getValues<APInt>(), [](const APInt &value) {
+    return ShapedType::isDynamic(value.getSExtValue());
+  });
+}
+
 int64_t mlir::qfhe::onnx_import::getStaticProduct(ArrayRef<int64_t> shape) {
   int64_t product = 1;
   for (int64_t dim : shape)
@@ -95,8 +104,18 @@ mlir::qfhe::onnx_import::resolveReshape(ArrayRef<int64_t> input,
                                         bool allowZero, std::string &reason) {
   SmallVector<int64_t> result;
   std::optional<size_t> inferred;
+  bool dynamicBatch = !input.empty() && ShapedType::isDynamic(input[0]);
   for (auto [i, dim] : llvm::enumerate(target)) {
-    if (dim == 0 && !allowZero) {
+    if (ShapedType::isDynamic(dim)) {
+      // The batch size (Shape of a value with the dynamic batch).
+      if (i != 0 || !dynamicBatch) {
+        reason = "the batch size can only be dimension 0 of a value with "
+                 "the dynamic batch (it is at position " +
+                 std::to_string(i) + ")";
+        return failure();
+      }
+      result.push_back(ShapedType::kDynamic);
+    } else if (dim == 0 && !allowZero) {
       if (i >= input.size()) {
         reason = "0 at position " + std::to_string(i) +
                  " copies no dimension of the rank-" +
@@ -121,7 +140,6 @@ mlir::qfhe::onnx_import::resolveReshape(ArrayRef<int64_t> input,
 
   // A dynamic batch must stay dimension 0: copied by 0, or inferred by a -1
   // there while the other dimensions keep their product.
-  bool dynamicBatch = !input.empty() && ShapedType::isDynamic(input[0]);
   if (dynamicBatch) {
     if (inferred == 0u) {
       result[0] = ShapedType::kDynamic;

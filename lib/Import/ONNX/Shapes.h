@@ -39,11 +39,19 @@ FailureOr<SmallVector<int64_t>>
 broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes, std::string &reason);
 
 /// Resolves the target of an ONNX Reshape (0 copies the input dimension
-/// unless `allowZero`, one -1 is inferred) against `input`.
+/// unless `allowZero`, one -1 is inferred, the batch size computed from
+/// Shape is the dynamic batch) against `input`.
 FailureOr<SmallVector<int64_t>> resolveReshape(ArrayRef<int64_t> input,
                                                ArrayRef<int64_t> target,
                                                bool allowZero,
                                                std::string &reason);
+
+/// Whether integer data computed at import time from shapes (Shape's output
+/// and the Gather, Unsqueeze, Squeeze, Concat and Cast of it) holds the
+/// dynamic batch size, unknown until run time: such data holds
+/// `ShapedType::kDynamic` there. Only a Reshape's target may read it (as
+/// dimension 0, the batch).
+bool holdsBatchSize(DenseElementsAttr data);
 
 /// The product of the static dimensions of `shape`, INT64_MAX when it
 /// overflows.

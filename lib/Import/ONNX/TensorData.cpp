@@ -94,12 +94,16 @@ FailureOr<DenseElementsAttr> mlir::qfhe::onnx_import::convertTensor(
   if (tensor.has_segment())
     return emitError() << "tensor '" << tensor.name()
                        << "' is segmented, which the importer does not read";
-  Type elementType = getElementType(context, tensor.data_type());
+  // Booleans (Dropout's training_mode) are read as 0 and 1 in `ui8`.
+  bool isBool = tensor.data_type() == onnx::TensorProto::BOOL;
+  Type elementType = isBool
+                         ? IntegerType::get(context, 8, IntegerType::Unsigned)
+                         : getElementType(context, tensor.data_type());
   if (!elementType)
     return emitError() << "tensor '" << tensor.name() << "' has data type "
                        << getDataTypeName(tensor.data_type())
-                       << "; the importer reads FLOAT, INT8, UINT8, INT32 and "
-                          "INT64 tensors";
+                       << "; the importer reads FLOAT, INT8, UINT8, INT32, "
+                          "INT64 and BOOL tensors";
 
   SmallVector<int64_t> shape;
   int64_t count = 1;
@@ -120,6 +124,7 @@ FailureOr<DenseElementsAttr> mlir::qfhe::onnx_import::convertTensor(
     return readElements<int8_t>(tensor, type, count, tensor.int32_data(),
                                 emitError);
   case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
     return readElements<uint8_t>(tensor, type, count, tensor.int32_data(),
                                  emitError);
   case onnx::TensorProto::INT32:

@@ -769,6 +769,75 @@ RuleResult importBiasAdd(UserQuantization &state, linalg::GenericOp op) {
   return success();
 }
 
+/// The float constant a DequantizeLinear of the quantized constant
+/// `quantized` (storage integers `values`) computes, `(q - zp) * scale` per
+/// element (per axis), in float32 or float64 as `type` says; null for
+/// other float types.
+Value dequantizeConstant(OpBuilder &b, Location loc, Value quantized,
+                         ArrayRef<int64_t> values, RankedTensorType type) {
+  Type element = type.getElementType();
+  if (!element.isF32() && !element.isF64())
+    return Value();
+  QuantParams params = *QuantParams::get(quantized.getType());
+  auto shape = cast<RankedTensorType>(quantized.getType()).getShape();
+  int64_t inner = 1, size = 1;
+  if (std::optional<int64_t> axis = params.getAxis()) {
+    size = shape[*axis];
+    for (int64_t dim = *axis + 1; dim < static_cast<int64_t>(shape.size());
+         ++dim)
+      inner *= shape[dim];
+  }
+  SmallVector<Attribute> reals;
+  for (auto [index, q] : llvm::enumerate(values)) {
+    unsigned channel =
+        params.isPerAxis() ? (static_cast<int64_t>(index) / inner) % size : 0;
+    int64_t centered = q - params.getZeroPoint(channel);
+    double scale = params.getScale(channel);
+    double real = element.isF32()
+                      ? static_cast<double>(static_cast<float>(centered) *
+                                            static_cast<float>(scale))
+                      : static_cast<double>(centered) * scale;
+    reals.push_back(b.getFloatAttr(element, real));
+  }
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, reals));
+}
+
+/// Elementwise float arithmetic of a known value and dequantized quantized
+/// constants (ONNX Runtime quantizes the constant operand of an Add or a
+/// Mul): the constants become the float values their DequantizeLinear
+/// computes, so that the arithmetic is univariate (a table, per channel
+/// where they vary along one). Never applies to a bias add (matched first).
+void materializeDequantizedConstants(UserQuantization &state,
+                                     linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0)
+    return;
+  SmallVector<std::pair<OpOperand *, SmallVector<int64_t>>> constants;
+  bool readsData = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    const KnownValue *known = state.lookup(input->get());
+    if (!known)
+      continue;
+    std::optional<SmallVector<int64_t>> values;
+    if (known->kind == Kind::Dequantized)
+      values = getQuantizedConstant(known->quantized);
+    if (values)
+      constants.push_back({input, std::move(*values)});
+    else
+      readsData = true;
+  }
+  if (!readsData)
+    return;
+  OpBuilder &b = state.getBuilder();
+  for (auto &[input, values] : constants) {
+    Value real = dequantizeConstant(
+        b, op.getLoc(), state.lookup(input->get())->quantized, values,
+        cast<RankedTensorType>(input->get().getType()));
+    if (real)
+      input->set(real);
+  }
+}
+
 /// Float arithmetic of two dequantized encrypted tensors (a residual sum):
 /// pending until a quantization (a table of pairs) or the client reads it.
 RuleResult importPair(UserQuantization &state, linalg::GenericOp op) {
@@ -850,6 +919,7 @@ RuleResult mlir::qfhe::importQDQOp(UserQuantization &state, Operation *op) {
         return importReduction(state, generic, *reduction);
     if (RuleResult result = importBiasAdd(state, generic))
       return result;
+    materializeDequantizedConstants(state, generic);
     if (RuleResult result = importPair(state, generic))
       return result;
     return importUnivariate(state, generic);

@@ -464,6 +464,76 @@ def make_elementwise():
     write_main("gelu_decomposed", [(x, True)], [(gelu(x), True)])
 
 
+def make_more_activations():
+    """The activations of ActivationOps.cpp, PRelu per channel, Dropout."""
+    r = rng(62)
+    specs = [("HardSigmoid", {"alpha": 0.25, "beta": 0.4}),
+             ("HardSwish", {}), ("Elu", {"alpha": 0.7}), ("Selu", {}),
+             ("Celu", {"alpha": 1.5}), ("Softplus", {}), ("Softsign", {}),
+             ("ThresholdedRelu", {"alpha": 0.3}), ("Abs", {}), ("Neg", {}),
+             ("Exp", {}), ("Reciprocal", {})]
+    names = [op.lower() for op, _ in specs]
+    nodes = [helper.make_node(op, ["x"], [name], name=name, **attrs)
+             for (op, attrs), name in zip(specs, names)]
+    nodes += [helper.make_node("Abs", ["x"], ["ax"], name="abs_for_log"),
+              helper.make_node("Log", ["ax"], ["log"], name="log"),
+              helper.make_node("Sqrt", ["ax"], ["sqrt"], name="sqrt")]
+    names += ["log", "sqrt"]
+    save("activations_more", nodes, [("x", [None, 8])],
+         [(n, [None, 8]) for n in names], opset=14)
+    x = rand(r, 2, 8, scale=2.0)
+    xd = f64(x)
+    alpha_selu = 1.67326319217681884765625
+    gamma_selu = 1.05070102214813232421875
+    refs = [np.clip(0.25 * xd + 0.4, 0, 1),
+            xd * np.clip(xd / 6 + 0.5, 0, 1),
+            np.where(xd > 0, xd, 0.7 * np.expm1(xd)),
+            gamma_selu * np.where(xd > 0, xd, alpha_selu * np.expm1(xd)),
+            np.maximum(xd, 0) + np.minimum(0, 1.5 * np.expm1(xd / 1.5)),
+            np.log1p(np.exp(xd)), xd / (1 + np.abs(xd)),
+            np.where(xd > 0.3, xd, 0), np.abs(xd), -xd, np.exp(xd), 1 / xd,
+            np.log(np.abs(xd)), np.sqrt(np.abs(xd))]
+    write_main("activations_more", [(x, True)], [(ref, True) for ref in refs])
+
+    # PRelu with a slope per channel ([C, 1, 1]), and inference Dropout
+    # (opset 13: ratio and training_mode inputs).
+    slope = rand(r, 3, 1, 1)
+    save("prelu_dropout",
+         [helper.make_node("PRelu", ["x", "slope"], ["p"], name="prelu"),
+          helper.make_node("Dropout", ["p", "ratio", "training"], ["y"],
+                           name="dropout")],
+         [("x", [None, 3, 2, 2])], [("y", [None, 3, 2, 2])],
+         [init("slope", slope), init("ratio", np.float32(0.5)),
+          init("training", np.array(False))])
+    x = rand(r, 2, 3, 2, 2)
+    write_main("prelu_dropout", [(x, True)],
+               [(np.where(f64(x) > 0, x, f64(slope) * f64(x)), True)])
+
+
+def make_reductions():
+    """ReduceMean and ReduceSum (x.mean(dim), x.sum(dim) in PyTorch)."""
+    r = rng(63)
+    save("reduce",
+         [helper.make_node("ReduceMean", ["x"], ["mean"], name="mean",
+                           axes=[2, 3], keepdims=0),
+          helper.make_node("ReduceMean", ["x"], ["mean_last"],
+                           name="mean_last", axes=[-1]),
+          helper.make_node("ReduceSum", ["x", "axes"], ["sum"], name="sum"),
+          helper.make_node("ReduceSum", ["x", "axes"], ["sum_flat"],
+                           name="sum_flat", keepdims=0)],
+         [("x", [None, 3, 2, 4])],
+         [("mean", [None, 3]), ("mean_last", [None, 3, 2, 1]),
+          ("sum", [None, 1, 2, 1]), ("sum_flat", [None, 2])],
+         [init("axes", np.array([1, 3], np.int64))])
+    x = rand(r, 2, 3, 2, 4)
+    xd = f64(x)
+    write_main("reduce", [(x, True)],
+               [(xd.mean(axis=(2, 3)), True),
+                (xd.mean(axis=-1, keepdims=True), True),
+                (xd.sum(axis=(1, 3), keepdims=True), True),
+                (xd.sum(axis=(1, 3)), True)])
+
+
 def make_normalization():
     r = rng(5)
     gamma, beta = rand(r, 3), rand(r, 3)
@@ -495,6 +565,14 @@ def make_normalization():
     x = rand(r, 2, 2, 3)
     write_main("softmax_opset11", [(x, True)],
                [(softmax(x.reshape(2, 6), -1).reshape(2, 2, 3), True)])
+    # F.log_softmax: the log of the softmax.
+    save("logsoftmax",
+         [helper.make_node("LogSoftmax", ["x"], ["y"], name="log_softmax",
+                           axis=1)],
+         [("x", [None, 5])], [("y", [None, 5])])
+    x = rand(rng(64), 2, 5, scale=3.0)
+    write_main("logsoftmax", [(x, True)],
+               [(np.log(softmax(f64(x), -1)), True)])
 
 
 # --------------------------------------------------------------------------
@@ -518,6 +596,35 @@ def make_shape():
     write_main("reshape", [(x, True), (t, False)],
                [(x.reshape(2, 24), True), (t.reshape(3, 2), False),
                 (x.reshape(2, 24), True)])
+
+    # PyTorch's x.view(x.size(0), -1): Shape, Gather of the batch size,
+    # Unsqueeze, Concat with -1, Reshape (done on the data at import time).
+    save("reshape_batch_size",
+         [helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Gather", ["shape", "zero"], ["batch"],
+                           name="gather", axis=0),
+          helper.make_node("Unsqueeze", ["batch", "axes"], ["batch1"],
+                           name="unsqueeze"),
+          helper.make_node("Concat", ["batch1", "minus_one"], ["target"],
+                           name="concat", axis=0),
+          helper.make_node("Reshape", ["x", "target"], ["y"], name="view")],
+         [("x", [None, 2, 3, 4])], [("y", [None, 24])],
+         [init("zero", np.array(0, np.int64)),
+          init("axes", np.array([0], np.int64)),
+          init("minus_one", np.array([-1], np.int64))])
+    x = rand(rng(61), 2, 2, 3, 4)
+    write_main("reshape_batch_size", [(x, True)],
+               [(x.reshape(2, 24), True)])
+
+    # Opset 15: Shape's start and end pick dimensions; [B] + [-1] + [4].
+    save("shape_start_end",
+         [helper.make_node("Shape", ["x"], ["batch"], name="batch", end=1),
+          helper.make_node("Shape", ["x"], ["last"], name="last", start=-1),
+          helper.make_node("Concat", ["batch", "minus_one", "last"],
+                           ["target"], name="concat", axis=0),
+          helper.make_node("Reshape", ["x", "target"], ["y"], name="view")],
+         [("x", [None, 2, 3, 4])], [("y", [None, 6, 4])],
+         [init("minus_one", np.array([-1], np.int64))], opset=15)
 
     # Opset 11: Squeeze/Unsqueeze take 'axes' as an attribute.
     save("squeeze_opset11",
@@ -692,6 +799,38 @@ def make_errors():
     save("softmax_not_last",
          [helper.make_node("Softmax", ["x"], ["s"], name="softmax"),
           helper.make_node("Relu", ["s"], ["y"], name="relu")], *io)
+    # The batch size where the batch cannot be, and read as data.
+    save("batch_size_moved",
+         [helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Gather", ["shape", "zero"], ["batch"],
+                           name="gather", axis=0),
+          helper.make_node("Unsqueeze", ["batch", "axes"], ["batch1"],
+                           name="unsqueeze"),
+          helper.make_node("Concat", ["minus_one", "batch1"], ["target"],
+                           name="concat", axis=0),
+          helper.make_node("Reshape", ["x", "target"], ["y"], name="view")],
+         [("x", [None, 4])], [("y", [4, None])],
+         [init("zero", np.array(0, np.int64)),
+          init("axes", np.array([0], np.int64)),
+          init("minus_one", np.array([-1], np.int64))], check=False)
+    save("batch_size_as_data",
+         [helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Concat", ["shape", "shape"], ["pads"],
+                           name="concat", axis=0),
+          helper.make_node("Pad", ["x", "pads"], ["y"], name="pad")],
+         [("x", [None, 4])], [("y", [None, 12])], check=False)
+    save("batch_size_output",
+         [helper.make_node("Shape", ["x"], ["y"], name="shape")],
+         [("x", [None, 4])], [("y", [2])], check=False)
+    save("gather_data",
+         [helper.make_node("Gather", ["x", "zero"], ["y"], name="gather",
+                           axis=1)],
+         [("x", [None, 4])], [("y", [None])],
+         [init("zero", np.array(0, np.int64))])
+    save("reduce_batch",
+         [helper.make_node("ReduceMean", ["x"], ["y"], name="mean",
+                           axes=[0], keepdims=0)],
+         [("x", [None, 4])], [("y", [4])])
     save("softmax_batch_axis",
          [helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=0)],
          *io)
@@ -815,6 +954,8 @@ def main():
     make_conv()
     make_pool()
     make_elementwise()
+    make_more_activations()
+    make_reductions()
     make_normalization()
     make_shape()
     make_quant()

@@ -15,17 +15,14 @@ pool divide by 4 or 6 elements, the others by 9: the division varies per
 position.
 """
 import os
+import sys
 
-import numpy as np
 import torch
 import torch.nn as nn
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-torch.set_num_threads(2)
-torch.use_deterministic_algorithms(True)
-torch.manual_seed(0)
+sys.path.insert(0, os.path.dirname(HERE))
+from digits_torch import digits_split, export, train  # noqa: E402
 
 
 class Scale(nn.Module):
@@ -34,35 +31,16 @@ class Scale(nn.Module):
 
 
 def main():
-    d = load_digits()
-    X = d.data.astype(np.float32).reshape(-1, 1, 8, 8)
-    y = d.target.astype(np.int64)
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=360, stratify=y,
-                                          random_state=0)
+    torch.manual_seed(0)
+    Xtr, Xte, ytr, yte = digits_split()
     model = nn.Sequential(Scale(), nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(),
                           nn.AvgPool2d(3, 2, 1, count_include_pad=False),
                           nn.Flatten(), nn.Linear(64, 10))
-    opt = torch.optim.Adam(model.parameters(), 3e-3)
-    g = torch.Generator().manual_seed(0)
-    for _ in range(40):
-        perm = torch.randperm(len(Xtr), generator=g)
-        for i in range(0, len(Xtr), 64):
-            idx = perm[i:i + 64]
-            loss = nn.functional.cross_entropy(
-                model(torch.from_numpy(Xtr[idx.numpy()])),
-                torch.from_numpy(ytr[idx.numpy()]))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    model.eval()
+    train(model, Xtr, ytr)
     with torch.no_grad():
         accuracy = (model(torch.from_numpy(Xte)).argmax(1).numpy() == yte)
     print("float accuracy", accuracy.mean())
-    torch.onnx.export(model, torch.from_numpy(Xte[:1]),
-                      os.path.join(HERE, "model.onnx"), input_names=["x"],
-                      output_names=["logits"],
-                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}},
-                      opset_version=13)
+    export(model, Xte[:1], os.path.join(HERE, "model.onnx"), 13)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,60 @@
+#!/usr/bin/python3
+"""Write model.onnx and ref_logits.npy: a digits CNN in the forms PyTorch
+code exports that the plainer suite models lack.
+
+    /usr/bin/python3 test/e2e/Inputs/pytorch_forms/make_model.py
+
+Tests never run this script; they read model.onnx, ref_logits.npy (torch's
+outputs on the 360 test images) and the digits data of the model
+suite (test/models/digits_cnn: the same 360-sample test split, uint8
+pixels 0..16). Needs python3-torch, python3-sklearn, python3-onnx;
+deterministic (fixed seeds, 2 threads).
+
+x / 16 -> Conv(1, 4, 3x3, pad 1) -> BatchNorm -> Hardswish -> MaxPool 2
+-> h; then h.view(h.size(0), -1) (Shape, Gather, Unsqueeze, Concat,
+Reshape) -> Linear(64, 16) -> PReLU(16) -> Dropout, and h.mean(dim=(2, 3))
+(ReduceMean) -> Concat -> Linear(20, 10).
+"""
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from digits_torch import digits_split, export, train  # noqa: E402
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.pool = nn.MaxPool2d(2)
+        self.fc1 = nn.Linear(64, 16)
+        self.prelu = nn.PReLU(16)
+        self.drop = nn.Dropout(0.1)
+        self.fc2 = nn.Linear(20, 10)
+
+    def forward(self, x):
+        h = self.pool(nn.functional.hardswish(self.bn(self.conv(x / 16.0))))
+        flat = self.drop(self.prelu(self.fc1(h.view(h.size(0), -1))))
+        return self.fc2(torch.cat([flat, h.mean(dim=(2, 3))], dim=1))
+
+
+def main():
+    torch.manual_seed(0)
+    Xtr, Xte, ytr, yte = digits_split()
+    model = Net()
+    train(model, Xtr, ytr)
+    with torch.no_grad():
+        logits = model(torch.from_numpy(Xte)).numpy()
+    print("float accuracy", (logits.argmax(1) == yte).mean())
+    np.save(os.path.join(HERE, "ref_logits.npy"), logits)
+    export(model, Xte[:1], os.path.join(HERE, "model.onnx"), 14)
+
+
+if __name__ == "__main__":
+    main()
