@@ -19,15 +19,74 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qfhe::onnx_import;
 
 namespace {
 
-/// Add, Sub, Mul, Div: `ArithOp` on the broadcast operands.
+/// Integer arithmetic on import-time data (the shape computations PyTorch
+/// exports for `x.chunk(2, dim=1)`: Gather of a dimension, Add, Div, Mul),
+/// elementwise, one operand of one element or both of the same shape.
+/// ONNX's integer Div truncates toward zero.
+template <typename ArithOp>
+LogicalResult foldIntegers(NodeContext &ctx, DenseElementsAttr lhs,
+                           DenseElementsAttr rhs) {
+  if (lhs.getType().getElementType() != rhs.getType().getElementType())
+    return ctx.fail(ctx.getOpType() + " of integers of different types");
+  DenseElementsAttr shaped =
+      lhs.getNumElements() >= rhs.getNumElements() ? lhs : rhs;
+  if (lhs.getNumElements() != 1 && rhs.getNumElements() != 1 &&
+      lhs.getType().getShape() != rhs.getType().getShape())
+    return ctx.fail(ctx.getOpType() + " of integer data of shapes " +
+                    formatShape(lhs.getType().getShape()) + " and " +
+                    formatShape(rhs.getType().getShape()) +
+                    " is supported when they agree or one is a scalar");
+  SmallVector<int64_t> a = getIntValues(lhs), b = getIntValues(rhs);
+  auto element = cast<IntegerType>(shaped.getElementType());
+  SmallVector<APInt> values;
+  for (int64_t i = 0; i < shaped.getNumElements(); ++i) {
+    int64_t x = a[a.size() == 1 ? 0 : i], y = b[b.size() == 1 ? 0 : i];
+    int64_t result = 0;
+    bool overflow;
+    if constexpr (std::is_same_v<ArithOp, arith::AddFOp>)
+      overflow = llvm::AddOverflow(x, y, result);
+    else if constexpr (std::is_same_v<ArithOp, arith::SubFOp>)
+      overflow = llvm::SubOverflow(x, y, result);
+    else if constexpr (std::is_same_v<ArithOp, arith::MulFOp>)
+      overflow = llvm::MulOverflow(x, y, result);
+    else {
+      if (y == 0)
+        return ctx.fail("Div of integers by 0");
+      overflow = x == std::numeric_limits<int64_t>::min() && y == -1;
+      result = overflow ? 0 : x / y;
+    }
+    if (overflow)
+      return ctx.fail(ctx.getOpType() + " of the integers " + Twine(x) +
+                      " and " + Twine(y) + " overflows");
+    values.push_back(APInt(element.getWidth(), static_cast<uint64_t>(result),
+                           /*isSigned=*/true, /*implicitTrunc=*/true));
+  }
+  ctx.setConstantResult(0, DenseElementsAttr::get(shaped.getType(), values));
+  return success();
+}
+
+/// Add, Sub, Mul, Div: `ArithOp` on the broadcast operands (on the data
+/// for integers known at import time).
 template <typename ArithOp> LogicalResult emitBinary(NodeContext &ctx) {
+  DenseElementsAttr lhs = ctx.getConstantInput(0);
+  DenseElementsAttr rhs = ctx.getConstantInput(1);
+  if (lhs && rhs && isa<IntegerType>(lhs.getElementType()) &&
+      isa<IntegerType>(rhs.getElementType()))
+    return foldIntegers<ArithOp>(ctx, lhs, rhs);
+  for (unsigned i = 0; i < 2; ++i)
+    if (!ctx.getInputType(i).getElementType().isF32())
+      return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(i) +
+                      "' must be a float32 tensor");
   std::string reason;
   FailureOr<SmallVector<int64_t>> shape = broadcastShapes(
       {ctx.getInputType(0).getShape(), ctx.getInputType(1).getShape()}, reason);
@@ -170,10 +229,10 @@ LogicalResult mlir::qfhe::onnx_import::emitUnary(NodeContext &ctx,
 }
 
 void mlir::qfhe::onnx_import::addElementwiseOps(OpTable &table) {
-  table["Add"] = {emitBinary<arith::AddFOp>, 2, 2, 1, {}, {0, 1}};
-  table["Sub"] = {emitBinary<arith::SubFOp>, 2, 2, 1, {}, {0, 1}};
-  table["Mul"] = {emitBinary<arith::MulFOp>, 2, 2, 1, {}, {0, 1}};
-  table["Div"] = {emitBinary<arith::DivFOp>, 2, 2, 1, {}, {0, 1}};
+  table["Add"] = {emitBinary<arith::AddFOp>, 2, 2, 1, {}, {}};
+  table["Sub"] = {emitBinary<arith::SubFOp>, 2, 2, 1, {}, {}};
+  table["Mul"] = {emitBinary<arith::MulFOp>, 2, 2, 1, {}, {}};
+  table["Div"] = {emitBinary<arith::DivFOp>, 2, 2, 1, {}, {}};
   table["Relu"] = {emitRelu, 1, 1, 1, {}, {0}};
   table["LeakyRelu"] = {
       emitLeakyRelu, 1, 1, 1, {{"alpha", AttrKind::Float}}, {0}};

@@ -34,6 +34,7 @@ const OpTable &mlir::qfhe::onnx_import::getOpTable() {
     addElementwiseOps(table);
     addActivationOps(table);
     addReduceOps(table);
+    addSliceOps(table);
     addNormalizationOps(table);
     addShapeOps(table);
     addQuantOps(table);
@@ -287,7 +288,7 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
                     << getAttributeTypeName(expected);
   }
 
-  for (int i = spec.numOutputs; i < node.output_size(); ++i) {
+  for (int64_t i = spec.numOutputs; i < node.output_size(); ++i) {
     const std::string &output = node.output(i);
     if (!output.empty() && (uses.lookup(output) || graphOutputs.count(output)))
       return fail() << "output #" << i << " ('" << output
@@ -299,8 +300,8 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
 }
 
 /// The batch size is known at run time only: shape computations carry it
-/// (Gather, Unsqueeze, Squeeze, Concat, Identity) into a Reshape's target,
-/// and nothing may read it as data.
+/// (Gather, Slice, Unsqueeze, Squeeze, Concat, Identity) into a Reshape's
+/// target, and nothing may read it as data.
 static LogicalResult checkBatchSizeReads(NodeContext &ctx) {
   StringRef op = ctx.getOpType();
   for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
@@ -309,15 +310,16 @@ static LogicalResult checkBatchSizeReads(NodeContext &ctx) {
       continue;
     bool carries =
         (op == "Reshape" && i == 1) ||
-        (i == 0 && llvm::is_contained(
-                       {"Gather", "Unsqueeze", "Squeeze", "Identity"}, op)) ||
+        (i == 0 &&
+         llvm::is_contained(
+             {"Gather", "Slice", "Unsqueeze", "Squeeze", "Identity"}, op)) ||
         op == "Concat";
     if (!carries)
       return ctx.fail(op + " reads the batch size ('" + ctx.getInputName(i) +
                       "', computed by Shape) as data; it is known at run "
                       "time only, and the importer carries it only into a "
-                      "Reshape's target (through Gather, Unsqueeze, Squeeze "
-                      "and Concat)");
+                      "Reshape's target (through Gather, Slice, Unsqueeze, "
+                      "Squeeze and Concat)");
   }
   return success();
 }

@@ -114,6 +114,8 @@ public:
   void setConstantResult(unsigned index, DenseElementsAttr data);
   /// Defines output `index` as the same value as input `input` (Identity).
   void forwardInput(unsigned input, unsigned index = 0);
+  /// Number of outputs the node lists.
+  unsigned getNumOutputs() const { return results.size(); }
   /// True when output `index` is a graph output that no node consumes.
   bool isFinalOutput(unsigned index) const {
     return index < outputIsFinal.size() && outputIsFinal[index];
@@ -185,6 +187,8 @@ void addElementwiseOps(OpTable &table);
 void addActivationOps(OpTable &table);
 /// ReduceSum, ReduceMean.
 void addReduceOps(OpTable &table);
+/// Slice, Split.
+void addSliceOps(OpTable &table);
 /// BatchNormalization, Softmax.
 void addNormalizationOps(OpTable &table);
 /// Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Pad, Identity,

@@ -616,6 +616,71 @@ def make_shape():
     write_main("reshape_batch_size", [(x, True)],
                [(x.reshape(2, 24), True)])
 
+    # Slice (a stride, a negative start, ends past the dimension), Split
+    # with sizes, and Shape sliced to the batch size: [B] + [-1].
+    big = np.iinfo(np.int64).max
+    save("slice_split",
+         [helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"],
+                           ["strided"], name="strided"),
+          helper.make_node("Slice", ["x", "neg", "end_big", "last"],
+                           ["tail"], name="tail"),
+          helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split",
+                           axis=1),
+          helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Slice", ["shape", "zero1", "one1"], ["batch"],
+                           name="batch"),
+          helper.make_node("Concat", ["batch", "minus_one"], ["target"],
+                           name="concat", axis=0),
+          helper.make_node("Reshape", ["x", "target"], ["flat"],
+                           name="view")],
+         [("x", [None, 6, 4])],
+         [("strided", [None, 2, 4]), ("tail", [None, 6, 2]),
+          ("a", [None, 2, 4]), ("b", [None, 4, 4]), ("flat", [None, 24])],
+         [init("starts", np.array([1, 0], np.int64)),
+          init("ends", np.array([5, big], np.int64)),
+          init("axes", np.array([1, 2], np.int64)),
+          init("steps", np.array([2, 1], np.int64)),
+          init("neg", np.array([-2], np.int64)),
+          init("end_big", np.array([big], np.int64)),
+          init("last", np.array([-1], np.int64)),
+          init("sizes", np.array([2, 4], np.int64)),
+          init("zero1", np.array([0], np.int64)),
+          init("one1", np.array([1], np.int64)),
+          init("minus_one", np.array([-1], np.int64))])
+    x = rand(rng(65), 2, 6, 4)
+    write_main("slice_split", [(x, True)],
+               [(x[:, 1:5:2, :], True), (x[:, :, -2:], True),
+                (x[:, :2], True), (x[:, 2:], True), (x.reshape(2, 24), True)])
+
+    # x.chunk(2, dim=1) as PyTorch exports it: the half of Shape(x)[1]
+    # computed with integer Add, Div and Mul at import time into the ends
+    # and starts of two Slices.
+    save("shape_arithmetic",
+         [helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Gather", ["shape", "one"], ["size"],
+                           name="gather", axis=0),
+          helper.make_node("Add", ["size", "one"], ["plus"], name="add"),
+          helper.make_node("Div", ["plus", "two"], ["half"], name="div"),
+          helper.make_node("Sub", ["half", "zero"], ["half0"], name="sub"),
+          helper.make_node("Mul", ["half0", "two"], ["whole"], name="mul"),
+          helper.make_node("Unsqueeze", ["half0", "axes"], ["mid"],
+                           name="mid"),
+          helper.make_node("Unsqueeze", ["whole", "axes"], ["end"],
+                           name="end"),
+          helper.make_node("Slice", ["x", "zero1", "mid", "one1"], ["a"],
+                           name="first"),
+          helper.make_node("Slice", ["x", "mid", "end", "one1"], ["b"],
+                           name="second")],
+         [("x", [None, 6, 4])], [("a", [None, 3, 4]), ("b", [None, 3, 4])],
+         [init("one", np.array(1, np.int64)), init("two", np.array(2, np.int64)),
+          init("zero", np.array(0, np.int64)),
+          init("axes", np.array([0], np.int64)),
+          init("zero1", np.array([0], np.int64)),
+          init("one1", np.array([1], np.int64))])
+    x = rand(rng(66), 2, 6, 4)
+    write_main("shape_arithmetic", [(x, True)],
+               [(x[:, :3], True), (x[:, 3:], True)])
+
     # Opset 15: Shape's start and end pick dimensions; [B] + [-1] + [4].
     save("shape_start_end",
          [helper.make_node("Shape", ["x"], ["batch"], name="batch", end=1),
@@ -819,6 +884,30 @@ def make_errors():
                            name="concat", axis=0),
           helper.make_node("Pad", ["x", "pads"], ["y"], name="pad")],
          [("x", [None, 4])], [("y", [None, 12])], check=False)
+    save("slice_batch",
+         [helper.make_node("Slice", ["x", "zero1", "one1"], ["y"],
+                           name="slice")],
+         [("x", [None, 4])], [("y", [1, 4])],
+         [init("zero1", np.array([0], np.int64)),
+          init("one1", np.array([1], np.int64))])
+    save("slice_reverse",
+         [helper.make_node("Slice", ["x", "start", "end", "axes", "step"],
+                           ["y"], name="slice")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("start", np.array([-1], np.int64)),
+          init("end", np.array([-5], np.int64)),
+          init("axes", np.array([1], np.int64)),
+          init("step", np.array([-1], np.int64))])
+    save("split_uneven",
+         [helper.make_node("Split", ["x"], ["a", "b"], name="split", axis=1)],
+         [("x", [None, 5])], [("a", [None, 2]), ("b", [None, 3])],
+         check=False)
+    save("int_div_zero",
+         [helper.make_node("Div", ["six", "zero"], ["q"], name="div"),
+          helper.make_node("Reshape", ["x", "q"], ["y"], name="view")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("six", np.array([6], np.int64)),
+          init("zero", np.array([0], np.int64))], check=False)
     save("batch_size_output",
          [helper.make_node("Shape", ["x"], ["y"], name="shape")],
          [("x", [None, 4])], [("y", [2])], check=False)

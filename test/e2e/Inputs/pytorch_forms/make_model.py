@@ -12,7 +12,8 @@ deterministic (fixed seeds, 2 threads).
 
 x / 16 -> Conv(1, 4, 3x3, pad 1) -> BatchNorm -> Hardswish -> MaxPool 2
 -> h; then h.view(h.size(0), -1) (Shape, Gather, Unsqueeze, Concat,
-Reshape) -> Linear(64, 16) -> PReLU(16) -> Dropout, and h.mean(dim=(2, 3))
+Reshape) -> Linear(64, 32) -> chunk(2) (shape arithmetic and two Slices)
+-> value * sigmoid(gate) -> PReLU(16) -> Dropout, and h.mean(dim=(2, 3))
 (ReduceMean) -> Concat -> Linear(20, 10).
 """
 import os
@@ -33,14 +34,15 @@ class Net(nn.Module):
         self.conv = nn.Conv2d(1, 4, 3, padding=1)
         self.bn = nn.BatchNorm2d(4)
         self.pool = nn.MaxPool2d(2)
-        self.fc1 = nn.Linear(64, 16)
+        self.fc1 = nn.Linear(64, 32)
         self.prelu = nn.PReLU(16)
         self.drop = nn.Dropout(0.1)
         self.fc2 = nn.Linear(20, 10)
 
     def forward(self, x):
         h = self.pool(nn.functional.hardswish(self.bn(self.conv(x / 16.0))))
-        flat = self.drop(self.prelu(self.fc1(h.view(h.size(0), -1))))
+        gate, value = self.fc1(h.view(h.size(0), -1)).chunk(2, dim=1)
+        flat = self.drop(self.prelu(value * torch.sigmoid(gate)))
         return self.fc2(torch.cat([flat, h.mean(dim=(2, 3))], dim=1))
 
 
