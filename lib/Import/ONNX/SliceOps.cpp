@@ -167,6 +167,8 @@ LogicalResult emitSplit(NodeContext &ctx) {
                     "samples; it is not supported");
   int64_t size = type.getDimSize(*axis);
   unsigned outputs = ctx.getNumOutputs();
+  if (outputs == 0)
+    return ctx.fail("Split has no outputs");
   SmallVector<int64_t> parts;
   if (ctx.getOpset() >= 13) {
     if (ctx.hasAttr("split"))
