@@ -36,12 +36,7 @@ FailureOr<SmallVector<int64_t>> getReductionAxes(NodeContext &ctx,
                         "since opset 13 'axes' of ReduceSum is an input");
   if (!ctx.hasInput(1))
     return SmallVector<int64_t>();
-  if (failed(ctx.requireConstant(1, "axes")))
-    return failure();
-  DenseElementsAttr data = ctx.getConstantInput(1);
-  if (!isa<IntegerType>(data.getElementType()) || data.getType().getRank() > 1)
-    return ctx.fail("ReduceSum axes must be a 1-D integer tensor");
-  return getIntValues(data);
+  return getIntList(ctx, 1, "axes");
 }
 
 /// ReduceSum (`mean` false) or ReduceMean.

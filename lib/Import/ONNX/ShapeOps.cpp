@@ -42,18 +42,6 @@ LogicalResult setReshapedResult(NodeContext &ctx, ArrayRef<int64_t> shape) {
   return success();
 }
 
-/// Reads the 1-D integer constant input `index`.
-FailureOr<SmallVector<int64_t>> getIntList(NodeContext &ctx, unsigned index,
-                                           StringRef role) {
-  if (failed(ctx.requireConstant(index, role)))
-    return failure();
-  DenseElementsAttr data = ctx.getConstantInput(index);
-  if (!isa<IntegerType>(data.getElementType()) || data.getType().getRank() != 1)
-    return ctx.fail(ctx.getOpType() + " " + role +
-                    " must be a 1-D integer tensor");
-  return getIntValues(data);
-}
-
 /// The `axes` of Squeeze/Unsqueeze: an attribute before opset 13, an
 /// optional input since. Returns nullopt when absent.
 FailureOr<std::optional<SmallVector<int64_t>>> getAxes(NodeContext &ctx) {

@@ -282,3 +282,15 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
                     " elements per sample the importer accepts");
   return window;
 }
+
+FailureOr<SmallVector<int64_t>>
+mlir::qfhe::onnx_import::getIntList(NodeContext &ctx, unsigned index,
+                                    StringRef role) {
+  if (failed(ctx.requireConstant(index, role)))
+    return failure();
+  DenseElementsAttr data = ctx.getConstantInput(index);
+  if (!isa<IntegerType>(data.getElementType()) || data.getType().getRank() != 1)
+    return ctx.fail(ctx.getOpType() + " " + role +
+                    " must be a 1-D integer tensor");
+  return getIntValues(data);
+}

@@ -53,6 +53,12 @@ FailureOr<SmallVector<int64_t>> resolveReshape(ArrayRef<int64_t> input,
 /// dimension 0, the batch).
 bool holdsBatchSize(DenseElementsAttr data);
 
+/// Reads input `index` of the node, a 1-D integer tensor known at import
+/// time (a Reshape's shape, Slice's starts); reports other inputs as
+/// `role`.
+FailureOr<SmallVector<int64_t>> getIntList(NodeContext &ctx, unsigned index,
+                                           StringRef role);
+
 /// The product of the static dimensions of `shape`, INT64_MAX when it
 /// overflows.
 int64_t getStaticProduct(ArrayRef<int64_t> shape);

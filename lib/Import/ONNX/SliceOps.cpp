@@ -63,19 +63,13 @@ void setSlice(NodeContext &ctx, unsigned index,
                                                offsets, sizes, strides));
 }
 
-/// Reads the 1-D integer constant input `index` (absent: `fallback`).
+/// Reads the 1-D integer constant input `index`; `fallback` when absent.
 FailureOr<SmallVector<int64_t>> getIntInput(NodeContext &ctx, unsigned index,
                                             StringRef role,
                                             ArrayRef<int64_t> fallback) {
   if (!ctx.hasInput(index))
     return SmallVector<int64_t>(fallback);
-  if (failed(ctx.requireConstant(index, role)))
-    return failure();
-  DenseElementsAttr data = ctx.getConstantInput(index);
-  if (!isa<IntegerType>(data.getElementType()) || data.getType().getRank() > 1)
-    return ctx.fail(ctx.getOpType() + " " + role +
-                    " must be a 1-D integer tensor");
-  return getIntValues(data);
+  return getIntList(ctx, index, role);
 }
 
 /// Slice (opset 10 on: starts, ends, axes and steps are inputs).

@@ -29,6 +29,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "qfhe/Support/ChannelLayout.h"
 #include "qfhe/Support/QuantMath.h"
 
 using namespace mlir;
@@ -780,17 +781,13 @@ Value dequantizeConstant(OpBuilder &b, Location loc, Value quantized,
     return Value();
   QuantParams params = *QuantParams::get(quantized.getType());
   auto shape = cast<RankedTensorType>(quantized.getType()).getShape();
-  int64_t inner = 1, size = 1;
-  if (std::optional<int64_t> axis = params.getAxis()) {
-    size = shape[*axis];
-    for (int64_t dim = *axis + 1; dim < static_cast<int64_t>(shape.size());
-         ++dim)
-      inner *= shape[dim];
-  }
+  ChannelCursor cursor(params.isPerAxis()
+                           ? ChannelLayout::along(shape, *params.getAxis())
+                           : ChannelLayout());
   SmallVector<Attribute> reals;
-  for (auto [index, q] : llvm::enumerate(values)) {
-    unsigned channel =
-        params.isPerAxis() ? (static_cast<int64_t>(index) / inner) % size : 0;
+  for (int64_t q : values) {
+    unsigned channel = cursor.channel();
+    cursor.next();
     int64_t centered = q - params.getZeroPoint(channel);
     double scale = params.getScale(channel);
     double real = element.isF32()
