@@ -266,6 +266,10 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
     return emitError(loc) << "ONNX operator '" << node.op_type() << "' (node '"
                           << name << "', opset " << opset << ") ";
   };
+  // Every operator defines output 0 (found by fuzzing: a Clip without
+  // outputs wrote past its results).
+  if (node.output_size() == 0)
+    return fail() << "has no outputs";
   unsigned numInputs = node.input_size();
   if (numInputs > spec.maxInputs)
     return fail() << "has " << numInputs << " inputs; at most "

@@ -908,6 +908,11 @@ def make_errors():
          [("x", [None, 4])], [("y", [None, 4])],
          [init("six", np.array([6], np.int64)),
           init("zero", np.array([0], np.int64))], check=False)
+    # A node without outputs (found by fuzzing: it wrote past its results).
+    save("no_outputs",
+         [helper.make_node("Clip", ["x"], [], name="clip"),
+          helper.make_node("Relu", ["x"], ["y"], name="relu")], *io,
+         check=False)
     save("batch_size_output",
          [helper.make_node("Shape", ["x"], ["y"], name="shape")],
          [("x", [None, 4])], [("y", [2])], check=False)
