@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DecomposeTensorPairs.h"
 #include "NormalizeFrontEnd.h"
 #include "NormalizeLayout.h"
 #include "qfhe/Pipelines/LowerToLLVM.h"
@@ -15,9 +16,12 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir {
 namespace qfhe {
@@ -50,6 +54,97 @@ bool isF32Tensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   return tensor && tensor.getElementType().isF32();
 }
+
+/// Whether `op` is an elementwise generic of one result that the
+/// fusion below may fold into its users.
+bool isFusableProducer(Operation *op) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  return generic && generic->getNumResults() == 1 &&
+         generic.getNumReductionLoops() == 0 &&
+         generic.hasPureTensorSemantics() &&
+         generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+             .isIdentity() &&
+         !generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0));
+}
+
+/// The tensor `value` is an elementwise function of: `value` traced back
+/// through elementwise generics that read one tensor besides constants.
+Value traceToRoot(Value value) {
+  for (int depth = 0; depth < 64; ++depth) {
+    Operation *producer = value.getDefiningOp();
+    if (!isFusableProducer(producer))
+      return value;
+    Value source;
+    for (Value input : cast<linalg::GenericOp>(producer).getDpsInputs()) {
+      if (matchPattern(input, m_Constant()) || input == source)
+        continue;
+      if (source)
+        return value;
+      source = input;
+    }
+    if (!source)
+      return value;
+    value = source;
+  }
+  return value;
+}
+
+/// An elementwise generic that reads a boolean tensor computed by an
+/// elementwise generic (a comparison, its logic), or whose tensors are all
+/// elementwise functions of one tensor, absorbs those producers: no boolean
+/// tensor reaches the quantizer, and `torch.where(x > 0, x, 0.1 * x)` or
+/// `x * sigmoid(x)` becomes one function of x (one table). A producer with
+/// other users is copied for this one.
+struct FuseFunctionsOfOneTensor : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1 || op.getNumReductionLoops() != 0 ||
+        !op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "not elementwise");
+    // The tensors the inputs are functions of: each input traced back
+    // through elementwise generics of one tensor (and constants).
+    llvm::SetVector<Value> roots;
+    llvm::SetVector<Value> tensors;
+    OpOperand *booleanOperand = nullptr, *producerOperand = nullptr;
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      Value input = operand->get();
+      if (matchPattern(input, m_Constant()))
+        continue;
+      tensors.insert(input);
+      roots.insert(traceToRoot(input));
+      if (!isFusableProducer(input.getDefiningOp()) ||
+          !linalg::areElementwiseOpsFusable(operand))
+        continue;
+      if (getElementTypeOrSelf(input.getType()).isInteger(1))
+        booleanOperand = booleanOperand ? booleanOperand : operand;
+      producerOperand = producerOperand ? producerOperand : operand;
+    }
+    OpOperand *fused = booleanOperand;
+    if (!fused && tensors.size() >= 2 && roots.size() == 1)
+      fused = producerOperand;
+    if (!fused)
+      return rewriter.notifyMatchFailure(op, "nothing to fuse");
+
+    Operation *producer = fused->get().getDefiningOp();
+    if (!producer->hasOneUse()) {
+      rewriter.setInsertionPoint(producer);
+      Operation *copy = rewriter.clone(*producer);
+      rewriter.modifyOpInPlace(op, [&] { fused->set(copy->getResult(0)); });
+      producer = copy;
+    }
+    FailureOr<linalg::ElementwiseOpFusionResult> result =
+        linalg::fuseElementwiseOps(rewriter, fused);
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, "fusion failed");
+    Value replacement = result->replacements.lookup(op->getResult(0));
+    assert(replacement && "the fused op computes the consumer's result");
+    rewriter.replaceOp(op, replacement);
+    rewriter.eraseOp(producer);
+    return success();
+  }
+};
 
 /// Whether `type` is a tensor of floats other than f32.
 bool isOtherFloatTensor(Type type) {
@@ -213,6 +308,22 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
         return signalPassFailure();
     }
     if (failed(qfhe::normalizeChannelsFirst(module)))
+      return signalPassFailure();
+
+    // Boolean tensors, and functions of one tensor read together, fuse into
+    // their users.
+    RewritePatternSet booleans(&getContext());
+    booleans.add<FuseFunctionsOfOneTensor>(&getContext());
+    if (failed(applyPatternsGreedily(module, std::move(booleans))))
+      return signalPassFailure();
+
+    // A min, max or division of two tensors becomes sums, differences,
+    // products and functions of one tensor (before broadcasts are
+    // materialized: the reciprocal of a broadcast divisor is taken once per
+    // element of the divisor).
+    RewritePatternSet pairs(&getContext());
+    qfhe::populateTensorPairPatterns(pairs);
+    if (failed(applyPatternsGreedily(module, std::move(pairs))))
       return signalPassFailure();
 
     SmallVector<linalg::GenericOp> generics;

@@ -13,10 +13,12 @@ func.func @product(%x: tensor<4x4xf32> {qfhe.range = array<f64: -1.0, 1.0>}) -> 
 
 // -----
 
-func.func @divide(%x: tensor<4xf32> {qfhe.range = array<f64: 1.0, 2.0>}, %y: tensor<4xf32> {qfhe.range = array<f64: 1.0, 2.0>}) -> tensor<4xf32> {
+// A function of two tensors that is not a sum, a difference, a product, or
+// a min, max or division (which qfhe-normalize rewrites into those).
+func.func @power(%x: tensor<4xf32> {qfhe.range = array<f64: 1.0, 2.0>}, %y: tensor<4xf32> {qfhe.range = array<f64: 1.0, 2.0>}) -> tensor<4xf32> {
   %e = tensor.empty() : tensor<4xf32>
   // expected-error @below {{cannot quantize 'linalg.generic': no quantized form for this op (use float-fallback to keep it in float)}}
-  %d = linalg.div ins(%x, %y : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %d = linalg.powf ins(%x, %y : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
 

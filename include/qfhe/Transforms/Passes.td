@@ -104,7 +104,14 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
     or more tensors reads a broadcast tensor (`[N, 1]` against `[N, 32]`)
     through a `linalg.broadcast` to its shape, and a generic reads a value
     it reads twice through one map once (`x * x` is then a function of one
-    tensor).
+    tensor). An elementwise generic that reads a boolean tensor (a
+    comparison), or whose tensors are all elementwise functions of one
+    tensor, absorbs their producers (`torch.where(x > 0, x, 0.1 * x)` and
+    `x * sigmoid(x)` become one function of x). A min, max or division of
+    two other tensors (not constants) becomes the sums, differences,
+    products and functions of one tensor the quantizer computes: `min(a, b)
+    = a - relu(a - b)`, `max(a, b) = b + relu(a - b)`, `a / b = a * (1 / b)`
+    (equal up to the rounding of the extra float operation).
 
     The forms other front ends write for ordinary layers become these:
     `dense_resource` constants (torch-mlir's weights) become dense ones,

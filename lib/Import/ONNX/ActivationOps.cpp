@@ -8,7 +8,9 @@
 // Sigmoid, Tanh, Erf and Gelu (ElementwiseOps.cpp), each one
 // `linalg.generic` whose body computes the operator's formula in f32 (the
 // compiler tabulates any such body), PRelu with its slope broadcast like a
-// binary operator's operand, and inference-mode Dropout (the identity).
+// binary operator's operand, inference-mode Dropout (the identity), and the
+// other univariate functions of the standard (Floor, Ceil, Round half to
+// even, Sign, Sin, Cos).
 //
 //===----------------------------------------------------------------------===//
 
@@ -159,6 +161,21 @@ LogicalResult emitPRelu(NodeContext &ctx) {
   return success();
 }
 
+/// -1, 0 or 1 by the sign of x (NaN stays NaN, -0 stays -0).
+LogicalResult emitSign(NodeContext &ctx) {
+  return emitUnary(ctx, [](OpBuilder &b, Location l, Value x) -> Value {
+    Value zero = createF32(b, l, 0.0);
+    Value negative =
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, zero);
+    Value positive =
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
+    Value nonPositive =
+        arith::SelectOp::create(b, l, negative, createF32(b, l, -1.0), x);
+    return arith::SelectOp::create(b, l, positive, createF32(b, l, 1.0),
+                                   nonPositive);
+  });
+}
+
 /// Dropout at inference: the identity. A training_mode input must be a
 /// constant false.
 LogicalResult emitDropout(NodeContext &ctx) {
@@ -197,6 +214,12 @@ void mlir::qfhe::onnx_import::addActivationOps(OpTable &table) {
   unary("Log", emitMath<math::LogOp>);
   unary("Sqrt", emitMath<math::SqrtOp>);
   unary("Reciprocal", emitReciprocal);
+  unary("Floor", emitMath<math::FloorOp>);
+  unary("Ceil", emitMath<math::CeilOp>);
+  unary("Round", emitMath<math::RoundEvenOp>);
+  unary("Sin", emitMath<math::SinOp>);
+  unary("Cos", emitMath<math::CosOp>);
+  unary("Sign", emitSign);
   table["PRelu"] = {emitPRelu, 2, 2, 1, {}, {0, 1}};
   table["Dropout"] = {emitDropout,
                       1,

@@ -1,4 +1,4 @@
-//===- ConvOps.cpp - 2-D convolutions -------------------------------------===//
+//===- ConvOps.cpp - 1-D and 2-D convolutions -----------------------------===//
 //
 // Part of qfhe, a quantization compiler for fully homomorphic encryption.
 //
@@ -7,7 +7,9 @@
 // Conv as torch-mlir emits it: `tensor.pad` with zeros when there is padding,
 // `linalg.conv_2d_nchw_fchw` (or `linalg.depthwise_conv_2d_nchw_chw` when
 // every channel has its own filter) into a zero-filled tensor, then the bias
-// added per output channel by a `linalg.generic`.
+// added per output channel by a `linalg.generic`. A 1-D convolution is the
+// 2-D one of its data and filter with a unit height, its result collapsed
+// back.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,16 +25,18 @@ using namespace mlir::qfhe::onnx_import;
 
 namespace {
 
-/// The filter of a depthwise convolution, [C, 1, kh, kw] reshaped to
-/// [C, kh, kw]: on the data when it is constant.
-Value getDepthwiseFilter(NodeContext &ctx) {
-  RankedTensorType type = ctx.getInputType(1);
-  SmallVector<int64_t> shape{type.getDimSize(0), type.getDimSize(2),
-                             type.getDimSize(3)};
-  if (DenseElementsAttr data = ctx.getConstantInput(1))
+/// Input `index` reshaped to `shape` (same element count): on the data when
+/// it is constant.
+Value getReshapedInput(NodeContext &ctx, unsigned index,
+                       ArrayRef<int64_t> shape) {
+  RankedTensorType type = ctx.getInputType(index);
+  if (type.getShape() == shape)
+    return ctx.getInput(index);
+  if (DenseElementsAttr data = ctx.getConstantInput(index))
     return arith::ConstantOp::create(ctx.getBuilder(), ctx.getLoc(),
                                      data.reshape(type.clone(shape)));
-  return buildReshape(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(1), shape);
+  return buildReshape(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(index),
+                      shape);
 }
 
 /// Adds `bias` (one value per channel, dimension 1) to the NCHW `input`.
@@ -53,17 +57,19 @@ LogicalResult emitConv(NodeContext &ctx) {
   OpBuilder &builder = ctx.getBuilder();
   Location loc = ctx.getLoc();
   RankedTensorType inputType = ctx.getInputType(0);
-  if (inputType.getRank() != 4)
+  int64_t rank = inputType.getRank();
+  if (rank != 3 && rank != 4)
     return ctx.fail("Conv input '" + ctx.getInputName(0) + "' has rank " +
-                    Twine(inputType.getRank()) +
-                    "; the importer supports 2-D convolutions (NCHW)");
-  if (failed(ctx.requireRank(1, 4)))
+                    Twine(rank) +
+                    "; the importer supports 1-D and 2-D convolutions (NCL, "
+                    "NCHW)");
+  if (failed(ctx.requireRank(1, rank)))
     return failure();
   ArrayRef<int64_t> x = inputType.getShape();
   ArrayRef<int64_t> w = ctx.getInputType(1).getShape();
   int64_t channels = x[1], filters = w[0];
 
-  SmallVector<int64_t> kernel{w[2], w[3]};
+  SmallVector<int64_t> kernel(w.drop_front(2));
   if (ctx.getInts("kernel_shape", kernel) != kernel)
     return ctx.failAttr("kernel_shape",
                         formatShape(ctx.getInts("kernel_shape")),
@@ -78,7 +84,8 @@ LogicalResult emitConv(NodeContext &ctx) {
   if (depthwise && (w[1] != 1 || filters != channels))
     return ctx.fail("depthwise Conv weight " + formatShape(w) +
                     " is not supported: expected [" + Twine(channels) +
-                    ", 1, kh, kw] (no channel multiplier)");
+                    (rank == 3 ? ", 1, k]" : ", 1, kh, kw]") +
+                    " (no channel multiplier)");
   if (!depthwise && w[1] != channels)
     return ctx.fail("Conv weight " + formatShape(w) + " does not match the " +
                     Twine(channels) + " input channels");
@@ -93,7 +100,11 @@ LogicalResult emitConv(NodeContext &ctx) {
       resolveWindow(ctx, x.drop_front(2), kernel, /*allowDilations=*/true);
   if (failed(window))
     return failure();
-  Value input = window->pad(builder, loc, ctx.getInput(0), 0.0);
+  // A 1-D convolution runs as the 2-D one of its data with a unit height.
+  SmallVector<int64_t> planarInput = toPlanarShape(x);
+  SmallVector<int64_t> planarWeight = toPlanarShape(w);
+  Value input =
+      window->pad(builder, loc, getReshapedInput(ctx, 0, planarInput), 0.0);
   auto resultType = RankedTensorType::get(
       {x[0], filters, window->output[0], window->output[1]},
       builder.getF32Type());
@@ -101,19 +112,25 @@ LogicalResult emitConv(NodeContext &ctx) {
   SmallVector<NamedAttribute> attrs = window->getLinalgAttrs(builder);
   Value result;
   if (depthwise) {
-    result =
-        linalg::DepthwiseConv2DNchwChwOp::create(
-            builder, loc, TypeRange{resultType},
-            ValueRange{input, getDepthwiseFilter(ctx)}, ValueRange{init}, attrs)
-            .getResult(0);
+    // The filter [C, 1, kh, kw] as [C, kh, kw].
+    Value filter = getReshapedInput(
+        ctx, 1, {planarWeight[0], planarWeight[2], planarWeight[3]});
+    result = linalg::DepthwiseConv2DNchwChwOp::create(
+                 builder, loc, TypeRange{resultType}, ValueRange{input, filter},
+                 ValueRange{init}, attrs)
+                 .getResult(0);
   } else {
     result = linalg::Conv2DNchwFchwOp::create(
                  builder, loc, TypeRange{resultType},
-                 ValueRange{input, ctx.getInput(1)}, ValueRange{init}, attrs)
+                 ValueRange{input, getReshapedInput(ctx, 1, planarWeight)},
+                 ValueRange{init}, attrs)
                  .getResult(0);
   }
   if (ctx.hasInput(2))
     result = addChannelBias(builder, loc, result, ctx.getInput(2));
+  if (rank == 3)
+    result =
+        buildReshape(builder, loc, result, {x[0], filters, window->output[1]});
   ctx.setResult(0, result);
   return success();
 }

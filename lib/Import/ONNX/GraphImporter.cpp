@@ -33,6 +33,8 @@ const OpTable &mlir::qfhe::onnx_import::getOpTable() {
     addPoolOps(table);
     addElementwiseOps(table);
     addActivationOps(table);
+    addArithmeticOps(table);
+    addLogicOps(table);
     addReduceOps(table);
     addSliceOps(table);
     addNormalizationOps(table);

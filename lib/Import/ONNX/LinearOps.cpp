@@ -209,6 +209,30 @@ LogicalResult emitMatMul(NodeContext &ctx) {
     result = tensor::ExpandShapeOp::create(
         builder, loc, RankedTensorType::get(resultShape, f32), product,
         rowsOfBatches);
+  } else if (DenseElementsAttr weights = ctx.getConstantInput(0);
+             weights && lhsShape.size() == 2) {
+    // Constant [M, K] x data [B, K, N]: W @ x[b] = (x[b]^T @ W^T)^T, so that
+    // the weights are the right operand of one matmul on the rows of all
+    // batches (the form the quantizer takes), between transposes of the
+    // data.
+    int64_t batch = rhsShape[0];
+    int64_t rows = ShapedType::isDynamic(batch) ? batch : batch * n;
+    auto matrixType = RankedTensorType::get({m, k}, weights.getElementType());
+    Value transposedWeights = arith::ConstantOp::create(
+        builder, loc, transposeData(weights.reshape(matrixType), {1, 0}));
+    Value columns = buildTranspose(builder, loc, rhs, {0, 2, 1});
+    SmallVector<ReassociationIndices> rowsOfBatches{{0, 1}, {2}};
+    Value flat = tensor::CollapseShapeOp::create(
+        builder, loc, RankedTensorType::get({rows, k}, f32), columns,
+        rowsOfBatches);
+    Value product =
+        buildMatmul<linalg::MatmulOp>(builder, loc, flat, transposedWeights,
+                                      RankedTensorType::get({rows, m}, f32));
+    Value expanded = tensor::ExpandShapeOp::create(
+        builder, loc, RankedTensorType::get({batch, n, m}, f32), product,
+        rowsOfBatches);
+    resultShape = {batch, m, n};
+    result = buildTranspose(builder, loc, expanded, {0, 2, 1});
   } else {
     int64_t batch = rhsShape[0];
     if (lhsShape.size() == 2) {

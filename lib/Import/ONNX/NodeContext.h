@@ -183,9 +183,15 @@ void addPoolOps(OpTable &table);
 /// Add, Sub, Mul, Div and the activations.
 void addElementwiseOps(OpTable &table);
 /// HardSigmoid, HardSwish, Elu, Selu, Celu, Softplus, Softsign,
-/// ThresholdedRelu, Abs, Neg, Exp, Log, Sqrt, Reciprocal, PRelu, Dropout.
+/// ThresholdedRelu, Abs, Neg, Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Round,
+/// Sign, Sin, Cos, PRelu, Dropout.
 void addActivationOps(OpTable &table);
-/// ReduceSum, ReduceMean.
+/// Pow (constant exponent), Min, Max, Sum, Mean.
+void addArithmeticOps(OpTable &table);
+/// Greater, Less, GreaterOrEqual, LessOrEqual, Equal, Not, And, Or, Xor,
+/// Where.
+void addLogicOps(OpTable &table);
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, GlobalMaxPool.
 void addReduceOps(OpTable &table);
 /// Slice, Split.
 void addSliceOps(OpTable &table);
@@ -198,6 +204,10 @@ void addShapeOps(OpTable &table);
 void addQuantOps(OpTable &table);
 /// QLinearMatMul, QLinearConv, MatMulInteger, ConvInteger.
 void addQLinearOps(OpTable &table);
+
+/// Defines output 0 as the `i1` input 0 as float32 (1.0 or 0.0): Cast of
+/// booleans.
+LogicalResult emitBooleanToFloat(NodeContext &ctx);
 
 /// Every supported operator.
 const OpTable &getOpTable();

@@ -4,11 +4,13 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// AveragePool: zero padding, `linalg.pooling_nchw_sum`, then a division by
-// the window size (or, with count_include_pad=0 and padding, by the number of
-// input elements under each window). MaxPool: -inf padding and
-// `linalg.pooling_nchw_max` into a -inf fill. GlobalAveragePool: a reduction
-// over the spatial dimensions, then a division.
+// 1-D pooling ([N, C, L]) is the 2-D pooling of the data with a unit height,
+// its result collapsed back. AveragePool: zero padding,
+// `linalg.pooling_nchw_sum`, then a division by the window size (or, with
+// count_include_pad=0 and padding, by the number of input elements under each
+// window). MaxPool: -inf padding and `linalg.pooling_nchw_max` into a -inf
+// fill. GlobalAveragePool: a reduction over the spatial dimensions, then a
+// division.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +35,19 @@ struct Pooling {
   Window window;
   RankedTensorType resultType;
   SmallVector<NamedAttribute> attrs;
+  /// The input's shape as 2-D pooling reads it ([N, C, 1, L] for [N, C, L]).
+  SmallVector<int64_t> planarInputShape;
+  /// Whether the input is [N, C, L], pooled as [N, C, 1, L].
+  bool oneDimensional = false;
+
+  /// `result` (of `resultType`) in the input's rank: [N, C, L'] for 1-D
+  /// pooling.
+  Value toInputRank(OpBuilder &builder, Location loc, Value result) const {
+    if (!oneDimensional)
+      return result;
+    ArrayRef<int64_t> shape = resultType.getShape();
+    return buildReshape(builder, loc, result, {shape[0], shape[1], shape[3]});
+  }
 };
 
 /// Checks the input and kernel of a pooling node, resolves its window and
@@ -41,15 +56,18 @@ FailureOr<Pooling> preparePooling(NodeContext &ctx, bool allowDilations,
                                   double padValue) {
   OpBuilder &builder = ctx.getBuilder();
   RankedTensorType inputType = ctx.getInputType(0);
-  if (inputType.getRank() != 4)
+  int64_t rank = inputType.getRank();
+  if (rank != 3 && rank != 4)
     return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(0) +
-                    "' has rank " + Twine(inputType.getRank()) +
-                    "; the importer supports 2-D pooling (NCHW)");
+                    "' has rank " + Twine(rank) +
+                    "; the importer supports 1-D and 2-D pooling (NCL, NCHW)");
   SmallVector<int64_t> kernel = ctx.getInts("kernel_shape");
-  if (kernel.size() != 2 ||
+  if (static_cast<int64_t>(kernel.size()) != rank - 2 ||
       llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
     return ctx.failAttr("kernel_shape", formatShape(kernel),
-                        "expected two positive sizes (2-D pooling)");
+                        "expected " + Twine(rank - 2) + " positive size" +
+                            (rank == 3 ? "" : "s") + " for an input of rank " +
+                            Twine(rank));
   ArrayRef<int64_t> x = inputType.getShape();
   FailureOr<Window> window =
       resolveWindow(ctx, x.drop_front(2), kernel, allowDilations);
@@ -58,7 +76,13 @@ FailureOr<Pooling> preparePooling(NodeContext &ctx, bool allowDilations,
 
   Pooling pooling;
   pooling.window = *window;
-  pooling.input = window->pad(builder, ctx.getLoc(), ctx.getInput(0), padValue);
+  pooling.oneDimensional = rank == 3;
+  pooling.planarInputShape = toPlanarShape(x);
+  Value input = ctx.getInput(0);
+  if (pooling.oneDimensional)
+    input =
+        buildReshape(builder, ctx.getLoc(), input, pooling.planarInputShape);
+  pooling.input = window->pad(builder, ctx.getLoc(), input, padValue);
   pooling.resultType = RankedTensorType::get(
       {x[0], x[1], window->output[0], window->output[1]}, builder.getF32Type());
   pooling.attrs = window->getLinalgAttrs(builder);
@@ -107,12 +131,14 @@ LogicalResult emitAveragePool(NodeContext &ctx) {
   const Window &window = pooling->window;
   if (!window.hasPadding() || ctx.getInt("count_include_pad", 0) != 0) {
     ctx.setResult(
-        0, divideBy(builder, loc, sum, window.kernel[0] * window.kernel[1]));
+        0, pooling->toInputRank(builder, loc,
+                                divideBy(builder, loc, sum,
+                                         window.kernel[0] * window.kernel[1])));
     return success();
   }
 
   // Windows over the padding count only the input elements they cover.
-  ArrayRef<int64_t> x = ctx.getInputType(0).getShape();
+  ArrayRef<int64_t> x = pooling->planarInputShape;
   SmallVector<int64_t> rows = countPerPosition(x[2], window, 0);
   SmallVector<int64_t> cols = countPerPosition(x[3], window, 1);
   SmallVector<float> counts;
@@ -123,11 +149,12 @@ LogicalResult emitAveragePool(NodeContext &ctx) {
                                          builder.getF32Type());
   Value divisor = arith::ConstantOp::create(
       builder, loc, DenseElementsAttr::get(countType, ArrayRef<float>(counts)));
-  ctx.setResult(0, buildBroadcastGeneric(
-                       builder, loc, {sum, divisor}, pooling->resultType,
-                       [](OpBuilder &b, Location l, ValueRange args) {
-                         return arith::DivFOp::create(b, l, args[0], args[1]);
-                       }));
+  Value mean = buildBroadcastGeneric(
+      builder, loc, {sum, divisor}, pooling->resultType,
+      [](OpBuilder &b, Location l, ValueRange args) {
+        return arith::DivFOp::create(b, l, args[0], args[1]);
+      });
+  ctx.setResult(0, pooling->toInputRank(builder, loc, mean));
   return success();
 }
 
@@ -137,8 +164,8 @@ LogicalResult emitMaxPool(NodeContext &ctx) {
       preparePooling(ctx, /*allowDilations=*/true, lowest);
   if (failed(pooling))
     return failure();
-  ctx.setResult(0,
-                buildPooling<linalg::PoolingNchwMaxOp>(ctx, *pooling, lowest));
+  Value max = buildPooling<linalg::PoolingNchwMaxOp>(ctx, *pooling, lowest);
+  ctx.setResult(0, pooling->toInputRank(ctx.getBuilder(), ctx.getLoc(), max));
   return success();
 }
 
@@ -148,12 +175,10 @@ LogicalResult emitGlobalAveragePool(NodeContext &ctx) {
   Location loc = ctx.getLoc();
   RankedTensorType type = ctx.getInputType(0);
   int64_t rank = type.getRank();
-  if (rank < 3)
-    return ctx.fail("GlobalAveragePool input '" + ctx.getInputName(0) +
-                    "' has rank " + Twine(rank) + "; expected at least 3");
-  SmallVector<bool> reduced(rank, true);
-  reduced[0] = reduced[1] = false;
-  Value sum = buildSumOver(builder, loc, ctx.getInput(0), reduced);
+  FailureOr<SmallVector<bool>> reduced = getGlobalPoolDims(ctx);
+  if (failed(reduced))
+    return failure();
+  Value sum = buildSumOver(builder, loc, ctx.getInput(0), *reduced);
   Value mean =
       divideBy(builder, loc, sum,
                ShapedType::getNumElements(type.getShape().drop_front(2)));

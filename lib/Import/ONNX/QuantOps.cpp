@@ -207,15 +207,37 @@ LogicalResult emitDequantizeLinear(NodeContext &ctx) {
   return success();
 }
 
-/// Cast of quantized integers to float32: their dequantization (the
-/// integers themselves for the scale-1 int32 of MatMulInteger).
+/// Cast to float32: of quantized integers, their dequantization (the
+/// integers themselves for the scale-1 int32 of MatMulInteger); of
+/// booleans, 1.0 and 0.0; of float32, the input; of integer data known at
+/// import time, its values.
 LogicalResult emitCast(NodeContext &ctx) {
   constexpr int64_t kFloat = 1; // TensorProto::FLOAT
   RankedTensorType type = ctx.getInputType(0);
+  bool toFloat = ctx.getInt("to", 0) == kFloat;
+  if (toFloat && type.getElementType().isF32()) {
+    ctx.forwardInput(0);
+    return success();
+  }
+  if (toFloat && type.getElementType().isInteger(1))
+    return emitBooleanToFloat(ctx);
+  // Integer data known at import time (ONNX BOOL is read as 0 and 1).
+  DenseElementsAttr data = ctx.getConstantInput(0);
+  if (toFloat && data && isa<IntegerType>(data.getElementType())) {
+    SmallVector<float> values;
+    for (int64_t value : getIntValues(data))
+      values.push_back(static_cast<float>(value));
+    ctx.setConstantResult(
+        0, DenseElementsAttr::get(
+               data.getType().clone(ctx.getBuilder().getF32Type()),
+               ArrayRef<float>(values)));
+    return success();
+  }
   if (ctx.getInt("to", 0) != kFloat ||
       !isa<quant::QuantizedType>(type.getElementType()))
-    return ctx.fail("Cast is supported from quantized integers (the output "
-                    "of a quantized operator) to float32 only");
+    return ctx.fail("Cast is supported to float32 from float32, booleans "
+                    "and quantized integers (the output of a quantized "
+                    "operator) only");
   OpBuilder &builder = ctx.getBuilder();
   ctx.setResult(0, quant::DequantizeCastOp::create(
                        builder, ctx.getLoc(), type.clone(builder.getF32Type()),

@@ -165,6 +165,25 @@ mlir::qfhe::onnx_import::resolveReshape(ArrayRef<int64_t> input,
   return result;
 }
 
+SmallVector<int64_t>
+mlir::qfhe::onnx_import::toPlanarShape(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> planar(shape);
+  if (planar.size() == 3)
+    planar.insert(planar.begin() + 2, 1);
+  return planar;
+}
+
+FailureOr<SmallVector<bool>>
+mlir::qfhe::onnx_import::getGlobalPoolDims(NodeContext &ctx) {
+  int64_t rank = ctx.getInputType(0).getRank();
+  if (rank < 3)
+    return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(0) +
+                    "' has rank " + Twine(rank) + "; expected at least 3");
+  SmallVector<bool> reduced(rank, true);
+  reduced[0] = reduced[1] = false;
+  return reduced;
+}
+
 bool Window::hasPadding() const {
   return llvm::any_of(padBegin, [](int64_t p) { return p != 0; }) ||
          llvm::any_of(padEnd, [](int64_t p) { return p != 0; });
@@ -194,14 +213,18 @@ mlir::qfhe::onnx_import::getWindowAttrSpecs(ArrayRef<AttrSpec> extra) {
   return specs;
 }
 
-/// Reads the 2-element positive list attribute `name` (default 1, 1).
-static FailureOr<SmallVector<int64_t, 2>> getPair(NodeContext &ctx,
-                                                  StringRef name) {
-  SmallVector<int64_t> values = ctx.getInts(name, {1, 1});
-  if (values.size() != 2 ||
+/// Reads the positive list attribute `name` of `rank` entries (default all
+/// 1).
+static FailureOr<SmallVector<int64_t, 2>>
+getSpatialList(NodeContext &ctx, StringRef name, size_t rank) {
+  SmallVector<int64_t> values =
+      ctx.getInts(name, SmallVector<int64_t>(rank, 1));
+  if (values.size() != rank ||
       llvm::any_of(values, [](int64_t v) { return v <= 0; }))
     return ctx.failAttr(name, formatShape(values),
-                        "expected two positive values (2-D window)");
+                        "expected " + Twine(rank) + " positive value" +
+                            (rank == 1 ? "" : "s") + " (" + Twine(rank) +
+                            "-D window)");
   if (llvm::any_of(values, [](int64_t v) { return v > kMaxElements; }))
     return ctx.failAttr(name, formatShape(values),
                         "values above " + std::to_string(kMaxElements) +
@@ -209,31 +232,52 @@ static FailureOr<SmallVector<int64_t, 2>> getPair(NodeContext &ctx,
   return SmallVector<int64_t, 2>(values.begin(), values.end());
 }
 
+/// A 1-D window as the 2-D window of a [N, C, 1, L] input: a leading unit
+/// dimension the window neither slides along nor pads.
+static Window toPlanar(Window window) {
+  if (window.kernel.size() == 2)
+    return window;
+  window.kernel.insert(window.kernel.begin(), 1);
+  window.strides.insert(window.strides.begin(), 1);
+  window.dilations.insert(window.dilations.begin(), 1);
+  window.padBegin.insert(window.padBegin.begin(), 0);
+  window.padEnd.insert(window.padEnd.begin(), 0);
+  window.output.insert(window.output.begin(), 1);
+  return window;
+}
+
 FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
     NodeContext &ctx, ArrayRef<int64_t> input, ArrayRef<int64_t> kernel,
     bool allowDilations) {
+  size_t rank = kernel.size();
+  assert((rank == 1 || rank == 2) && input.size() == rank &&
+         "1-D or 2-D windows");
   if (llvm::any_of(kernel, [](int64_t k) { return k > kMaxElements; }))
     return ctx.fail("the " + ctx.getOpType() + " window " +
                     formatShape(kernel) + " has sizes above " +
                     std::to_string(kMaxElements) + ", which are not supported");
   Window window;
   window.kernel.assign(kernel.begin(), kernel.end());
-  FailureOr<SmallVector<int64_t, 2>> strides = getPair(ctx, "strides");
+  FailureOr<SmallVector<int64_t, 2>> strides =
+      getSpatialList(ctx, "strides", rank);
   if (failed(strides))
     return failure();
   window.strides = *strides;
-  window.dilations = {1, 1};
+  window.dilations.assign(rank, 1);
   if (allowDilations) {
-    FailureOr<SmallVector<int64_t, 2>> dilations = getPair(ctx, "dilations");
+    FailureOr<SmallVector<int64_t, 2>> dilations =
+        getSpatialList(ctx, "dilations", rank);
     if (failed(dilations))
       return failure();
     window.dilations = *dilations;
   }
 
-  SmallVector<int64_t> pads = ctx.getInts("pads", {0, 0, 0, 0});
-  if (pads.size() != 4 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+  SmallVector<int64_t> pads =
+      ctx.getInts("pads", SmallVector<int64_t>(2 * rank, 0));
+  if (pads.size() != 2 * rank ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }))
     return ctx.failAttr("pads", formatShape(pads),
-                        "expected four non-negative values");
+                        "expected " + Twine(2 * rank) + " non-negative values");
   if (llvm::any_of(pads, [](int64_t p) { return p > kMaxElements; }))
     return ctx.failAttr("pads", formatShape(pads),
                         "values above " + std::to_string(kMaxElements) +
@@ -242,9 +286,9 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
   bool explicitPads = llvm::any_of(pads, [](int64_t p) { return p != 0; });
   if (autoPad != "NOTSET" && explicitPads)
     return ctx.fail("attributes 'auto_pad' and 'pads' are both set");
-  for (unsigned i = 0; i < 2; ++i) {
+  for (unsigned i = 0; i < rank; ++i) {
     int64_t extent = (kernel[i] - 1) * window.dilations[i] + 1;
-    int64_t begin = pads[i], end = pads[i + 2];
+    int64_t begin = pads[i], end = pads[i + rank];
     if (autoPad == "VALID") {
       begin = end = 0;
     } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
@@ -280,7 +324,7 @@ FailureOr<Window> mlir::qfhe::onnx_import::resolveWindow(
                     " positions per channel, more than the " +
                     std::to_string(kMaxElements) +
                     " elements per sample the importer accepts");
-  return window;
+  return toPlanar(std::move(window));
 }
 
 FailureOr<SmallVector<int64_t>>

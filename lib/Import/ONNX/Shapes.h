@@ -59,6 +59,16 @@ bool holdsBatchSize(DenseElementsAttr data);
 FailureOr<SmallVector<int64_t>> getIntList(NodeContext &ctx, unsigned index,
                                            StringRef role);
 
+/// `shape` of rank 3 ([N, C, L]) with a unit dimension inserted before L
+/// ([N, C, 1, L]): a 1-D window's data as 2-D. Other ranks are returned as
+/// they are.
+SmallVector<int64_t> toPlanarShape(ArrayRef<int64_t> shape);
+
+/// The dimensions a global pool (GlobalAveragePool, GlobalMaxPool) reduces:
+/// every one of input 0 after the first two (N, C). Fails on an input of
+/// rank below 3.
+FailureOr<SmallVector<bool>> getGlobalPoolDims(NodeContext &ctx);
+
 /// The product of the static dimensions of `shape`, INT64_MAX when it
 /// overflows.
 int64_t getStaticProduct(ArrayRef<int64_t> shape);
@@ -71,7 +81,9 @@ int64_t getStaticProduct(ArrayRef<int64_t> shape);
 /// every element count stays far from overflowing.
 constexpr int64_t kMaxElements = int64_t(1) << 26;
 
-/// A 2-D sliding window (Conv, pools) after resolving its attributes.
+/// A 2-D sliding window (Conv, pools) after resolving its attributes; a 1-D
+/// window is the 2-D window of its input with a unit dimension inserted
+/// before the spatial one ([N, C, L] as [N, C, 1, L]).
 struct Window {
   SmallVector<int64_t, 2> kernel;
   SmallVector<int64_t, 2> strides;
@@ -96,8 +108,10 @@ struct Window {
 SmallVector<AttrSpec> getWindowAttrSpecs(ArrayRef<AttrSpec> extra);
 
 /// Reads `strides`, `dilations` (when `allowDilations`), `pads`, `auto_pad`
-/// and `ceil_mode` of the node for an NCHW input of spatial size `input`
-/// and a window of size `kernel`, and computes the output size. Only
+/// and `ceil_mode` of the node for an input of spatial size `input` (one or
+/// two dimensions: NCL or NCHW) and a window of size `kernel` (as many),
+/// and computes the output size; a 1-D window is returned as the 2-D
+/// window of the input with a unit dimension before the spatial one. Only
 /// ceil_mode=1 that gives the same output as 0 is accepted.
 FailureOr<Window> resolveWindow(NodeContext &ctx, ArrayRef<int64_t> input,
                                 ArrayRef<int64_t> kernel, bool allowDilations);

@@ -357,6 +357,50 @@ def make_conv():
                [(conv2d(x, w, None, [0, 1, 1, 1], [2, 2], [1, 1]), True)])
 
 
+def make_conv1d():
+    """1-D convolutions ([N, C, L]) as 2-D ones with a unit height."""
+    r = rng(70)
+    w, b = rand(r, 3, 2, 3), rand(r, 3)
+    save("conv1d",
+         [helper.make_node("Conv", ["x", "w", "b"], ["y"], name="conv1d",
+                           pads=[2, 1], strides=[2], dilations=[2],
+                           kernel_shape=[3])],
+         [("x", [None, 2, 9])], [("y", [None, 3, 4])],
+         [init("w", w), init("b", b)])
+    x = rand(r, 2, 2, 9)
+    ref = conv2d(x[:, :, None, :], w[:, :, None, :], b, [0, 2, 0, 1], [1, 2],
+                 [1, 2])[:, :, 0, :]
+    write_main("conv1d", [(x, True)], [(ref, True)])
+
+    w = rand(r, 3, 1, 2)
+    save("conv1d_depthwise",
+         [helper.make_node("Conv", ["x", "w"], ["y"], name="dw1d", group=3,
+                           auto_pad="SAME_UPPER")],
+         [("x", [None, 3, 5])], [("y", [None, 3, 5])], [init("w", w)])
+    x = rand(r, 2, 3, 5)
+    ref = conv2d(x[:, :, None, :], w[:, :, None, :], None, [0, 0, 0, 1],
+                 [1, 1], [1, 1], 3)[:, :, 0, :]
+    write_main("conv1d_depthwise", [(x, True)], [(ref, True)])
+
+
+def make_pool1d():
+    """1-D pooling, average (padding excluded) and max (dilated)."""
+    r = rng(71)
+    save("pool1d",
+         [helper.make_node("AveragePool", ["x"], ["avg"], name="avg1d",
+                           kernel_shape=[3], strides=[2], pads=[1, 1]),
+          helper.make_node("MaxPool", ["x"], ["max"], name="max1d",
+                           kernel_shape=[2], dilations=[2], pads=[1, 0])],
+         [("x", [None, 2, 6])], [("avg", [None, 2, 3]), ("max", [None, 2, 5])],
+         opset=12)
+    x = -np.abs(rand(r, 2, 2, 6)) - 1.0
+    x4 = x[:, :, None, :]
+    avg = pool2d(x4, [1, 3], [1, 2], [0, 1, 0, 1], "avg")[:, :, 0, :]
+    mx = pool2d(x4, [1, 2], [1, 1], [0, 1, 0, 0], "max",
+                dilations=[1, 2])[:, :, 0, :]
+    write_main("pool1d", [(x, True)], [(avg, True), (mx, True)])
+
+
 def make_pool():
     r = rng(3)
     # count_include_pad=0 with padding: border windows count fewer elements.
@@ -464,6 +508,91 @@ def make_elementwise():
     write_main("gelu_decomposed", [(x, True)], [(gelu(x), True)])
 
 
+def make_arithmetic():
+    """Pow with constant exponents, the variadic Min, Max, Sum and Mean, and
+    the univariate Floor, Ceil, Round, Sign, Sin and Cos."""
+    r = rng(72)
+    nodes = [helper.make_node("Pow", ["x", "two"], ["square"], name="square"),
+             helper.make_node("Pow", ["x", "three"], ["cube"], name="cube"),
+             helper.make_node("Abs", ["x"], ["ax"], name="abs"),
+             helper.make_node("Pow", ["ax", "half"], ["root"], name="root"),
+             helper.make_node("Pow", ["x", "one"], ["same"], name="same"),
+             helper.make_node("Min", ["x", "z", "c"], ["min"], name="min"),
+             helper.make_node("Max", ["x", "z"], ["max"], name="max"),
+             helper.make_node("Sum", ["x", "z", "c"], ["sum"], name="sum"),
+             helper.make_node("Mean", ["x", "z"], ["mean"], name="mean")]
+    unary = ["Floor", "Ceil", "Round", "Sign", "Sin", "Cos"]
+    nodes += [helper.make_node(op, ["x"], [op.lower()], name=op.lower())
+              for op in unary]
+    names = ["square", "cube", "root", "same", "min", "max", "sum", "mean"]
+    names += [op.lower() for op in unary]
+    c = rand(r, 4)
+    save("arithmetic", nodes, [("x", [None, 3, 4]), ("z", [None, 1, 4])],
+         [(n, [None, 3, 4]) for n in names],
+         [init("two", np.float32(2)), init("three", np.array(3, np.int64)),
+          init("half", np.float32(0.5)), init("one", np.float32(1)),
+          init("c", c)])
+    # Halves, a zero and a negative zero, so that Round (half to even) and
+    # Sign show.
+    x = rand(r, 2, 3, 4, scale=2.0)
+    x.flat[:6] = [0.5, 1.5, -2.5, 0.0, -0.0, 2.5]
+    z = rand(r, 2, 1, 4)
+    xd, zd = f64(x), f64(z)
+    refs = [xd ** 2, xd ** 3, np.abs(xd) ** 0.5, xd,
+            np.minimum(np.minimum(xd, zd), c), np.maximum(xd, zd),
+            xd + zd + c, (xd + zd) / 2, np.floor(xd), np.ceil(xd),
+            np.round(xd), np.sign(xd), np.sin(xd), np.cos(xd)]
+    write_main("arithmetic", [(x, True), (z, True)],
+               [(ref, True) for ref in refs])
+
+
+def make_logic():
+    """Comparisons, boolean logic, Where and Cast of booleans, as PyTorch
+    exports torch.where, softshrink and (x > 0).float()."""
+    r = rng(73)
+    nodes = [helper.make_node("Greater", ["x", "lam"], ["above"], name="gt"),
+             helper.make_node("Neg", ["lam"], ["neglam"], name="neg"),
+             helper.make_node("Less", ["x", "neglam"], ["below"], name="lt"),
+             helper.make_node("Sub", ["x", "lam"], ["down"], name="sub"),
+             helper.make_node("Add", ["x", "lam"], ["up"], name="add"),
+             helper.make_node("Where", ["below", "up", "zero"], ["low"],
+                              name="where_low"),
+             helper.make_node("Where", ["above", "down", "low"], ["shrink"],
+                              name="softshrink"),
+             helper.make_node("Or", ["above", "below"], ["outside"],
+                              name="or"),
+             helper.make_node("Not", ["outside"], ["inside"], name="not"),
+             helper.make_node("GreaterOrEqual", ["x", "z"], ["ge"],
+                              name="ge"),
+             helper.make_node("LessOrEqual", ["x", "z"], ["le"], name="le"),
+             helper.make_node("And", ["ge", "le"], ["eqish"], name="and"),
+             helper.make_node("Equal", ["x", "z"], ["eq"], name="eq"),
+             helper.make_node("Xor", ["eqish", "eq"], ["never"], name="xor"),
+             helper.make_node("Or", ["never", "inside"], ["mask"],
+                              name="or_mask"),
+             helper.make_node("Where", ["mask_const", "x", "z"], ["picked"],
+                              name="where_const"),
+             helper.make_node("Cast", ["mask"], ["maskf"], name="cast",
+                              to=TensorProto.FLOAT)]
+    save("logic", nodes, [("x", [None, 3, 4]), ("z", [None, 1, 4])],
+         [("shrink", [None, 3, 4]), ("maskf", [None, 3, 4]),
+          ("picked", [None, 3, 4])],
+         [init("lam", np.float32(0.5)), init("zero", np.float32(0.0)),
+          init("mask_const", np.array([True, False, True, False]))])
+    x = rand(r, 2, 3, 4)
+    z = rand(r, 2, 1, 4)
+    x[0, 0, :] = z[0, 0, :]
+    xd, zd = f64(x), f64(z)
+    shrink = np.where(xd > 0.5, xd - 0.5, np.where(xd < -0.5, xd + 0.5, 0))
+    inside = ~((xd > 0.5) | (xd < -0.5))
+    eqish = (xd >= zd) & (xd <= zd)
+    mask = (eqish ^ (xd == zd)) | inside
+    picked = np.where(np.array([True, False, True, False]), xd, zd)
+    write_main("logic", [(x, True), (z, True)],
+               [(shrink, True), (mask.astype(np.float64), True),
+                (picked * np.ones_like(xd), True)])
+
+
 def make_more_activations():
     """The activations of ActivationOps.cpp, PRelu per channel, Dropout."""
     r = rng(62)
@@ -532,6 +661,28 @@ def make_reductions():
                 (xd.mean(axis=-1, keepdims=True), True),
                 (xd.sum(axis=(1, 3), keepdims=True), True),
                 (xd.sum(axis=(1, 3)), True)])
+
+    # Max and min reductions as max pools (x.amax(dim), x.max(dim).values,
+    # x.amin(dim)), GlobalMaxPool.
+    save("reduce_max",
+         [helper.make_node("ReduceMax", ["x"], ["max"], name="max",
+                           axes=[2, 3], keepdims=0),
+          helper.make_node("ReduceMax", ["x"], ["max_channels"],
+                           name="max_channels", axes=[1, 3]),
+          helper.make_node("ReduceMin", ["x"], ["min_last"], name="min_last",
+                           axes=[-1]),
+          helper.make_node("GlobalMaxPool", ["x"], ["global"],
+                           name="global")],
+         [("x", [None, 3, 2, 4])],
+         [("max", [None, 3]), ("max_channels", [None, 1, 2, 1]),
+          ("min_last", [None, 3, 2, 1]), ("global", [None, 3, 1, 1])])
+    x = rand(r, 2, 3, 2, 4)
+    xd = f64(x)
+    write_main("reduce_max", [(x, True)],
+               [(xd.max(axis=(2, 3)), True),
+                (xd.max(axis=(1, 3), keepdims=True), True),
+                (xd.min(axis=-1, keepdims=True), True),
+                (xd.max(axis=(2, 3), keepdims=True), True)])
 
 
 def make_normalization():
@@ -908,6 +1059,36 @@ def make_errors():
          [("x", [None, 4])], [("y", [None, 4])],
          [init("six", np.array([6], np.int64)),
           init("zero", np.array([0], np.int64))], check=False)
+    # Pow needs one constant exponent; windows of 1 or 2 dimensions.
+    save("pow_dynamic_exponent",
+         [helper.make_node("Pow", ["x", "x"], ["y"], name="pow")], *io)
+    save("pow_vector_exponent",
+         [helper.make_node("Pow", ["x", "e"], ["y"], name="pow")], *io,
+         [init("e", np.array([2, 3, 2, 3], np.float32))])
+    save("conv3d",
+         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv3d")],
+         [("x", [None, 1, 3, 3, 3])], [("y", [None, 1, 1, 1, 1])],
+         [init("w", np.ones((1, 1, 3, 3, 3), np.float32))])
+    save("pool1d_kernel2",
+         [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                           kernel_shape=[2, 2])],
+         [("x", [None, 2, 6])], [("y", [None, 2, 5])], check=False)
+    save("conv1d_strides2",
+         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                           strides=[1, 1])],
+         [("x", [None, 1, 6])], [("y", [None, 1, 4])],
+         [init("w", np.ones((1, 1, 3), np.float32))], check=False)
+    # Checks that had no test of their own.
+    save("celu_alpha_zero",
+         [helper.make_node("Celu", ["x"], ["y"], name="celu", alpha=0.0)],
+         *io, check=False)
+    save("dropout_training",
+         [helper.make_node("Dropout", ["x", "ratio", "training"], ["y"],
+                           name="dropout")], *io,
+         [init("ratio", np.float32(0.5)), init("training", np.array(True))])
+    save("prelu_slope_mismatch",
+         [helper.make_node("PRelu", ["x", "slope"], ["y"], name="prelu")],
+         *io, [init("slope", np.ones(3, np.float32))], check=False)
     # A node without outputs (found by fuzzing: it wrote past its results).
     save("no_outputs",
          [helper.make_node("Clip", ["x"], [], name="clip"),
@@ -1046,9 +1227,13 @@ def make_model_samples():
 def main():
     make_linear()
     make_conv()
+    make_conv1d()
     make_pool()
+    make_pool1d()
     make_elementwise()
     make_more_activations()
+    make_arithmetic()
+    make_logic()
     make_reductions()
     make_normalization()
     make_shape()

@@ -47,3 +47,13 @@ y = [[(j - 7) * 0.2 for j in range(16)] for _ in range(16)]
 y += [[3.0] * 16, [-3.0] * 16]
 np.save("pairs_x.npy", np.array(x, dtype=np.float32))
 np.save("pairs_y.npy", np.array(y, dtype=np.float32))
+# tensor_pairs_a.npy, tensor_pairs_b.npy, tensor_pairs_s.npy: 64 samples
+# of 8 features, a in [-1, 1] and b in [0.5, 2], and of one divisor s in
+# [0.5, 2] (the declared ranges of normalize-tensor-pairs.mlir).
+pairs_rng = np.random.default_rng(1)
+np.save("tensor_pairs_a.npy",
+        pairs_rng.uniform(-1, 1, (64, 8)).astype(np.float32))
+np.save("tensor_pairs_b.npy",
+        pairs_rng.uniform(0.5, 2, (64, 8)).astype(np.float32))
+np.save("tensor_pairs_s.npy",
+        pairs_rng.uniform(0.5, 2, (64, 1)).astype(np.float32))

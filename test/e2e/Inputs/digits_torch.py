@@ -1,6 +1,8 @@
 """Shared by the make_model.py scripts of test/e2e/Inputs/*: the digits
 split of the model suite, a deterministic training loop and the ONNX
 export with a dynamic batch. Needs python3-torch and python3-sklearn."""
+import os
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -46,3 +48,20 @@ def export(model, example, path, opset):
                       dynamic_axes={"x": {0: "batch"},
                                     "logits": {0: "batch"}},
                       opset_version=opset)
+
+
+def train_and_export(make_model, directory, opset, save_logits=True):
+    """Seeds torch, builds the model with make_model(), trains it on the
+    digits split, prints its float test accuracy and writes
+    directory/model.onnx (and ref_logits.npy, its test outputs, when
+    save_logits)."""
+    torch.manual_seed(0)
+    Xtr, Xte, ytr, yte = digits_split()
+    model = make_model()
+    train(model, Xtr, ytr)
+    with torch.no_grad():
+        logits = model(torch.from_numpy(Xte)).numpy()
+    print("float accuracy", (logits.argmax(1) == yte).mean())
+    if save_logits:
+        np.save(os.path.join(directory, "ref_logits.npy"), logits)
+    export(model, Xte[:1], os.path.join(directory, "model.onnx"), opset)

@@ -19,13 +19,12 @@ Reshape) -> Linear(64, 32) -> chunk(2) (shape arithmetic and two Slices)
 import os
 import sys
 
-import numpy as np
 import torch
 import torch.nn as nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
-from digits_torch import digits_split, export, train  # noqa: E402
+from digits_torch import train_and_export  # noqa: E402
 
 
 class Net(nn.Module):
@@ -47,15 +46,7 @@ class Net(nn.Module):
 
 
 def main():
-    torch.manual_seed(0)
-    Xtr, Xte, ytr, yte = digits_split()
-    model = Net()
-    train(model, Xtr, ytr)
-    with torch.no_grad():
-        logits = model(torch.from_numpy(Xte)).numpy()
-    print("float accuracy", (logits.argmax(1) == yte).mean())
-    np.save(os.path.join(HERE, "ref_logits.npy"), logits)
-    export(model, Xte[:1], os.path.join(HERE, "model.onnx"), 14)
+    train_and_export(Net, HERE, 14)
 
 
 if __name__ == "__main__":
