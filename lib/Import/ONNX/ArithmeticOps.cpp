@@ -76,41 +76,26 @@ LogicalResult emitPow(NodeContext &ctx) {
 /// divided by the number of operands when `mean`.
 template <typename Combine>
 LogicalResult emitVariadic(NodeContext &ctx, bool mean = false) {
-  SmallVector<ArrayRef<int64_t>> shapes;
-  for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
+  unsigned count = ctx.getNumInputs();
+  for (unsigned i = 0; i < count; ++i)
     if (!ctx.hasInput(i))
       return ctx.fail(ctx.getOpType() + " input " + Twine(i) + " is empty");
-    if (!ctx.getInputType(i).getElementType().isF32())
-      return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(i) +
-                      "' must be a float32 tensor");
-    shapes.push_back(ctx.getInputType(i).getShape());
-  }
-  if (shapes.size() == 1 && !mean) {
+  if (count == 1 && !mean && ctx.getInputType(0).getElementType().isF32()) {
     ctx.forwardInput(0);
     return success();
   }
-  std::string reason;
-  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(shapes, reason);
-  if (failed(shape))
-    return ctx.fail(ctx.getOpType() + ": " + reason);
-  OpBuilder &builder = ctx.getBuilder();
-  SmallVector<Value> operands;
-  for (unsigned i = 0; i < ctx.getNumInputs(); ++i)
-    operands.push_back(ctx.getInput(i));
-  auto type = RankedTensorType::get(*shape, builder.getF32Type());
-  double count = static_cast<double>(operands.size());
-  ctx.setResult(0, buildBroadcastGeneric(
-                       builder, ctx.getLoc(), operands, type,
+  SmallVector<InputKind> kinds(count, InputKind::Float32);
+  return emitBroadcast(ctx, kinds, ctx.getBuilder().getF32Type(),
                        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
                          Value result = args[0];
                          for (Value next : args.drop_front())
                            result = Combine::create(b, l, result, next);
                          if (mean)
                            result = arith::DivFOp::create(
-                               b, l, result, createF32(b, l, count));
+                               b, l, result,
+                               createF32(b, l, static_cast<double>(count)));
                          return result;
-                       }));
-  return success();
+                       });
 }
 
 LogicalResult emitMin(NodeContext &ctx) {

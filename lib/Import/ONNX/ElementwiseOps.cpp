@@ -83,24 +83,11 @@ template <typename ArithOp> LogicalResult emitBinary(NodeContext &ctx) {
   if (lhs && rhs && isa<IntegerType>(lhs.getElementType()) &&
       isa<IntegerType>(rhs.getElementType()))
     return foldIntegers<ArithOp>(ctx, lhs, rhs);
-  for (unsigned i = 0; i < 2; ++i)
-    if (!ctx.getInputType(i).getElementType().isF32())
-      return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(i) +
-                      "' must be a float32 tensor");
-  std::string reason;
-  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(
-      {ctx.getInputType(0).getShape(), ctx.getInputType(1).getShape()}, reason);
-  if (failed(shape))
-    return ctx.fail(ctx.getOpType() + ": " + reason);
-  OpBuilder &builder = ctx.getBuilder();
-  auto type = RankedTensorType::get(*shape, builder.getF32Type());
-  ctx.setResult(
-      0, buildBroadcastGeneric(builder, ctx.getLoc(),
-                               {ctx.getInput(0), ctx.getInput(1)}, type,
-                               [](OpBuilder &b, Location l, ValueRange args) {
-                                 return ArithOp::create(b, l, args[0], args[1]);
-                               }));
-  return success();
+  return emitBroadcast(ctx, {InputKind::Float32, InputKind::Float32},
+                       ctx.getBuilder().getF32Type(),
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         return ArithOp::create(b, l, args[0], args[1]);
+                       });
 }
 
 LogicalResult emitRelu(NodeContext &ctx) {
@@ -218,6 +205,64 @@ LogicalResult emitClip(NodeContext &ctx) {
 }
 
 } // namespace
+
+namespace {
+
+/// Whether input `index` holds booleans: an `i1` tensor, or constant `ui8`
+/// data.
+bool isBoolean(NodeContext &ctx, unsigned index) {
+  Type element = ctx.getInputType(index).getElementType();
+  if (element.isInteger(1))
+    return true;
+  return ctx.getConstantInput(index) && element.isUnsignedInteger(8);
+}
+
+/// Input `index` as an `i1` tensor: itself, or its constant `ui8` data
+/// compared with 0.
+Value getBooleanInput(NodeContext &ctx, unsigned index) {
+  DenseElementsAttr data = ctx.getConstantInput(index);
+  if (!data || ctx.getInputType(index).getElementType().isInteger(1))
+    return ctx.getInput(index);
+  OpBuilder &builder = ctx.getBuilder();
+  SmallVector<bool> values;
+  for (int64_t value : getIntValues(data))
+    values.push_back(value != 0);
+  auto type =
+      RankedTensorType::get(data.getType().getShape(), builder.getI1Type());
+  return arith::ConstantOp::create(builder, ctx.getLoc(),
+                                   DenseElementsAttr::get(type, values));
+}
+
+} // namespace
+
+LogicalResult mlir::qfhe::onnx_import::emitBroadcast(NodeContext &ctx,
+                                                     ArrayRef<InputKind> kinds,
+                                                     Type element,
+                                                     BodyFn body) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (auto [index, kind] : llvm::enumerate(kinds)) {
+    bool boolean = kind == InputKind::Boolean;
+    bool ok = boolean ? isBoolean(ctx, index)
+                      : ctx.getInputType(index).getElementType().isF32();
+    if (!ok)
+      return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(index) +
+                      "' must be a " + (boolean ? "boolean" : "float32") +
+                      " tensor");
+    shapes.push_back(ctx.getInputType(index).getShape());
+  }
+  std::string reason;
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes(shapes, reason);
+  if (failed(shape))
+    return ctx.fail(ctx.getOpType() + ": " + reason);
+  SmallVector<Value> operands;
+  for (auto [index, kind] : llvm::enumerate(kinds))
+    operands.push_back(kind == InputKind::Boolean ? getBooleanInput(ctx, index)
+                                                  : ctx.getInput(index));
+  ctx.setResult(
+      0, buildBroadcastGeneric(ctx.getBuilder(), ctx.getLoc(), operands,
+                               RankedTensorType::get(*shape, element), body));
+  return success();
+}
 
 LogicalResult mlir::qfhe::onnx_import::emitUnary(NodeContext &ctx,
                                                  ScalarFn body) {

@@ -140,6 +140,29 @@ LogicalResult emitGemm(NodeContext &ctx) {
   return success();
 }
 
+/// The rows of every batch of `data` ([B, R, K]) times the matrix `weights`
+/// ([K, N]), as one matmul on the [B * R, K] rows of all batches: [B, R, N].
+Value multiplyRowsOfBatches(OpBuilder &builder, Location loc, Value data,
+                            Value weights) {
+  auto dataType = cast<RankedTensorType>(data.getType());
+  int64_t batch = dataType.getDimSize(0);
+  int64_t rowsPerBatch = dataType.getDimSize(1), k = dataType.getDimSize(2);
+  int64_t n = cast<RankedTensorType>(weights.getType()).getDimSize(1);
+  int64_t rows = ShapedType::isDynamic(batch) ? batch : batch * rowsPerBatch;
+  Type f32 = builder.getF32Type();
+  // The groups are explicit: inferred from the shapes alone they are
+  // ambiguous when R = K or R = N (a [?, 4, 4] input), and MLIR's
+  // expand_shape builder crashes on a wrong one.
+  SmallVector<ReassociationIndices> rowsOfBatches{{0, 1}, {2}};
+  Value flat = tensor::CollapseShapeOp::create(
+      builder, loc, RankedTensorType::get({rows, k}, f32), data, rowsOfBatches);
+  Value product = buildMatmul<linalg::MatmulOp>(
+      builder, loc, flat, weights, RankedTensorType::get({rows, n}, f32));
+  return tensor::ExpandShapeOp::create(
+      builder, loc, RankedTensorType::get({batch, rowsPerBatch, n}, f32),
+      product, rowsOfBatches);
+}
+
 /// numpy matmul of operands of rank 1 to 3. 1-D operands are expanded to
 /// matrices and the added dimension is collapsed from the result.
 LogicalResult emitMatMul(NodeContext &ctx) {
@@ -193,46 +216,23 @@ LogicalResult emitMatMul(NodeContext &ctx) {
     result = buildMatmul<linalg::MatmulOp>(
         builder, loc, lhs, rhs, RankedTensorType::get(resultShape, f32));
   } else if (rhsShape.size() == 2) {
-    // [B, M, K] x [K, N]: one matmul on the rows of all batches.
-    int64_t batch = lhsShape[0];
-    int64_t rows = ShapedType::isDynamic(batch) ? batch : batch * m;
-    // The groups are explicit: inferred from the shapes alone they are
-    // ambiguous when M = K or M = N (a [?, 4, 4] input), and MLIR's
-    // expand_shape builder crashes on a wrong one.
-    SmallVector<ReassociationIndices> rowsOfBatches{{0, 1}, {2}};
-    Value flat = tensor::CollapseShapeOp::create(
-        builder, loc, RankedTensorType::get({rows, k}, f32), lhs,
-        rowsOfBatches);
-    Value product = buildMatmul<linalg::MatmulOp>(
-        builder, loc, flat, rhs, RankedTensorType::get({rows, n}, f32));
-    resultShape = {batch, m, n};
-    result = tensor::ExpandShapeOp::create(
-        builder, loc, RankedTensorType::get(resultShape, f32), product,
-        rowsOfBatches);
+    resultShape = {lhsShape[0], m, n};
+    result = multiplyRowsOfBatches(builder, loc, lhs, rhs);
   } else if (DenseElementsAttr weights = ctx.getConstantInput(0);
              weights && lhsShape.size() == 2) {
     // Constant [M, K] x data [B, K, N]: W @ x[b] = (x[b]^T @ W^T)^T, so that
     // the weights are the right operand of one matmul on the rows of all
     // batches (the form the quantizer takes), between transposes of the
     // data.
-    int64_t batch = rhsShape[0];
-    int64_t rows = ShapedType::isDynamic(batch) ? batch : batch * n;
     auto matrixType = RankedTensorType::get({m, k}, weights.getElementType());
     Value transposedWeights = arith::ConstantOp::create(
         builder, loc, transposeData(weights.reshape(matrixType), {1, 0}));
     Value columns = buildTranspose(builder, loc, rhs, {0, 2, 1});
-    SmallVector<ReassociationIndices> rowsOfBatches{{0, 1}, {2}};
-    Value flat = tensor::CollapseShapeOp::create(
-        builder, loc, RankedTensorType::get({rows, k}, f32), columns,
-        rowsOfBatches);
-    Value product =
-        buildMatmul<linalg::MatmulOp>(builder, loc, flat, transposedWeights,
-                                      RankedTensorType::get({rows, m}, f32));
-    Value expanded = tensor::ExpandShapeOp::create(
-        builder, loc, RankedTensorType::get({batch, n, m}, f32), product,
-        rowsOfBatches);
-    resultShape = {batch, m, n};
-    result = buildTranspose(builder, loc, expanded, {0, 2, 1});
+    resultShape = {rhsShape[0], m, n};
+    result = buildTranspose(
+        builder, loc,
+        multiplyRowsOfBatches(builder, loc, columns, transposedWeights),
+        {0, 2, 1});
   } else {
     int64_t batch = rhsShape[0];
     if (lhsShape.size() == 2) {

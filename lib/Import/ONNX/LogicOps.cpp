@@ -27,98 +27,37 @@ using namespace mlir::qfhe::onnx_import;
 
 namespace {
 
-/// Whether input `index` holds booleans: an `i1` tensor, or constant `ui8`
-/// data (ONNX BOOL as the importer reads it).
-bool isBoolean(NodeContext &ctx, unsigned index) {
-  Type element = ctx.getInputType(index).getElementType();
-  if (element.isInteger(1))
-    return true;
-  return ctx.getConstantInput(index) && element.isUnsignedInteger(8);
-}
-
-/// Input `index` as an `i1` tensor: itself, or its constant `ui8` data
-/// compared with 0.
-Value getBooleanInput(NodeContext &ctx, unsigned index) {
-  DenseElementsAttr data = ctx.getConstantInput(index);
-  if (!data || ctx.getInputType(index).getElementType().isInteger(1))
-    return ctx.getInput(index);
-  OpBuilder &builder = ctx.getBuilder();
-  SmallVector<bool> values;
-  for (int64_t value : getIntValues(data))
-    values.push_back(value != 0);
-  auto type =
-      RankedTensorType::get(data.getType().getShape(), builder.getI1Type());
-  return arith::ConstantOp::create(builder, ctx.getLoc(),
-                                   DenseElementsAttr::get(type, values));
-}
-
-/// Checks that every input is float32 (`wantBoolean` false) or boolean, and
-/// collects the inputs (booleans as `i1`) and the broadcast shape.
-LogicalResult collectOperands(NodeContext &ctx, ArrayRef<bool> wantBoolean,
-                              SmallVector<Value> &operands,
-                              SmallVector<int64_t> &shape) {
-  SmallVector<ArrayRef<int64_t>> shapes;
-  for (auto [index, boolean] : llvm::enumerate(wantBoolean)) {
-    bool ok = boolean ? isBoolean(ctx, index)
-                      : ctx.getInputType(index).getElementType().isF32();
-    if (!ok)
-      return ctx.fail(ctx.getOpType() + " input '" + ctx.getInputName(index) +
-                      "' must be a " + (boolean ? "boolean" : "float32") +
-                      " tensor");
-    shapes.push_back(ctx.getInputType(index).getShape());
-  }
-  std::string reason;
-  FailureOr<SmallVector<int64_t>> broadcast = broadcastShapes(shapes, reason);
-  if (failed(broadcast))
-    return ctx.fail(ctx.getOpType() + ": " + reason);
-  shape = *broadcast;
-  for (auto [index, boolean] : llvm::enumerate(wantBoolean))
-    operands.push_back(boolean ? getBooleanInput(ctx, index)
-                               : ctx.getInput(index));
-  return success();
-}
-
-/// Defines output 0 as `body` on the broadcast inputs, elements of `element`.
-LogicalResult emitElementwise(NodeContext &ctx, ArrayRef<bool> wantBoolean,
-                              Type element, BodyFn body) {
-  SmallVector<Value> operands;
-  SmallVector<int64_t> shape;
-  if (failed(collectOperands(ctx, wantBoolean, operands, shape)))
-    return failure();
-  ctx.setResult(
-      0, buildBroadcastGeneric(ctx.getBuilder(), ctx.getLoc(), operands,
-                               RankedTensorType::get(shape, element), body));
-  return success();
-}
-
 template <arith::CmpFPredicate Predicate>
 LogicalResult emitCompare(NodeContext &ctx) {
-  return emitElementwise(ctx, {false, false}, ctx.getBuilder().getI1Type(),
-                         [](OpBuilder &b, Location l, ValueRange args) {
-                           return arith::CmpFOp::create(b, l, Predicate,
-                                                        args[0], args[1]);
-                         });
+  return emitBroadcast(ctx, {InputKind::Float32, InputKind::Float32},
+                       ctx.getBuilder().getI1Type(),
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         return arith::CmpFOp::create(b, l, Predicate, args[0],
+                                                      args[1]);
+                       });
 }
 
 template <typename LogicOp> LogicalResult emitLogic(NodeContext &ctx) {
-  return emitElementwise(ctx, {true, true}, ctx.getBuilder().getI1Type(),
-                         [](OpBuilder &b, Location l, ValueRange args) {
-                           return LogicOp::create(b, l, args[0], args[1]);
-                         });
+  return emitBroadcast(ctx, {InputKind::Boolean, InputKind::Boolean},
+                       ctx.getBuilder().getI1Type(),
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         return LogicOp::create(b, l, args[0], args[1]);
+                       });
 }
 
 LogicalResult emitNot(NodeContext &ctx) {
-  return emitElementwise(
-      ctx, {true}, ctx.getBuilder().getI1Type(),
-      [](OpBuilder &b, Location l, ValueRange args) -> Value {
-        Value one = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
-        return arith::XOrIOp::create(b, l, args[0], one);
-      });
+  return emitBroadcast(ctx, {InputKind::Boolean}, ctx.getBuilder().getI1Type(),
+                       [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                         Value one = arith::ConstantOp::create(
+                             b, l, b.getBoolAttr(true));
+                         return arith::XOrIOp::create(b, l, args[0], one);
+                       });
 }
 
 LogicalResult emitWhere(NodeContext &ctx) {
-  return emitElementwise(
-      ctx, {true, false, false}, ctx.getBuilder().getF32Type(),
+  return emitBroadcast(
+      ctx, {InputKind::Boolean, InputKind::Float32, InputKind::Float32},
+      ctx.getBuilder().getF32Type(),
       [](OpBuilder &b, Location l, ValueRange args) {
         return arith::SelectOp::create(b, l, args[0], args[1], args[2]);
       });
@@ -127,12 +66,12 @@ LogicalResult emitWhere(NodeContext &ctx) {
 } // namespace
 
 LogicalResult mlir::qfhe::onnx_import::emitBooleanToFloat(NodeContext &ctx) {
-  return emitElementwise(ctx, {true}, ctx.getBuilder().getF32Type(),
-                         [](OpBuilder &b, Location l, ValueRange args) {
-                           return arith::SelectOp::create(b, l, args[0],
-                                                          createF32(b, l, 1.0),
-                                                          createF32(b, l, 0.0));
-                         });
+  return emitBroadcast(ctx, {InputKind::Boolean}, ctx.getBuilder().getF32Type(),
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         return arith::SelectOp::create(b, l, args[0],
+                                                        createF32(b, l, 1.0),
+                                                        createF32(b, l, 0.0));
+                       });
 }
 
 void mlir::qfhe::onnx_import::addLogicOps(OpTable &table) {

@@ -15,6 +15,8 @@
 #ifndef QFHE_LIB_IMPORT_ONNX_NODECONTEXT_H
 #define QFHE_LIB_IMPORT_ONNX_NODECONTEXT_H
 
+#include "Builders.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -217,6 +219,21 @@ using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
 /// Defines output 0 as `body` applied to each element of input 0 (one
 /// `linalg.generic`, same shape, f32).
 LogicalResult emitUnary(NodeContext &ctx, ScalarFn body);
+
+/// The element type an elementwise node requires of an input.
+enum class InputKind {
+  /// A float32 tensor.
+  Float32,
+  /// An `i1` tensor, or constant `ui8` data (ONNX BOOL as the importer reads
+  /// it), read as `i1`.
+  Boolean,
+};
+/// Defines output 0 as `body` applied to the node's inputs broadcast
+/// numpy-style (one `linalg.generic`), with elements of type `element`.
+/// Input i must be of `kinds[i]`; a wrong element type or shapes that do not
+/// broadcast are errors naming the input or the shapes.
+LogicalResult emitBroadcast(NodeContext &ctx, ArrayRef<InputKind> kinds,
+                            Type element, BodyFn body);
 
 } // namespace onnx_import
 } // namespace qfhe

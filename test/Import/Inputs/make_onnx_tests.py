@@ -1205,6 +1205,34 @@ def make_errors():
          [("x", [None, 4])], [("y", [None, 4])],
          [init("lo", np.array(2.0, np.float32)),
           init("hi", np.array(1.0, np.float32))])
+    # Operands of the wrong kind, and forms the importer refuses, for the
+    # operators of arithmetic.test, logic.test and reduce.test.
+    save("and_float",
+         [helper.make_node("And", ["x", "x"], ["b"], name="and"),
+          helper.make_node("Cast", ["b"], ["y"], name="cast", to=F32)],
+         [("x", [None, 4])], [("y", [None, 4])], check=False)
+    save("sum_empty_input",
+         [helper.make_node("Sum", ["x", ""], ["y"], name="sum")],
+         [("x", [None, 4])], [("y", [None, 4])], check=False)
+    save("pow_nan",
+         [helper.make_node("Pow", ["x", "e"], ["y"], name="pow")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("e", np.array(np.nan, np.float32))])
+    save("pow_high_rank",
+         [helper.make_node("Pow", ["x", "e"], ["y"], name="pow")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("e", np.full((1, 1, 1), 2.0, np.float32))], check=False)
+    save("reducemax_batch",
+         [helper.make_node("ReduceMax", ["x"], ["y"], name="max", axes=[0],
+                           keepdims=0)],
+         [("x", [2, 4])], [("y", [4])])
+    save("globalmaxpool_rank2",
+         [helper.make_node("GlobalMaxPool", ["x"], ["y"], name="gmp")],
+         [("x", [None, 4])], [("y", [None, 4])], check=False)
+    save("cast_to_int",
+         [helper.make_node("Cast", ["x"], ["y"], name="cast",
+                           to=TensorProto.INT64)],
+         [("x", [None, 4])], [("y", [None, 4])], check=False)
     # A weight of +inf: the model imports; the compiler names the constant.
     w = np.full((4, 3), 0.5, np.float32)
     w[2, 1] = np.inf
