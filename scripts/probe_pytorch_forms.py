@@ -9,7 +9,8 @@ holds and the importer's first error. A development tool (needs
 python3-torch and python3-onnx; no test runs it): run it to find the next
 forms to support, and after a change to the importer. Writes the models to
 $PROBE_DIR (default /tmp/qfhe-probes); QUANT_TRANSLATE overrides the
-importer (default build/bin/quant-translate).
+importer (default build/bin/quant-translate), PROBE_OPSET the opset of the
+exports (default 14; at 17 LayerNorm exports as LayerNormalization).
 """
 import os
 import subprocess
@@ -24,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QT = os.environ.get("QUANT_TRANSLATE",
                     os.path.join(ROOT, "build", "bin", "quant-translate"))
 OUT = os.environ.get("PROBE_DIR", "/tmp/qfhe-probes")
+OPSET = int(os.environ.get("PROBE_OPSET", "14"))
 torch.manual_seed(0)
 
 
@@ -112,7 +114,7 @@ def main():
             torch.onnx.export(model, torch.randn(*shape), path,
                               input_names=["x"], output_names=["y"],
                               dynamic_axes={"x": {0: "b"}, "y": {0: "b"}},
-                              opset_version=14)
+                              opset_version=OPSET)
         except Exception as e:  # an export PyTorch itself refuses
             print(f"{name}: EXPORT FAIL {str(e)[:80]}")
             continue

@@ -65,6 +65,12 @@ static void buildFloatPath(OpPassManager &pm,
   unsigned activationBits = std::min<unsigned>(options.maxActivationBits, cap);
 
   pm.addPass(createNormalize());
+  // Sums of more terms than half the cap's bits leave each term become sums
+  // of partial sums (the means of LayerNorm and GroupNorm).
+  SplitSumsOptions split;
+  // (A cap above 32 is reported by qfhe-allocate-bits.)
+  split.maxTerms = int64_t(1) << ((std::min(cap, 32u) + 1) / 2);
+  pm.addPass(createSplitSums(split));
   // The classic baseline stays classic: per-tensor ranges as calibrated.
   if (options.equalizeChannels && options.strategy == "a2q")
     pm.addPass(createEqualizeChannels());

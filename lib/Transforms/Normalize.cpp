@@ -89,6 +89,69 @@ Value traceToRoot(Value value) {
   return value;
 }
 
+/// Whether `value` is produced by a constant op.
+bool isConstantValue(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->hasTrait<OpTrait::ConstantLike>();
+}
+
+/// The inputs of `op` that are tensors computed by the program (not
+/// constants).
+unsigned countTensorInputs(linalg::GenericOp op) {
+  return llvm::count_if(op.getDpsInputs(), [](Value input) {
+    return isa<RankedTensorType>(input.getType()) && !isConstantValue(input);
+  });
+}
+
+/// Whether `op` only copies its one input through its map (the importer's
+/// ONNX Expand: a broadcast).
+bool isCopy(linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 1 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return false;
+  Block &body = *op.getBlock();
+  return body.getOperations().size() == 1 &&
+         body.getTerminator()->getOperand(0) == body.getArgument(0);
+}
+
+/// The elementwise generics of two or more tensors that read a copy (x /
+/// expand(n)) read its input through the copy's map instead: the division
+/// is then by n, whose reciprocal qfhe-normalize takes once per element of
+/// n. (A function of one tensor keeps reading the copy, which becomes a
+/// linalg.broadcast: the quantizer has no form for a table read through a
+/// broadcast.)
+struct ForwardCopies : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp copy,
+                                PatternRewriter &rewriter) const override {
+    if (!isCopy(copy))
+      return failure();
+    Value source = copy.getDpsInputs()[0];
+    AffineMap sourceMap =
+        copy.getMatchingIndexingMap(copy.getDpsInputOperand(0));
+    bool changed = false;
+    for (OpOperand &use :
+         llvm::make_early_inc_range(copy->getResult(0).getUses())) {
+      auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+      if (!user || !user.isDpsInput(&use) || user.getNumReductionLoops() != 0 ||
+          user.getNumLoops() != copy.getNumLoops() ||
+          !user.getMatchingIndexingMap(&use).isIdentity() ||
+          countTensorInputs(user) < 2)
+        continue;
+      SmallVector<AffineMap> maps = user.getIndexingMapsArray();
+      maps[use.getOperandNumber()] = sourceMap;
+      rewriter.modifyOpInPlace(user, [&] {
+        use.set(source);
+        user.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+      changed = true;
+    }
+    return success(changed);
+  }
+};
+
 /// An elementwise generic that reads a boolean tensor computed by an
 /// elementwise generic (a comparison, its logic), or whose tensors are all
 /// elementwise functions of one tensor, absorbs those producers: no boolean
@@ -193,12 +256,6 @@ LogicalResult checkElementTypes(ModuleOp module) {
   return failure(result.wasInterrupted());
 }
 
-/// Whether `value` is produced by a constant op.
-bool isConstantValue(Value value) {
-  Operation *def = value.getDefiningOp();
-  return def && def->hasTrait<OpTrait::ConstantLike>();
-}
-
 /// In an elementwise generic of two or more tensors (x * y, x + y), reads
 /// each broadcast tensor operand through a linalg.broadcast to the output's
 /// shape (after collapsing the size-1 dimensions its map reads at 0), so
@@ -214,12 +271,7 @@ LogicalResult materializeBroadcastOperands(linalg::GenericOp op,
   OpOperand *init = op.getDpsInitOperand(0);
   if (!op.getMatchingIndexingMap(init).isIdentity())
     return success();
-  unsigned tensors = 0;
-  for (OpOperand *input : op.getDpsInputOperands())
-    if (!isConstantValue(input->get()) &&
-        isa<RankedTensorType>(input->get().getType()))
-      ++tensors;
-  if (tensors < 2)
+  if (countTensorInputs(op) < 2 && !isCopy(op))
     return success();
   auto outputType = cast<RankedTensorType>(init->get().getType());
   unsigned loops = op.getNumLoops();
@@ -313,7 +365,7 @@ struct NormalizePass : qfhe::impl::NormalizeBase<NormalizePass> {
     // Boolean tensors, and functions of one tensor read together, fuse into
     // their users.
     RewritePatternSet booleans(&getContext());
-    booleans.add<FuseFunctionsOfOneTensor>(&getContext());
+    booleans.add<FuseFunctionsOfOneTensor, ForwardCopies>(&getContext());
     if (failed(applyPatternsGreedily(module, std::move(booleans))))
       return signalPassFailure();
 

@@ -107,7 +107,11 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
     tensor). An elementwise generic that reads a boolean tensor (a
     comparison), or whose tensors are all elementwise functions of one
     tensor, absorbs their producers (`torch.where(x > 0, x, 0.1 * x)` and
-    `x * sigmoid(x)` become one function of x). A min, max or division of
+    `x * sigmoid(x)` become one function of x). An elementwise generic of
+    two or more tensors that reads a copy of a tensor through a
+    broadcasting map (ONNX Expand, in F.normalize's `x / expand(norm)`)
+    reads that tensor through the map instead (other copies become
+    `linalg.broadcast`). A min, max or division of
     two other tensors (not constants) becomes the sums, differences,
     products and functions of one tensor the quantizer computes: `min(a, b)
     = a - relu(a - b)`, `max(a, b) = b + relu(a - b)`, `a / b = a * (1 / b)`
@@ -135,6 +139,49 @@ def Normalize : Pass<"qfhe-normalize", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def SplitSums : Pass<"qfhe-split-sums", "::mlir::ModuleOp"> {
+  let summary = "Split sums of more terms than a cap allows into sums of sums";
+  let description = [{
+    An encrypted sum of `K` terms of `n` bits needs about `n + log2(K)`
+    bits. A float sum reduction (the `linalg.generic` `qfhe-quantize` turns
+    into `qfhe.reduce_sum`: the means of LayerNorm, InstanceNorm and
+    GroupNorm, ReduceSum, ReduceMean) over more than `max-terms` terms
+    becomes a sum of partial sums: its reduced dimensions are moved last
+    (`linalg.transpose`) and collapsed into one of `K` terms, expanded to
+    `[Q, S]` (`S` the largest divisor of `K` up to `max-terms`, `Q = K /
+    S`), summed over `S`, then over `Q`; a stage of more than
+    `max-terms` terms splits again. A sum over a prime number of terms
+    stays whole (the quantizer does not pad encrypted values with zeros).
+    In a calibrated program the whole sum keeps its recorded range
+    (`qfhe.observed`) and each partial sum gets `S` times its terms'. The quantizer
+    gives each stage its own input width and requantizes the partial sums
+    between them, as it rounds the parts of a chunked dot product. The
+    result is the same sum up to the order of the float additions.
+
+    `qfhe-pipeline` runs it after `qfhe-normalize` with `max-terms =
+    2^ceil(cap / 2)` (16 at a cap of 8, 256 at 16), so that each stage's
+    terms keep about half the cap's bits; 0 (the default here) splits
+    nothing.
+
+    ```mlir
+    // A sum over 256 terms with max-terms=16:
+    %s = linalg.generic ... ins(%x : tensor<?x2x256xf32>) ... -> tensor<?x2xf32>
+    // becomes
+    %e = tensor.expand_shape %x [[0], [1], [2, 3]] ... into tensor<?x2x16x16xf32>
+    %p = linalg.generic ... ins(%e : tensor<?x2x16x16xf32>) ... -> tensor<?x2x16xf32>
+    %s = linalg.generic ... ins(%p : tensor<?x2x16xf32>) ... -> tensor<?x2xf32>
+    ```
+  }];
+  let options = [
+    Option<"maxTerms", "max-terms", "int64_t", /*default=*/"0",
+           "the most terms one sum adds (2 to 65536); 0 splits nothing">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

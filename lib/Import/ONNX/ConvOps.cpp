@@ -9,7 +9,10 @@
 // every channel has its own filter) into a zero-filled tensor, then the bias
 // added per output channel by a `linalg.generic`. A 1-D convolution is the
 // 2-D one of its data and filter with a unit height, its result collapsed
-// back.
+// back. A convolution in groups (ResNeXt, a depthwise one with a channel
+// multiplier) is the dense convolution of block-diagonal weights, zero
+// between groups: the quantizer sees the form it knows, and the zeros add
+// nothing to any accumulator's range.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,18 +28,31 @@ using namespace mlir::qfhe::onnx_import;
 
 namespace {
 
-/// Input `index` reshaped to `shape` (same element count): on the data when
-/// it is constant.
-Value getReshapedInput(NodeContext &ctx, unsigned index,
-                       ArrayRef<int64_t> shape) {
-  RankedTensorType type = ctx.getInputType(index);
-  if (type.getShape() == shape)
-    return ctx.getInput(index);
-  if (DenseElementsAttr data = ctx.getConstantInput(index))
-    return arith::ConstantOp::create(ctx.getBuilder(), ctx.getLoc(),
-                                     data.reshape(type.clone(shape)));
-  return buildReshape(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(index),
-                      shape);
+/// The weights [F, C / G, k...] of a convolution in `groups` groups as the
+/// weights [F, C, k...] of one dense convolution: the filters of group g read
+/// the channels of group g through their own weights and every other
+/// channel through zeros.
+DenseElementsAttr expandGroupedWeights(DenseElementsAttr weights,
+                                       int64_t groups) {
+  ArrayRef<int64_t> shape = weights.getType().getShape();
+  int64_t filters = shape[0], groupChannels = shape[1];
+  int64_t kernelSize = getStaticProduct(shape.drop_front(2));
+  int64_t filtersPerGroup = filters / groups;
+  SmallVector<float> values = getFloatValues(weights);
+  SmallVector<float> dense(filters * groupChannels * groups * kernelSize, 0.f);
+  for (int64_t f = 0; f < filters; ++f) {
+    int64_t firstChannel = f / filtersPerGroup * groupChannels;
+    for (int64_t c = 0; c < groupChannels; ++c)
+      std::copy_n(
+          values.begin() + (f * groupChannels + c) * kernelSize, kernelSize,
+          dense.begin() +
+              (f * groupChannels * groups + firstChannel + c) * kernelSize);
+  }
+  SmallVector<int64_t> denseShape(shape);
+  denseShape[1] = groupChannels * groups;
+  return DenseElementsAttr::get(
+      RankedTensorType::get(denseShape, weights.getElementType()),
+      ArrayRef<float>(dense));
 }
 
 /// Adds `bias` (one value per channel, dimension 1) to the NCHW `input`.
@@ -75,20 +91,27 @@ LogicalResult emitConv(NodeContext &ctx) {
                         formatShape(ctx.getInts("kernel_shape")),
                         "it differs from the weight's " + formatShape(kernel));
   int64_t group = ctx.getInt("group", 1);
-  bool depthwise = group != 1 && group == channels;
-  if (group != 1 && !depthwise)
+  if (group < 1 || channels % group != 0 || filters % group != 0)
     return ctx.failAttr("group", Twine(group),
-                        "the importer supports group=1 and depthwise "
-                        "convolutions (group = input channels = " +
-                            Twine(channels) + ")");
-  if (depthwise && (w[1] != 1 || filters != channels))
-    return ctx.fail("depthwise Conv weight " + formatShape(w) +
-                    " is not supported: expected [" + Twine(channels) +
-                    (rank == 3 ? ", 1, k]" : ", 1, kh, kw]") +
-                    " (no channel multiplier)");
-  if (!depthwise && w[1] != channels)
+                        "it must divide the " + Twine(channels) +
+                            " input channels and the " + Twine(filters) +
+                            " filters");
+  if (w[1] * group != channels)
     return ctx.fail("Conv weight " + formatShape(w) + " does not match the " +
-                    Twine(channels) + " input channels");
+                    Twine(channels) + " input channels" +
+                    (group == 1 ? Twine() : " in " + Twine(group) + " groups"));
+  // Every channel convolved with its own filter; other groupings run as one
+  // dense convolution.
+  bool depthwise = group > 1 && group == channels && filters == channels;
+  bool grouped = group > 1 && !depthwise;
+  if (grouped) {
+    if (failed(ctx.requireConstant(1, "weight of a convolution in groups")))
+      return failure();
+    if (getStaticProduct(w) > kMaxElements / group)
+      return ctx.fail("grouped Conv weight " + formatShape(w) + " in " +
+                      Twine(group) + " groups would expand to more than " +
+                      Twine(kMaxElements) + " dense weights");
+  }
   if (ctx.hasInput(2)) {
     ArrayRef<int64_t> bias = ctx.getInputType(2).getShape();
     if (bias.size() != 1 || bias[0] != filters)
@@ -120,9 +143,20 @@ LogicalResult emitConv(NodeContext &ctx) {
                  ValueRange{init}, attrs)
                  .getResult(0);
   } else {
+    Value filter;
+    if (grouped) {
+      DenseElementsAttr dense =
+          expandGroupedWeights(ctx.getConstantInput(1), group);
+      planarWeight[1] = channels;
+      filter =
+          arith::ConstantOp::create(builder, loc,
+                                    dense.reshape(RankedTensorType::get(
+                                        planarWeight, dense.getElementType())));
+    } else {
+      filter = getReshapedInput(ctx, 1, planarWeight);
+    }
     result = linalg::Conv2DNchwFchwOp::create(
-                 builder, loc, TypeRange{resultType},
-                 ValueRange{input, getReshapedInput(ctx, 1, planarWeight)},
+                 builder, loc, TypeRange{resultType}, ValueRange{input, filter},
                  ValueRange{init}, attrs)
                  .getResult(0);
   }

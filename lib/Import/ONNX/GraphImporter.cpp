@@ -39,6 +39,8 @@ const OpTable &mlir::qfhe::onnx_import::getOpTable() {
     addSliceOps(table);
     addNormalizationOps(table);
     addShapeOps(table);
+    addExpandOps(table);
+    addSpaceDepthOps(table);
     addQuantOps(table);
     addQLinearOps(table);
     return table;
@@ -307,7 +309,7 @@ LogicalResult GraphImporter::checkNode(const onnx::NodeProto &node,
 
 /// The batch size is known at run time only: shape computations carry it
 /// (Gather, Slice, Unsqueeze, Squeeze, Concat, Identity) into a Reshape's
-/// target, and nothing may read it as data.
+/// or an Expand's target, and nothing may read it as data.
 static LogicalResult checkBatchSizeReads(NodeContext &ctx) {
   StringRef op = ctx.getOpType();
   for (unsigned i = 0; i < ctx.getNumInputs(); ++i) {
@@ -315,17 +317,18 @@ static LogicalResult checkBatchSizeReads(NodeContext &ctx) {
     if (!data || !holdsBatchSize(data))
       continue;
     bool carries =
-        (op == "Reshape" && i == 1) ||
+        ((op == "Reshape" || op == "Expand") && i == 1) ||
         (i == 0 &&
          llvm::is_contained(
              {"Gather", "Slice", "Unsqueeze", "Squeeze", "Identity"}, op)) ||
         op == "Concat";
     if (!carries)
-      return ctx.fail(op + " reads the batch size ('" + ctx.getInputName(i) +
-                      "', computed by Shape) as data; it is known at run "
-                      "time only, and the importer carries it only into a "
-                      "Reshape's target (through Gather, Slice, Unsqueeze, "
-                      "Squeeze and Concat)");
+      return ctx.fail(
+          op + " reads the batch size ('" + ctx.getInputName(i) +
+          "', computed by Shape) as data; it is known at run "
+          "time only, and the importer carries it only into a "
+          "Reshape's or an Expand's target (through Gather, Slice, Unsqueeze, "
+          "Squeeze and Concat)");
   }
   return success();
 }

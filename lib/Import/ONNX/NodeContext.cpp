@@ -158,3 +158,16 @@ LogicalResult NodeContext::requireConstant(unsigned index, StringRef role) {
   return fail(getOpType() + " input '" + getInputName(index) + "' (" + role +
               ") must be a constant (an initializer or a Constant node)");
 }
+
+Value mlir::qfhe::onnx_import::getReshapedInput(NodeContext &ctx,
+                                                unsigned index,
+                                                ArrayRef<int64_t> shape) {
+  RankedTensorType type = ctx.getInputType(index);
+  if (type.getShape() == shape)
+    return ctx.getInput(index);
+  if (DenseElementsAttr data = ctx.getConstantInput(index))
+    return arith::ConstantOp::create(ctx.getBuilder(), ctx.getLoc(),
+                                     data.reshape(type.clone(shape)));
+  return buildReshape(ctx.getBuilder(), ctx.getLoc(), ctx.getInput(index),
+                      shape);
+}

@@ -193,15 +193,21 @@ void addArithmeticOps(OpTable &table);
 /// Greater, Less, GreaterOrEqual, LessOrEqual, Equal, Not, And, Or, Xor,
 /// Where.
 void addLogicOps(OpTable &table);
-/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, GlobalMaxPool.
+/// ReduceSum, ReduceMean, ReduceSumSquare, ReduceL2, ReduceMax, ReduceMin,
+/// GlobalMaxPool.
 void addReduceOps(OpTable &table);
 /// Slice, Split.
 void addSliceOps(OpTable &table);
-/// BatchNormalization, Softmax.
+/// BatchNormalization, InstanceNormalization, LayerNormalization, Softmax,
+/// LogSoftmax.
 void addNormalizationOps(OpTable &table);
 /// Flatten, Reshape, Squeeze, Unsqueeze, Transpose, Concat, Pad, Identity,
 /// Constant, Shape, Gather.
 void addShapeOps(OpTable &table);
+/// ConstantOfShape, Expand, Tile.
+void addExpandOps(OpTable &table);
+/// DepthToSpace, SpaceToDepth.
+void addSpaceDepthOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, Cast of quantized integers.
 void addQuantOps(OpTable &table);
 /// QLinearMatMul, QLinearConv, MatMulInteger, ConvInteger.
@@ -219,6 +225,11 @@ using ScalarFn = function_ref<Value(OpBuilder &, Location, Value)>;
 /// Defines output 0 as `body` applied to each element of input 0 (one
 /// `linalg.generic`, same shape, f32).
 LogicalResult emitUnary(NodeContext &ctx, ScalarFn body);
+
+/// Input `index` reshaped to `shape` (same element count): on the data when
+/// it is constant, else by `buildReshape`.
+Value getReshapedInput(NodeContext &ctx, unsigned index,
+                       ArrayRef<int64_t> shape);
 
 /// The element type an elementwise node requires of an input.
 enum class InputKind {

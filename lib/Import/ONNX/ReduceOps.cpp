@@ -9,9 +9,10 @@
 // reduced dimensions that GlobalAveragePool emits (a `linalg.generic` with
 // reduction iterators into a zero fill), a division by the count for the
 // mean, and a reshape that keeps the reduced dimensions as 1 (keepdims).
-// Reducing over the dynamic batch would mix the samples: an error.
-// ReduceMax, ReduceMin (the negated max of the negated input) and
-// GlobalMaxPool as a max pool: the reduced dimensions moved last and
+// ReduceSumSquare sums the squares, ReduceL2 (F.normalize's norm) takes the
+// square root of that sum. Reducing over the dynamic batch would mix the
+// samples: an error. ReduceMax, ReduceMin (the negated max of the negated
+// input) and GlobalMaxPool as a max pool: the reduced dimensions moved last and
 // collapsed into one window.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +23,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "llvm/ADT/Sequence.h"
@@ -88,9 +90,13 @@ Value keepDims(NodeContext &ctx, Value result, ArrayRef<bool> reduced) {
   return buildReshape(ctx.getBuilder(), ctx.getLoc(), result, kept);
 }
 
-/// ReduceSum (`mean` false) or ReduceMean.
-LogicalResult emitReduce(NodeContext &ctx, bool mean) {
-  bool axesInput = !mean && ctx.getOpset() >= 13;
+/// The sums ReduceSum, ReduceMean, ReduceSumSquare and ReduceL2 take.
+enum class SumKind { Sum, Mean, SumSquare, L2 };
+
+/// ReduceSum, ReduceMean (the sum divided by the count), ReduceSumSquare
+/// (the sum of the squares) or ReduceL2 (its square root).
+LogicalResult emitReduce(NodeContext &ctx, SumKind kind) {
+  bool axesInput = kind == SumKind::Sum && ctx.getOpset() >= 13;
   FailureOr<SmallVector<bool>> reduced = getReducedDims(ctx, axesInput);
   if (failed(reduced))
     return failure();
@@ -102,14 +108,26 @@ LogicalResult emitReduce(NodeContext &ctx, bool mean) {
   int64_t rank = shape.size();
   OpBuilder &builder = ctx.getBuilder();
   Location loc = ctx.getLoc();
-  Value result = buildSumOver(builder, loc, ctx.getInput(0), *reduced);
-  if (mean) {
+  Value input = ctx.getInput(0);
+  bool squares = kind == SumKind::SumSquare || kind == SumKind::L2;
+  if (squares)
+    input = buildUnary(builder, loc, input,
+                       [](OpBuilder &b, Location l, ValueRange args) {
+                         return arith::MulFOp::create(b, l, args[0], args[0]);
+                       });
+  Value result = buildSumOver(builder, loc, input, *reduced);
+  if (kind == SumKind::Mean) {
     int64_t count = 1;
     for (int64_t dim = 0; dim < rank; ++dim)
       if ((*reduced)[dim])
         count *= shape[dim];
     result = divideBy(builder, loc, result, static_cast<double>(count));
   }
+  if (kind == SumKind::L2)
+    result = buildUnary(builder, loc, result,
+                        [](OpBuilder &b, Location l, ValueRange args) {
+                          return math::SqrtOp::create(b, l, args[0]);
+                        });
   ctx.setResult(0, keepDims(ctx, result, *reduced));
   return success();
 }
@@ -206,12 +224,24 @@ LogicalResult emitGlobalMaxPool(NodeContext &ctx) {
   return success();
 }
 
-LogicalResult emitReduceSum(NodeContext &ctx) { return emitReduce(ctx, false); }
-LogicalResult emitReduceMean(NodeContext &ctx) { return emitReduce(ctx, true); }
+LogicalResult emitReduceSum(NodeContext &ctx) {
+  return emitReduce(ctx, SumKind::Sum);
+}
+LogicalResult emitReduceMean(NodeContext &ctx) {
+  return emitReduce(ctx, SumKind::Mean);
+}
+LogicalResult emitReduceSumSquare(NodeContext &ctx) {
+  return emitReduce(ctx, SumKind::SumSquare);
+}
+LogicalResult emitReduceL2(NodeContext &ctx) {
+  return emitReduce(ctx, SumKind::L2);
+}
 
 } // namespace
 
 void mlir::qfhe::onnx_import::addReduceOps(OpTable &table) {
+  SmallVector<AttrSpec> axesAttrs{{"axes", AttrKind::Ints},
+                                  {"keepdims", AttrKind::Int}};
   table["ReduceSum"] = {emitReduceSum,
                         1,
                         2,
@@ -220,16 +250,10 @@ void mlir::qfhe::onnx_import::addReduceOps(OpTable &table) {
                          {"keepdims", AttrKind::Int},
                          {"noop_with_empty_axes", AttrKind::Int}},
                         {0}};
-  SmallVector<AttrSpec> extremumAttrs{{"axes", AttrKind::Ints},
-                                      {"keepdims", AttrKind::Int}};
-  table["ReduceMax"] = {emitReduceMax, 1, 1, 1, extremumAttrs, {0}};
-  table["ReduceMin"] = {emitReduceMin, 1, 1, 1, extremumAttrs, {0}};
+  table["ReduceMax"] = {emitReduceMax, 1, 1, 1, axesAttrs, {0}};
+  table["ReduceMin"] = {emitReduceMin, 1, 1, 1, axesAttrs, {0}};
   table["GlobalMaxPool"] = {emitGlobalMaxPool, 1, 1, 1, {}, {0}};
-  table["ReduceMean"] = {
-      emitReduceMean,
-      1,
-      1,
-      1,
-      {{"axes", AttrKind::Ints}, {"keepdims", AttrKind::Int}},
-      {0}};
+  table["ReduceMean"] = {emitReduceMean, 1, 1, 1, axesAttrs, {0}};
+  table["ReduceSumSquare"] = {emitReduceSumSquare, 1, 1, 1, axesAttrs, {0}};
+  table["ReduceL2"] = {emitReduceL2, 1, 1, 1, axesAttrs, {0}};
 }

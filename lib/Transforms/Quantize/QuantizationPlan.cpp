@@ -124,6 +124,7 @@ static std::string describe(Value value) {
   else
     os << "result #" << cast<OpResult>(value).getResultNumber() << " of '"
        << value.getDefiningOp()->getName() << "'";
+  os << " (" << value.getType() << ")";
   return text;
 }
 

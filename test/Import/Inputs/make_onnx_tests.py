@@ -356,6 +356,17 @@ def make_conv():
     write_main("conv_autopad", [(x, True)],
                [(conv2d(x, w, None, [0, 1, 1, 1], [2, 2], [1, 1]), True)])
 
+    # Two groups of 2 channels, 3 filters each (ResNeXt's form).
+    w, b = rand(r, 6, 2, 3, 3), rand(r, 6)
+    save("conv_grouped",
+         [helper.make_node("Conv", ["x", "w", "b"], ["y"], name="grouped",
+                           group=2, pads=[1, 1, 1, 1], strides=[2, 1])],
+         [("x", [None, 4, 5, 5])], [("y", [None, 6, 3, 5])],
+         [init("w", w), init("b", b)])
+    x = rand(r, 2, 4, 5, 5)
+    write_main("conv_grouped", [(x, True)],
+               [(conv2d(x, w, b, [1, 1, 1, 1], [2, 1], [1, 1], 2), True)])
+
 
 def make_conv1d():
     """1-D convolutions ([N, C, L]) as 2-D ones with a unit height."""
@@ -381,6 +392,17 @@ def make_conv1d():
     ref = conv2d(x[:, :, None, :], w[:, :, None, :], None, [0, 0, 0, 1],
                  [1, 1], [1, 1], 3)[:, :, 0, :]
     write_main("conv1d_depthwise", [(x, True)], [(ref, True)])
+
+
+    # Depthwise with a channel multiplier of 2: 2 groups of one channel.
+    w = rand(r, 4, 1, 3)
+    save("conv1d_multiplier",
+         [helper.make_node("Conv", ["x", "w"], ["y"], name="dw1d", group=2)],
+         [("x", [None, 2, 6])], [("y", [None, 4, 4])], [init("w", w)])
+    x = rand(r, 2, 2, 6)
+    ref = conv2d(x[:, :, None, :], w[:, :, None, :], None, [0, 0, 0, 0],
+                 [1, 1], [1, 1], 2)[:, :, 0, :]
+    write_main("conv1d_multiplier", [(x, True)], [(ref, True)])
 
 
 def make_pool1d():
@@ -684,6 +706,27 @@ def make_reductions():
                 (xd.min(axis=-1, keepdims=True), True),
                 (xd.max(axis=(2, 3), keepdims=True), True)])
 
+    # F.normalize(x, dim=1) as PyTorch exports it: ReduceL2, Clip, Expand to
+    # Shape(x) (the batch size from Shape), Div; and ReduceSumSquare.
+    save("l2_normalize",
+         [helper.make_node("ReduceL2", ["x"], ["norm"], name="l2", axes=[1]),
+          helper.make_node("Clip", ["norm", "eps", ""], ["clipped"],
+                           name="clip"),
+          helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Expand", ["clipped", "shape"], ["wide"],
+                           name="expand"),
+          helper.make_node("Div", ["x", "wide"], ["y"], name="div"),
+          helper.make_node("ReduceSumSquare", ["x"], ["squares"],
+                           name="squares", axes=[1], keepdims=0)],
+         [("x", [None, 4])], [("y", [None, 4]), ("squares", [None])],
+         [init("eps", np.array(1e-12, np.float32))])
+    x = rand(r, 3, 4)
+    x[2] = 0.0
+    xd = f64(x)
+    norm = np.maximum(np.sqrt((xd ** 2).sum(axis=1, keepdims=True)), 1e-12)
+    write_main("l2_normalize", [(x, True)],
+               [(xd / norm, True), ((xd ** 2).sum(axis=1), True)])
+
 
 def make_normalization():
     r = rng(5)
@@ -724,6 +767,53 @@ def make_normalization():
     x = rand(rng(64), 2, 5, scale=3.0)
     write_main("logsoftmax", [(x, True)],
                [(np.log(softmax(f64(x), -1)), True)])
+
+    # InstanceNormalization over the 3x4 plane of each channel (NCHW) and
+    # over the length of each channel (NCL); LayerNormalization (opset 17)
+    # over the last two dimensions, with and without a bias.
+    def standardize(x, axes, eps):
+        x = f64(x)
+        centered = x - x.mean(axis=axes, keepdims=True)
+        return centered / np.sqrt((centered ** 2).mean(axis=axes,
+                                                       keepdims=True) + eps)
+
+    r = rng(71)
+    gamma, beta = rand(r, 3), rand(r, 3)
+    save("instancenorm",
+         [helper.make_node("InstanceNormalization", ["x", "gamma", "beta"],
+                           ["y"], name="in", epsilon=1e-3)],
+         [("x", [None, 3, 3, 4])], [("y", [None, 3, 3, 4])],
+         [init("gamma", gamma), init("beta", beta)])
+    x = rand(r, 2, 3, 3, 4, scale=2.0) + 1.0
+    ref = (standardize(x, (2, 3), 1e-3) * gamma.reshape(1, 3, 1, 1)
+           + beta.reshape(1, 3, 1, 1))
+    write_main("instancenorm", [(x, True)], [(ref, True)])
+    save("instancenorm_1d",
+         [helper.make_node("InstanceNormalization", ["x", "gamma", "beta"],
+                           ["y"], name="in")],
+         [("x", [None, 3, 5])], [("y", [None, 3, 5])],
+         [init("gamma", gamma), init("beta", beta)])
+    x = rand(r, 2, 3, 5)
+    ref = (standardize(x, (2,), 1e-5) * gamma.reshape(1, 3, 1)
+           + beta.reshape(1, 3, 1))
+    write_main("instancenorm_1d", [(x, True)], [(ref, True)])
+
+    gamma, beta = rand(r, 2, 5), rand(r, 2, 5)
+    save("layernorm",
+         [helper.make_node("LayerNormalization", ["x", "gamma", "beta"],
+                           ["y"], name="ln", axis=1)],
+         [("x", [None, 2, 5])], [("y", [None, 2, 5])],
+         [init("gamma", gamma), init("beta", beta)], opset=17)
+    x = rand(r, 2, 2, 5, scale=3.0)
+    write_main("layernorm", [(x, True)],
+               [(standardize(x, (1, 2), 1e-5) * gamma + beta, True)])
+    save("layernorm_nobias",
+         [helper.make_node("LayerNormalization", ["x", "gamma"], ["y"],
+                           name="ln", epsilon=0.1)],
+         [("x", [None, 2, 5])], [("y", [None, 2, 5])],
+         [init("gamma", gamma[1])], opset=17)
+    write_main("layernorm_nobias", [(x, True)],
+               [(standardize(x, (2,), 0.1) * gamma[1], True)])
 
 
 # --------------------------------------------------------------------------
@@ -889,6 +979,72 @@ def make_shape():
 # --------------------------------------------------------------------------
 # Quantization
 # --------------------------------------------------------------------------
+def make_expand():
+    """x.expand(-1, 4) and x.repeat(1, 2, 1) as PyTorch exports them: the
+    target shape computed at import time (ConstantOfShape, Mul, Equal and
+    Where of integer data), Expand, Tile."""
+    i64 = lambda *v: np.array(v, np.int64)
+    ones = helper.make_tensor("one", TensorProto.INT64, [1], [1])
+    save("expand",
+         [helper.make_node("ConstantOfShape", ["rank"], ["ones"],
+                           name="ones", value=ones),
+          helper.make_node("Mul", ["ones", "minus"], ["minus_ones"],
+                           name="mul"),
+          helper.make_node("Equal", ["target", "minus_ones"], ["keep"],
+                           name="equal"),
+          helper.make_node("Where", ["keep", "ones", "target"], ["shape"],
+                           name="where"),
+          helper.make_node("Expand", ["x", "shape"], ["y"], name="expand"),
+          helper.make_node("Tile", ["z", "repeats"], ["tiled"],
+                           name="tile"),
+          helper.make_node("ConstantOfShape", ["unit"], ["zeros"],
+                           name="zeros"),
+          helper.make_node("Expand", ["zeros", "target_static"],
+                           ["zeros_wide"], name="expand_zeros"),
+          helper.make_node("Add", ["y", "zeros_wide"], ["y2"], name="add")],
+         [("x", [None, 1]), ("z", [None, 2, 3])],
+         [("y2", [None, 4]), ("tiled", [None, 4, 3])],
+         [init("rank", i64(2)), init("minus", i64(-1)), init("unit", i64(1)),
+          init("target", i64(-1, 4)), init("repeats", i64(1, 2, 1)),
+          init("target_static", i64(1, 4))])
+    r = rng(72)
+    x, z = rand(r, 2, 1), rand(r, 2, 2, 3)
+    write_main("expand", [(x, True), (z, True)],
+               [(np.repeat(f64(x), 4, axis=1), True),
+                (np.tile(f64(z), (1, 2, 1)), True)])
+
+
+def make_space_depth():
+    """DepthToSpace (DCR and CRD, F.pixel_shuffle) and SpaceToDepth, against
+    references written element by element."""
+    r = rng(73)
+    b = 2
+    save("space_depth",
+         [helper.make_node("DepthToSpace", ["x"], ["dcr"], name="dcr",
+                           blocksize=b),
+          helper.make_node("DepthToSpace", ["x"], ["crd"], name="crd",
+                           blocksize=b, mode="CRD"),
+          helper.make_node("SpaceToDepth", ["x"], ["s2d"], name="s2d",
+                           blocksize=b)],
+         [("x", [None, 8, 2, 4])],
+         [("dcr", [None, 2, 4, 8]), ("crd", [None, 2, 4, 8]),
+          ("s2d", [None, 32, 1, 2])])
+    x = rand(r, 2, 8, 2, 4)
+    n, c, h, w = x.shape
+    dcr = np.zeros((n, c // 4, h * 2, w * 2), np.float32)
+    crd = np.zeros_like(dcr)
+    s2d = np.zeros((n, c * 4, h // 2, w // 2), np.float32)
+    for i in range(b):
+        for j in range(b):
+            for k in range(c // 4):
+                dcr[:, k, i::b, j::b] = x[:, (i * b + j) * (c // 4) + k]
+                crd[:, k, i::b, j::b] = x[:, k * b * b + i * b + j]
+            for k in range(c):
+                s2d[:, (i * b + j) * c + k] = x[:, k, i::b, j::b]
+    write_main("space_depth", [(x, True)],
+               [(dcr, True), (crd, True), (s2d, True)])
+
+
 def make_quant():
     r = rng(7)
     w = r.randint(-128, 128, size=(3, 4)).astype(np.int8)
@@ -1005,9 +1161,13 @@ def make_errors():
          [("x", [None, 4])], [("y", [None, 6])],
          [init("pads", np.array([0, 1, 0, 1], np.int64))])
     save("conv_group",
+         [helper.make_node("Conv", ["x", "w"], ["y"], name="grouped", group=3)],
+         [("x", [None, 4, 3, 3])], [("y", [None, 3, 3, 3])],
+         [init("w", np.zeros((3, 1, 1, 1), np.float32))], check=False)
+    save("conv_group_weight_input",
          [helper.make_node("Conv", ["x", "w"], ["y"], name="grouped", group=2)],
-         [("x", [None, 4, 3, 3])], [("y", [None, 4, 3, 3])],
-         [init("w", np.zeros((4, 2, 1, 1), np.float32))])
+         [("x", [None, 4, 3, 3]), ("w", [4, 2, 1, 1])],
+         [("y", [None, 4, 3, 3])])
     save("maxpool_ceil",
          [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                            kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)],
@@ -1233,6 +1393,40 @@ def make_errors():
          [helper.make_node("Cast", ["x"], ["y"], name="cast",
                            to=TensorProto.INT64)],
          [("x", [None, 4])], [("y", [None, 4])], check=False)
+    save("layernorm_batch",
+         [helper.make_node("LayerNormalization", ["x", "g"], ["y"], name="ln",
+                           axis=0)],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("g", np.ones(4, np.float32))], opset=17, check=False)
+    save("layernorm_scale",
+         [helper.make_node("LayerNormalization", ["x", "g"], ["y"], name="ln")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("g", np.ones(3, np.float32))], opset=17, check=False)
+    save("instancenorm_rank2",
+         [helper.make_node("InstanceNormalization", ["x", "g", "b"], ["y"],
+                           name="in")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("g", np.ones(4, np.float32)),
+          init("b", np.zeros(4, np.float32))], check=False)
+    save("expand_to_batch",
+         [helper.make_node("Shape", ["x"], ["shape"], name="shape"),
+          helper.make_node("Expand", ["c", "shape"], ["wide"], name="expand"),
+          helper.make_node("Add", ["x", "wide"], ["y"], name="add")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("c", np.ones((1, 4), np.float32))])
+    save("tile_batch",
+         [helper.make_node("Tile", ["x", "repeats"], ["y"], name="tile")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("repeats", np.array([2, 1], np.int64))], check=False)
+    save("constantofshape_negative",
+         [helper.make_node("ConstantOfShape", ["shape"], ["c"], name="cos"),
+          helper.make_node("Add", ["x", "c"], ["y"], name="add")],
+         [("x", [None, 4])], [("y", [None, 4])],
+         [init("shape", np.array([-2], np.int64))], check=False)
+    save("depthtospace_block",
+         [helper.make_node("DepthToSpace", ["x"], ["y"], name="d2s",
+                           blocksize=3)],
+         [("x", [None, 8, 2, 2])], [("y", [None, 8, 2, 2])], check=False)
     # A weight of +inf: the model imports; the compiler names the constant.
     w = np.full((4, 3), 0.5, np.float32)
     w[2, 1] = np.inf
@@ -1265,6 +1459,8 @@ def main():
     make_reductions()
     make_normalization()
     make_shape()
+    make_expand()
+    make_space_depth()
     make_quant()
     make_qlinear()
     make_errors()

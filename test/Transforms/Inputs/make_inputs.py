@@ -57,3 +57,10 @@ np.save("tensor_pairs_b.npy",
         pairs_rng.uniform(0.5, 2, (64, 8)).astype(np.float32))
 np.save("tensor_pairs_s.npy",
         pairs_rng.uniform(0.5, 2, (64, 1)).astype(np.float32))
+
+# split-sums.mlir: the three sums' inputs (64 samples).
+np.save("split_sums_a.npy",
+        rng.uniform(-1, 2, (64, 2, 256)).astype(np.float32))
+np.save("split_sums_b.npy",
+        rng.uniform(-1, 1, (64, 3, 4, 8)).astype(np.float32))
+np.save("split_sums_c.npy", rng.uniform(0, 1, (64, 300)).astype(np.float32))
